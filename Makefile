@@ -1,0 +1,119 @@
+# passvm build. `make` builds the static release binary (musl-gcc against
+# the kernel UAPI headers of linux-libc-dev); `make CC=gcc` builds with the
+# system compiler. `make check` runs the unit tests, then the lab scenarios.
+# `make demo` prepares a fresh Debian machine and runs the main job.
+
+VERSION := 0.1.0
+CC ?= cc
+ifeq ($(origin CC),default)
+CC := musl-gcc
+endif
+HOSTCC := gcc
+IASL ?= iasl
+
+B := build
+# One object tree per compiler, so the release and the unit tests coexist.
+OBJDIR := $(B)/obj-$(notdir $(CC))
+HOSTOBJ := $(B)/obj-host
+
+SRC_DIRS := util memory devices firmware vfio vmm
+SRCS := $(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.c))
+ASMS := $(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.S))
+LIB_SRCS := $(filter-out vmm/main.c,$(SRCS))
+
+WARN := -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow \
+	-Wstrict-prototypes -Wmissing-prototypes
+CFLAGS_COMMON := -std=gnu11 -O2 -g $(WARN) -I. -I$(B)/gen \
+	-D_GNU_SOURCE -DPASSVM_VERSION='"$(VERSION)"'
+UAPI := $(B)/uapi
+ifneq ($(findstring musl,$(CC)),)
+# musl has no linux/ or asm/ headers: take them from linux-libc-dev.
+CFLAGS_CC := $(CFLAGS_COMMON) -isystem $(UAPI)
+LDFLAGS_CC := -static -pthread
+UAPI_DEP := $(UAPI)/.stamp
+else
+CFLAGS_CC := $(CFLAGS_COMMON)
+LDFLAGS_CC := -pthread
+UAPI_DEP :=
+endif
+
+OBJS := $(patsubst %.c,$(OBJDIR)/%.o,$(SRCS)) \
+	$(patsubst %.S,$(OBJDIR)/%.o,$(ASMS))
+HOST_LIB_OBJS := $(patsubst %.c,$(HOSTOBJ)/%.o,$(LIB_SRCS)) \
+	$(patsubst %.S,$(HOSTOBJ)/%.o,$(ASMS))
+GEN := $(B)/gen/dsdt.aml
+
+TEST_SRCS := $(wildcard tests/unit/test_*.c)
+TEST_BINS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(TEST_SRCS))
+TEST_HELPERS := $(filter-out tests/unit/test_%.c,$(wildcard tests/unit/*.c))
+
+.PHONY: all unit check lab demo clean format deps bench
+all: $(B)/passvm
+
+$(B)/passvm: $(OBJS)
+	$(CC) $(LDFLAGS_CC) -o $@ $^
+
+$(UAPI)/.stamp:
+	@mkdir -p $(UAPI)
+	ln -sfn /usr/include/linux $(UAPI)/linux
+	ln -sfn /usr/include/asm-generic $(UAPI)/asm-generic
+	ln -sfn /usr/include/$(shell $(HOSTCC) -print-multiarch)/asm $(UAPI)/asm
+	@touch $@
+
+# The DSDT is ASL compiled by iasl at build time; the AML is linked in with
+# .incbin (firmware/dsdt_aml.S).
+$(B)/gen/dsdt.aml: firmware/dsdt.asl $(wildcard firmware/*.asi) firmware/acpi_layout.h
+	@mkdir -p $(B)/gen
+	$(IASL) -p $(B)/gen/dsdt -vs -ve firmware/dsdt.asl >$(B)/gen/iasl.log || \
+		{ cat $(B)/gen/iasl.log; exit 1; }
+
+$(OBJDIR)/%.o: %.c $(UAPI_DEP) | $(GEN)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_CC) -MMD -MP -c -o $@ $<
+
+$(OBJDIR)/%.o: %.S $(GEN) $(UAPI_DEP)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_CC) -c -o $@ $<
+
+$(HOSTOBJ)/%.o: %.c | $(GEN)
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(CFLAGS_COMMON) -MMD -MP -c -o $@ $<
+
+$(HOSTOBJ)/%.o: %.S $(GEN)
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(CFLAGS_COMMON) -c -o $@ $<
+
+$(B)/tests/%: tests/unit/%.c $(TEST_HELPERS) $(HOST_LIB_OBJS)
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(CFLAGS_COMMON) -Itests/unit -o $@ $< $(TEST_HELPERS) \
+		$(HOST_LIB_OBJS) -lcmocka -pthread
+
+# Unit tests: cmocka binaries, built with the host compiler (cmocka is a
+# glibc library), each run on its own.
+unit: $(TEST_BINS)
+	@set -e; for t in $(TEST_BINS); do echo "== $$t"; $$t; done
+
+# The nested lab (tests/lab): downloads are cached in tests/lab/cache.
+lab: $(B)/passvm
+	tests/lab/run-lab all
+
+check: unit lab
+
+deps:
+	tests/lab/install-deps
+
+demo:
+	tests/lab/install-deps
+	$(MAKE) $(B)/passvm
+	tests/lab/run-lab demo
+
+bench: $(B)/passvm
+	tests/lab/run-lab bench
+
+format:
+	clang-format -i $(SRCS) $(wildcard */*.h) $(TEST_SRCS)
+
+clean:
+	rm -rf $(B)
+
+-include $(OBJS:.o=.d) $(HOST_LIB_OBJS:.o=.d)

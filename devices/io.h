@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What a device model offers to the VMM's PIO and MMIO buses (vmm/bus.c),
+ * and how it asks the VMM to stop the VM. Device models never include vmm/
+ * headers: the VMM wires them in.
+ */
+#ifndef PASSVM_DEVICES_IO_H
+#define PASSVM_DEVICES_IO_H
+
+#include <stdint.h>
+
+/*
+ * Access handlers for one registered range. @offset is in bytes from the
+ * range's base (port or GPA); @len is 1, 2, 4 or 8; @data is little-endian.
+ * A read must fill all @len bytes (0xff for "nothing there").
+ * Handlers run on vCPU threads, possibly concurrently: they lock.
+ */
+struct io_ops {
+	void (*read)(void *opaque, uint64_t offset, uint8_t *data,
+		     uint32_t len);
+	void (*write)(void *opaque, uint64_t offset, const uint8_t *data,
+		      uint32_t len);
+};
+
+/* Why the guest asked to stop, and the exit status passvm returns. */
+enum vm_stop_reason {
+	VM_STOP_POWEROFF,   /* ACPI S5: exit 0 */
+	VM_STOP_RESET,	    /* reset register / i8042: exit VM_EXIT_RESET */
+	VM_STOP_DEBUG_EXIT, /* debug-exit port: exit with the byte written */
+	VM_STOP_CRASH,	    /* triple fault, KVM internal error */
+	VM_STOP_VMM_ERROR,  /* passvm itself failed */
+};
+
+/* passvm's exit statuses (documented in README and --help). */
+#define VM_EXIT_POWEROFF 0
+#define VM_EXIT_VMM_ERROR 1
+#define VM_EXIT_USAGE 2
+#define VM_EXIT_RESET 3
+#define VM_EXIT_CRASH 4
+
+/*
+ * A device asks the VMM to stop the VM: @code is the exit status for
+ * VM_STOP_DEBUG_EXIT and ignored otherwise. May be called from any thread;
+ * the first request wins.
+ */
+struct vm_stop_sink {
+	void (*request_stop)(void *opaque, enum vm_stop_reason why, int code);
+	void *opaque;
+};
+
+static inline void vm_request_stop(const struct vm_stop_sink *s,
+				   enum vm_stop_reason why, int code)
+{
+	if (s && s->request_stop)
+		s->request_stop(s->opaque, why, code);
+}
+
+/*
+ * An interrupt line as a device model sees it: set_level(opaque, 1) asserts,
+ * (opaque, 0) deasserts. Wired by the VMM to a KVM GSI (devices/irq.h), or
+ * to a recorder in unit tests.
+ */
+struct irq_line {
+	void (*set_level)(void *opaque, uint32_t gsi, int level);
+	void *opaque;
+	uint32_t gsi;
+};
+
+static inline void irq_line_set(const struct irq_line *l, int level)
+{
+	if (l && l->set_level)
+		l->set_level(l->opaque, l->gsi, level);
+}
+
+#endif

@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "util/log.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+unsigned int trace_mask;
+static uint64_t origin_ns;
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+void log_init(void)
+{
+	origin_ns = now_ns();
+}
+
+uint64_t log_elapsed_ns(void)
+{
+	return now_ns() - origin_ns;
+}
+
+static const struct {
+	const char *name;
+	unsigned int bit;
+} trace_names[] = {
+	{ "vfio", TRACE_VFIO }, { "kvm", TRACE_KVM }, { "mem", TRACE_MEM },
+	{ "pci", TRACE_PCI },	{ "irq", TRACE_IRQ }, { "boot", TRACE_BOOT },
+	{ "all", TRACE_ALL },
+};
+
+int trace_parse(const char *list, unsigned int *mask, const char **bad)
+{
+	const char *p = list;
+	unsigned int m = 0;
+
+	while (*p) {
+		size_t len = strcspn(p, ",");
+		size_t i;
+
+		for (i = 0; i < sizeof(trace_names) / sizeof(trace_names[0]);
+		     i++) {
+			if (strlen(trace_names[i].name) == len &&
+			    !strncmp(trace_names[i].name, p, len))
+				break;
+		}
+		if (i == sizeof(trace_names) / sizeof(trace_names[0])) {
+			if (bad)
+				*bad = p;
+			return -1;
+		}
+		m |= trace_names[i].bit;
+		p += len;
+		if (*p == ',')
+			p++;
+	}
+	*mask = m;
+	return 0;
+}
+
+static void vlog(const char *prefix, const char *fmt, va_list ap)
+{
+	char buf[1024];
+	int n;
+
+	n = snprintf(buf, sizeof(buf), "passvm: %s", prefix);
+	vsnprintf(buf + n, sizeof(buf) - (size_t)n, fmt, ap);
+	/* One write per line so lines from threads never interleave. */
+	fprintf(stderr, "%s\n", buf);
+}
+
+void pv_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog("", fmt, ap);
+	va_end(ap);
+}
+
+void pv_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog("warning: ", fmt, ap);
+	va_end(ap);
+}
+
+void pv_info(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog("", fmt, ap);
+	va_end(ap);
+}
+
+void pv_trace_emit(enum trace_cat cat, const char *fmt, ...)
+{
+	const char *name = "?";
+	uint64_t t = log_elapsed_ns();
+	char buf[1024];
+	va_list ap;
+	size_t i;
+	int n;
+
+	for (i = 0; i < sizeof(trace_names) / sizeof(trace_names[0]); i++)
+		if (trace_names[i].bit == (unsigned int)cat)
+			name = trace_names[i].name;
+	n = snprintf(buf, sizeof(buf), "[%4llu.%06llu] %s: ",
+		     (unsigned long long)(t / 1000000000ull),
+		     (unsigned long long)(t % 1000000000ull / 1000), name);
+	va_start(ap, fmt);
+	vsnprintf(buf + n, sizeof(buf) - (size_t)n, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "%s\n", buf);
+}
+
+int pv_seterr(struct pv_error *e, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (e) {
+		va_start(ap, fmt);
+		vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+		va_end(ap);
+	}
+	return err > 0 ? -err : (err ? err : -EINVAL);
+}
