@@ -9,6 +9,7 @@
 #ifndef PASSVM_FIRMWARE_LINUX_BOOT_H
 #define PASSVM_FIRMWARE_LINUX_BOOT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 

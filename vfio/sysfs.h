@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Reading (and, for bind, writing) the host's PCI and IOMMU state in sysfs:
+ * /sys/bus/pci/devices/BDF/{vendor,device,class,driver,iommu_group,
+ * driver_override,reset_method,msi_bus,...}, /sys/kernel/iommu_groups/N/
+ * {devices,reserved_regions}, /sys/bus/pci/drivers/NAME/{bind,unbind},
+ * /sys/bus/pci/drivers_probe. Sources: Documentation/ABI/testing/
+ * sysfs-bus-pci, sysfs-kernel-iommu_groups.
+ *
+ * Every function takes @root, the sysfs mount point: "/sys" in use, a fake
+ * tree built by the unit tests otherwise.
+ */
+#ifndef PASSVM_VFIO_SYSFS_H
+#define PASSVM_VFIO_SYSFS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/log.h"
+
+/* A PCI function address: domain:bus:device.function. */
+struct pci_addr {
+	uint16_t domain;
+	uint8_t bus, dev, fn;
+};
+
+#define PCI_ADDR_STRLEN 13 /* "dddd:bb:dd.f" + NUL */
+
+/*
+ * pci_addr_parse() - "0000:01:00.0" or "01:00.0" (domain 0). Returns 0, or
+ * -EINVAL for anything else (device > 0x1f, function > 7, junk).
+ */
+int pci_addr_parse(const char *s, struct pci_addr *a);
+
+/* pci_addr_format() - canonical "dddd:bb:dd.f" into @buf. */
+void pci_addr_format(const struct pci_addr *a, char buf[PCI_ADDR_STRLEN]);
+
+/* sysfs_pci_exists() - 1 if /sys/bus/pci/devices/BDF exists, else 0. */
+int sysfs_pci_exists(const char *root, const struct pci_addr *a);
+
+/*
+ * sysfs_pci_ids() - vendor, device and class code (24 bits) from sysfs.
+ * Errors: -ENOENT (no such device).
+ */
+int sysfs_pci_ids(const char *root, const struct pci_addr *a, uint16_t *vendor,
+		  uint16_t *device, uint32_t *class_code);
+
+/*
+ * sysfs_pci_driver() - the bound driver's name in @buf ("" if none).
+ * Errors: -ENOENT (no such device).
+ */
+int sysfs_pci_driver(const char *root, const struct pci_addr *a, char *buf,
+		     size_t len);
+
+/*
+ * sysfs_iommu_group() - the device's IOMMU group number.
+ * Errors: -ENOENT (no such device), -ENODEV (no iommu_group link: the
+ * IOMMU is off or absent).
+ */
+int sysfs_iommu_group(const char *root, const struct pci_addr *a, int *group);
+
+/*
+ * sysfs_group_devices() - the members of group @group (PCI ones only),
+ * sorted, at most @max in @out. Returns the count (which may exceed @max)
+ * or a negative errno.
+ */
+int sysfs_group_devices(const char *root, int group, struct pci_addr *out,
+			int max);
+
+struct iova_resv {
+	uint64_t start, end; /* inclusive, bytes */
+	char type[24];	     /* "msi", "reserved", "direct", ... */
+};
+
+/*
+ * sysfs_group_reserved() - parse /sys/kernel/iommu_groups/N/
+ * reserved_regions ("0x00000000fee00000 0x00000000feefffff msi" lines).
+ * Returns the count (may exceed @max) or a negative errno.
+ */
+int sysfs_group_reserved(const char *root, int group, struct iova_resv *out,
+			 int max);
+
+#endif
