@@ -29,6 +29,7 @@ enum vm_stop_reason {
 	VM_STOP_DEBUG_EXIT, /* debug-exit port: exit with the byte written */
 	VM_STOP_CRASH,	    /* triple fault, KVM internal error */
 	VM_STOP_VMM_ERROR,  /* passvm itself failed */
+	VM_STOP_SIGNAL,	    /* SIGINT/SIGTERM/Ctrl-a x: exit 128 + code */
 };
 
 /* passvm's exit statuses (documented in README and --help). */

@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: GPL-2.0
+/* `passvm run` option parsing, including malformed input. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "vmm/cli.h"
+
+static int parse(struct run_opts *o, struct pv_error *e, ...)
+{
+	char *argv[32] = { "run" };
+	int argc = 1;
+	va_list ap;
+
+	va_start(ap, e);
+	while ((argv[argc] = va_arg(ap, char *)))
+		argc++;
+	va_end(ap);
+	memset(e, 0, sizeof(*e));
+	return cli_parse_run(argc, argv, o, e);
+}
+
+static void test_defaults(void **state)
+{
+	struct run_opts o;
+	struct pv_error e;
+
+	assert_int_equal(parse(&o, &e, "--kernel", "bz", NULL), 0);
+	assert_string_equal(o.kernel, "bz");
+	assert_null(o.initrd);
+	assert_int_equal(o.mem, 256ull << 20);
+	assert_int_equal(o.cpus, 1);
+	assert_int_equal(o.nr_vfio, 0);
+	assert_false(o.stats);
+}
+
+static void test_full(void **state)
+{
+	struct run_opts o;
+	struct pv_error e;
+
+	assert_int_equal(parse(&o, &e, "--kernel", "k", "--initrd", "i",
+			       "--cmdline", "quiet", "--mem", "2G", "--cpus",
+			       "4", "--vfio", "0000:01:00.0", "--vfio",
+			       "02:00.0,managed", "--stats", "--trace",
+			       "vfio,irq", NULL),
+			 0);
+	assert_int_equal(o.mem, 2ull << 30);
+	assert_int_equal(o.cpus, 4);
+	assert_int_equal(o.nr_vfio, 2);
+	assert_string_equal(o.vfio[0].bdf, "0000:01:00.0");
+	assert_false(o.vfio[0].managed);
+	assert_string_equal(o.vfio[1].bdf, "02:00.0");
+	assert_true(o.vfio[1].managed);
+	assert_true(o.stats);
+	assert_int_equal(o.trace, TRACE_VFIO | TRACE_IRQ);
+	assert_string_equal(o.cmdline, "quiet");
+}
+
+static void test_sizes(void **state)
+{
+	uint64_t b;
+
+	assert_int_equal(parse_size("512K", &b), 0);
+	assert_int_equal(b, 512ull << 10);
+	assert_int_equal(parse_size("256", &b), 0);
+	assert_int_equal(b, 256ull << 20);
+	assert_int_equal(parse_size("3g", &b), 0);
+	assert_int_equal(b, 3ull << 30);
+	assert_int_equal(parse_size("1GiB", &b), 0);
+	assert_int_equal(b, 1ull << 30);
+	assert_int_equal(parse_size("4096B", &b), 0);
+	assert_int_equal(b, 4096);
+	assert_int_not_equal(parse_size("", &b), 0);
+	assert_int_not_equal(parse_size("-1M", &b), 0);
+	assert_int_not_equal(parse_size("12Q", &b), 0);
+	assert_int_not_equal(parse_size("M", &b), 0);
+	assert_int_not_equal(parse_size("99999999999999999999G", &b), 0);
+	assert_int_not_equal(parse_size("17179869184G", &b), 0);
+}
+
+static void expect_usage(const char *needle, ...)
+{
+	char *argv[32] = { "run" };
+	struct pv_error e = { "" };
+	struct run_opts o;
+	int argc = 1;
+	va_list ap;
+
+	va_start(ap, needle);
+	while ((argv[argc] = va_arg(ap, char *)))
+		argc++;
+	va_end(ap);
+	assert_int_equal(cli_parse_run(argc, argv, &o, &e), -22);
+	if (!strstr(e.msg, needle))
+		fail_msg("message '%s' lacks '%s'", e.msg, needle);
+}
+
+static void test_malformed(void **state)
+{
+	expect_usage("--kernel FILE", NULL);
+	expect_usage("--kernel FILE", "--mem", "1G", NULL);
+	expect_usage("--mem", "--kernel", "k", "--mem", "8M", NULL);
+	expect_usage("--mem", "--kernel", "k", "--mem", "2T", NULL);
+	expect_usage("--mem", "--kernel", "k", "--mem", "100K", NULL);
+	expect_usage("--mem", "--kernel", "k", "--mem", "lots", NULL);
+	expect_usage("--cpus", "--kernel", "k", "--cpus", "0", NULL);
+	expect_usage("--cpus", "--kernel", "k", "--cpus", "255", NULL);
+	expect_usage("--cpus", "--kernel", "k", "--cpus", "2x", NULL);
+	expect_usage("unknown option '--frobnicate'", "--kernel", "k",
+		     "--frobnicate", NULL);
+	expect_usage("needs a value", "--kernel", NULL);
+	expect_usage("unexpected argument", "--kernel", "k", "extra", NULL);
+	expect_usage("managed", "--kernel", "k", "--vfio", "01:00.0,bogus",
+		     NULL);
+	expect_usage("PCI address", "--kernel", "k", "--vfio", ",managed",
+		     NULL);
+	expect_usage("unknown category", "--kernel", "k", "--trace",
+		     "vfio,nope", NULL);
+	expect_usage("multiple of 2M", "--kernel", "k", "--hugepages",
+		     "--mem", "17M", NULL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_full),
+		cmocka_unit_test(test_sizes),
+		cmocka_unit_test(test_malformed),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

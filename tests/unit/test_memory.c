@@ -1,0 +1,222 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The guest memory map, its listeners, and the guest layout. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "memory/layout.h"
+#include "memory/mem_map.h"
+
+struct rec {
+	struct mem_listener l;
+	char log[1024];
+	uint64_t fail_gpa; /* region_add fails for this GPA (0: never) */
+};
+
+static int rec_add(struct mem_listener *l, const struct mem_region *r,
+		   struct pv_error *err)
+{
+	struct rec *x = (struct rec *)l;
+	size_t n = strlen(x->log);
+
+	if (x->fail_gpa && r->gpa == x->fail_gpa)
+		return pv_seterr(err, 12, "%s refuses %s", l->name, r->name);
+	snprintf(x->log + n, sizeof(x->log) - n, "+%s:%s ", l->name, r->name);
+	return 0;
+}
+
+static void rec_del(struct mem_listener *l, const struct mem_region *r)
+{
+	struct rec *x = (struct rec *)l;
+	size_t n = strlen(x->log);
+
+	snprintf(x->log + n, sizeof(x->log) - n, "-%s:%s ", l->name, r->name);
+}
+
+static struct mem_region region(uint64_t gpa, uint64_t size, const char *name)
+{
+	static uint8_t backing[1 << 16];
+	struct mem_region r = { .gpa = gpa, .size = size, .hva = backing,
+				.kind = MEM_REGION_RAM };
+
+	snprintf(r.name, sizeof(r.name), "%s", name);
+	return r;
+}
+
+static void test_listener_replay_and_order(void **state)
+{
+	struct rec a = { .l = { .name = "a", .region_add = rec_add,
+				.region_del = rec_del } };
+	struct rec b = { .l = { .name = "b", .region_add = rec_add,
+				.region_del = rec_del } };
+	struct pv_error e;
+	struct mem_map m;
+	struct mem_region r1 = region(0x10000, 0x4000, "r1");
+	struct mem_region r2 = region(0x0, 0x4000, "r2");
+
+	mem_map_init(&m);
+	assert_int_equal(mem_map_add_listener(&m, &a.l, &e), 0);
+	assert_int_equal(mem_map_add(&m, &r1, &e), 0);
+	assert_int_equal(mem_map_add(&m, &r2, &e), 0);
+	/* A late listener is told of existing regions, in GPA order. */
+	assert_int_equal(mem_map_add_listener(&m, &b.l, &e), 0);
+	assert_string_equal(b.log, "+b:r2 +b:r1 ");
+	assert_int_equal(mem_map_remove(&m, 0x10000), 0);
+	assert_string_equal(a.log, "+a:r1 +a:r2 -a:r1 ");
+	assert_string_equal(b.log, "+b:r2 +b:r1 -b:r1 ");
+	assert_int_equal(mem_map_remove(&m, 0x10000), -2);
+	assert_int_equal(m.nr_regions, 1);
+	mem_map_remove_listener(&m, &b.l, true);
+	assert_string_equal(b.log, "+b:r2 +b:r1 -b:r1 -b:r2 ");
+}
+
+static void test_listener_failure_rolls_back(void **state)
+{
+	struct rec a = { .l = { .name = "kvm", .region_add = rec_add,
+				.region_del = rec_del } };
+	struct rec b = { .l = { .name = "vfio", .region_add = rec_add,
+				.region_del = rec_del },
+			 .fail_gpa = 0x20000 };
+	struct pv_error e = { "" };
+	struct mem_map m;
+	struct mem_region r = region(0x20000, 0x1000, "bar");
+
+	mem_map_init(&m);
+	assert_int_equal(mem_map_add_listener(&m, &a.l, &e), 0);
+	assert_int_equal(mem_map_add_listener(&m, &b.l, &e), 0);
+	assert_int_equal(mem_map_add(&m, &r, &e), -12);
+	assert_string_equal(e.msg, "vfio refuses bar");
+	/* The first listener was undone; the map holds nothing. */
+	assert_string_equal(a.log, "+kvm:bar -kvm:bar ");
+	assert_int_equal(m.nr_regions, 0);
+	assert_null(mem_map_gpa_to_hva(&m, 0x20000, 1));
+}
+
+static void test_overlap_and_alignment(void **state)
+{
+	struct pv_error e = { "" };
+	struct mem_map m;
+	struct mem_region r1 = region(0x10000, 0x4000, "low");
+	struct mem_region r2 = region(0x13000, 0x2000, "clash");
+	struct mem_region r3 = region(0x20000, 0x1800, "odd");
+
+	mem_map_init(&m);
+	assert_int_equal(mem_map_add(&m, &r1, &e), 0);
+	assert_int_equal(mem_map_add(&m, &r2, &e), -22);
+	assert_non_null(strstr(e.msg, "overlaps low"));
+	assert_int_equal(mem_map_add(&m, &r3, &e), -22);
+	assert_non_null(strstr(e.msg, "page-aligned"));
+	assert_int_equal(mem_map_ram_bytes(&m), 0x4000);
+}
+
+static void test_gpa_to_hva(void **state)
+{
+	static uint8_t ram[0x3000];
+	struct pv_error e;
+	struct mem_map m;
+	struct mem_region r = { .gpa = 0x100000, .size = 0x3000, .hva = ram,
+				.kind = MEM_REGION_RAM, .name = "ram" };
+	struct mem_region mmio = { .gpa = 0x200000, .size = 0x1000,
+				   .hva = ram, .kind = MEM_REGION_MMIO,
+				   .name = "bar" };
+
+	mem_map_init(&m);
+	assert_int_equal(mem_map_add(&m, &r, &e), 0);
+	assert_int_equal(mem_map_add(&m, &mmio, &e), 0);
+	assert_ptr_equal(mem_map_gpa_to_hva(&m, 0x101000, 0x10), ram + 0x1000);
+	assert_ptr_equal(mem_map_gpa_to_hva(&m, 0x102ff0, 0x10), ram + 0x2ff0);
+	assert_null(mem_map_gpa_to_hva(&m, 0x102ff0, 0x11)); /* runs off */
+	assert_null(mem_map_gpa_to_hva(&m, 0xfffff, 1));
+	assert_null(mem_map_gpa_to_hva(&m, 0x200000, 4)); /* not RAM */
+	assert_int_equal(mem_map_ram_bytes(&m), 0x3000);
+}
+
+static void test_layout_small(void **state)
+{
+	struct guest_layout l;
+	struct pv_error e;
+
+	assert_int_equal(layout_compute(&l, 256 * SZ_1M, 40, NULL, 0, &e), 0);
+	assert_int_equal(l.nr_ram, 1);
+	assert_int_equal(l.ram[0].base, 0);
+	assert_int_equal(l.low_ram_end, 256 * SZ_1M);
+	/* The 64-bit window: above 4 GiB, power of two, naturally aligned. */
+	assert_true(l.mmio64_base >= SZ_4G);
+	assert_int_equal(l.mmio64_size & (l.mmio64_size - 1), 0);
+	assert_int_equal(l.mmio64_base % l.mmio64_size, 0);
+	assert_true(l.mmio64_base + l.mmio64_size <= (1ull << 40));
+}
+
+static void test_layout_split_around_hole(void **state)
+{
+	struct guest_layout l;
+	struct pv_error e;
+
+	assert_int_equal(layout_compute(&l, 5 * SZ_1G, 40, NULL, 0, &e), 0);
+	assert_int_equal(l.nr_ram, 2);
+	assert_int_equal(l.ram[0].size, LAYOUT_LOW_RAM_MAX);
+	assert_int_equal(l.ram[1].base, SZ_4G);
+	assert_int_equal(l.ram[1].size, 5 * SZ_1G - LAYOUT_LOW_RAM_MAX);
+	assert_true(l.mmio64_base >= l.ram[1].base + l.ram[1].size);
+}
+
+static void test_layout_reserved(void **state)
+{
+	/* An IOMMU reserved range in low RAM and one above 4 GiB. */
+	struct layout_range resv[] = {
+		{ 0x8000000, 0x100000 },   /* 128 MiB, 1 MiB long */
+		{ SZ_4G + SZ_1G, SZ_1G },
+	};
+	struct guest_layout l;
+	struct pv_error e;
+	uint64_t total = 0;
+
+	assert_int_equal(layout_compute(&l, 4 * SZ_1G, 40, resv, 2, &e), 0);
+	for (unsigned int i = 0; i < l.nr_ram; i++) {
+		total += l.ram[i].size;
+		for (int j = 0; j < 2; j++)
+			assert_false(l.ram[i].base < resv[j].base + resv[j].size &&
+				     resv[j].base < l.ram[i].base + l.ram[i].size);
+	}
+	assert_int_equal(total, 4 * SZ_1G);
+	assert_int_equal(l.low_ram_end, 0x8000000);
+	assert_true(l.nr_ram >= 3);
+
+	/* Reserved memory below 1 MiB cannot be worked around. */
+	resv[0].base = 0x80000;
+	assert_int_equal(layout_compute(&l, SZ_1G, 40, resv, 1, &e), -34);
+	assert_non_null(strstr(e.msg, "below 1 MiB"));
+}
+
+static void test_layout_limits(void **state)
+{
+	struct guest_layout l;
+	struct pv_error e;
+
+	assert_int_equal(layout_compute(&l, 8 * SZ_1M, 40, NULL, 0, &e), -22);
+	assert_int_equal(layout_compute(&l, 300 * SZ_1M + 5, 40, NULL, 0, &e),
+			 -22);
+	/* 64 GiB does not fit in a 36-bit (64 GiB) space with the hole. */
+	assert_int_equal(layout_compute(&l, 64 * SZ_1G, 36, NULL, 0, &e), -34);
+	assert_non_null(strstr(e.msg, "give less --mem"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_listener_replay_and_order),
+		cmocka_unit_test(test_listener_failure_rolls_back),
+		cmocka_unit_test(test_overlap_and_alignment),
+		cmocka_unit_test(test_gpa_to_hva),
+		cmocka_unit_test(test_layout_small),
+		cmocka_unit_test(test_layout_split_around_hole),
+		cmocka_unit_test(test_layout_reserved),
+		cmocka_unit_test(test_layout_limits),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

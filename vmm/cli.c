@@ -1,0 +1,216 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "vmm/cli.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char cli_run_help[] =
+	"Usage: passvm run --kernel FILE [options]\n"
+	"\n"
+	"Boot a Linux bzImage in a KVM microVM, optionally with PCI devices\n"
+	"assigned through VFIO. The guest's serial console (COM1) is passvm's\n"
+	"stdin/stdout; on a terminal, press Ctrl-a x to quit.\n"
+	"\n"
+	"  --kernel FILE      bzImage to boot (boot protocol 2.06 or later)\n"
+	"  --initrd FILE      initramfs to load\n"
+	"  --cmdline TEXT     kernel command line (default \"console=ttyS0\")\n"
+	"  --mem SIZE         guest RAM, K/M/G suffix, bare number = MiB\n"
+	"                     (default 256M; 16M..1024G)\n"
+	"  --cpus N           vCPUs (default 1; 1..254)\n"
+	"  --vfio BDF[,managed]\n"
+	"                     assign host PCI device BDF (bound to vfio-pci;\n"
+	"                     with ,managed passvm binds it and restores the\n"
+	"                     original driver at exit); repeatable\n"
+	"  --hugepages        back guest RAM with 2 MiB hugetlbfs pages\n"
+	"  --reboot           restart the guest when it resets (default: exit)\n"
+	"  --stats            print exit counts and boot time at exit\n"
+	"  --trace LIST       narrate steps on stderr: vfio,kvm,mem,pci,irq,\n"
+	"                     boot or all\n"
+	"\n"
+	"Exit status: 0 guest powered off; N guest wrote byte N to I/O port\n"
+	"0xf4 (debug exit); 1 passvm error; 2 usage error; 3 guest reset;\n"
+	"4 guest crashed (triple fault, KVM internal error); 128+SIG when\n"
+	"killed by signal SIG (130 for Ctrl-a x).\n";
+
+int parse_size(const char *s, uint64_t *bytes)
+{
+	unsigned long long v;
+	uint64_t mult = 1ull << 20;
+	char *end;
+
+	if (!s || !*s || *s == '-' || *s == '+')
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || end == s)
+		return -EINVAL;
+	switch (*end) {
+	case 'b': case 'B':
+		mult = 1;
+		end++;
+		break;
+	case 'k': case 'K':
+		mult = 1ull << 10;
+		end++;
+		break;
+	case 'm': case 'M':
+		mult = 1ull << 20;
+		end++;
+		break;
+	case 'g': case 'G':
+		mult = 1ull << 30;
+		end++;
+		break;
+	case 't': case 'T':
+		mult = 1ull << 40;
+		end++;
+		break;
+	case '\0':
+		break;
+	default:
+		return -EINVAL;
+	}
+	/* Accept "MiB"/"MB" spellings too. */
+	if (mult > 1 && (!strcmp(end, "iB") || !strcmp(end, "B")))
+		end += strlen(end);
+	if (*end || (v && mult > UINT64_MAX / v))
+		return -EINVAL;
+	*bytes = (uint64_t)v * mult;
+	return 0;
+}
+
+static int parse_vfio(const char *arg, struct run_opts *o, struct pv_error *err)
+{
+	const char *comma = strchr(arg, ',');
+	size_t len = comma ? (size_t)(comma - arg) : strlen(arg);
+	struct vfio_opt *v;
+
+	if (o->nr_vfio == CLI_MAX_VFIO)
+		return pv_seterr(err, EINVAL,
+				 "at most %d --vfio devices are supported",
+				 CLI_MAX_VFIO);
+	if (!len || len >= sizeof(v->bdf))
+		return pv_seterr(err, EINVAL,
+				 "--vfio '%s': expected a PCI address like 0000:01:00.0",
+				 arg);
+	v = &o->vfio[o->nr_vfio];
+	memcpy(v->bdf, arg, len);
+	v->bdf[len] = '\0';
+	v->managed = false;
+	if (comma) {
+		if (strcmp(comma + 1, "managed"))
+			return pv_seterr(err, EINVAL,
+					 "--vfio '%s': unknown flag '%s' (the only one is 'managed')",
+					 arg, comma + 1);
+		v->managed = true;
+	}
+	o->nr_vfio++;
+	return 0;
+}
+
+int cli_parse_run(int argc, char **argv, struct run_opts *o,
+		  struct pv_error *err)
+{
+	enum { O_KERNEL = 256, O_INITRD, O_CMDLINE, O_MEM, O_CPUS, O_VFIO,
+	       O_STATS, O_TRACE, O_HUGE, O_REBOOT, O_HELP };
+	static const struct option opts[] = {
+		{ "kernel", required_argument, NULL, O_KERNEL },
+		{ "initrd", required_argument, NULL, O_INITRD },
+		{ "cmdline", required_argument, NULL, O_CMDLINE },
+		{ "mem", required_argument, NULL, O_MEM },
+		{ "cpus", required_argument, NULL, O_CPUS },
+		{ "vfio", required_argument, NULL, O_VFIO },
+		{ "stats", no_argument, NULL, O_STATS },
+		{ "trace", required_argument, NULL, O_TRACE },
+		{ "hugepages", no_argument, NULL, O_HUGE },
+		{ "reboot", no_argument, NULL, O_REBOOT },
+		{ "help", no_argument, NULL, O_HELP },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *bad;
+	char *end;
+	unsigned long n;
+	int c, ret;
+
+	memset(o, 0, sizeof(*o));
+	o->mem = 256ull << 20;
+	o->cpus = 1;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+		switch (c) {
+		case O_KERNEL:
+			o->kernel = optarg;
+			break;
+		case O_INITRD:
+			o->initrd = optarg;
+			break;
+		case O_CMDLINE:
+			o->cmdline = optarg;
+			break;
+		case O_MEM:
+			if (parse_size(optarg, &o->mem) || o->mem < CLI_MIN_MEM ||
+			    o->mem > CLI_MAX_MEM || o->mem % (1ull << 20))
+				return pv_seterr(err, EINVAL,
+						 "--mem '%s': give a whole number of MiB from 16M to 1024G, e.g. --mem 512M",
+						 optarg);
+			break;
+		case O_CPUS:
+			errno = 0;
+			n = strtoul(optarg, &end, 10);
+			if (errno || *end || end == optarg || n < 1 ||
+			    n > CLI_MAX_CPUS)
+				return pv_seterr(err, EINVAL,
+						 "--cpus '%s': give a number from 1 to %d",
+						 optarg, CLI_MAX_CPUS);
+			o->cpus = (unsigned int)n;
+			break;
+		case O_VFIO:
+			ret = parse_vfio(optarg, o, err);
+			if (ret)
+				return ret;
+			break;
+		case O_STATS:
+			o->stats = true;
+			break;
+		case O_TRACE:
+			if (trace_parse(optarg, &o->trace, &bad))
+				return pv_seterr(err, EINVAL,
+						 "--trace: unknown category at '%s' (use vfio,kvm,mem,pci,irq,boot or all)",
+						 bad);
+			break;
+		case O_HUGE:
+			o->hugepages = true;
+			break;
+		case O_REBOOT:
+			o->reboot = true;
+			break;
+		case 'h':
+		case O_HELP:
+			fputs(cli_run_help, stdout);
+			return 1;
+		case ':':
+			return pv_seterr(err, EINVAL,
+					 "option '%s' needs a value: see passvm run --help",
+					 argv[optind - 1]);
+		default:
+			return pv_seterr(err, EINVAL,
+					 "unknown option '%s': see passvm run --help",
+					 argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return pv_seterr(err, EINVAL,
+				 "unexpected argument '%s': see passvm run --help",
+				 argv[optind]);
+	if (!o->kernel)
+		return pv_seterr(err, EINVAL,
+				 "no kernel given: add --kernel FILE (a bzImage, e.g. /boot/vmlinuz-$(uname -r))");
+	if (o->hugepages && o->mem % (2ull << 20))
+		return pv_seterr(err, EINVAL,
+				 "--hugepages needs --mem to be a multiple of 2M");
+	return 0;
+}
