@@ -53,8 +53,8 @@ struct irq_router {
 };
 
 /*
- * kvm_irq_backend() - a backend issuing ioctls on @vm_fd (not owned).
- * @ctx_storage holds the fd; it must outlive the router.
+ * kvm_irq_backend() - a backend issuing ioctls on the VM fd (not owned).
+ * @vm_fd_storage holds the fd; it must outlive the router.
  */
 struct irq_backend kvm_irq_backend(int *vm_fd_storage);
 
@@ -80,7 +80,10 @@ int irq_msi_alloc(struct irq_router *r, uint32_t *gsi, struct pv_error *err);
 
 /*
  * irq_msi_update() - route @gsi to MSI address/data (PCI 3.0 §6.8.1.3 /
- * §6.8.2.4; x86 format) and push the whole table to KVM.
+ * §6.8.2.4; x86 format) and push the whole table to KVM. @addr 0 withdraws
+ * the route (the GSI stays allocated). An unchanged message costs nothing.
+ * Errors: -EINVAL (@gsi not allocated), KVM_SET_GSI_ROUTING's -errno (the
+ * old route is kept).
  */
 int irq_msi_update(struct irq_router *r, uint32_t gsi, uint64_t addr,
 		   uint32_t data, struct pv_error *err);

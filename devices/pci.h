@@ -24,7 +24,8 @@
  * every BAR that started decoding or moved.
  *
  * Locking: one mutex per bus serialises config accesses, trapped BAR
- * accesses and (un)mapping.
+ * accesses and (un)mapping. The pci_dev_ops callbacks run with it held; it
+ * is recursive, so a callback may call pci_cfg_read()/pci_cfg_write().
  */
 #ifndef PASSVM_DEVICES_PCI_H
 #define PASSVM_DEVICES_PCI_H
@@ -58,6 +59,7 @@ struct pci_bar {
 			 * memory is what the core allocates); 0 = absent */
 	uint64_t addr;	/* current decoded address (GPA or port) */
 	bool mapped;	/* bar_map() succeeded for addr */
+	bool decoded;	/* enabled and inside a window: addr is live */
 };
 
 struct pci_dev;

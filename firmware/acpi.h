@@ -39,7 +39,8 @@ extern const uint8_t dsdt_aml_end[];
  * acpi_build() - write all tables into guest RAM at ACPI_TABLES_GPA and the
  * DSDT parameter block at ACPI_PARAMS_GPA. @ram is the HVA of GPA 0 and
  * must cover 1 MiB. Returns the RSDP's GPA in *rsdp_gpa.
- * Errors: -E2BIG if the tables outgrow ACPI_TABLES_SIZE.
+ * Errors: -E2BIG if the tables outgrow ACPI_TABLES_SIZE; -EINVAL if
+ * nr_cpus is 0 or above 255 (xAPIC IDs), or the linked-in DSDT is broken.
  */
 int acpi_build(uint8_t *ram, const struct acpi_config *c, uint64_t *rsdp_gpa,
 	       struct pv_error *err);

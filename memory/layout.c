@@ -19,15 +19,21 @@ static uint64_t align_up(uint64_t v, uint64_t a)
 }
 
 /* First reserved range overlapping [base, end), or NULL. */
-static const struct layout_range *
-first_overlap(const struct layout_range *resv, unsigned int n, uint64_t base,
-	      uint64_t end)
+static const struct layout_range *first_overlap(const struct layout_range *resv,
+						unsigned int n, uint64_t base,
+						uint64_t end)
 {
 	const struct layout_range *best = NULL;
 
 	for (unsigned int i = 0; i < n; i++) {
 		uint64_t rb = align_down(resv[i].base, RESV_ALIGN);
-		uint64_t re = align_up(resv[i].base + resv[i].size, RESV_ALIGN);
+		uint64_t end = resv[i].base + resv[i].size;
+		uint64_t re;
+
+		/* A range reaching the top of the address space must not wrap. */
+		if (end < resv[i].base || end > UINT64_MAX - RESV_ALIGN)
+			end = UINT64_MAX - RESV_ALIGN;
+		re = align_up(end, RESV_ALIGN);
 
 		if (rb < end && base < re && (!best || rb < best->base))
 			best = &resv[i];
@@ -53,9 +59,10 @@ static int take_ram(struct guest_layout *l, uint64_t base, uint64_t limit,
 		if (r)
 			end = align_down(r->base, RESV_ALIGN);
 		if (l->nr_ram == LAYOUT_MAX_RAM_RANGES)
-			return pv_seterr(err, ENOSPC,
-					 "guest RAM would need more than %d ranges around reserved IOVA regions",
-					 LAYOUT_MAX_RAM_RANGES);
+			return pv_seterr(
+				err, ENOSPC,
+				"guest RAM would need more than %d ranges around reserved IOVA regions",
+				LAYOUT_MAX_RAM_RANGES);
 		l->ram[l->nr_ram].base = base;
 		l->ram[l->nr_ram].size = end - base;
 		l->nr_ram++;
@@ -76,17 +83,20 @@ int layout_compute(struct guest_layout *l, uint64_t ram_size,
 	l->ram_size = ram_size;
 	l->phys_bits = phys_bits;
 	if (ram_size < LAYOUT_MIN_RAM || ram_size % SZ_1M)
-		return pv_seterr(err, EINVAL,
-				 "guest RAM must be a whole number of MiB, at least %llu MiB",
-				 LAYOUT_MIN_RAM >> 20);
+		return pv_seterr(
+			err, EINVAL,
+			"guest RAM must be a whole number of MiB, at least %llu MiB",
+			LAYOUT_MIN_RAM >> 20);
 	if (phys_bits < 32 || phys_bits > 52)
-		return pv_seterr(err, EINVAL, "bad guest physical address width %u",
+		return pv_seterr(err, EINVAL,
+				 "bad guest physical address width %u",
 				 phys_bits);
 	top = 1ull << phys_bits;
 
 	if (first_overlap(reserved, nr_reserved, 0, SZ_1M))
-		return pv_seterr(err, ERANGE,
-				 "the IOMMU reserves memory below 1 MiB, where the guest's boot code must live: this host cannot assign this device");
+		return pv_seterr(
+			err, ERANGE,
+			"the IOMMU reserves memory below 1 MiB, where the guest's boot code must live: this host cannot assign this device");
 
 	ret = take_ram(l, 0, LAYOUT_LOW_RAM_MAX, &left, reserved, nr_reserved,
 		       err);
@@ -96,9 +106,10 @@ int layout_compute(struct guest_layout *l, uint64_t ram_size,
 	if (ret)
 		return ret;
 	if (left)
-		return pv_seterr(err, ERANGE,
-				 "%llu MiB of RAM does not fit in the guest's %u-bit physical address space: give less --mem",
-				 (unsigned long long)(ram_size >> 20), phys_bits);
+		return pv_seterr(
+			err, ERANGE,
+			"%llu MiB of RAM does not fit in the guest's %u-bit physical address space: give less --mem",
+			(unsigned long long)(ram_size >> 20), phys_bits);
 	l->low_ram_end = l->ram[0].base == 0 ? l->ram[0].size : 0;
 	for (unsigned int i = 0; i < l->nr_ram; i++)
 		if (l->ram[i].base + l->ram[i].size > ram_end)

@@ -30,11 +30,11 @@ int bus_register(struct bus *b, uint64_t base, uint64_t len, const char *name,
 		struct bus_range *r = &b->ranges[i];
 
 		if (base < r->base + r->len && r->base < base + len) {
-			ret = pv_seterr(err, EINVAL,
-					"%s bus: %s [0x%llx+0x%llx] overlaps %s",
-					b->name, name,
-					(unsigned long long)base,
-					(unsigned long long)len, r->name);
+			ret = pv_seterr(
+				err, EINVAL,
+				"%s bus: %s [0x%llx+0x%llx] overlaps %s",
+				b->name, name, (unsigned long long)base,
+				(unsigned long long)len, r->name);
 			goto out;
 		}
 	}
@@ -42,8 +42,10 @@ int bus_register(struct bus *b, uint64_t base, uint64_t len, const char *name,
 		;
 	memmove(&b->ranges[i + 1], &b->ranges[i],
 		(b->nr - i) * sizeof(b->ranges[0]));
-	b->ranges[i] = (struct bus_range){ .base = base, .len = len,
-					   .name = name, .ops = ops,
+	b->ranges[i] = (struct bus_range){ .base = base,
+					   .len = len,
+					   .name = name,
+					   .ops = ops,
 					   .opaque = opaque };
 	b->nr++;
 out:

@@ -48,23 +48,28 @@ int parse_size(const char *s, uint64_t *bytes)
 	if (errno || end == s)
 		return -EINVAL;
 	switch (*end) {
-	case 'b': case 'B':
+	case 'b':
+	case 'B':
 		mult = 1;
 		end++;
 		break;
-	case 'k': case 'K':
+	case 'k':
+	case 'K':
 		mult = 1ull << 10;
 		end++;
 		break;
-	case 'm': case 'M':
+	case 'm':
+	case 'M':
 		mult = 1ull << 20;
 		end++;
 		break;
-	case 'g': case 'G':
+	case 'g':
+	case 'G':
 		mult = 1ull << 30;
 		end++;
 		break;
-	case 't': case 'T':
+	case 't':
+	case 'T':
 		mult = 1ull << 40;
 		end++;
 		break;
@@ -93,18 +98,20 @@ static int parse_vfio(const char *arg, struct run_opts *o, struct pv_error *err)
 				 "at most %d --vfio devices are supported",
 				 CLI_MAX_VFIO);
 	if (!len || len >= sizeof(v->bdf))
-		return pv_seterr(err, EINVAL,
-				 "--vfio '%s': expected a PCI address like 0000:01:00.0",
-				 arg);
+		return pv_seterr(
+			err, EINVAL,
+			"--vfio '%s': expected a PCI address like 0000:01:00.0",
+			arg);
 	v = &o->vfio[o->nr_vfio];
 	memcpy(v->bdf, arg, len);
 	v->bdf[len] = '\0';
 	v->managed = false;
 	if (comma) {
 		if (strcmp(comma + 1, "managed"))
-			return pv_seterr(err, EINVAL,
-					 "--vfio '%s': unknown flag '%s' (the only one is 'managed')",
-					 arg, comma + 1);
+			return pv_seterr(
+				err, EINVAL,
+				"--vfio '%s': unknown flag '%s' (the only one is 'managed')",
+				arg, comma + 1);
 		v->managed = true;
 	}
 	o->nr_vfio++;
@@ -114,8 +121,19 @@ static int parse_vfio(const char *arg, struct run_opts *o, struct pv_error *err)
 int cli_parse_run(int argc, char **argv, struct run_opts *o,
 		  struct pv_error *err)
 {
-	enum { O_KERNEL = 256, O_INITRD, O_CMDLINE, O_MEM, O_CPUS, O_VFIO,
-	       O_STATS, O_TRACE, O_HUGE, O_REBOOT, O_HELP };
+	enum {
+		O_KERNEL = 256,
+		O_INITRD,
+		O_CMDLINE,
+		O_MEM,
+		O_CPUS,
+		O_VFIO,
+		O_STATS,
+		O_TRACE,
+		O_HUGE,
+		O_REBOOT,
+		O_HELP
+	};
 	static const struct option opts[] = {
 		{ "kernel", required_argument, NULL, O_KERNEL },
 		{ "initrd", required_argument, NULL, O_INITRD },
@@ -152,20 +170,23 @@ int cli_parse_run(int argc, char **argv, struct run_opts *o,
 			o->cmdline = optarg;
 			break;
 		case O_MEM:
-			if (parse_size(optarg, &o->mem) || o->mem < CLI_MIN_MEM ||
-			    o->mem > CLI_MAX_MEM || o->mem % (1ull << 20))
-				return pv_seterr(err, EINVAL,
-						 "--mem '%s': give a whole number of MiB from 16M to 1024G, e.g. --mem 512M",
-						 optarg);
+			if (parse_size(optarg, &o->mem) ||
+			    o->mem < CLI_MIN_MEM || o->mem > CLI_MAX_MEM ||
+			    o->mem % (1ull << 20))
+				return pv_seterr(
+					err, EINVAL,
+					"--mem '%s': give a whole number of MiB from 16M to 1024G, e.g. --mem 512M",
+					optarg);
 			break;
 		case O_CPUS:
 			errno = 0;
 			n = strtoul(optarg, &end, 10);
 			if (errno || *end || end == optarg || n < 1 ||
 			    n > CLI_MAX_CPUS)
-				return pv_seterr(err, EINVAL,
-						 "--cpus '%s': give a number from 1 to %d",
-						 optarg, CLI_MAX_CPUS);
+				return pv_seterr(
+					err, EINVAL,
+					"--cpus '%s': give a number from 1 to %d",
+					optarg, CLI_MAX_CPUS);
 			o->cpus = (unsigned int)n;
 			break;
 		case O_VFIO:
@@ -178,9 +199,10 @@ int cli_parse_run(int argc, char **argv, struct run_opts *o,
 			break;
 		case O_TRACE:
 			if (trace_parse(optarg, &o->trace, &bad))
-				return pv_seterr(err, EINVAL,
-						 "--trace: unknown category at '%s' (use vfio,kvm,mem,pci,irq,boot or all)",
-						 bad);
+				return pv_seterr(
+					err, EINVAL,
+					"--trace: unknown category at '%s' (use vfio,kvm,mem,pci,irq,boot or all)",
+					bad);
 			break;
 		case O_HUGE:
 			o->hugepages = true;
@@ -193,24 +215,29 @@ int cli_parse_run(int argc, char **argv, struct run_opts *o,
 			fputs(cli_run_help, stdout);
 			return 1;
 		case ':':
-			return pv_seterr(err, EINVAL,
-					 "option '%s' needs a value: see passvm run --help",
-					 argv[optind - 1]);
+			return pv_seterr(
+				err, EINVAL,
+				"option '%s' needs a value: see passvm run --help",
+				argv[optind - 1]);
 		default:
-			return pv_seterr(err, EINVAL,
-					 "unknown option '%s': see passvm run --help",
-					 argv[optind - 1]);
+			return pv_seterr(
+				err, EINVAL,
+				"unknown option '%s': see passvm run --help",
+				argv[optind - 1]);
 		}
 	}
 	if (optind < argc)
-		return pv_seterr(err, EINVAL,
-				 "unexpected argument '%s': see passvm run --help",
-				 argv[optind]);
+		return pv_seterr(
+			err, EINVAL,
+			"unexpected argument '%s': see passvm run --help",
+			argv[optind]);
 	if (!o->kernel)
-		return pv_seterr(err, EINVAL,
-				 "no kernel given: add --kernel FILE (a bzImage, e.g. /boot/vmlinuz-$(uname -r))");
+		return pv_seterr(
+			err, EINVAL,
+			"no kernel given: add --kernel FILE (a bzImage, e.g. /boot/vmlinuz-$(uname -r))");
 	if (o->hugepages && o->mem % (2ull << 20))
-		return pv_seterr(err, EINVAL,
-				 "--hugepages needs --mem to be a multiple of 2M");
+		return pv_seterr(
+			err, EINVAL,
+			"--hugepages needs --mem to be a multiple of 2M");
 	return 0;
 }

@@ -20,9 +20,9 @@ struct vfio_opt {
 
 struct run_opts {
 	const char *kernel;
-	const char *initrd;  /* NULL: none */
+	const char *initrd; /* NULL: none */
 	const char *cmdline; /* NULL: "console=ttyS0" default applied later */
-	uint64_t mem;	     /* bytes */
+	uint64_t mem; /* bytes */
 	unsigned int cpus;
 	struct vfio_opt vfio[CLI_MAX_VFIO];
 	unsigned int nr_vfio;

@@ -7,9 +7,9 @@
 #include <string.h>
 #include <sys/ioctl.h>
 
-#define to_kvm_mem(p) \
-	((struct kvm_mem_listener *)((char *)(p) - \
-				     offsetof(struct kvm_mem_listener, l)))
+#define to_kvm_mem(p)                                      \
+	((struct kvm_mem_listener *)((char *)(p)-offsetof( \
+		struct kvm_mem_listener, l)))
 
 static int set_slot(struct kvm_mem_listener *k, unsigned int slot,
 		    const struct mem_region *r, uint64_t size)
@@ -41,16 +41,15 @@ static int kvm_region_add(struct mem_listener *l, const struct mem_region *r,
 				 r->name, k->nr_slots);
 	ret = set_slot(k, slot, r, r->size);
 	if (ret)
-		return pv_seterr(err, ret,
-				 "KVM_SET_USER_MEMORY_REGION for %s (GPA 0x%llx, %llu KiB) failed: %s",
-				 r->name, (unsigned long long)r->gpa,
-				 (unsigned long long)(r->size >> 10),
-				 strerror(-ret));
+		return pv_seterr(
+			err, ret,
+			"KVM_SET_USER_MEMORY_REGION for %s (GPA 0x%llx, %llu KiB) failed: %s",
+			r->name, (unsigned long long)r->gpa,
+			(unsigned long long)(r->size >> 10), strerror(-ret));
 	k->slot_region[slot] = r->id;
 	pv_trace(TRACE_KVM, "memslot %u: GPA 0x%llx size 0x%llx HVA %p (%s)%s",
-		 slot, (unsigned long long)r->gpa,
-		 (unsigned long long)r->size, r->hva, r->name,
-		 r->readonly ? " read-only" : "");
+		 slot, (unsigned long long)r->gpa, (unsigned long long)r->size,
+		 r->hva, r->name, r->readonly ? " read-only" : "");
 	return 0;
 }
 

@@ -45,8 +45,10 @@ static void test_dispatch(void **state)
 	uint32_t v = 0xdeadbeef;
 
 	bus_init(&bus, "pio");
-	assert_int_equal(bus_register(&bus, 0x3f8, 8, "a", &dev_ops, &a, &e), 0);
-	assert_int_equal(bus_register(&bus, 0x60, 16, "b", &dev_ops, &b, &e), 0);
+	assert_int_equal(bus_register(&bus, 0x3f8, 8, "a", &dev_ops, &a, &e),
+			 0);
+	assert_int_equal(bus_register(&bus, 0x60, 16, "b", &dev_ops, &b, &e),
+			 0);
 	assert_true(bus_access(&bus, 0x3fc, (uint8_t *)&v, 4, true));
 	assert_int_equal(a.last_off, 4);
 	assert_int_equal(a.last_len, 4);
@@ -75,17 +77,15 @@ static void test_overlap_rejected(void **state)
 	struct bus bus;
 
 	bus_init(&bus, "mmio");
-	assert_int_equal(bus_register(&bus, 0x1000, 0x100, "x", &dev_ops, &a,
-				      &e),
-			 0);
+	assert_int_equal(
+		bus_register(&bus, 0x1000, 0x100, "x", &dev_ops, &a, &e), 0);
 	assert_int_equal(bus_register(&bus, 0x10ff, 2, "y", &dev_ops, &a, &e),
 			 -22);
 	assert_non_null(strstr(e.msg, "overlaps x"));
 	assert_int_equal(bus_register(&bus, 0x1100, 0, "z", &dev_ops, &a, &e),
 			 -22);
-	assert_int_equal(bus_register(&bus, UINT64_MAX, 2, "w", &dev_ops, &a,
-				      &e),
-			 -22);
+	assert_int_equal(
+		bus_register(&bus, UINT64_MAX, 2, "w", &dev_ops, &a, &e), -22);
 }
 
 int main(void)

@@ -120,8 +120,8 @@ static void test_malformed(void **state)
 		     NULL);
 	expect_usage("unknown category", "--kernel", "k", "--trace",
 		     "vfio,nope", NULL);
-	expect_usage("multiple of 2M", "--kernel", "k", "--hugepages",
-		     "--mem", "17M", NULL);
+	expect_usage("multiple of 2M", "--kernel", "k", "--hugepages", "--mem",
+		     "17M", NULL);
 }
 
 int main(void)

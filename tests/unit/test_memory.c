@@ -40,8 +40,9 @@ static void rec_del(struct mem_listener *l, const struct mem_region *r)
 static struct mem_region region(uint64_t gpa, uint64_t size, const char *name)
 {
 	static uint8_t backing[1 << 16];
-	struct mem_region r = { .gpa = gpa, .size = size, .hva = backing,
-				.kind = MEM_REGION_RAM };
+	struct mem_region r = {
+		.gpa = gpa, .size = size, .hva = backing, .kind = MEM_REGION_RAM
+	};
 
 	snprintf(r.name, sizeof(r.name), "%s", name);
 	return r;
@@ -49,9 +50,11 @@ static struct mem_region region(uint64_t gpa, uint64_t size, const char *name)
 
 static void test_listener_replay_and_order(void **state)
 {
-	struct rec a = { .l = { .name = "a", .region_add = rec_add,
+	struct rec a = { .l = { .name = "a",
+				.region_add = rec_add,
 				.region_del = rec_del } };
-	struct rec b = { .l = { .name = "b", .region_add = rec_add,
+	struct rec b = { .l = { .name = "b",
+				.region_add = rec_add,
 				.region_del = rec_del } };
 	struct pv_error e;
 	struct mem_map m;
@@ -76,9 +79,11 @@ static void test_listener_replay_and_order(void **state)
 
 static void test_listener_failure_rolls_back(void **state)
 {
-	struct rec a = { .l = { .name = "kvm", .region_add = rec_add,
+	struct rec a = { .l = { .name = "kvm",
+				.region_add = rec_add,
 				.region_del = rec_del } };
-	struct rec b = { .l = { .name = "vfio", .region_add = rec_add,
+	struct rec b = { .l = { .name = "vfio",
+				.region_add = rec_add,
 				.region_del = rec_del },
 			 .fail_gpa = 0x20000 };
 	struct pv_error e = { "" };
@@ -118,10 +123,15 @@ static void test_gpa_to_hva(void **state)
 	static uint8_t ram[0x3000];
 	struct pv_error e;
 	struct mem_map m;
-	struct mem_region r = { .gpa = 0x100000, .size = 0x3000, .hva = ram,
-				.kind = MEM_REGION_RAM, .name = "ram" };
-	struct mem_region mmio = { .gpa = 0x200000, .size = 0x1000,
-				   .hva = ram, .kind = MEM_REGION_MMIO,
+	struct mem_region r = { .gpa = 0x100000,
+				.size = 0x3000,
+				.hva = ram,
+				.kind = MEM_REGION_RAM,
+				.name = "ram" };
+	struct mem_region mmio = { .gpa = 0x200000,
+				   .size = 0x1000,
+				   .hva = ram,
+				   .kind = MEM_REGION_MMIO,
 				   .name = "bar" };
 
 	mem_map_init(&m);
@@ -168,7 +178,7 @@ static void test_layout_reserved(void **state)
 {
 	/* An IOMMU reserved range in low RAM and one above 4 GiB. */
 	struct layout_range resv[] = {
-		{ 0x8000000, 0x100000 },   /* 128 MiB, 1 MiB long */
+		{ 0x8000000, 0x100000 }, /* 128 MiB, 1 MiB long */
 		{ SZ_4G + SZ_1G, SZ_1G },
 	};
 	struct guest_layout l;
@@ -179,12 +189,23 @@ static void test_layout_reserved(void **state)
 	for (unsigned int i = 0; i < l.nr_ram; i++) {
 		total += l.ram[i].size;
 		for (int j = 0; j < 2; j++)
-			assert_false(l.ram[i].base < resv[j].base + resv[j].size &&
-				     resv[j].base < l.ram[i].base + l.ram[i].size);
+			assert_false(
+				l.ram[i].base < resv[j].base + resv[j].size &&
+				resv[j].base < l.ram[i].base + l.ram[i].size);
 	}
 	assert_int_equal(total, 4 * SZ_1G);
 	assert_int_equal(l.low_ram_end, 0x8000000);
 	assert_true(l.nr_ram >= 3);
+
+	/* A hole reaching the top of the address space still counts. */
+	{
+		struct layout_range top[] = {
+			{ 1ull << 39, UINT64_MAX - (1ull << 39) + 1 }
+		};
+
+		assert_int_equal(layout_compute(&l, SZ_1G, 40, top, 1, &e), 0);
+		assert_true(l.mmio64_base + l.mmio64_size <= (1ull << 39));
+	}
 
 	/* Reserved memory below 1 MiB cannot be worked around. */
 	resv[0].base = 0x80000;

@@ -1,0 +1,299 @@
+# shellcheck shell=bash
+# Host-side helpers of the nested lab, sourced by run-lab.
+#
+#   L1  qemu-system-x86_64 -accel tcg on this machine, emulating SVM and an
+#       Intel IOMMU; runs the Debian full kernel (L2) from an initramfs.
+#   L2  busybox /init: loads kvm-amd and vfio, binds devices to vfio-pci and
+#       runs each scenario's L2 script, which starts a VMM (passvm or QEMU).
+#   L3  the Debian cloud kernel with a tiny busybox initramfs: prints markers
+#       and powers off.
+#
+# Every line the lab itself prints starts with "LAB:" (L2) or "L3:" (guest);
+# run-lab reads them back from the L1 serial log.
+
+LAB_DIR=${LAB_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
+REPO_DIR=${REPO_DIR:-$(cd "$LAB_DIR/../.." && pwd)}
+CACHE_DIR=$LAB_DIR/cache
+OUT_DIR=${LAB_OUT:-$LAB_DIR/out}
+PASSVM_BIN=${PASSVM_BIN:-$REPO_DIR/build/passvm}
+QEMU_BIN=${QEMU_BIN:-$(command -v qemu-system-x86_64 || echo /usr/bin/qemu-system-x86_64)}
+
+# L1 sizing: 2 vCPUs so L3's two vCPUs can run in parallel on 2 host cores.
+L1_MEM=${L1_MEM:-2048}
+L1_SMP=${L1_SMP:-2}
+
+# L3 guest command line (the same for every VMM; lab=SCENARIO picks the
+# guest-side work in the L3 /init).
+L3_CMDLINE_BASE="console=ttyS0 panic=-1 quiet"
+
+log() { printf 'run-lab: %s\n' "$*" >&2; }
+die() {
+	log "error: $*"
+	exit 1
+}
+
+# --- kernels ---------------------------------------------------------------
+
+load_kernels() {
+	"$LAB_DIR/fetch-kernels"
+	# shellcheck source=/dev/null
+	. "$CACHE_DIR/kernels.env"
+}
+
+# resolve_modules ROOT KVER NAME... -> .ko paths (relative to the module
+# dir) in load order, dependencies first. A NAME ending in '?' is optional:
+# skipped when this kernel has no such module (e.g. vfio_virqfd, which
+# newer kernels fold into vfio). '-' and '_' are interchangeable.
+resolve_modules() {
+	local root=$1 kver=$2
+	shift 2
+	awk -v want="$*" '
+	function norm(p,   b) {
+		b = p; sub(/.*\//, "", b); sub(/\.ko(\.[a-z]+)?$/, "", b)
+		gsub(/-/, "_", b); return b
+	}
+	function visit(p,   n, i, d) {
+		if (p in seen) return
+		seen[p] = 1
+		n = split(deps[p], d, " ")
+		for (i = n; i >= 1; i--) visit(d[i])
+		print p
+	}
+	{
+		p = $1; sub(/:$/, "", p)
+		deps[p] = ""
+		for (i = 2; i <= NF; i++) deps[p] = deps[p] " " $i
+		path[norm(p)] = p
+	}
+	END {
+		n = split(want, w, " ")
+		for (i = 1; i <= n; i++) {
+			name = w[i]; opt = sub(/\?$/, "", name)
+			gsub(/-/, "_", name)
+			if (!(name in path)) {
+				if (opt) continue
+				print "missing module: " name > "/dev/stderr"
+				bad = 1; continue
+			}
+			visit(path[name])
+		}
+		exit bad
+	}' "$root/lib/modules/$kver/modules.dep"
+}
+
+# --- initramfs images ------------------------------------------------------
+
+# Copy a dynamically linked binary and its libraries into DEST, at the same
+# paths as on this host.
+copy_dynamic() {
+	local dest=$1 bin=$2 lib
+	install -D -m 0755 "$bin" "$dest$bin"
+	while read -r lib; do
+		[ -n "$lib" ] || continue
+		install -D -m 0755 "$(readlink -f "$lib")" "$dest$lib"
+	done < <(ldd "$bin" | awk '$2 == "=>" && $3 ~ /^\// {print $3} $1 ~ /^\// {print $1}')
+}
+
+# mkcpio DIR OUT: newc archive, uncompressed (fast to unpack under TCG).
+mkcpio() {
+	local dir=$1 out=$2
+	(cd "$dir" && find . -print0 | LC_ALL=C sort -z |
+		cpio --null --quiet -o -H newc -R 0:0) >"$out.tmp"
+	mv "$out.tmp" "$out"
+}
+
+# busybox_tree DIR: a skeleton root with a static busybox.
+busybox_tree() {
+	local d=$1
+	mkdir -p "$d"/{bin,sbin,dev,proc,sys,tmp,run,etc,lab,mnt}
+	install -m 0755 /bin/busybox "$d/bin/busybox"
+	ln -sf busybox "$d/bin/sh"
+}
+
+# build_l3_initramfs SCENARIO... -> $OUT_DIR/l3.cpio: busybox, the L3 /init
+# and each scenario's guest-side fragment (scenarios/NAME.l3.sh).
+build_l3_initramfs() {
+	local d=$OUT_DIR/l3-root s
+	rm -rf "$d"
+	busybox_tree "$d"
+	install -m 0755 "$LAB_DIR/lib/l3-init" "$d/init"
+	for s in "$@"; do
+		if [ -f "$LAB_DIR/scenarios/$s.l3.sh" ]; then
+			install -m 0644 "$LAB_DIR/scenarios/$s.l3.sh" "$d/lab/$s.l3.sh"
+		fi
+	done
+	mkcpio "$d" "$OUT_DIR/l3.cpio"
+}
+
+# build_l2_initramfs MODULES SCENARIO... -> $OUT_DIR/l2.cpio
+# MODULES is a space-separated list for resolve_modules.
+build_l2_initramfs() {
+	local modules=$1
+	shift
+	local d=$OUT_DIR/l2-root s f moddir mods
+	rm -rf "$d"
+	busybox_tree "$d"
+	install -m 0755 "$LAB_DIR/lib/l2-init" "$d/init"
+	install -m 0644 "$LAB_DIR/lib/l2-lib.sh" "$d/lab/l2-lib.sh"
+
+	# kernel modules, in load order
+	moddir=$L2_ROOT/lib/modules/$L2_KVER
+	# shellcheck disable=SC2086 # word splitting of the module list is wanted
+	mods=$(resolve_modules "$L2_ROOT" "$L2_KVER" $modules) ||
+		die "cannot resolve L2 modules"
+	: >"$d/lab/modules.list"
+	for f in $mods; do
+		install -D -m 0644 "$moddir/$f" "$d/lib/modules/$L2_KVER/$f"
+		echo "/lib/modules/$L2_KVER/$f" >>"$d/lab/modules.list"
+	done
+
+	# the L3 payload
+	install -m 0644 "$L3_VMLINUZ" "$d/lab/vmlinuz-l3"
+	install -m 0644 "$OUT_DIR/l3.cpio" "$d/lab/l3.cpio"
+	echo "$L3_CMDLINE_BASE" >"$d/lab/l3-cmdline"
+	if [ -f "$OUT_DIR/l2-env" ]; then
+		install -m 0644 "$OUT_DIR/l2-env" "$d/lab/env"
+	fi
+
+	# passvm, if built (a static binary: copied as is)
+	if [ -x "$PASSVM_BIN" ]; then
+		install -m 0755 "$PASSVM_BIN" "$d/lab/passvm"
+	fi
+
+	# QEMU for L2: the host's binary, its libraries, its loader and the
+	# firmware a -kernel boot of q35 needs. -L /lab/qemu-data at run time.
+	copy_dynamic "$d" "$QEMU_BIN"
+	mkdir -p "$d/lab/qemu-data"
+	for f in bios-256k.bin kvmvapic.bin linuxboot_dma.bin linuxboot.bin \
+		efi-e1000e.rom efi-e1000.rom vgabios-stdvga.bin; do
+		local src
+		for src in /usr/share/qemu/$f /usr/share/seabios/$f \
+			/usr/lib/ipxe/qemu/$f; do
+			if [ -e "$src" ]; then
+				install -m 0644 "$(readlink -f "$src")" "$d/lab/qemu-data/$f"
+				break
+			fi
+		done
+	done
+	[ -f "$d/lab/qemu-data/bios-256k.bin" ] || die "no bios-256k.bin (seabios)"
+
+	# scenarios, run in this order by the L2 /init
+	: >"$d/lab/scenarios.list"
+	for s in "$@"; do
+		install -m 0644 "$LAB_DIR/scenarios/$s.l2.sh" "$d/lab/$s.l2.sh"
+		echo "$s" >>"$d/lab/scenarios.list"
+	done
+	mkcpio "$d" "$OUT_DIR/l2.cpio"
+}
+
+# --- L1 --------------------------------------------------------------------
+
+# VFIO-ready L1 device sets. Each prints QEMU arguments, one a line (so
+# paths with spaces survive `mapfile`). The intel-iommu comes first, always.
+# The guest-visible PCI addresses are fixed so L2 scripts can name them:
+#   00:03.0 nvme            (NVMe, MSI-X table inside BAR0)
+#   00:04.0 e1000e          (MSI-X in its own BAR) on hub 0  -> passthrough
+#   00:05.0 e1000e          on hub 0, stays in L2 (the peer)
+#   00:06.0 edu             (MSI, INTx, DMA engine)
+#   00:07.0 pci-bridge, bus "lab-br": 01:01.0 edu + 01:02.0 edu (one group)
+l1_dev_iommu() {
+	printf '%s\n' -device intel-iommu,intremap=on
+}
+l1_dev_nvme() {
+	local img=$OUT_DIR/nvme.img
+	if [ ! -f "$img" ] || [ "${LAB_FRESH_NVME:-1}" = 1 ]; then
+		rm -f "$img"
+		truncate -s 64M "$img"
+	fi
+	printf '%s\n' -drive "file=$img,if=none,id=nv0,format=raw" \
+		-device nvme,serial=lab,drive=nv0,addr=03.0
+}
+l1_dev_nic() {
+	printf '%s\n' -netdev hubport,id=hp0,hubid=0 -netdev hubport,id=hp1,hubid=0 \
+		-device e1000e,netdev=hp0,mac=52:54:00:12:34:01,addr=04.0 \
+		-device e1000e,netdev=hp1,mac=52:54:00:12:34:02,addr=05.0
+}
+l1_dev_edu() {
+	printf '%s\n' -device edu,addr=06.0
+}
+l1_dev_bridge() {
+	printf '%s\n' -device pci-bridge,id=lab-br,chassis_nr=1,addr=07.0 \
+		-device edu,bus=lab-br,addr=01.0 -device edu,bus=lab-br,addr=02.0
+}
+
+# run_l1 LOG TIMEOUT LIVE DEVARGS... : boot L2 under TCG. The serial console
+# goes to LOG (and to the terminal too when LIVE=1). Returns QEMU's status
+# (124 on timeout).
+run_l1() {
+	local logf=$1 tmo=$2 live=$3
+	shift 3
+	# shellcheck disable=SC2054 # commas belong to QEMU options
+	local -a cmd=(
+		timeout --foreground -k 10 "$tmo"
+		"$QEMU_BIN" -accel tcg,thread=multi -cpu max
+		-machine q35,kernel-irqchip=split -m "$L1_MEM" -smp "$L1_SMP"
+		-nodefaults -display none -no-reboot
+		"$@"
+		-kernel "$L2_VMLINUZ" -initrd "$OUT_DIR/l2.cpio"
+		-append "console=ttyS0 intel_iommu=on iommu=pt panic=-1 quiet loglevel=3"
+		-serial stdio -monitor none
+	)
+	printf '%q ' "${cmd[@]}" >"$OUT_DIR/l1-cmdline"
+	echo >>"$OUT_DIR/l1-cmdline"
+	local rc=0
+	if [ "$live" = 1 ]; then
+		"${cmd[@]}" </dev/null 2>&1 | tee "$logf" || rc=${PIPESTATUS[0]}
+	else
+		"${cmd[@]}" </dev/null >"$logf" 2>&1 || rc=$?
+	fi
+	return "$rc"
+}
+
+# --- reading the log -------------------------------------------------------
+
+# section LOG NAME: the lines between "LAB: BEGIN NAME" and "LAB: END NAME",
+# carriage returns removed.
+section() {
+	tr -d '\r' <"$1" | awk -v n="$2" '
+		$0 ~ "LAB: BEGIN " n "( |$)" {on = 1; next}
+		$0 ~ "LAB: END " n "( |$)" {print; on = 0}
+		on {print}'
+}
+
+# field TEXT KEY: the value of KEY=VALUE on the first line with it.
+field() {
+	printf '%s\n' "$1" | { grep -o "\b$2=[^ ]*" || true; } | head -n1 | cut -d= -f2-
+}
+
+# lines TEXT PATTERN: the lines of TEXT matching PATTERN (ERE); never fails.
+lines() {
+	printf '%s\n' "$1" | grep -E -- "$2" || true
+}
+
+RESULTS_PASS=0
+RESULTS_FAIL=0
+# result NAME ok|fail DETAIL [LOG]: one PASS/FAIL line; on failure the tail
+# of LOG (or of the given text) is shown.
+result() {
+	local name=$1 st=$2 detail=$3 tailsrc=${4:-}
+	if [ "$st" = ok ]; then
+		RESULTS_PASS=$((RESULTS_PASS + 1))
+		printf 'PASS %-16s %s\n' "$name" "$detail"
+	else
+		RESULTS_FAIL=$((RESULTS_FAIL + 1))
+		printf 'FAIL %-16s %s\n' "$name" "$detail"
+		if [ -n "$tailsrc" ]; then
+			echo "---- last lines of $name ----"
+			printf '%s\n' "$tailsrc" | tail -n "${LAB_TAIL:-25}" | sed 's/^/    | /'
+			echo "----"
+		fi
+	fi
+}
+
+# lab_want VMM: true if this run covers VMM (run-lab --vmm; same as in L2).
+lab_want() {
+	case " ${LAB_VMMS:-passvm qemu} " in
+	*" $1 "*) return 0 ;;
+	esac
+	return 1
+}

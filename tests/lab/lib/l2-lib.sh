@@ -1,0 +1,143 @@
+# shellcheck shell=dash
+# Helpers for L2 scripts (busybox sh). Sourced by the L2 /init; scenario
+# scripts (/lab/NAME.l2.sh) run in a subshell with these defined.
+#
+# Output contract, read back by run-lab on the host:
+#   LAB: BEGIN NAME vmm=VMM
+#   ... the VMM's output (the L3 console, lines "L3: ...") ...
+#   LAB: VMM exit=N
+#   LAB: END NAME vmm=VMM exit=N wall_ms=N
+# exit is the VMM's exit status (124: killed by the L2 timeout, "missing":
+# the binary is not there); wall_ms is launch->exit measured in L2.
+
+# shellcheck source=/dev/null
+[ -f /lab/env ] && . /lab/env # LAB_VMMS, BENCH_RUNS, VMM_TIMEOUT from run-lab
+
+L3_KERNEL=/lab/vmlinuz-l3
+L3_INITRD=/lab/l3.cpio
+L3_CMDLINE=$(cat /lab/l3-cmdline)
+QEMU=/usr/bin/qemu-system-x86_64
+PASSVM=/lab/passvm
+VMM_TIMEOUT=${VMM_TIMEOUT:-240}
+
+# lab_want VMM: true if this run covers VMM (run-lab --vmm)
+lab_want() {
+	case " ${LAB_VMMS:-passvm qemu} " in
+	*" $1 "*) return 0 ;;
+	esac
+	return 1
+}
+
+# uptime in seconds with two decimals, e.g. 4.07
+lab_uptime() {
+	cut -d' ' -f1 /proc/uptime
+}
+
+# uptime in centiseconds (integer)
+lab_uptime_cs() {
+	lab_uptime | tr -d .
+}
+
+lab_load_modules() {
+	local m n=0 bad=0
+	while read -r m; do
+		[ -n "$m" ] || continue
+		if insmod "$m" 2>/tmp/insmod.err; then
+			n=$((n + 1))
+		elif grep -q "File exists" /tmp/insmod.err; then
+			:
+		else
+			echo "LAB: insmod $m failed: $(cat /tmp/insmod.err)"
+			bad=$((bad + 1))
+		fi
+	done </lab/modules.list
+	echo "LAB: modules loaded=$n failed=$bad uptime=$(lab_uptime)"
+}
+
+lab_report_platform() {
+	local kvm=no groups
+	[ -c /dev/kvm ] && kvm=yes
+	groups=$(find /sys/kernel/iommu_groups -mindepth 1 -maxdepth 1 2>/dev/null | wc -l)
+	echo "LAB: platform kvm=$kvm iommu_groups=$groups vfio=$([ -c /dev/vfio/vfio ] && echo yes || echo no)"
+}
+
+# lab_vfio_bind BDF: bind to vfio-pci; prints the IOMMU group number.
+lab_vfio_bind() {
+	local bdf=$1 dev=/sys/bus/pci/devices/$1 grp i
+	if [ ! -d "$dev" ]; then
+		echo "LAB: vfio-bind $bdf: no such device" >&2
+		return 1
+	fi
+	echo vfio-pci >"$dev/driver_override"
+	if [ -e "$dev/driver" ]; then
+		echo "$bdf" >"$dev/driver/unbind"
+	fi
+	echo "$bdf" >/sys/bus/pci/drivers_probe
+	grp=$(basename "$(readlink "$dev/iommu_group")")
+	i=0
+	while [ ! -c "/dev/vfio/$grp" ] && [ $i -lt 50 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	if [ ! -c "/dev/vfio/$grp" ]; then
+		echo "LAB: vfio-bind $bdf: /dev/vfio/$grp did not appear (driver: $(basename "$(readlink "$dev/driver" 2>/dev/null)" 2>/dev/null))" >&2
+		return 1
+	fi
+	echo "LAB: vfio-bind $bdf group=$grp driver=$(basename "$(readlink "$dev/driver")")" >&2
+	echo "$grp"
+}
+
+# lab_vfio_unbind BDF: back to the default driver (none for edu).
+lab_vfio_unbind() {
+	local dev=/sys/bus/pci/devices/$1
+	echo >"$dev/driver_override"
+	[ -e "$dev/driver" ] && echo "$1" >"$dev/driver/unbind"
+	echo "$1" >/sys/bus/pci/drivers_probe 2>/dev/null || true
+}
+
+# lab_run NAME VMM CMD...: run one VMM with the output contract above.
+lab_run() {
+	local name=$1 vmm=$2 t0 t1 rc
+	shift 2
+	echo "LAB: BEGIN $name vmm=$vmm"
+	if [ ! -x "$1" ]; then
+		echo "LAB: $vmm not in the L2 image ($1 missing: build/passvm not built?)"
+		echo "LAB: $vmm exit=missing"
+		echo "LAB: END $name vmm=$vmm exit=missing wall_ms=0"
+		return 0
+	fi
+	echo "LAB: cmd $*"
+	t0=$(lab_uptime_cs)
+	timeout -s KILL "$VMM_TIMEOUT" "$@" </dev/null
+	rc=$?
+	t1=$(lab_uptime_cs)
+	echo
+	echo "LAB: $vmm exit=$rc"
+	echo "LAB: END $name vmm=$vmm exit=$rc wall_ms=$(((t1 - t0) * 10))"
+	return 0
+}
+
+# lab_l3_args SCENARIO VMM: what the L3 /init reads from its command line.
+lab_l3_args() {
+	echo "lab=$1 lab_vmm=$2 lab_token=${LAB_TOKEN:-none}"
+}
+
+# lab_passvm NAME SCENARIO [passvm run options...]: the standard L3 boot.
+lab_passvm() {
+	local name=$1 scen=$2
+	shift 2
+	lab_run "$name" passvm "$PASSVM" run --kernel "$L3_KERNEL" \
+		--initrd "$L3_INITRD" --cpus 2 --mem 256M \
+		--cmdline "$L3_CMDLINE $(lab_l3_args "$scen" passvm)" "$@"
+}
+
+# lab_qemu NAME SCENARIO [qemu options...]: the same boot under QEMU/KVM.
+lab_qemu() {
+	local name=$1 scen=$2
+	shift 2
+	lab_run "$name" qemu "$QEMU" -L /lab/qemu-data -enable-kvm \
+		-machine q35 -cpu host -smp 2 -m 256 \
+		-kernel "$L3_KERNEL" -initrd "$L3_INITRD" \
+		-append "$L3_CMDLINE $(lab_l3_args "$scen" qemu)" \
+		-nographic -nodefaults -no-reboot -serial stdio "$@"
+}

@@ -1,0 +1,469 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Unit tests for vfio/bind.c: the kernel is played by fake_sysfs_kernel(). */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "fake_sysfs.h"
+#include "vfio/bind.h"
+
+struct ctx {
+	struct fake_sysfs fs;
+	struct bind_env env;
+	FILE *out;
+};
+
+static int setup(void **state)
+{
+	static struct ctx c;
+
+	memset(&c, 0, sizeof(c));
+	if (fake_sysfs_init(&c.fs))
+		return -1;
+	c.env.sysfs = c.fs.sys;
+	c.env.proc = c.fs.proc;
+	c.env.state_dir = c.fs.state;
+	c.env.after_write = fake_sysfs_kernel;
+	c.env.hook_ctx = &c.fs;
+	c.env.settle_ms = 20;
+	c.out = fopen("/dev/null", "w");
+	fake_sysfs_add_driver(&c.fs, "vfio-pci");
+	*state = &c;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct ctx *c = *state;
+
+	fclose(c->out);
+	fake_sysfs_cleanup(&c->fs);
+	return 0;
+}
+
+static struct pci_addr A(const char *s) {
+	struct pci_addr a;
+
+	assert_int_equal(pci_addr_parse(s, &a), 0);
+	return a;
+}
+
+static void
+assert_driver(struct ctx *c, const char *bdf, const char *want)
+{
+	char drv[64];
+
+	assert_int_equal(fake_sysfs_get_driver(&c->fs, bdf, drv, sizeof(drv)),
+			 0);
+	assert_string_equal(drv, want);
+}
+
+static void test_bind_order_and_record(void **state)
+{
+	struct ctx *c = *state;
+	struct pci_addr a;
+	char rec[64];
+	int i0, i1, i2;
+
+	fake_sysfs_add_dev(&c->fs, "0000:01:00.0", 0x8086, 0x10d3, 0x020000, 3,
+			   "e1000e");
+	a = A("01:00.0");
+	assert_int_equal(bind_run(&c->env, &a, 1, false, false, c->out), 0);
+	assert_driver(c, "0000:01:00.0", "vfio-pci");
+
+	i0 = fake_sysfs_log_find(
+		&c->fs, "devices/0000:01:00.0/driver_override vfio-pci", 0);
+	i1 = fake_sysfs_log_find(
+		&c->fs, "bus/pci/drivers/e1000e/unbind 0000:01:00.0", 0);
+	i2 = fake_sysfs_log_find(&c->fs, "bus/pci/drivers_probe 0000:01:00.0",
+				 0);
+	assert_int_equal(i0, 0);
+	assert_int_equal(i1, 1);
+	assert_int_equal(i2, 2);
+	assert_int_equal(c->fs.nlog, 3);
+	/* never new_id */
+	assert_int_equal(fake_sysfs_log_find(&c->fs, "new_id", 0), -1);
+
+	assert_int_equal(
+		fake_sysfs_read(&c->fs, "state/0000:01:00.0", rec, sizeof(rec)),
+		0);
+	assert_string_equal(rec, "e1000e\n");
+}
+
+static void test_unbind_restores(void **state)
+{
+	struct ctx *c = *state;
+	struct pci_addr a;
+	int i0, i1, i2;
+
+	fake_sysfs_add_dev(&c->fs, "0000:01:00.0", 0x8086, 0x10d3, 0x020000, 3,
+			   "e1000e");
+	a = A("0000:01:00.0");
+	assert_int_equal(bind_run(&c->env, &a, 1, false, false, c->out), 0);
+	c->fs.nlog = 0;
+	/* The original driver must come back even though the kernel's default
+	 * for drivers_probe would now be something else. */
+	snprintf(c->fs.devs[0].default_driver,
+		 sizeof(c->fs.devs[0].default_driver), "igb");
+
+	assert_int_equal(unbind_run(&c->env, &a, 1, false, c->out), 0);
+	assert_driver(c, "0000:01:00.0", "e1000e");
+	i0 = fake_sysfs_log_find(&c->fs, "devices/0000:01:00.0/driver_override",
+				 0);
+	i1 = fake_sysfs_log_find(
+		&c->fs, "bus/pci/drivers/vfio-pci/unbind 0000:01:00.0", 0);
+	i2 = fake_sysfs_log_find(&c->fs,
+				 "bus/pci/drivers/e1000e/bind 0000:01:00.0", 0);
+	assert_int_equal(i0, 0);
+	assert_int_equal(i1, 1);
+	assert_int_equal(i2, 2);
+	/* driver_override cleared with a bare newline */
+	assert_string_equal(c->fs.log[0],
+			    "devices/0000:01:00.0/driver_override ");
+	assert_false(fake_sysfs_exists(&c->fs, "state/0000:01:00.0"));
+}
+
+static void test_unbind_without_record_probes(void **state)
+{
+	struct ctx *c = *state;
+	struct pci_addr a;
+
+	fake_sysfs_add_dev(&c->fs, "0000:02:00.0", 0x1af4, 0x1041, 0x020000, 4,
+			   "virtio-pci");
+	fake_sysfs_set_driver(&c->fs, "0000:02:00.0", "vfio-pci");
+	a = A("02:00.0");
+	assert_int_equal(unbind_run(&c->env, &a, 1, false, c->out), 0);
+	assert_driver(c, "0000:02:00.0", "virtio-pci");
+	assert_true(fake_sysfs_log_find(&c->fs, "drivers_probe 0000:02:00.0",
+					0) > 0);
+
+	/* A device not on vfio-pci and without a record is left alone. */
+	c->fs.nlog = 0;
+	assert_int_equal(unbind_run(&c->env, &a, 1, false, c->out), 0);
+	assert_int_equal(c->fs.nlog, 0);
+	assert_driver(c, "0000:02:00.0", "virtio-pci");
+}
+
+static void test_driverless_device_round_trip(void **state)
+{
+	struct ctx *c = *state;
+	struct pci_addr a;
+
+	fake_sysfs_add_dev(&c->fs, "0000:05:00.0", 0x1234, 0x11e8, 0x00ff00, 6,
+			   NULL);
+	a = A("05:00.0");
+	assert_int_equal(bind_run(&c->env, &a, 1, false, false, c->out), 0);
+	assert_driver(c, "0000:05:00.0", "vfio-pci");
+	assert_int_equal(fake_sysfs_log_find(&c->fs, "/unbind", 0), -1);
+
+	c->fs.nlog = 0;
+	assert_int_equal(unbind_run(&c->env, &a, 1, false, c->out), 0);
+	assert_driver(c, "0000:05:00.0", "");
+	/* No driver before: no probe or bind after unbinding vfio-pci. */
+	assert_int_equal(fake_sysfs_log_find(&c->fs, "drivers_probe", 0), -1);
+	assert_int_equal(fake_sysfs_log_find(&c->fs, "/bind ", 0), -1);
+}
+
+static void test_group_skips_bridge(void **state)
+{
+	struct ctx *c = *state;
+	struct pci_addr a;
+
+	fake_sysfs_add_dev(&c->fs, "0000:00:1c.0", 0x8086, 0xa110, 0x060400, 5,
+			   "pcieport");
+	fake_sysfs_add_dev(&c->fs, "0000:06:00.0", 0x8086, 0x10c9, 0x020000, 5,
+			   "igb");
+	fake_sysfs_add_dev(&c->fs, "0000:06:00.1", 0x8086, 0x10c9, 0x020000, 5,
+			   "igb");
+	fake_sysfs_add_dev(&c->fs, "0000:07:00.0", 0x8086, 0x10c9, 0x020000, 8,
+			   "igb");
+	a = A("06:00.1");
+	assert_int_equal(bind_run(&c->env, &a, 1, true, false, c->out), 0);
+	assert_driver(c, "0000:06:00.0", "vfio-pci");
+	assert_driver(c, "0000:06:00.1", "vfio-pci");
+	assert_driver(c, "0000:00:1c.0", "pcieport");
+	assert_driver(c, "0000:07:00.0", "igb");
+	assert_int_equal(fake_sysfs_log_find(&c->fs, "pcieport", 0), -1);
+	assert_int_equal(fake_sysfs_log_find(&c->fs, "0000:00:1c.0", 0), -1);
+
+	/* Without --group only the named function moves. */
+	assert_int_equal(unbind_run(&c->env, &a, 1, true, c->out), 0);
+	assert_driver(c, "0000:06:00.0", "igb");
+	assert_driver(c, "0000:06:00.1", "igb");
+	assert_int_equal(bind_run(&c->env, &a, 1, false, false, c->out), 0);
+	assert_driver(c, "0000:06:00.0", "igb");
+	assert_driver(c, "0000:06:00.1", "vfio-pci");
+
+	/* A bridge named directly is refused. */
+	a = A("00:1c.0");
+	assert_int_equal(bind_run(&c->env, &a, 1, false, false, c->out),
+			 -EBUSY);
+	assert_driver(c, "0000:00:1c.0", "pcieport");
+}
+
+static void test_refuse_mounted(void **state)
+{
+	struct ctx *c = *state;
+	struct pv_error err = { "" };
+	struct pci_addr a;
+
+	fake_sysfs_add_dev(&c->fs, "0000:03:00.0", 0x1b36, 0x0010, 0x010802, 2,
+			   "nvme");
+	fake_sysfs_add_block(&c->fs, "0000:03:00.0", "nvme/nvme0", "nvme0n1",
+			     "p2");
+	a = A("03:00.0");
+
+	/* nvme0n10's partition is a different disk: no refusal. */
+	fake_sysfs_write(&c->fs, "proc/mounts",
+			 "/dev/nvme0n10p1 /data ext4 rw 0 0\n");
+	assert_int_equal(bind_check_safe(&c->env, &a, &err), 0);
+
+	fake_sysfs_write(&c->fs, "proc/mounts",
+			 "proc /proc proc rw 0 0\n"
+			 "/dev/nvme0n1p2 /srv ext4 rw 0 0\n");
+	assert_int_equal(bind_run(&c->env, &a, 1, false, false, c->out),
+			 -EBUSY);
+	assert_int_equal(c->fs.nlog, 0);
+	assert_driver(c, "0000:03:00.0", "nvme");
+	assert_false(fake_sysfs_exists(&c->fs, "state/0000:03:00.0"));
+
+	assert_int_equal(bind_vfio(&c->env, &a, false, &err), -EBUSY);
+	assert_non_null(strstr(err.msg, "0000:03:00.0"));
+	assert_non_null(strstr(err.msg, "mounted"));
+	assert_non_null(strstr(err.msg, "/dev/nvme0n1p2 on /srv"));
+	assert_non_null(strstr(err.msg, "--force"));
+
+	/* Swap on the whole disk is refused too. */
+	fake_sysfs_write(&c->fs, "proc/mounts", "");
+	fake_sysfs_write(&c->fs, "proc/swaps",
+			 "Filename Type Size Used Priority\n"
+			 "/dev/nvme0n1 partition 1024 0 -2\n");
+	assert_int_equal(bind_check_safe(&c->env, &a, &err), -EBUSY);
+	assert_non_null(strstr(err.msg, "swap"));
+
+	assert_int_equal(bind_run(&c->env, &a, 1, false, true, c->out), 0);
+	assert_driver(c, "0000:03:00.0", "vfio-pci");
+}
+
+static void test_refuse_scsi_holder(void **state)
+{
+	struct ctx *c = *state;
+	struct pv_error err = { "" };
+	struct pci_addr a;
+
+	fake_sysfs_add_dev(&c->fs, "0000:04:00.0", 0x8086, 0x2922, 0x010601, 2,
+			   "ahci");
+	fake_sysfs_add_block(&c->fs, "0000:04:00.0",
+			     "ata1/host0/target0:0:0/0:0:0:0/block", "sda",
+			     "1");
+	a = A("04:00.0");
+	fake_sysfs_write(&c->fs, "proc/mounts", "/dev/sdaa1 / ext4 rw 0 0\n");
+	assert_int_equal(bind_check_safe(&c->env, &a, &err), 0);
+	fake_sysfs_write(&c->fs, "proc/mounts", "/dev/sda1 / ext4 rw 0 0\n");
+	assert_int_equal(bind_check_safe(&c->env, &a, &err), -EBUSY);
+	assert_non_null(strstr(err.msg, "/dev/sda1 on /"));
+
+	fake_sysfs_write(&c->fs, "proc/mounts", "");
+	fake_sysfs_mkdir(&c->fs, "sys/devices/pci0000:00/0000:04:00.0/ata1/"
+				 "host0/target0:0:0/0:0:0:0/block/sda/holders/"
+				 "dm-0");
+	assert_int_equal(bind_check_safe(&c->env, &a, &err), -EBUSY);
+	assert_non_null(strstr(err.msg, "dm-0"));
+}
+
+static void test_refuse_net_up(void **state)
+{
+	struct ctx *c = *state;
+	struct pv_error err = { "" };
+	struct pci_addr a;
+
+	fake_sysfs_add_dev(&c->fs, "0000:01:00.0", 0x8086, 0x10d3, 0x020000, 3,
+			   "e1000e");
+	a = A("01:00.0");
+	fake_sysfs_add_net(&c->fs, "0000:01:00.0", "enp1s0", "down", 0x1002);
+	assert_int_equal(bind_check_safe(&c->env, &a, &err), 0);
+
+	/* IFF_UP without carrier: operstate is "down" but it is in use. */
+	fake_sysfs_add_net(&c->fs, "0000:01:00.0", "enp1s0", "down", 0x1003);
+	assert_int_equal(bind_check_safe(&c->env, &a, &err), -EBUSY);
+	assert_non_null(strstr(err.msg, "enp1s0"));
+	assert_non_null(strstr(err.msg, "ip link set enp1s0 down"));
+
+	fake_sysfs_add_net(&c->fs, "0000:01:00.0", "enp1s0", "up", 0x1002);
+	assert_int_equal(bind_vfio(&c->env, &a, false, &err), -EBUSY);
+	assert_int_equal(c->fs.nlog, 0);
+	assert_driver(c, "0000:01:00.0", "e1000e");
+
+	assert_int_equal(bind_vfio(&c->env, &a, true, &err), 0);
+	assert_driver(c, "0000:01:00.0", "vfio-pci");
+}
+
+static void test_refuse_console(void **state)
+{
+	struct ctx *c = *state;
+	struct pv_error err = { "" };
+	struct pci_addr a;
+
+	fake_sysfs_add_dev(&c->fs, "0000:00:02.0", 0x8086, 0x3e92, 0x030000, 1,
+			   "i915");
+	fake_sysfs_dev_attr(&c->fs, "0000:00:02.0", "boot_vga", "0\n");
+	a = A("00:02.0");
+	assert_int_equal(bind_check_safe(&c->env, &a, &err), 0);
+	fake_sysfs_dev_attr(&c->fs, "0000:00:02.0", "boot_vga", "1\n");
+	assert_int_equal(bind_run(&c->env, &a, 1, false, false, c->out),
+			 -EBUSY);
+	assert_int_equal(bind_check_safe(&c->env, &a, &err), -EBUSY);
+	assert_non_null(strstr(err.msg, "boot_vga"));
+	assert_driver(c, "0000:00:02.0", "i915");
+	assert_int_equal(bind_run(&c->env, &a, 1, false, true, c->out), 0);
+	assert_driver(c, "0000:00:02.0", "vfio-pci");
+}
+
+static void test_group_refusal_is_all_or_nothing(void **state)
+{
+	struct ctx *c = *state;
+	struct pci_addr a;
+
+	fake_sysfs_add_dev(&c->fs, "0000:06:00.0", 0x8086, 0x10c9, 0x020000, 5,
+			   "igb");
+	fake_sysfs_add_dev(&c->fs, "0000:06:00.1", 0x8086, 0x10c9, 0x020000, 5,
+			   "igb");
+	fake_sysfs_add_net(&c->fs, "0000:06:00.1", "eno2", "up", 0x1003);
+	a = A("06:00.0");
+	assert_int_equal(bind_run(&c->env, &a, 1, true, false, c->out), -EBUSY);
+	assert_int_equal(c->fs.nlog, 0);
+	assert_driver(c, "0000:06:00.0", "igb");
+	assert_driver(c, "0000:06:00.1", "igb");
+}
+
+static void test_managed_bind_restore(void **state)
+{
+	struct ctx *c = *state;
+	struct pv_error err = { "" };
+	struct pci_addr a, b;
+	char rec[64];
+
+	fake_sysfs_add_dev(&c->fs, "0000:01:00.0", 0x8086, 0x10d3, 0x020000, 3,
+			   "e1000e");
+	fake_sysfs_add_dev(&c->fs, "0000:02:00.0", 0x8086, 0x10d3, 0x020000, 4,
+			   "e1000e");
+	a = A("01:00.0");
+	b = A("02:00.0");
+
+	assert_int_equal(bind_vfio(&c->env, &a, false, &err), 0);
+	assert_driver(c, "0000:01:00.0", "vfio-pci");
+	fake_sysfs_read(&c->fs, "state/0000:01:00.0", rec, sizeof(rec));
+	assert_string_equal(rec, "e1000e\nmanaged\n");
+	assert_int_equal(bind_restore(&c->env, &a, &err), 0);
+	assert_driver(c, "0000:01:00.0", "e1000e");
+	assert_false(fake_sysfs_exists(&c->fs, "state/0000:01:00.0"));
+
+	/* Already on vfio-pci (an explicit `passvm bind`): bind_vfio
+	 * changes nothing and bind_restore leaves it bound. */
+	assert_int_equal(bind_run(&c->env, &b, 1, false, false, c->out), 0);
+	c->fs.nlog = 0;
+	assert_int_equal(bind_vfio(&c->env, &b, false, &err), 1);
+	assert_int_equal(bind_restore(&c->env, &b, &err), 0);
+	assert_int_equal(c->fs.nlog, 0);
+	assert_driver(c, "0000:02:00.0", "vfio-pci");
+	assert_true(fake_sysfs_exists(&c->fs, "state/0000:02:00.0"));
+}
+
+static void test_missing_vfio_driver_and_device(void **state)
+{
+	static const char *const files[] = { "/bind", "/unbind", "/new_id",
+					     "" };
+	struct ctx *c = *state;
+	struct pv_error err = { "" };
+	char path[512];
+	struct pci_addr a;
+	int i;
+
+	fake_sysfs_add_dev(&c->fs, "0000:01:00.0", 0x8086, 0x10d3, 0x020000, 3,
+			   "e1000e");
+	/* Unload vfio-pci: remove its driver directory. */
+	for (i = 0; i < 4; i++) {
+		snprintf(path, sizeof(path), "%s/bus/pci/drivers/vfio-pci%s",
+			 c->fs.sys, files[i]);
+		assert_int_equal(remove(path), 0);
+	}
+	a = A("01:00.0");
+	assert_int_equal(bind_vfio(&c->env, &a, false, &err), -ENODEV);
+	assert_non_null(strstr(err.msg, "modprobe vfio-pci"));
+	assert_int_equal(c->fs.nlog, 0);
+
+	a = A("09:00.0");
+	assert_int_equal(bind_vfio(&c->env, &a, false, &err), -ENOENT);
+	assert_non_null(strstr(err.msg, "0000:09:00.0"));
+}
+
+static void test_probe_failure_rolls_back(void **state)
+{
+	struct ctx *c = *state;
+	struct pv_error err = { "" };
+	struct pci_addr a;
+
+	fake_sysfs_add_dev(&c->fs, "0000:01:00.0", 0x8086, 0x10d3, 0x020000, 3,
+			   "e1000e");
+	c->fs.probe_ignores_override = true;
+	a = A("01:00.0");
+	assert_int_equal(bind_vfio(&c->env, &a, false, &err), -EIO);
+	assert_non_null(strstr(err.msg, "did not bind to vfio-pci"));
+	assert_non_null(strstr(err.msg, "e1000e"));
+	assert_driver(c, "0000:01:00.0", "e1000e");
+	assert_false(fake_sysfs_exists(&c->fs, "state/0000:01:00.0"));
+	/* ... and driver_override was cleared again. */
+	assert_true(fake_sysfs_log_find(&c->fs, "0000:01:00.0/driver_override ",
+					1) > 0);
+}
+
+static void test_cli_usage(void **state)
+{
+	char *none[] = { "bind", NULL };
+	char *badbdf[] = { "bind", "0000:01:00.9", NULL };
+	char *badopt[] = { "unbind", "--force", "01:00.0", NULL };
+	char *unknown[] = { "bind", "--frobnicate", "01:00.0", NULL };
+	char *help[] = { "bind", "--help", NULL };
+	char *uhelp[] = { "unbind", "-h", NULL };
+	FILE *saved = stdout;
+
+	stdout = fopen("/dev/null", "w");
+	assert_int_equal(bind_main(1, none), 2);
+	assert_int_equal(bind_main(2, badbdf), 2);
+	assert_int_equal(unbind_main(3, badopt), 2);
+	assert_int_equal(bind_main(3, unknown), 2);
+	assert_int_equal(bind_main(2, help), 0);
+	assert_int_equal(unbind_main(2, uhelp), 0);
+	fclose(stdout);
+	stdout = saved;
+}
+
+int main(void)
+{
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+	const struct CMUnitTest tests[] = {
+		T(test_bind_order_and_record),
+		T(test_unbind_restores),
+		T(test_unbind_without_record_probes),
+		T(test_driverless_device_round_trip),
+		T(test_group_skips_bridge),
+		T(test_refuse_mounted),
+		T(test_refuse_scsi_holder),
+		T(test_refuse_net_up),
+		T(test_refuse_console),
+		T(test_group_refusal_is_all_or_nothing),
+		T(test_managed_bind_restore),
+		T(test_missing_vfio_driver_and_device),
+		T(test_probe_failure_rolls_back),
+		cmocka_unit_test(test_cli_usage),
+	};
+#undef T
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

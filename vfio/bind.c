@@ -1,0 +1,908 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * `passvm bind` / `passvm unbind` and the VMM's managed binding; see
+ * vfio/bind.h. Sources: Documentation/ABI/testing/sysfs-bus-pci,
+ * Documentation/driver-api/vfio.rst ("VFIO Usage Example").
+ */
+#include "vfio/bind.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define VFIO_DRIVER "vfio-pci"
+#define PCI_CLASS_BRIDGE_PCI 0x0604
+#define IFF_UP_BIT 0x1 /* include/uapi/linux/if.h */
+#define MAX_WALK_DEPTH 8
+#define MAX_TARGETS 256
+
+void bind_env_default(struct bind_env *env)
+{
+	memset(env, 0, sizeof(*env));
+	env->sysfs = "/sys";
+	env->proc = "/proc";
+	env->state_dir = BIND_STATE_DIR;
+}
+
+static int pathf(char *buf, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int pathf(char *buf, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, len, fmt, ap);
+	va_end(ap);
+	return (n < 0 || (size_t)n >= len) ? -ENAMETOOLONG : 0;
+}
+
+/* Read up to @len - 1 bytes of @path, trailing whitespace stripped. */
+static int read_text(const char *path, char *buf, size_t len)
+{
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, len - 1);
+	if (n < 0) {
+		int e = errno;
+
+		close(fd);
+		return -e;
+	}
+	close(fd);
+	buf[n] = '\0';
+	while (n > 0 && isspace((unsigned char)buf[n - 1]))
+		buf[--n] = '\0';
+	return 0;
+}
+
+static bool is_dir(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* Write @data to the sysfs control file @path, then call the test hook. */
+static int sysfs_write(const struct bind_env *env, const char *path,
+		       const char *data)
+{
+	size_t len = strlen(data);
+	ssize_t n;
+	int fd, e = 0;
+
+	fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = write(fd, data, len);
+	if (n < 0)
+		e = -errno;
+	else if ((size_t)n != len)
+		e = -EIO;
+	if (close(fd) && !e)
+		e = -errno;
+	if (!e && env->after_write)
+		env->after_write(env->hook_ctx, path, data);
+	pv_trace(TRACE_VFIO, "bind: write \"%.*s\" to %s",
+		 (int)strcspn(data, "\n"), data, path);
+	return e;
+}
+
+static int dev_attr_path(char *buf, size_t len, const struct bind_env *env,
+			 const struct pci_addr *a, const char *attr)
+{
+	char bdf[PCI_ADDR_STRLEN];
+
+	pci_addr_format(a, bdf);
+	return pathf(buf, len, "%s/bus/pci/devices/%s%s%s", env->sysfs, bdf,
+		     attr ? "/" : "", attr ? attr : "");
+}
+
+static int write_dev_attr(const struct bind_env *env, const struct pci_addr *a,
+			  const char *attr, const char *data)
+{
+	char path[4096];
+	int r = dev_attr_path(path, sizeof(path), env, a, attr);
+
+	return r ? r : sysfs_write(env, path, data);
+}
+
+/* Write BDF to drivers/@drv/@op (op: "bind" or "unbind"). */
+static int driver_op(const struct bind_env *env, const char *drv,
+		     const char *op, const struct pci_addr *a)
+{
+	char path[4096], bdf[PCI_ADDR_STRLEN];
+	int r;
+
+	pci_addr_format(a, bdf);
+	r = pathf(path, sizeof(path), "%s/bus/pci/drivers/%s/%s", env->sysfs,
+		  drv, op);
+	return r ? r : sysfs_write(env, path, bdf);
+}
+
+static int drivers_probe(const struct bind_env *env, const struct pci_addr *a)
+{
+	char path[4096], bdf[PCI_ADDR_STRLEN];
+	int r;
+
+	pci_addr_format(a, bdf);
+	r = pathf(path, sizeof(path), "%s/bus/pci/drivers_probe", env->sysfs);
+	return r ? r : sysfs_write(env, path, bdf);
+}
+
+static bool driver_loaded(const struct bind_env *env, const char *drv)
+{
+	char path[4096];
+
+	if (pathf(path, sizeof(path), "%s/bus/pci/drivers/%s", env->sysfs, drv))
+		return false;
+	return is_dir(path);
+}
+
+/*
+ * Wait until BDF/driver is @want ("" for none), up to env->settle_ms.
+ * Leaves the last driver seen in @now.
+ */
+static bool wait_driver(const struct bind_env *env, const struct pci_addr *a,
+			const char *want, char *now, size_t len)
+{
+	unsigned int ms = env->settle_ms ? env->settle_ms : 1000, waited = 0;
+	const struct timespec step = { 0, 10 * 1000000L };
+
+	for (;;) {
+		if (sysfs_pci_driver(env->sysfs, a, now, len))
+			now[0] = '\0';
+		if (!strcmp(now, want))
+			return true;
+		if (waited >= ms)
+			return false;
+		nanosleep(&step, NULL);
+		waited += 10;
+	}
+}
+
+static bool is_bridge(const struct bind_env *env, const struct pci_addr *a)
+{
+	uint32_t cls;
+
+	if (sysfs_pci_ids(env->sysfs, a, NULL, NULL, &cls))
+		return false;
+	return (cls >> 8) == PCI_CLASS_BRIDGE_PCI;
+}
+
+/* ---- safety checks ---- */
+
+/* Is /dev/@src (a mount or swap source) block device @name or a partition
+ * of it? Partitions of names ending in a digit are NAMEpN (nvme0n1p2),
+ * others NAMEN (sda2), as the kernel's disk_name() does. */
+static bool source_is_disk(const char *src, const char *name)
+{
+	size_t len = strlen(name);
+	const char *p;
+
+	if (strncmp(src, "/dev/", 5))
+		return false;
+	src += 5;
+	if (strncmp(src, name, len))
+		return false;
+	p = src + len;
+	if (!*p)
+		return true;
+	if (isdigit((unsigned char)name[len - 1])) {
+		if (*p != 'p')
+			return false;
+		p++;
+	}
+	if (!isdigit((unsigned char)*p))
+		return false;
+	while (isdigit((unsigned char)*p))
+		p++;
+	return *p == '\0';
+}
+
+/* Find the line in proc file @file whose first field is block device @name;
+ * copy its second field (mount point) into @where. */
+static bool proc_uses_disk(const struct bind_env *env, const char *file,
+			   const char *name, char *where, size_t len)
+{
+	char path[4096], line[1024], src[240], dst[240];
+	bool found = false;
+	FILE *f;
+
+	if (pathf(path, sizeof(path), "%s/%s", env->proc, file))
+		return false;
+	f = fopen(path, "re");
+	if (!f)
+		return false;
+	while (!found && fgets(line, sizeof(line), f)) {
+		int k = sscanf(line, "%239s %239s", src, dst);
+
+		if (k >= 1 && source_is_disk(src, name)) {
+			snprintf(where, len, "%s%s%s", src,
+				 k == 2 ? " on " : "", k == 2 ? dst : "");
+			found = true;
+		}
+	}
+	fclose(f);
+	return found;
+}
+
+static bool dir_nonempty(const char *path, char *first, size_t len)
+{
+	struct dirent *de;
+	bool any = false;
+	DIR *d = opendir(path);
+
+	if (!d)
+		return false;
+	while (!any && (de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(first, len, "%s", de->d_name);
+		any = true;
+	}
+	closedir(d);
+	return any;
+}
+
+struct walk_ctx {
+	const struct bind_env *env;
+	char bdf[PCI_ADDR_STRLEN];
+	struct pv_error *err;
+	int found; /* -EBUSY once a reason is in err */
+};
+
+/* Check one class device directory @path named @name. */
+static void check_class_dev(struct walk_ctx *w, const char *path,
+			    const char *name, const char *subsys)
+{
+	char file[4096], text[512];
+
+	if (!strcmp(subsys, "block")) {
+		if (proc_uses_disk(w->env, "mounts", name, text,
+				   sizeof(text))) {
+			w->found = pv_seterr(
+				w->err, EBUSY,
+				"%s has a mounted filesystem (%s): unmount it first, or use --force",
+				w->bdf, text);
+			return;
+		}
+		if (proc_uses_disk(w->env, "swaps", name, text, sizeof(text))) {
+			w->found = pv_seterr(
+				w->err, EBUSY,
+				"%s holds active swap (%s): swapoff it first, or use --force",
+				w->bdf, text);
+			return;
+		}
+		if (!pathf(file, sizeof(file), "%s/holders", path) &&
+		    dir_nonempty(file, text, sizeof(text))) {
+			w->found = pv_seterr(
+				w->err, EBUSY,
+				"%s: block device %s is in use by %s: stop it first, or use --force",
+				w->bdf, name, text);
+			return;
+		}
+	} else if (!strcmp(subsys, "net")) {
+		bool up = false;
+
+		if (!pathf(file, sizeof(file), "%s/operstate", path) &&
+		    !read_text(file, text, sizeof(text)) && !strcmp(text, "up"))
+			up = true;
+		if (!pathf(file, sizeof(file), "%s/flags", path) &&
+		    !read_text(file, text, sizeof(text)) &&
+		    (strtoul(text, NULL, 0) & IFF_UP_BIT))
+			up = true;
+		if (up)
+			w->found = pv_seterr(
+				w->err, EBUSY,
+				"%s has network interface %s up: run `ip link set %s down` first, or use --force",
+				w->bdf, name, name);
+	}
+}
+
+/*
+ * Walk the device's directory (not following symlinks, not descending into
+ * child PCI functions) for block and net class devices.
+ */
+static void walk(struct walk_ctx *w, const char *path, int depth)
+{
+	char sub[4096], link[4096], target[512];
+	struct dirent *de;
+	DIR *d;
+
+	if (depth > MAX_WALK_DEPTH || w->found)
+		return;
+	d = opendir(path);
+	if (!d)
+		return;
+	while (!w->found && (de = readdir(d))) {
+		struct pci_addr child;
+		struct stat st;
+		ssize_t n;
+
+		if (de->d_name[0] == '.')
+			continue;
+		if (pathf(sub, sizeof(sub), "%s/%s", path, de->d_name))
+			continue;
+		if (lstat(sub, &st) || !S_ISDIR(st.st_mode))
+			continue;
+		if (!pci_addr_parse(de->d_name, &child))
+			continue; /* a function behind a bridge */
+		if (!pathf(link, sizeof(link), "%s/subsystem", sub) &&
+		    (n = readlink(link, target, sizeof(target) - 1)) > 0) {
+			const char *base;
+
+			target[n] = '\0';
+			base = strrchr(target, '/');
+			check_class_dev(w, sub, de->d_name,
+					base ? base + 1 : target);
+		}
+		walk(w, sub, depth + 1);
+	}
+	closedir(d);
+}
+
+int bind_check_safe(const struct bind_env *env, const struct pci_addr *a,
+		    struct pv_error *err)
+{
+	struct walk_ctx w = { .env = env, .err = err };
+	char path[4096], text[64];
+	int r;
+
+	pci_addr_format(a, w.bdf);
+	if (!sysfs_pci_exists(env->sysfs, a))
+		return pv_seterr(
+			err, ENOENT,
+			"no PCI device %s: check the address with `lspci -D`",
+			w.bdf);
+	if (is_bridge(env, a))
+		return pv_seterr(
+			err, EBUSY,
+			"%s is a PCI bridge, which must keep its driver: pass the devices behind it, or use --force",
+			w.bdf);
+	r = dev_attr_path(path, sizeof(path), env, a, "boot_vga");
+	if (!r && !read_text(path, text, sizeof(text)) && !strcmp(text, "1"))
+		return pv_seterr(
+			err, EBUSY,
+			"%s drives the boot console (boot_vga=1): use another display for the host, or use --force",
+			w.bdf);
+	r = dev_attr_path(path, sizeof(path), env, a, NULL);
+	if (r)
+		return pv_seterr(err, r, "%s: path too long", w.bdf);
+	walk(&w, path, 0);
+	return w.found;
+}
+
+/* ---- records ---- */
+
+static int record_path(char *buf, size_t len, const struct bind_env *env,
+		       const struct pci_addr *a)
+{
+	char bdf[PCI_ADDR_STRLEN];
+
+	pci_addr_format(a, bdf);
+	return pathf(buf, len, "%s/%s", env->state_dir, bdf);
+}
+
+static int mkdir_p(const char *dir)
+{
+	char tmp[4096];
+	char *p;
+
+	if (pathf(tmp, sizeof(tmp), "%s", dir))
+		return -ENAMETOOLONG;
+	for (p = tmp + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(tmp, 0755) && errno != EEXIST)
+			return -errno;
+		*p = '/';
+	}
+	if (mkdir(tmp, 0755) && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+/* Write the record atomically (temp file + rename). */
+static int record_write(const struct bind_env *env, const struct pci_addr *a,
+			const char *drv, bool managed)
+{
+	char path[4096], tmp[4200];
+	FILE *f;
+	int r;
+
+	r = mkdir_p(env->state_dir);
+	if (!r)
+		r = record_path(path, sizeof(path), env, a);
+	if (!r)
+		r = pathf(tmp, sizeof(tmp), "%s.tmp", path);
+	if (r)
+		return r;
+	f = fopen(tmp, "we");
+	if (!f)
+		return -errno;
+	fprintf(f, "%s\n%s", drv, managed ? "managed\n" : "");
+	if (fclose(f)) {
+		r = -errno;
+		unlink(tmp);
+		return r;
+	}
+	if (rename(tmp, path)) {
+		r = -errno;
+		unlink(tmp);
+		return r;
+	}
+	return 0;
+}
+
+/* Read the record: 0 with @drv and @managed set, -ENOENT when absent. */
+static int record_read(const struct bind_env *env, const struct pci_addr *a,
+		       char *drv, size_t len, bool *managed)
+{
+	char path[4096], text[256];
+	size_t n;
+	int r;
+
+	r = record_path(path, sizeof(path), env, a);
+	if (r)
+		return r;
+	r = read_text(path, text, sizeof(text));
+	if (r)
+		return r;
+	n = strcspn(text, "\n");
+	*managed = text[n] && !strcmp(text + n + 1, "managed");
+	text[n] = '\0';
+	if (n >= len)
+		return -ERANGE;
+	memcpy(drv, text, n + 1);
+	return 0;
+}
+
+static void record_delete(const struct bind_env *env, const struct pci_addr *a)
+{
+	char path[4096];
+
+	if (!record_path(path, sizeof(path), env, a))
+		unlink(path);
+}
+
+/* ---- the two directions ---- */
+
+static const char *errhint(int r)
+{
+	if (r == -EACCES || r == -EPERM)
+		return "run passvm as root";
+	return "check dmesg";
+}
+
+/*
+ * Give @a back to @orig ("" = leave it driverless; NULL = let drivers_probe
+ * choose). Leaves the driver now bound in @now.
+ */
+static int release(const struct bind_env *env, const struct pci_addr *a,
+		   const char *orig, char *now, size_t nowlen,
+		   struct pv_error *err)
+{
+	char bdf[PCI_ADDR_STRLEN], cur[64];
+	int r;
+
+	pci_addr_format(a, bdf);
+	r = write_dev_attr(env, a, "driver_override", "\n");
+	if (r)
+		return pv_seterr(err, r,
+				 "cannot clear %s/driver_override: %s: %s", bdf,
+				 strerror(-r), errhint(r));
+	if (sysfs_pci_driver(env->sysfs, a, cur, sizeof(cur)))
+		cur[0] = '\0';
+	if (!strcmp(cur, VFIO_DRIVER)) {
+		r = driver_op(env, VFIO_DRIVER, "unbind", a);
+		if (r)
+			return pv_seterr(
+				err, r,
+				"cannot unbind %s from vfio-pci: %s: %s (is a VM still using it?)",
+				bdf, strerror(-r), errhint(r));
+		if (!wait_driver(env, a, "", cur, sizeof(cur)))
+			return pv_seterr(
+				err, EIO,
+				"%s is still bound to %s after unbind: check dmesg",
+				bdf, cur);
+	} else if (cur[0]) {
+		/* Someone else's: not ours to change. */
+		snprintf(now, nowlen, "%s", cur);
+		return 0;
+	}
+	if (orig && !orig[0]) {
+		now[0] = '\0';
+		return 0;
+	}
+	if (orig && driver_loaded(env, orig)) {
+		r = driver_op(env, orig, "bind", a);
+		if (r)
+			return pv_seterr(err, r, "cannot bind %s to %s: %s: %s",
+					 bdf, orig, strerror(-r), errhint(r));
+	} else {
+		r = drivers_probe(env, a);
+		if (r)
+			return pv_seterr(
+				err, r,
+				"cannot write %s to drivers_probe: %s: %s", bdf,
+				strerror(-r), errhint(r));
+	}
+	if (orig && !wait_driver(env, a, orig, now, nowlen))
+		return pv_seterr(
+			err, EIO,
+			"%s did not go back to %s (driver now \"%s\"): load it with `modprobe %s` and run `passvm unbind %s` again",
+			bdf, orig, now, orig, bdf);
+	if (!orig && sysfs_pci_driver(env->sysfs, a, now, nowlen))
+		now[0] = '\0';
+	return 0;
+}
+
+/*
+ * The common part of bind_vfio() and `passvm bind`. Returns 0 (bound), 1
+ * (already on vfio-pci) or a negative errno.
+ */
+static int do_bind(const struct bind_env *env, const struct pci_addr *a,
+		   bool force, bool managed, char *orig, size_t olen,
+		   struct pv_error *err)
+{
+	char bdf[PCI_ADDR_STRLEN], now[64], tmp[64];
+	struct pv_error e2;
+	int r;
+
+	pci_addr_format(a, bdf);
+	if (!sysfs_pci_exists(env->sysfs, a))
+		return pv_seterr(
+			err, ENOENT,
+			"no PCI device %s: check the address with `lspci -D`",
+			bdf);
+	r = sysfs_pci_driver(env->sysfs, a, orig, olen);
+	if (r)
+		return pv_seterr(err, r, "cannot read %s's driver: %s", bdf,
+				 strerror(-r));
+	if (!strcmp(orig, VFIO_DRIVER))
+		return 1;
+	if (!force) {
+		r = bind_check_safe(env, a, err);
+		if (r)
+			return r;
+	}
+	if (!driver_loaded(env, VFIO_DRIVER))
+		return pv_seterr(
+			err, ENODEV,
+			"the vfio-pci driver is not loaded: run `modprobe vfio-pci`");
+
+	/* Record first, so an interrupted bind can still be undone. */
+	r = record_write(env, a, orig, managed);
+	if (r)
+		return pv_seterr(err, r,
+				 "cannot record %s's driver in %s: %s: %s", bdf,
+				 env->state_dir, strerror(-r), errhint(r));
+	r = write_dev_attr(env, a, "driver_override", VFIO_DRIVER);
+	if (r) {
+		record_delete(env, a);
+		return pv_seterr(err, r,
+				 "cannot write %s/driver_override: %s: %s", bdf,
+				 strerror(-r), errhint(r));
+	}
+	if (orig[0]) {
+		r = driver_op(env, orig, "unbind", a);
+		if (r) {
+			pv_seterr(err, r, "cannot unbind %s from %s: %s: %s",
+				  bdf, orig, strerror(-r), errhint(r));
+			goto undo;
+		}
+	}
+	r = drivers_probe(env, a);
+	if (r) {
+		pv_seterr(err, r, "cannot write %s to drivers_probe: %s: %s",
+			  bdf, strerror(-r), errhint(r));
+		goto undo;
+	}
+	if (!wait_driver(env, a, VFIO_DRIVER, now, sizeof(now))) {
+		r = -EIO;
+		pv_seterr(
+			err, r,
+			"%s did not bind to vfio-pci (driver now \"%s\"): check dmesg; %s was given back to %s",
+			bdf, now, bdf, orig[0] ? orig : "no driver");
+		goto undo;
+	}
+	return 0;
+undo:
+	if (!release(env, a, orig, tmp, sizeof(tmp), &e2))
+		record_delete(env, a);
+	return r;
+}
+
+int bind_vfio(const struct bind_env *env, const struct pci_addr *a, bool force,
+	      struct pv_error *err)
+{
+	char orig[64];
+	int r;
+
+	r = do_bind(env, a, force, true, orig, sizeof(orig), err);
+	if (r >= 0) {
+		char bdf[PCI_ADDR_STRLEN];
+
+		pci_addr_format(a, bdf);
+		pv_trace(TRACE_VFIO, "%s: %s -> vfio-pci%s", bdf,
+			 orig[0] ? orig : "(none)", r ? " (already)" : "");
+	}
+	return r;
+}
+
+int bind_restore(const struct bind_env *env, const struct pci_addr *a,
+		 struct pv_error *err)
+{
+	char orig[64], now[64];
+	bool managed;
+	int r;
+
+	r = record_read(env, a, orig, sizeof(orig), &managed);
+	if (r == -ENOENT || (!r && !managed))
+		return 0;
+	if (r)
+		return pv_seterr(err, r,
+				 "cannot read the bind record in %s: %s",
+				 env->state_dir, strerror(-r));
+	r = release(env, a, orig, now, sizeof(now), err);
+	if (r)
+		return r;
+	record_delete(env, a);
+	return 0;
+}
+
+/* ---- the subcommands ---- */
+
+static bool addr_in(const struct pci_addr *list, int n,
+		    const struct pci_addr *a)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (!memcmp(&list[i], a, sizeof(*a)))
+			return true;
+	return false;
+}
+
+/*
+ * Expand @addrs into @out (deduplicated; with @group, every group member
+ * but bridges). Returns the count or a negative errno (message printed).
+ */
+static int expand(const struct bind_env *env, const struct pci_addr *addrs,
+		  int n, bool group, struct pci_addr *out, int max)
+{
+	struct pci_addr members[MAX_TARGETS];
+	char bdf[PCI_ADDR_STRLEN];
+	int i, j, count = 0;
+
+	for (i = 0; i < n; i++) {
+		int g, m, r;
+
+		pci_addr_format(&addrs[i], bdf);
+		if (!sysfs_pci_exists(env->sysfs, &addrs[i])) {
+			pv_err("no PCI device %s: check the address with `lspci -D`",
+			       bdf);
+			return -ENOENT;
+		}
+		if (!group) {
+			if (!addr_in(out, count, &addrs[i]) && count < max)
+				out[count++] = addrs[i];
+			continue;
+		}
+		r = sysfs_iommu_group(env->sysfs, &addrs[i], &g);
+		if (r) {
+			pv_err("%s has no IOMMU group (%s): enable the IOMMU (intel_iommu=on or amd_iommu=on), see `passvm doctor`",
+			       bdf, strerror(-r));
+			return r;
+		}
+		m = sysfs_group_devices(env->sysfs, g, members, MAX_TARGETS);
+		if (m < 0) {
+			pv_err("cannot list IOMMU group %d: %s", g,
+			       strerror(-m));
+			return m;
+		}
+		for (j = 0; j < m && j < MAX_TARGETS; j++) {
+			if (is_bridge(env, &members[j]))
+				continue;
+			if (!addr_in(out, count, &members[j]) && count < max)
+				out[count++] = members[j];
+		}
+	}
+	return count;
+}
+
+int bind_run(const struct bind_env *env, const struct pci_addr *addrs, int n,
+	     bool group, bool force, FILE *out)
+{
+	struct pci_addr t[MAX_TARGETS];
+	char bdf[PCI_ADDR_STRLEN], orig[64];
+	struct pv_error err;
+	int i, count, r;
+
+	count = expand(env, addrs, n, group, t, MAX_TARGETS);
+	if (count < 0)
+		return count;
+	/* Refuse before touching anything. */
+	for (i = 0; i < count && !force; i++) {
+		if (sysfs_pci_driver(env->sysfs, &t[i], orig, sizeof(orig)) ||
+		    !strcmp(orig, VFIO_DRIVER))
+			continue;
+		r = bind_check_safe(env, &t[i], &err);
+		if (r) {
+			pv_err("refusing to bind: %s", err.msg);
+			return r;
+		}
+	}
+	for (i = 0; i < count; i++) {
+		pci_addr_format(&t[i], bdf);
+		r = do_bind(env, &t[i], force, false, orig, sizeof(orig), &err);
+		if (r < 0) {
+			pv_err("%s", err.msg);
+			return r;
+		}
+		if (r == 1)
+			fprintf(out, "%s: already bound to vfio-pci\n", bdf);
+		else
+			fprintf(out, "%s: %s -> vfio-pci\n", bdf,
+				orig[0] ? orig : "(no driver)");
+	}
+	return 0;
+}
+
+int unbind_run(const struct bind_env *env, const struct pci_addr *addrs, int n,
+	       bool group, FILE *out)
+{
+	struct pci_addr t[MAX_TARGETS];
+	char bdf[PCI_ADDR_STRLEN], orig[64], now[64], cur[64];
+	struct pv_error err;
+	int i, count, r, ret = 0;
+
+	count = expand(env, addrs, n, group, t, MAX_TARGETS);
+	if (count < 0)
+		return count;
+	for (i = 0; i < count; i++) {
+		bool managed, have;
+
+		pci_addr_format(&t[i], bdf);
+		r = record_read(env, &t[i], orig, sizeof(orig), &managed);
+		if (r && r != -ENOENT) {
+			pv_err("cannot read the bind record for %s in %s: %s",
+			       bdf, env->state_dir, strerror(-r));
+			ret = ret ? ret : r;
+			continue;
+		}
+		have = !r;
+		if (sysfs_pci_driver(env->sysfs, &t[i], cur, sizeof(cur)))
+			cur[0] = '\0';
+		if (!have && strcmp(cur, VFIO_DRIVER)) {
+			fprintf(out, "%s: not bound to vfio-pci (driver %s)\n",
+				bdf, cur[0] ? cur : "none");
+			continue;
+		}
+		r = release(env, &t[i], have ? orig : NULL, now, sizeof(now),
+			    &err);
+		if (r) {
+			pv_err("%s", err.msg);
+			ret = ret ? ret : r;
+			continue;
+		}
+		if (have)
+			record_delete(env, &t[i]);
+		fprintf(out, "%s: vfio-pci -> %s\n", bdf,
+			now[0] ? now : "(no driver)");
+	}
+	return ret;
+}
+
+/* ---- option parsing ---- */
+
+static void usage(FILE *f, bool bind)
+{
+	if (bind)
+		fprintf(f,
+			"usage: passvm bind BDF... [--group] [--force]\n"
+			"Bind PCI functions to vfio-pci via driver_override,\n"
+			"remembering the original driver in %s.\n"
+			"  -g, --group  every member of each device's IOMMU group\n"
+			"               (PCI bridges are skipped)\n"
+			"  -f, --force  bind even a device with a mounted filesystem,\n"
+			"               an interface that is up, or the boot console\n"
+			"  -h, --help   this text\n",
+			BIND_STATE_DIR);
+	else
+		fprintf(f,
+			"usage: passvm unbind BDF... [--group]\n"
+			"Give PCI functions back from vfio-pci to the driver they\n"
+			"had before `passvm bind` (or the one the kernel picks).\n"
+			"  -g, --group  every member of each device's IOMMU group\n"
+			"  -h, --help   this text\n");
+}
+
+static int cli(int argc, char **argv, bool bind)
+{
+	static const struct option opts[] = {
+		{ "group", no_argument, NULL, 'g' },
+		{ "force", no_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct pci_addr *addrs;
+	bool group = false, force = false;
+	struct bind_env env;
+	int c, i, n, r;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, bind ? "gfh" : "gh", opts, NULL)) !=
+	       -1) {
+		switch (c) {
+		case 'g':
+			group = true;
+			break;
+		case 'f':
+			if (!bind)
+				goto bad;
+			force = true;
+			break;
+		case 'h':
+			usage(stdout, bind);
+			return 0;
+		default:
+			goto bad;
+		}
+	}
+	n = argc - optind;
+	if (n <= 0) {
+		pv_err("%s: no device given: pass one or more BDFs (e.g. 0000:01:00.0)",
+		       argv[0]);
+		usage(stderr, bind);
+		return 2;
+	}
+	addrs = calloc((size_t)n, sizeof(*addrs));
+	if (!addrs) {
+		pv_err("out of memory");
+		return 1;
+	}
+	for (i = 0; i < n; i++) {
+		if (pci_addr_parse(argv[optind + i], &addrs[i])) {
+			pv_err("%s: bad PCI address \"%s\": use DDDD:BB:DD.F (e.g. 0000:01:00.0)",
+			       argv[0], argv[optind + i]);
+			free(addrs);
+			return 2;
+		}
+	}
+	bind_env_default(&env);
+	r = bind ? bind_run(&env, addrs, n, group, force, stdout) :
+		   unbind_run(&env, addrs, n, group, stdout);
+	free(addrs);
+	return r ? 1 : 0;
+bad:
+	pv_err("%s: unknown option \"%s\": see `passvm %s --help`", argv[0],
+	       argv[optind - 1], argv[0]);
+	return 2;
+}
+
+int bind_main(int argc, char **argv)
+{
+	return cli(argc, argv, true);
+}
+
+int unbind_main(int argc, char **argv)
+{
+	return cli(argc, argv, false);
+}

@@ -1,0 +1,339 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Host PCI/IOMMU state from sysfs; see vfio/sysfs.h for the contract.
+ * Sources: Documentation/ABI/testing/sysfs-bus-pci,
+ * Documentation/ABI/testing/sysfs-kernel-iommu_groups.
+ */
+#include "vfio/sysfs.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Parse exactly @n hex digits at *@p; advance *@p. */
+static int hex_field(const char **p, int n, unsigned int *val)
+{
+	unsigned int v = 0;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		int c = (unsigned char)(*p)[i];
+
+		if (!isxdigit(c))
+			return -EINVAL;
+		v = v * 16 + (unsigned int)(isdigit(c) ? c - '0' :
+							 tolower(c) - 'a' + 10);
+	}
+	*p += n;
+	*val = v;
+	return 0;
+}
+
+int pci_addr_parse(const char *s, struct pci_addr *a)
+{
+	unsigned int dom = 0, bus, dev, fn;
+	const char *p = s;
+
+	if (!s || !a)
+		return -EINVAL;
+	/* Long form "dddd:bb:dd.f" is 12 chars, short "bb:dd.f" is 7. */
+	if (strlen(s) == 12) {
+		if (hex_field(&p, 4, &dom) || *p++ != ':')
+			return -EINVAL;
+	} else if (strlen(s) != 7) {
+		return -EINVAL;
+	}
+	if (hex_field(&p, 2, &bus) || *p++ != ':')
+		return -EINVAL;
+	if (hex_field(&p, 2, &dev) || *p++ != '.')
+		return -EINVAL;
+	if (hex_field(&p, 1, &fn) || *p)
+		return -EINVAL;
+	if (dev > 0x1f || fn > 7)
+		return -EINVAL;
+	a->domain = (uint16_t)dom;
+	a->bus = (uint8_t)bus;
+	a->dev = (uint8_t)dev;
+	a->fn = (uint8_t)fn;
+	return 0;
+}
+
+void pci_addr_format(const struct pci_addr *a, char buf[PCI_ADDR_STRLEN])
+{
+	snprintf(buf, PCI_ADDR_STRLEN, "%04x:%02x:%02x.%x", a->domain, a->bus,
+		 a->dev & 0x1f, a->fn & 7);
+}
+
+/* Build "@root/bus/pci/devices/BDF[/@leaf]" into @buf. */
+static int dev_path(char *buf, size_t len, const char *root,
+		    const struct pci_addr *a, const char *leaf)
+{
+	char bdf[PCI_ADDR_STRLEN];
+	int n;
+
+	pci_addr_format(a, bdf);
+	n = snprintf(buf, len, "%s/bus/pci/devices/%s%s%s", root, bdf,
+		     leaf ? "/" : "", leaf ? leaf : "");
+	if (n < 0 || (size_t)n >= len)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+static int dev_present(const char *root, const struct pci_addr *a)
+{
+	char path[4096];
+	struct stat st;
+	int r;
+
+	r = dev_path(path, sizeof(path), root, a, NULL);
+	if (r)
+		return r;
+	if (stat(path, &st))
+		return -errno;
+	return 0;
+}
+
+int sysfs_pci_exists(const char *root, const struct pci_addr *a)
+{
+	return dev_present(root, a) == 0;
+}
+
+/* Read a small sysfs attribute into @buf, without the trailing newline. */
+static int read_attr(const char *path, char *buf, size_t len)
+{
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, len - 1);
+	if (n < 0) {
+		int e = errno;
+
+		close(fd);
+		return -e;
+	}
+	close(fd);
+	buf[n] = '\0';
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
+		buf[--n] = '\0';
+	return 0;
+}
+
+static int read_hex_attr(const char *root, const struct pci_addr *a,
+			 const char *leaf, uint32_t *val)
+{
+	char path[4096], buf[64], *end;
+	unsigned long v;
+	int r;
+
+	r = dev_path(path, sizeof(path), root, a, leaf);
+	if (r)
+		return r;
+	r = read_attr(path, buf, sizeof(buf));
+	if (r)
+		return r;
+	errno = 0;
+	v = strtoul(buf, &end, 16);
+	if (errno || end == buf || *end || v > UINT32_MAX)
+		return -EINVAL;
+	*val = (uint32_t)v;
+	return 0;
+}
+
+int sysfs_pci_ids(const char *root, const struct pci_addr *a, uint16_t *vendor,
+		  uint16_t *device, uint32_t *class_code)
+{
+	uint32_t v, d, c;
+	int r;
+
+	r = dev_present(root, a);
+	if (r)
+		return r;
+	r = read_hex_attr(root, a, "vendor", &v);
+	if (!r)
+		r = read_hex_attr(root, a, "device", &d);
+	if (!r)
+		r = read_hex_attr(root, a, "class", &c);
+	if (r)
+		return r;
+	if (v > 0xffff || d > 0xffff || c > 0xffffff)
+		return -EINVAL;
+	if (vendor)
+		*vendor = (uint16_t)v;
+	if (device)
+		*device = (uint16_t)d;
+	if (class_code)
+		*class_code = c;
+	return 0;
+}
+
+/*
+ * Read the symlink @leaf of the device and return its last component in
+ * @buf. Returns -ENOENT when the device is missing, -ENOLINK when only the
+ * link is.
+ */
+static int link_basename(const char *root, const struct pci_addr *a,
+			 const char *leaf, char *buf, size_t len)
+{
+	char path[4096], target[4096];
+	const char *base;
+	ssize_t n;
+	int r;
+
+	r = dev_present(root, a);
+	if (r)
+		return r;
+	r = dev_path(path, sizeof(path), root, a, leaf);
+	if (r)
+		return r;
+	n = readlink(path, target, sizeof(target) - 1);
+	if (n < 0)
+		return errno == ENOENT ? -ENOLINK : -errno;
+	target[n] = '\0';
+	while (n > 1 && target[n - 1] == '/')
+		target[--n] = '\0';
+	base = strrchr(target, '/');
+	base = base ? base + 1 : target;
+	if (strlen(base) >= len)
+		return -ERANGE;
+	strcpy(buf, base);
+	return 0;
+}
+
+int sysfs_pci_driver(const char *root, const struct pci_addr *a, char *buf,
+		     size_t len)
+{
+	int r;
+
+	if (!len)
+		return -ERANGE;
+	r = link_basename(root, a, "driver", buf, len);
+	if (r == -ENOLINK) {
+		buf[0] = '\0';
+		return 0;
+	}
+	return r;
+}
+
+int sysfs_iommu_group(const char *root, const struct pci_addr *a, int *group)
+{
+	char name[64], *end;
+	long g;
+	int r;
+
+	r = link_basename(root, a, "iommu_group", name, sizeof(name));
+	if (r == -ENOLINK)
+		return -ENODEV;
+	if (r)
+		return r;
+	errno = 0;
+	g = strtol(name, &end, 10);
+	if (errno || end == name || *end || g < 0 || g > INT32_MAX)
+		return -EINVAL;
+	*group = (int)g;
+	return 0;
+}
+
+static int addr_cmp(const void *x, const void *y)
+{
+	const struct pci_addr *a = x, *b = y;
+	uint64_t ka = ((uint64_t)a->domain << 16) | (a->bus << 8) |
+		      (a->dev << 3) | a->fn;
+	uint64_t kb = ((uint64_t)b->domain << 16) | (b->bus << 8) |
+		      (b->dev << 3) | b->fn;
+
+	return ka < kb ? -1 : ka > kb;
+}
+
+int sysfs_group_devices(const char *root, int group, struct pci_addr *out,
+			int max)
+{
+	struct pci_addr *all = NULL, *grown;
+	size_t cap = 0, count = 0;
+	char path[4096];
+	struct dirent *de;
+	DIR *d;
+	int n;
+
+	n = snprintf(path, sizeof(path), "%s/kernel/iommu_groups/%d/devices",
+		     root, group);
+	if (n < 0 || (size_t)n >= sizeof(path))
+		return -ENAMETOOLONG;
+	d = opendir(path);
+	if (!d)
+		return -errno;
+	while ((de = readdir(d))) {
+		struct pci_addr a;
+
+		/* Non-PCI members (platform devices) have other names. */
+		if (pci_addr_parse(de->d_name, &a))
+			continue;
+		if (count == cap) {
+			cap = cap ? cap * 2 : 8;
+			grown = realloc(all, cap * sizeof(*all));
+			if (!grown) {
+				free(all);
+				closedir(d);
+				return -ENOMEM;
+			}
+			all = grown;
+		}
+		all[count++] = a;
+	}
+	closedir(d);
+	if (count > 1)
+		qsort(all, count, sizeof(*all), addr_cmp);
+	for (n = 0; n < max && (size_t)n < count; n++)
+		out[n] = all[n];
+	free(all);
+	return (int)count;
+}
+
+int sysfs_group_reserved(const char *root, int group, struct iova_resv *out,
+			 int max)
+{
+	char path[4096], line[256];
+	int n, count = 0, r = 0;
+	FILE *f;
+
+	n = snprintf(path, sizeof(path),
+		     "%s/kernel/iommu_groups/%d/reserved_regions", root, group);
+	if (n < 0 || (size_t)n >= sizeof(path))
+		return -ENAMETOOLONG;
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		uint64_t start, end;
+		char type[24];
+		int k;
+
+		if (line[strspn(line, " \t\n")] == '\0')
+			continue;
+		k = sscanf(line, "%" SCNx64 " %" SCNx64 " %23s", &start, &end,
+			   type);
+		if (k != 3 || end < start) {
+			r = -EINVAL;
+			break;
+		}
+		if (count < max) {
+			out[count].start = start;
+			out[count].end = end;
+			snprintf(out[count].type, sizeof(out[count].type), "%s",
+				 type);
+		}
+		count++;
+	}
+	fclose(f);
+	return r ? r : count;
+}

@@ -1,0 +1,416 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * PCI device assignment through VFIO: the type1 container, IOMMU groups,
+ * device fds, the DMA memory listener and the vfio-pci device model.
+ * Sources: Documentation/driver-api/vfio.rst, include/uapi/linux/vfio.h,
+ * Documentation/virt/kvm/devices/vfio.rst, PCI Local Bus 3.0 §6.8 (MSI and
+ * MSI-X), PCIe Base 4.0 §7 (config space).
+ *
+ * Life cycle, as the VMM drives it:
+ *
+ *   vfio_open()       container, groups, device fds; no DMA, no guest
+ *                     state. Before RAM is laid out.
+ *   vfio_iova_holes() IOVA ranges guest RAM must avoid (layout_compute()).
+ *   vfio_attach()     RLIMIT_MEMLOCK check, DMA listener (maps all RAM),
+ *                     device reset, device models on the PCI bus, INTx.
+ *   vfio_close()      reset, IRQs off, BARs and DMA unmapped, fds closed in
+ *                     the order device -> group -> container. Safe on any
+ *                     partly assigned state; vCPUs must be stopped.
+ *
+ * Every access to a device fd or the container fd goes through a small ops
+ * table (struct vfio_dev_io, struct vfio_container_io) so the unit tests can
+ * run this code against an in-memory device (tests/unit/fake_vfio.h).
+ */
+#ifndef PASSVM_VFIO_VFIO_H
+#define PASSVM_VFIO_VFIO_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <linux/vfio.h>
+
+#include "devices/irq.h"
+#include "devices/pci.h"
+#include "memory/layout.h"
+#include "memory/mem_map.h"
+#include "util/log.h"
+#include "vfio/sysfs.h"
+
+#define VFIO_MAX_DEVICES 16
+#define VFIO_MAX_GROUPS 16
+#define VFIO_MAX_IOVA_RANGES 16
+#define VFIO_MAX_MMAP_AREAS 8 /* sparse mmap areas kept per BAR */
+#define VFIO_MAX_BAR_PIECES 12 /* mmapped pieces per BAR after the split */
+#define VFIO_MSIX_MAX_VECTORS 2048 /* PCI 3.0 §6.8.2.3: table size <= 2048 */
+#define VFIO_MSI_MAX_VECTORS 32
+
+/* ------------------------------------------------------------------ */
+/* fd access, indirect so tests can fake it                            */
+
+/*
+ * Access to one VFIO device fd. All offsets are byte offsets in the device
+ * fd (region offset + offset inside the region, as VFIO_DEVICE_GET_REGION_INFO
+ * reports). ioctl/pread/pwrite return what the syscalls return, except that
+ * errors are a negative errno instead of -1/errno. mmap returns MAP_FAILED
+ * on failure (errno set).
+ */
+struct vfio_dev_io {
+	int (*ioctl)(void *ctx, unsigned long req, void *arg);
+	ssize_t (*pread)(void *ctx, void *buf, size_t len, uint64_t off);
+	ssize_t (*pwrite)(void *ctx, const void *buf, size_t len, uint64_t off);
+	void *(*mmap)(void *ctx, uint64_t off, size_t len, int prot);
+	void (*munmap)(void *ctx, void *addr, size_t len);
+	void *ctx;
+};
+
+/* Access to the container fd: only ioctls (MAP_DMA, UNMAP_DMA, GET_INFO). */
+struct vfio_container_io {
+	int (*ioctl)(void *ctx, unsigned long req, void *arg);
+	void *ctx;
+};
+
+/*
+ * vfio_fd_dev_io() / vfio_fd_container_io() - ops issuing real syscalls on
+ * *@fd_storage (not owned; it must outlive the ops).
+ */
+struct vfio_dev_io vfio_fd_dev_io(int *fd_storage);
+struct vfio_container_io vfio_fd_container_io(int *fd_storage);
+
+/* ------------------------------------------------------------------ */
+/* DMA: the memory listener (vfio/dma.c)                              */
+
+struct vfio_dma {
+	struct mem_listener l; /* registered with the guest mem_map */
+	struct vfio_container_io io;
+	uint32_t dma_avail; /* mappings left (DMA_AVAIL), or ~0u */
+	uint64_t iova_pgsizes; /* IOMMU page sizes bitmap, 0 unknown */
+	unsigned int nr_mappings; /* live VFIO_IOMMU_MAP_DMA mappings */
+	uint64_t mapped_bytes; /* bytes currently mapped (pinned) */
+	uint64_t map_ns; /* total time spent in MAP_DMA */
+};
+
+/*
+ * vfio_dma_init() - a DMA listener issuing MAP/UNMAP on @io. @dma_avail is
+ * the mapping budget from VFIO_IOMMU_TYPE1_INFO_DMA_AVAIL (~0u: unknown);
+ * @iova_pgsizes the IOMMU page-size bitmap (0: unknown). The listener maps
+ * MEM_REGION_RAM regions only (IOVA = GPA, vaddr = HVA, one mapping per
+ * region, READ|WRITE unless readonly) and unmaps them on region_del.
+ * Errors from region_add: -ENOSPC (DMA_AVAIL exhausted), the MAP_DMA errno
+ * (-ENOMEM: RLIMIT_MEMLOCK) with advice in the message. Follows
+ * linux/vfio.h VFIO_IOMMU_MAP_DMA / VFIO_IOMMU_UNMAP_DMA.
+ */
+void vfio_dma_init(struct vfio_dma *d, const struct vfio_container_io *io,
+		   uint32_t dma_avail, uint64_t iova_pgsizes);
+
+/*
+ * vfio_memlock_check() - can @need bytes of guest RAM be pinned under an
+ * RLIMIT_MEMLOCK soft limit of @limit bytes (RLIM_INFINITY allowed)?
+ * @privileged: CAP_IPC_LOCK is effective (the type1 driver then does not
+ * account pinned pages). Returns 0 or -ENOMEM with the number of bytes
+ * needed and how to raise the limit in @err (vfio_iommu_type1.c:
+ * vfio_lock_acct).
+ */
+int vfio_memlock_check(uint64_t need, uint64_t limit, bool privileged,
+		       struct pv_error *err);
+
+/* vfio_has_cap_ipc_lock() - CAP_IPC_LOCK in the effective set (capget). */
+bool vfio_has_cap_ipc_lock(void);
+
+/* ------------------------------------------------------------------ */
+/* IOVA constraints (vfio/container.c)                                */
+
+struct pv_iova_range {
+	uint64_t start, end; /* IOVA, inclusive */
+};
+
+/*
+ * vfio_compute_holes() - the IOVA ranges guest RAM must avoid: the
+ * complement of @valid (all of [0, 2^64) is valid when @nvalid is 0) plus
+ * every reserved region in @resv, sorted and merged. Writes at most @max
+ * ranges to @out and returns how many there are (may exceed @max). Holes
+ * are clipped at 2^63 (beyond any x86 guest-physical address) so that
+ * base + size never overflows. Pure.
+ */
+int vfio_compute_holes(const struct pv_iova_range *valid, unsigned int nvalid,
+		       const struct iova_resv *resv, unsigned int nresv,
+		       struct layout_range *out, unsigned int max);
+
+/*
+ * vfio_parse_iommu_info() - walk the capability chain of a
+ * VFIO_IOMMU_GET_INFO answer (@buf, @len bytes, struct vfio_iommu_type1_info
+ * first): IOVA ranges into @ranges (at most @max, count in *@nranges; 0 when
+ * the cap is absent), DMA_AVAIL into *@dma_avail (~0u when absent). Stops at
+ * a malformed chain. Returns 0 or -EINVAL.
+ */
+int vfio_parse_iommu_info(const void *buf, size_t len,
+			  struct pv_iova_range *ranges, unsigned int max,
+			  unsigned int *nranges, uint32_t *dma_avail);
+
+/* ------------------------------------------------------------------ */
+/* The vfio-pci device model (vfio/vfio_pci.c)                        */
+
+struct vfio_region {
+	uint32_t index;
+	uint32_t flags; /* VFIO_REGION_INFO_FLAG_* */
+	uint64_t size; /* bytes */
+	uint64_t offset; /* in the device fd */
+	bool msix_mappable; /* VFIO_REGION_INFO_CAP_MSIX_MAPPABLE */
+	bool sparse; /* VFIO_REGION_INFO_CAP_SPARSE_MMAP present */
+	unsigned int nr_areas;
+	struct {
+		uint64_t off, size; /* bytes inside the region */
+	} areas[VFIO_MAX_MMAP_AREAS];
+};
+
+/* One mmapped piece of a BAR (host-page aligned, never the MSI-X pages). */
+struct vfio_bar_piece {
+	uint64_t off, size; /* bytes inside the BAR */
+	void *hva; /* mmap of the device fd, made once at init */
+	bool in_map; /* currently a MEM_REGION_MMIO region */
+	uint64_t gpa; /* where it is in the map when in_map */
+};
+
+struct vfio_bar {
+	enum pci_bar_type type;
+	bool prefetch;
+	uint64_t size; /* BAR size as the guest sees it (bytes) */
+	unsigned int nr_pieces;
+	struct vfio_bar_piece pieces[VFIO_MAX_BAR_PIECES];
+};
+
+struct vfio_msix_vec {
+	int efd; /* eventfd: VFIO trigger and KVM irqfd, -1 none */
+	int gsi; /* MSI route, -1 none */
+	bool attached; /* irqfd assigned */
+	bool pending; /* fired while masked (emulated PBA bit) */
+	uint64_t addr; /* routed message */
+	uint32_t data;
+};
+
+struct vfio_pci_stats {
+	uint64_t cfg_reads, cfg_writes; /* config accesses seen */
+	uint64_t bar_reads, bar_writes; /* trapped BAR accesses */
+	uint64_t msix_table_accesses; /* emulated table/PBA accesses */
+	uint64_t irq_setups; /* SET_IRQS issued */
+	uint64_t pending_injected; /* MSIs injected on unmask */
+	unsigned int vectors_routed; /* live MSI/MSI-X GSIs */
+	unsigned int pieces_mapped; /* BAR pieces in the memory map */
+};
+
+struct vfio_pci {
+	struct pci_dev pdev; /* on the PCI bus; opaque = this */
+	pthread_mutex_t lock;
+	char bdf[PCI_ADDR_STRLEN];
+	struct vfio_dev_io io;
+	struct mem_map *mem;
+	struct irq_router *irq;
+	long page_size;
+
+	uint32_t dev_flags, num_regions, num_irqs;
+	struct vfio_region regions[VFIO_PCI_NUM_REGIONS];
+	struct vfio_bar bars[PCI_NUM_BARS + 1];
+	uint32_t irq_count[VFIO_PCI_NUM_IRQS];
+	uint32_t irq_flags[VFIO_PCI_NUM_IRQS];
+
+	/* Config space: 1 = byte comes from cfg[] (emulated), 0 = live. */
+	uint8_t emu[PCI_CFG_EXP_SIZE];
+	uint32_t cfg_region_size;
+
+	/* MSI-X (PCI 3.0 §6.8.2), cap at msix_cap (0 = none). */
+	uint8_t msix_cap;
+	uint16_t msix_nvec;
+	int msix_table_bar, msix_pba_bar;
+	uint32_t msix_table_off, msix_pba_off; /* bytes in their BARs */
+	uint8_t *msix_table; /* nvec * 16 bytes, emulated */
+	struct vfio_msix_vec *msix_vec; /* nvec */
+	bool msix_enabled;
+	uint32_t msix_vfio_count; /* vectors enabled in VFIO (0 = off) */
+
+	/* MSI (PCI 3.0 §6.8.1), cap at msi_cap (0 = none). */
+	uint8_t msi_cap;
+	bool msi_64, msi_pvm;
+	uint32_t msi_nvec_enabled;
+	struct vfio_msix_vec msi_vec[VFIO_MSI_MAX_VECTORS];
+
+	/* INTx: level-triggered irqfd with resample -> VFIO unmask. */
+	bool intx_possible; /* device has INTx and the bus gave it a GSI */
+	bool intx_on;
+	int intx_efd, intx_resample_efd;
+
+	bool started;
+	struct vfio_pci_stats stats;
+};
+
+/*
+ * vfio_pci_init() - build the device model for the VFIO device behind @io:
+ * VFIO_DEVICE_GET_INFO (requires VFIO_DEVICE_FLAGS_PCI), every region's
+ * VFIO_DEVICE_GET_REGION_INFO with its capability chain, the IRQ infos, the
+ * emulated config image (IDs, BARs sized from the regions, capability list
+ * filtered, MSI/MSI-X virtualized) and the BAR mmaps (once; the HVAs are
+ * reused by every bar_map). @bdf names it in logs. @mem and @irq are not
+ * owned. The caller then puts &vp->pdev on the bus (pci_bus_add) and calls
+ * vfio_pci_start(). On error everything done is undone (@io is not closed).
+ * Errors: -ENODEV (not a PCI device), -EIO/-errno from the ioctls.
+ */
+int vfio_pci_init(struct vfio_pci *vp, const char *bdf,
+		  const struct vfio_dev_io *io, struct mem_map *mem,
+		  struct irq_router *irq, struct pv_error *err);
+
+/*
+ * vfio_pci_start() - after pci_bus_add(): wire INTx (eventfd trigger as a
+ * KVM irqfd with resample on pdev.intx_gsi, resamplefd as VFIO's UNMASK
+ * action) when the device has an INTx pin. Errors: negative errno.
+ */
+int vfio_pci_start(struct vfio_pci *vp, struct pv_error *err);
+
+/*
+ * vfio_pci_quiesce() - switch every interrupt off in VFIO (SET_IRQS
+ * DATA_NONE), detach irqfds, free GSIs and eventfds, and take the BAR
+ * pieces out of the memory map. Idempotent.
+ */
+void vfio_pci_quiesce(struct vfio_pci *vp);
+
+/* vfio_pci_fini() - quiesce, munmap the BARs, free memory. Idempotent. */
+void vfio_pci_fini(struct vfio_pci *vp);
+
+/* pci_dev_ops of the model (exported for tests). */
+extern const struct pci_dev_ops vfio_pci_ops;
+
+/*
+ * vfio_region_info() - VFIO_DEVICE_GET_REGION_INFO for @index with argsz
+ * growth, parsing VFIO_REGION_INFO_CAP_SPARSE_MMAP and
+ * VFIO_REGION_INFO_CAP_MSIX_MAPPABLE into @r. Errors: negative errno.
+ */
+int vfio_region_info(const struct vfio_dev_io *io, uint32_t index,
+		     struct vfio_region *r);
+
+/*
+ * vfio_device_reset() - VFIO_DEVICE_RESET when @dev_flags has
+ * VFIO_DEVICE_FLAGS_RESET, else a bus/slot hot reset
+ * (VFIO_DEVICE_GET_PCI_HOT_RESET_INFO, VFIO_DEVICE_PCI_HOT_RESET) when every
+ * affected device's group is in @group_ids (with fds @group_fds, @n of
+ * them). Returns 0, or a negative errno with the reason in @err (e.g.
+ * -EPERM: the reset would touch a group we do not own).
+ */
+int vfio_device_reset(const struct vfio_dev_io *io, const char *bdf,
+		      uint32_t dev_flags, const int *group_ids,
+		      const int *group_fds, unsigned int n,
+		      struct pv_error *err);
+
+/* ------------------------------------------------------------------ */
+/* The whole assignment (vfio/container.c, group.c, device.c)         */
+
+struct vfio_group {
+	int id; /* /dev/vfio/<id> */
+	int fd; /* -1 when closed */
+	bool in_container;
+	bool kvm_added;
+	struct iova_resv resv[16];
+	int nr_resv;
+};
+
+struct vfio_device {
+	struct pci_addr addr;
+	char bdf[PCI_ADDR_STRLEN];
+	int group; /* index in ctx->groups */
+	int fd; /* -1 when closed */
+	struct vfio_dev_io io;
+	uint32_t flags, num_regions, num_irqs;
+	struct vfio_pci *model; /* after vfio_attach, owned */
+	bool on_bus;
+};
+
+struct vfio_ctx {
+	char sysfs_root[128];
+	char dev_root[128]; /* "/dev" */
+	int container_fd; /* -1 when closed */
+	struct vfio_container_io cio;
+	int iommu_type; /* VFIO_TYPE1v2_IOMMU or VFIO_TYPE1_IOMMU */
+	struct vfio_group groups[VFIO_MAX_GROUPS];
+	unsigned int nr_groups;
+	struct vfio_device devs[VFIO_MAX_DEVICES];
+	unsigned int nr_devs;
+
+	int kvm_vm_fd; /* not owned; -1: no KVM device registration */
+	int kvm_vfio_fd; /* KVM_DEV_TYPE_VFIO device, -1 none */
+
+	/* From VFIO_IOMMU_GET_INFO. */
+	uint64_t iova_pgsizes;
+	struct pv_iova_range iova[VFIO_MAX_IOVA_RANGES];
+	unsigned int nr_iova;
+	uint32_t dma_avail;
+
+	struct vfio_dma dma;
+	bool dma_listening;
+	struct mem_map *mem;
+	struct irq_router *irq;
+	struct pci_bus *bus;
+};
+
+/*
+ * vfio_open() - open the container, the IOMMU group of each of the @n PCI
+ * functions in @bdfs (canonical or short BDF), check viability, add the
+ * groups to the container, set the IOMMU type (type1v2, else type1), read
+ * the IOMMU info, get the device fds, and register each group with KVM's
+ * VFIO device when @kvm_vm_fd >= 0 (KVM_CREATE_DEVICE KVM_DEV_TYPE_VFIO,
+ * KVM_DEV_VFIO_GROUP_ADD). @sysfs_root is "/sys" in use. No DMA mapping and
+ * no device state change yet. On error everything is closed and @err says
+ * what is wrong and how to fix it (not bound to vfio-pci, group in use,
+ * group not viable naming every other member and its driver, no IOMMU).
+ * Errors: negative errno.
+ */
+int vfio_open(struct vfio_ctx *ctx, const char *sysfs_root,
+	      const char *const *bdfs, int n, int kvm_vm_fd,
+	      struct pv_error *err);
+
+/*
+ * vfio_iova_holes() - the guest-physical ranges RAM must avoid for these
+ * devices: the complement of the container's IOVA ranges plus every
+ * group's reserved_regions, merged, at most @max into @out. Returns the
+ * count (may exceed @max) or a negative errno.
+ */
+int vfio_iova_holes(struct vfio_ctx *ctx, struct layout_range *out,
+		    unsigned int max);
+
+/*
+ * vfio_attach() - check RLIMIT_MEMLOCK against mem_map_ram_bytes(@mem),
+ * register the DMA listener (maps all RAM now, follows later changes),
+ * reset each device, build its vfio-pci model and put it on @bus, wire
+ * INTx. @mem, @irq and @bus are not owned and must outlive the ctx. On
+ * error the ctx is left for vfio_close(). Errors: negative errno.
+ */
+int vfio_attach(struct vfio_ctx *ctx, struct mem_map *mem,
+		struct irq_router *irq, struct pci_bus *bus,
+		struct pv_error *err);
+
+/*
+ * vfio_close() - undo everything: take the models off the bus, IRQs off,
+ * BARs unmapped, reset each device, DMA unmapped, KVM VFIO device told,
+ * then close device fds, group fds and the container, in that order. Safe
+ * on a zeroed ctx after vfio_ctx_init() and on any half-done state.
+ */
+void vfio_close(struct vfio_ctx *ctx);
+
+/* vfio_ctx_init() - an empty ctx (all fds -1); never fails. */
+void vfio_ctx_init(struct vfio_ctx *ctx);
+
+/*
+ * vfio_group_not_viable_msg() - the error for a non-viable group @group:
+ * names each member (from sysfs) that is not in @ours (@nours BDFs) and
+ * its driver, and the fix. Returns -EPERM.
+ */
+int vfio_group_not_viable_msg(const char *sysfs_root, int group,
+			      const struct pci_addr *ours, int nours,
+			      struct pv_error *err);
+
+/*
+ * vfio_check_driver() - 0 when @a exists and is bound to vfio-pci, else
+ * -ENOENT/-ENODEV with the fix in @err ("... is bound to nvme, not
+ * vfio-pci: run `passvm bind BDF`").
+ */
+int vfio_check_driver(const char *sysfs_root, const struct pci_addr *a,
+		      struct pv_error *err);
+
+#endif

@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: GPL-2.0
+/* passvm: a minimal KVM VMM for PCI device assignment through VFIO. */
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "util/log.h"
+#include "vfio/bind.h"
+#include "vfio/doctor.h"
+#include "vmm/cli.h"
+#include "vmm/term.h"
+#include "vmm/vm.h"
+
+static const char usage[] =
+	"Usage: passvm COMMAND [options]\n"
+	"\n"
+	"  run      boot a microVM, optionally with assigned PCI devices\n"
+	"  doctor   check that this host can assign devices, and say how to fix it\n"
+	"  bind     bind PCI devices to vfio-pci (remembering their driver)\n"
+	"  unbind   give PCI devices back to their original driver\n"
+	"\n"
+	"`passvm COMMAND --help` describes each command.\n"
+	"  --help     this text\n"
+	"  --version  passvm's version\n";
+
+static void noop(int sig)
+{
+	(void)sig;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+	struct pv_error err = { "" };
+	struct run_opts o;
+	struct sigaction sa;
+	sigset_t set;
+	struct vm vm;
+	int ret;
+
+	ret = cli_parse_run(argc, argv, &o, &err);
+	if (ret > 0)
+		return 0;
+	if (ret < 0) {
+		pv_err("%s", err.msg);
+		return VM_EXIT_USAGE;
+	}
+	trace_mask = o.trace;
+
+	/*
+	 * SIGUSR1 kicks vCPUs out of KVM_RUN (unblocked only in vCPU
+	 * threads); SIGINT/SIGTERM/SIGHUP are taken by a signal thread so the
+	 * VM is torn down in order (devices reset, drivers restored).
+	 */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = noop;
+	sigaction(SIGUSR1, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	sigaddset(&set, SIGUSR2);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+
+	if (vm_create(&vm, &o, &err)) {
+		pv_err("%s", err.msg);
+		return VM_EXIT_VMM_ERROR;
+	}
+	term_raw();
+	ret = vm_run(&vm);
+	term_restore();
+	if (o.stats)
+		vm_print_stats(&vm);
+	vm_destroy(&vm);
+	if (ret == VM_EXIT_RESET && o.reboot) {
+		fflush(NULL);
+		execv("/proc/self/exe", argv - 1);
+		pv_err("cannot restart after guest reset: %m");
+		return VM_EXIT_VMM_ERROR;
+	}
+	return ret;
+}
+
+int main(int argc, char **argv)
+{
+	log_init();
+	if (argc < 2) {
+		fputs(usage, stderr);
+		return VM_EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
+	    !strcmp(argv[1], "help")) {
+		fputs(usage, stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
+		printf("passvm %s\n", PASSVM_VERSION);
+		return 0;
+	}
+	if (!strcmp(argv[1], "run"))
+		return cmd_run(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "doctor"))
+		return doctor_main(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "bind"))
+		return bind_main(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "unbind"))
+		return unbind_main(argc - 1, argv + 1);
+	pv_err("unknown command '%s': try passvm --help", argv[1]);
+	return VM_EXIT_USAGE;
+}

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The console: the guest's COM1 is passvm's stdin/stdout. On a terminal,
+ * stdin is put in raw mode (restored on every exit path, including fatal
+ * signals) and Ctrl-a x quits; Ctrl-a Ctrl-a sends a literal Ctrl-a.
+ */
+#ifndef PASSVM_VMM_TERM_H
+#define PASSVM_VMM_TERM_H
+
+#include <stdbool.h>
+
+#include "util/log.h"
+
+struct serial;
+
+/* term_raw() - raw mode on stdin if it is a terminal; idempotent. */
+void term_raw(void);
+
+/* term_restore() - undo term_raw(); async-signal-safe; idempotent. */
+void term_restore(void);
+
+/*
+ * console_start() - a thread feeding stdin to @s until console_stop().
+ * @quit is called (once) when the user types Ctrl-a x.
+ */
+int console_start(struct serial *s, void (*quit)(void *), void *opaque,
+		  struct pv_error *err);
+void console_stop(void);
+
+#endif

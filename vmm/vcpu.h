@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* vCPU threads: CPUID, boot register state, the KVM_RUN loop. */
+#ifndef PASSVM_VMM_VCPU_H
+#define PASSVM_VMM_VCPU_H
+
+#include <pthread.h>
+#include <stdint.h>
+
+#include "util/log.h"
+
+struct vm;
+struct kvm_cpuid2;
+
+enum vcpu_exit_stat {
+	VCPU_STAT_IO,
+	VCPU_STAT_MMIO,
+	VCPU_STAT_HLT,
+	VCPU_STAT_INTR, /* KVM_RUN interrupted by a signal (kicks) */
+	VCPU_STAT_SHUTDOWN,
+	VCPU_STAT_SYSTEM_EVENT,
+	VCPU_STAT_OTHER,
+	VCPU_STAT_NR,
+};
+
+struct vcpu {
+	struct vm *vm;
+	unsigned int id; /* also the APIC ID */
+	int fd;
+	struct kvm_run *run; /* mmapped, vm->run_size bytes */
+	pthread_t thread;
+	bool started;
+	uint64_t stats[VCPU_STAT_NR];
+};
+
+/*
+ * vcpu_create() - KVM_CREATE_VCPU, map kvm_run, set CPUID from @supported
+ * with topology leaves for @nr_cpus (APIC ID = @id), MTRR default type WB,
+ * and LAPIC LINT0 = ExtINT (BSP), LINT1 = NMI as a BIOS leaves them.
+ */
+int vcpu_create(struct vcpu *v, struct vm *vm, unsigned int id,
+		const struct kvm_cpuid2 *supported, unsigned int nr_cpus,
+		struct pv_error *err);
+
+/*
+ * vcpu_setup_boot() - BSP registers for the 64-bit Linux boot protocol
+ * (Documentation/arch/x86/boot.rst "64-bit BOOT PROTOCOL"): long mode with
+ * the identity-mapped page tables at BOOT_PML4_GPA, __BOOT_CS 0x10 /
+ * __BOOT_DS 0x18, RIP = @entry (GPA), RSI = @zero_page (GPA).
+ */
+int vcpu_setup_boot(struct vcpu *v, uint64_t entry, uint64_t zero_page,
+		    struct pv_error *err);
+
+/* vcpu_start() - spawn the thread running KVM_RUN until the VM stops. */
+int vcpu_start(struct vcpu *v, struct pv_error *err);
+
+/* vcpu_kick() - make KVM_RUN return now (immediate_exit + signal). */
+void vcpu_kick(struct vcpu *v);
+
+/* vcpu_destroy() - join (if started), unmap, close. */
+void vcpu_destroy(struct vcpu *v);
+
+/*
+ * boot_write_tables() - GDT and page tables identity-mapping the first
+ * 4 GiB with 2 MiB pages, into guest RAM at BOOT_GDT_GPA/BOOT_PML4_GPA.
+ * @ram: HVA of GPA 0, at least 1 MiB.
+ */
+void boot_write_tables(uint8_t *ram);
+
+#endif
