@@ -27,13 +27,13 @@ static const struct layout_range *first_overlap(const struct layout_range *resv,
 
 	for (unsigned int i = 0; i < n; i++) {
 		uint64_t rb = align_down(resv[i].base, RESV_ALIGN);
-		uint64_t end = resv[i].base + resv[i].size;
+		uint64_t last = resv[i].base + resv[i].size;
 		uint64_t re;
 
 		/* A range reaching the top of the address space must not wrap. */
-		if (end < resv[i].base || end > UINT64_MAX - RESV_ALIGN)
-			end = UINT64_MAX - RESV_ALIGN;
-		re = align_up(end, RESV_ALIGN);
+		if (last < resv[i].base || last > UINT64_MAX - RESV_ALIGN)
+			last = UINT64_MAX - RESV_ALIGN;
+		re = align_up(last, RESV_ALIGN);
 
 		if (rb < end && base < re && (!best || rb < best->base))
 			best = &resv[i];
