@@ -13,7 +13,7 @@
  *   mmio64_base .. +mmio64_size    PCI 64-bit MMIO window, above RAM,
  *                                  aligned so large BARs fit naturally
  *
- * I/O ports: 0x3f8 COM1, 0x60/0x64 i8042, 0x600 ACPI PM1 block, 0xcf8/0xcfc
+ * I/O ports: 0x3f8 COM1, 0x60/0x64 i8042, 0x70/0x71 RTC, 0x600 ACPI PM1 block, 0xcf8/0xcfc
  * PCI config, 0xcf9 reset, 0xf4 debug exit, 0xc000..0xffff PCI I/O window.
  */
 #ifndef PASSVM_MEMORY_LAYOUT_H

@@ -43,7 +43,8 @@ static unsigned int order_of(unsigned int n)
  * 8000_0008h, 8000_001Eh).
  */
 static struct kvm_cpuid2 *make_cpuid(const struct kvm_cpuid2 *sup,
-				     unsigned int id, unsigned int n)
+				     unsigned int id, unsigned int n,
+				     bool tsc_deadline)
 {
 	struct kvm_cpuid2 *c;
 	unsigned int i, j = 0, shift = order_of(n);
@@ -64,6 +65,14 @@ static struct kvm_cpuid2 *make_cpuid(const struct kvm_cpuid2 *sup,
 				((n > 1 ? (1u << shift) : 1) << 16);
 			if (n > 1)
 				e.edx |= 1u << 28; /* HTT: multi-core package */
+			/*
+			 * KVM leaves these to userspace: the hypervisor bit
+			 * (so the guest finds the KVM leaves and kvm-clock)
+			 * and the TSC-deadline timer its LAPIC emulates.
+			 */
+			e.ecx |= 1u << 31;
+			if (tsc_deadline)
+				e.ecx |= 1u << 24;
 			break;
 		case 4:
 			e.eax = (e.eax & 0x3ff) | ((1u << shift) - 1) << 26;
@@ -163,7 +172,9 @@ int vcpu_create(struct vcpu *v, struct vm *vm, unsigned int id,
 				 "cannot map kvm_run of vCPU %u: %s", id,
 				 strerror(errno));
 	}
-	cpuid = make_cpuid(supported, id, nr_cpus);
+	cpuid = make_cpuid(supported, id, nr_cpus,
+			   ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION,
+				 KVM_CAP_TSC_DEADLINE_TIMER) > 0);
 	if (!cpuid)
 		return pv_seterr(err, ENOMEM, "out of memory");
 	ret = ioctl(v->fd, KVM_SET_CPUID2, cpuid) ? -errno : 0;

@@ -246,6 +246,7 @@ static int setup_devices(struct vm *vm, struct pv_error *err)
 	acpi_pm_init(&vm->pm, &vm->stop_sink);
 	i8042_init(&vm->i8042, &vm->stop_sink);
 	debug_exit_init(&vm->dbg, &vm->stop_sink);
+	rtc_init(&vm->rtc, NULL);
 	pci_bus_init(&vm->pci, LAYOUT_PIO_PCI_BASE, LAYOUT_PIO_PCI_SIZE,
 		     LAYOUT_MMIO32_BASE, LAYOUT_MMIO32_SIZE,
 		     vm->layout.mmio64_base, vm->layout.mmio64_size,
@@ -266,6 +267,8 @@ static int setup_devices(struct vm *vm, struct pv_error *err)
 		  &vm->i8042 },
 		{ &vm->pio, LAYOUT_PIO_I8042_CMD, 1, "i8042-cmd",
 		  &i8042_cmd_ops, &vm->i8042 },
+		{ &vm->pio, RTC_PORT, RTC_NR_PORTS, "rtc", &rtc_ops,
+		  &vm->rtc },
 		{ &vm->pio, LAYOUT_PIO_DEBUG_EXIT, 1, "debug-exit",
 		  &debug_exit_ops, &vm->dbg },
 		{ &vm->pio, LAYOUT_PIO_PCI_CONF, 8, "pci-conf", &pci_cf8_ops,

@@ -15,6 +15,7 @@
 #include "devices/io.h"
 #include "devices/irq.h"
 #include "devices/pci.h"
+#include "devices/rtc.h"
 #include "devices/serial.h"
 #include "memory/backing.h"
 #include "memory/layout.h"
@@ -47,6 +48,7 @@ struct vm {
 	bool serial_ready;
 	struct acpi_pm pm;
 	struct i8042 i8042;
+	struct rtc rtc;
 	struct debug_exit dbg;
 	struct vfio_ctx vfio;
 	/* --vfio BDF,managed devices that passvm bound and must restore. */

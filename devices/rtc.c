@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "devices/rtc.h"
+
+#include <string.h>
+
+#define REG_SEC 0x00
+#define REG_MIN 0x02
+#define REG_HOUR 0x04
+#define REG_WDAY 0x06
+#define REG_MDAY 0x07
+#define REG_MON 0x08
+#define REG_YEAR 0x09
+#define REG_A 0x0a
+#define REG_B 0x0b
+#define REG_C 0x0c
+#define REG_D 0x0d
+#define REG_CENTURY 0x32 /* as most PC firmware (FADT CENTURY) */
+
+#define REG_A_DIV 0x26 /* 32.768 kHz time base, 1024 Hz rate; UIP = 0 */
+#define REG_B_24H 0x02 /* 24-hour mode, BCD, no interrupts */
+#define REG_D_VRT 0x80 /* valid RAM and time */
+
+static time_t default_now(void)
+{
+	return time(NULL);
+}
+
+void rtc_init(struct rtc *r, time_t (*now)(void))
+{
+	memset(r, 0, sizeof(*r));
+	pthread_mutex_init(&r->lock, NULL);
+	r->now = now ? now : default_now;
+}
+
+static uint8_t bcd(int v)
+{
+	return (uint8_t)(((v / 10) << 4) | (v % 10));
+}
+
+static uint8_t rtc_reg(struct rtc *r, uint8_t reg)
+{
+	time_t t = r->now();
+	struct tm tm;
+
+	if (reg > REG_D && reg != REG_CENTURY)
+		return r->cmos[reg];
+	gmtime_r(&t, &tm);
+	switch (reg) {
+	case REG_SEC:
+		return bcd(tm.tm_sec > 59 ? 59 : tm.tm_sec);
+	case REG_MIN:
+		return bcd(tm.tm_min);
+	case REG_HOUR:
+		return bcd(tm.tm_hour);
+	case REG_WDAY:
+		return bcd(tm.tm_wday + 1);
+	case REG_MDAY:
+		return bcd(tm.tm_mday);
+	case REG_MON:
+		return bcd(tm.tm_mon + 1);
+	case REG_YEAR:
+		return bcd(tm.tm_year % 100);
+	case REG_CENTURY:
+		return bcd((tm.tm_year + 1900) / 100);
+	case REG_A:
+		return REG_A_DIV;
+	case REG_B:
+		return REG_B_24H;
+	case REG_D:
+		return REG_D_VRT;
+	default: /* alarms and REG_C: nothing pending */
+		return 0;
+	}
+}
+
+static void rtc_read(void *opaque, uint64_t off, uint8_t *data, uint32_t len)
+{
+	struct rtc *r = opaque;
+
+	pthread_mutex_lock(&r->lock);
+	for (uint32_t i = 0; i < len; i++)
+		data[i] = off + i == 1 ? rtc_reg(r, r->index) : 0xff;
+	pthread_mutex_unlock(&r->lock);
+}
+
+static void rtc_write(void *opaque, uint64_t off, const uint8_t *data,
+		      uint32_t len)
+{
+	struct rtc *r = opaque;
+
+	pthread_mutex_lock(&r->lock);
+	for (uint32_t i = 0; i < len; i++) {
+		if (off + i == 0)
+			r->index = data[i] & 0x7f; /* bit 7: NMI disable */
+		else if (off + i == 1 && r->index > REG_D &&
+			 r->index != REG_CENTURY)
+			r->cmos[r->index] = data[i];
+	}
+	pthread_mutex_unlock(&r->lock);
+}
+
+const struct io_ops rtc_ops = { rtc_read, rtc_write };
