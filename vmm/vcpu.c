@@ -377,6 +377,7 @@ static void *vcpu_thread(void *arg)
 		if (!handle_exit(v))
 			break;
 	}
+	pv_trace(TRACE_KVM, "vcpu %u stopped", v->id);
 	return NULL;
 }
 

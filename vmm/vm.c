@@ -439,12 +439,23 @@ fail:
 
 void vm_stop(struct vm *vm, enum vm_stop_reason why, int code)
 {
+	static const char *const why_names[] = {
+		[VM_STOP_POWEROFF] = "power-off",
+		[VM_STOP_RESET] = "reset",
+		[VM_STOP_DEBUG_EXIT] = "debug exit",
+		[VM_STOP_CRASH] = "crash",
+		[VM_STOP_VMM_ERROR] = "passvm error",
+		[VM_STOP_SIGNAL] = "signal",
+	};
+
 	pthread_mutex_lock(&vm->stop_lock);
 	if (!vm->stopping) {
 		vm->stopping = true;
 		vm->stop_reason = why;
 		vm->stop_code = code;
 		pthread_cond_broadcast(&vm->stop_cond);
+		pv_trace(TRACE_KVM, "stop requested: %s (%d)", why_names[why],
+			 code);
 	}
 	pthread_mutex_unlock(&vm->stop_lock);
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
@@ -567,13 +578,17 @@ void vm_destroy(struct vm *vm)
 				pv_warn("%s", err.msg);
 		vm->nr_managed = 0;
 	}
-	if (vm->ram.hva)
+	if (vm->ram.hva) {
 		ram_backing_destroy(&vm->ram);
+		pv_trace(TRACE_MEM, "guest RAM released");
+	}
 	free(vm->cpuid);
 	vm->cpuid = NULL;
 	if (vm->vm_fd >= 0)
 		close(vm->vm_fd);
 	if (vm->kvm_fd >= 0)
 		close(vm->kvm_fd);
+	if (vm->vm_fd >= 0)
+		pv_trace(TRACE_KVM, "vm closed");
 	vm->vm_fd = vm->kvm_fd = -1;
 }
