@@ -24,12 +24,12 @@ struct io_ops {
 
 /* Why the guest asked to stop, and the exit status passvm returns. */
 enum vm_stop_reason {
-	VM_STOP_POWEROFF,   /* ACPI S5: exit 0 */
-	VM_STOP_RESET,	    /* reset register / i8042: exit VM_EXIT_RESET */
+	VM_STOP_POWEROFF, /* ACPI S5: exit 0 */
+	VM_STOP_RESET, /* reset register / i8042: exit VM_EXIT_RESET */
 	VM_STOP_DEBUG_EXIT, /* debug-exit port: exit with the byte written */
-	VM_STOP_CRASH,	    /* triple fault, KVM internal error */
-	VM_STOP_VMM_ERROR,  /* passvm itself failed */
-	VM_STOP_SIGNAL,	    /* SIGINT/SIGTERM/Ctrl-a x: exit 128 + code */
+	VM_STOP_CRASH, /* triple fault, KVM internal error */
+	VM_STOP_VMM_ERROR, /* passvm itself failed */
+	VM_STOP_SIGNAL, /* SIGINT/SIGTERM/Ctrl-a x: exit 128 + code */
 };
 
 /* passvm's exit statuses (documented in README and --help). */

@@ -55,11 +55,11 @@ enum pci_bar_type {
 struct pci_bar {
 	enum pci_bar_type type;
 	bool prefetch;
-	uint64_t size;	/* bytes, power of two (>= 16 for I/O, 4 KiB for
+	uint64_t size; /* bytes, power of two (>= 16 for I/O, 4 KiB for
 			 * memory is what the core allocates); 0 = absent */
-	uint64_t addr;	/* current decoded address (GPA or port) */
-	bool mapped;	/* bar_map() succeeded for addr */
-	bool decoded;	/* enabled and inside a window: addr is live */
+	uint64_t addr; /* current decoded address (GPA or port) */
+	bool mapped; /* bar_map() succeeded for addr */
+	bool decoded; /* enabled and inside a window: addr is live */
 };
 
 struct pci_dev;
@@ -91,15 +91,15 @@ struct pci_dev_ops {
 };
 
 struct pci_dev {
-	char name[32];	/* for logs and --stats, e.g. "vfio 0000:01:00.0" */
-	uint8_t devfn;	/* assigned by pci_bus_add */
+	char name[32]; /* for logs and --stats, e.g. "vfio 0000:01:00.0" */
+	uint8_t devfn; /* assigned by pci_bus_add */
 	struct pci_bus *bus;
 	const struct pci_dev_ops *ops;
-	void *opaque;	/* device model's state */
+	void *opaque; /* device model's state */
 
 	uint32_t cfg_size; /* PCI_CFG_SIZE or PCI_CFG_EXP_SIZE */
-	uint8_t cfg[PCI_CFG_EXP_SIZE];	   /* emulated image */
-	uint8_t wmask[PCI_CFG_EXP_SIZE];   /* guest-writable bits */
+	uint8_t cfg[PCI_CFG_EXP_SIZE]; /* emulated image */
+	uint8_t wmask[PCI_CFG_EXP_SIZE]; /* guest-writable bits */
 	uint8_t w1cmask[PCI_CFG_EXP_SIZE]; /* write-1-to-clear bits */
 	struct pci_bar bars[PCI_NUM_BARS + 1];
 
@@ -108,7 +108,7 @@ struct pci_dev {
 
 struct pci_window {
 	uint64_t base, size; /* GPA or port, bytes */
-	uint64_t next;	     /* allocation cursor */
+	uint64_t next; /* allocation cursor */
 	struct pci_bus *bus;
 	bool io;
 };
@@ -177,8 +177,8 @@ uint32_t pci_intx_gsi(unsigned int slot, unsigned int pin);
 /* Config access by the guest (or tests): @off in bytes, @len 1/2/4. */
 uint32_t pci_cfg_read(struct pci_bus *b, uint8_t devfn, uint32_t off,
 		      uint32_t len);
-void pci_cfg_write(struct pci_bus *b, uint8_t devfn, uint32_t off,
-		   uint32_t len, uint32_t val);
+void pci_cfg_write(struct pci_bus *b, uint8_t devfn, uint32_t off, uint32_t len,
+		   uint32_t val);
 
 /*
  * Bus handlers, registered by the VMM:

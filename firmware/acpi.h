@@ -15,17 +15,17 @@
 #include "util/log.h"
 
 struct acpi_config {
-	unsigned int nr_cpus;	  /* APIC IDs 0..nr_cpus-1 */
-	uint32_t lapic_addr;	  /* GPA */
-	uint32_t ioapic_addr;	  /* GPA */
+	unsigned int nr_cpus; /* APIC IDs 0..nr_cpus-1 */
+	uint32_t lapic_addr; /* GPA */
+	uint32_t ioapic_addr; /* GPA */
 	uint8_t ioapic_id;
-	uint64_t ecam_base;	  /* GPA of bus 0 */
+	uint64_t ecam_base; /* GPA of bus 0 */
 	uint8_t ecam_end_bus;
-	uint16_t pm_base;	  /* PM1a_EVT at pm_base, PM1a_CNT at +4 */
-	uint16_t reset_port;	  /* FADT RESET_REG, value ACPI_RESET_VALUE */
+	uint16_t pm_base; /* PM1a_EVT at pm_base, PM1a_CNT at +4 */
+	uint16_t reset_port; /* FADT RESET_REG, value ACPI_RESET_VALUE */
 	uint8_t sci_irq;
-	uint64_t mmio64_base;	  /* 64-bit PCI window for the DSDT, GPA */
-	uint64_t mmio64_size;	  /* bytes, 0 = none */
+	uint64_t mmio64_base; /* 64-bit PCI window for the DSDT, GPA */
+	uint64_t mmio64_size; /* bytes, 0 = none */
 };
 
 #define ACPI_RESET_VALUE 0x06

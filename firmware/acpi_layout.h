@@ -24,12 +24,12 @@
  * integer suffixes); firmware/acpi.c asserts that they match.
  */
 #define ACPI_MMIO32_BASE 0xC0000000 /* LAYOUT_MMIO32_BASE */
-#define ACPI_MMIO32_END 0xDFFFFFFF  /* LAYOUT_MMIO32_BASE + SIZE - 1 */
+#define ACPI_MMIO32_END 0xDFFFFFFF /* LAYOUT_MMIO32_BASE + SIZE - 1 */
 #define ACPI_MMIO32_SIZE 0x20000000 /* LAYOUT_MMIO32_SIZE */
-#define ACPI_ECAM_BASE 0xE0000000   /* LAYOUT_ECAM_BASE */
-#define ACPI_ECAM_SIZE 0x00100000   /* LAYOUT_ECAM_SIZE, bus 0 only */
-#define ACPI_PM_BASE 0x0600	    /* LAYOUT_PIO_ACPI_PM */
-#define ACPI_PM_LEN 6		    /* PM1a_EVT (4) + PM1a_CNT (2) */
-#define ACPI_RESET_PORT 0x0CF9	    /* LAYOUT_PIO_RESET */
+#define ACPI_ECAM_BASE 0xE0000000 /* LAYOUT_ECAM_BASE */
+#define ACPI_ECAM_SIZE 0x00100000 /* LAYOUT_ECAM_SIZE, bus 0 only */
+#define ACPI_PM_BASE 0x0600 /* LAYOUT_PIO_ACPI_PM */
+#define ACPI_PM_LEN 6 /* PM1a_EVT (4) + PM1a_CNT (2) */
+#define ACPI_RESET_PORT 0x0CF9 /* LAYOUT_PIO_RESET */
 
 #endif

@@ -22,28 +22,28 @@
 /* Low memory used by the boot path (GPA). */
 #define BOOT_GDT_GPA 0x500
 #define BOOT_ZERO_PAGE_GPA 0x7000
-#define BOOT_PML4_GPA 0x9000	/* PML4, PDPT, 4 PDs: 0x9000..0xefff */
+#define BOOT_PML4_GPA 0x9000 /* PML4, PDPT, 4 PDs: 0x9000..0xefff */
 #define BOOT_CMDLINE_GPA 0x20000
 #define BOOT_CMDLINE_MAX 0x10000 /* bytes incl. NUL, capped by the header */
 #define BOOT_KERNEL_GPA 0x100000
 
 struct e820_range {
 	uint64_t addr, size; /* GPA, bytes */
-	uint32_t type;	     /* E820_TYPE_* */
+	uint32_t type; /* E820_TYPE_* */
 };
 
 /* What bzimage_parse() learnt from the setup header. */
 struct bzimage_info {
-	uint16_t protocol;	  /* e.g. 0x020f for 2.15 */
-	uint32_t setup_size;	  /* bytes of real-mode setup incl. boot sector */
-	uint64_t kernel_size;	  /* bytes of protected-mode kernel */
+	uint16_t protocol; /* e.g. 0x020f for 2.15 */
+	uint32_t setup_size; /* bytes of real-mode setup incl. boot sector */
+	uint64_t kernel_size; /* bytes of protected-mode kernel */
 	uint32_t initrd_addr_max; /* highest byte address an initrd may use */
-	uint32_t cmdline_size;	  /* max cmdline bytes excl. NUL */
-	uint32_t init_size;	  /* bytes the kernel needs from load address */
+	uint32_t cmdline_size; /* max cmdline bytes excl. NUL */
+	uint32_t init_size; /* bytes the kernel needs from load address */
 	uint64_t pref_address;
 	uint32_t kernel_alignment;
 	bool relocatable;
-	bool xloadflags_64;	  /* XLF_KERNEL_64: has the 64-bit entry */
+	bool xloadflags_64; /* XLF_KERNEL_64: has the 64-bit entry */
 };
 
 /*
@@ -58,16 +58,16 @@ int bzimage_parse(const uint8_t *img, size_t len, struct bzimage_info *info,
 struct linux_boot_args {
 	const char *kernel_path;
 	const char *initrd_path; /* NULL for none */
-	const char *cmdline;	 /* NULL for "" */
-	uint8_t *ram;		 /* HVA of guest RAM at GPA 0 */
-	uint64_t low_ram_size;	 /* bytes of RAM contiguous from GPA 0 */
+	const char *cmdline; /* NULL for "" */
+	uint8_t *ram; /* HVA of guest RAM at GPA 0 */
+	uint64_t low_ram_size; /* bytes of RAM contiguous from GPA 0 */
 	const struct e820_range *e820; /* the guest's memory map, sorted */
 	unsigned int nr_e820;
-	uint64_t rsdp_gpa;	 /* 0 if no ACPI */
+	uint64_t rsdp_gpa; /* 0 if no ACPI */
 };
 
 struct linux_boot_result {
-	uint64_t entry_gpa;	/* 64-bit entry: kernel load address + 0x200 */
+	uint64_t entry_gpa; /* 64-bit entry: kernel load address + 0x200 */
 	uint64_t zero_page_gpa; /* goes in RSI */
 	uint64_t initrd_gpa, initrd_size;
 	struct bzimage_info info;

@@ -26,21 +26,24 @@ int ram_backing_create(struct ram_backing *b, uint64_t size, bool hugetlb,
 	b->fd = -1;
 	b->page_size = hugetlb ? HUGE_2M : (uint64_t)sysconf(_SC_PAGESIZE);
 	if (!size || size % b->page_size)
-		return pv_seterr(err, EINVAL,
-				 "guest RAM size %llu is not a multiple of the %llu-byte page size",
-				 (unsigned long long)size,
-				 (unsigned long long)b->page_size);
+		return pv_seterr(
+			err, EINVAL,
+			"guest RAM size %llu is not a multiple of the %llu-byte page size",
+			(unsigned long long)size,
+			(unsigned long long)b->page_size);
 	b->fd = memfd_create("passvm-ram", flags);
 	if (b->fd < 0) {
 		e = errno;
-		return pv_seterr(err, e, "memfd_create for guest RAM failed: %s%s",
+		return pv_seterr(err, e,
+				 "memfd_create for guest RAM failed: %s%s",
 				 strerror(e),
 				 hugetlb ? " (is hugetlbfs available?)" : "");
 	}
 	if (ftruncate(b->fd, (off_t)size) < 0) {
 		e = errno;
 		ram_backing_destroy(b);
-		return pv_seterr(err, e, "cannot size guest RAM to %llu MiB: %s",
+		return pv_seterr(err, e,
+				 "cannot size guest RAM to %llu MiB: %s",
 				 (unsigned long long)(size >> 20), strerror(e));
 	}
 	b->hva = mmap(NULL, size, PROT_READ | PROT_WRITE,
@@ -49,10 +52,12 @@ int ram_backing_create(struct ram_backing *b, uint64_t size, bool hugetlb,
 		e = errno;
 		b->hva = NULL;
 		ram_backing_destroy(b);
-		return pv_seterr(err, e,
-				 "cannot map %llu MiB of guest RAM: %s%s",
-				 (unsigned long long)(size >> 20), strerror(e),
-				 hugetlb ? ": reserve more hugepages in /proc/sys/vm/nr_hugepages" : "");
+		return pv_seterr(
+			err, e, "cannot map %llu MiB of guest RAM: %s%s",
+			(unsigned long long)(size >> 20), strerror(e),
+			hugetlb ?
+				": reserve more hugepages in /proc/sys/vm/nr_hugepages" :
+				"");
 	}
 	b->size = size;
 	/* Transparent huge pages cut TLB misses and VFIO pinning cost. */

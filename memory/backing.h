@@ -13,8 +13,8 @@
 #include "util/log.h"
 
 struct ram_backing {
-	int fd;	       /* memfd, owned */
-	void *hva;     /* mapping of the whole fd, owned */
+	int fd; /* memfd, owned */
+	void *hva; /* mapping of the whole fd, owned */
 	uint64_t size; /* bytes */
 	uint64_t page_size; /* bytes: 4 KiB or the huge page size */
 };

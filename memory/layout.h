@@ -61,9 +61,9 @@ struct guest_layout {
 	uint64_t ram_size; /* bytes of RAM asked for */
 	struct layout_range ram[LAYOUT_MAX_RAM_RANGES];
 	unsigned int nr_ram;
-	uint64_t low_ram_end;  /* end of RAM that starts at GPA 0 */
-	uint64_t mmio64_base;  /* GPA of the 64-bit PCI window */
-	uint64_t mmio64_size;  /* bytes, 0 when phys_bits leave no room */
+	uint64_t low_ram_end; /* end of RAM that starts at GPA 0 */
+	uint64_t mmio64_base; /* GPA of the 64-bit PCI window */
+	uint64_t mmio64_size; /* bytes, 0 when phys_bits leave no room */
 	unsigned int phys_bits; /* guest physical address width */
 };
 

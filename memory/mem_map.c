@@ -44,14 +44,16 @@ int mem_map_add(struct mem_map *m, struct mem_region *r, struct pv_error *err)
 	int ret;
 
 	if (!r->size || r->size % (uint64_t)page || r->gpa % (uint64_t)page)
-		return pv_seterr(err, EINVAL,
-				 "memory region %s at GPA 0x%llx size 0x%llx is not page-aligned",
-				 r->name, (unsigned long long)r->gpa,
-				 (unsigned long long)r->size);
+		return pv_seterr(
+			err, EINVAL,
+			"memory region %s at GPA 0x%llx size 0x%llx is not page-aligned",
+			r->name, (unsigned long long)r->gpa,
+			(unsigned long long)r->size);
 	if (r->gpa + r->size < r->gpa)
-		return pv_seterr(err, EINVAL,
-				 "memory region %s wraps around the address space",
-				 r->name);
+		return pv_seterr(
+			err, EINVAL,
+			"memory region %s wraps around the address space",
+			r->name);
 
 	pthread_mutex_lock(&m->lock);
 	if (m->nr_regions == MEM_MAP_MAX_REGIONS) {
@@ -64,12 +66,13 @@ int mem_map_add(struct mem_map *m, struct mem_region *r, struct pv_error *err)
 		const struct mem_region *o = &m->regions[i];
 
 		if (overlaps(r->gpa, r->size, o->gpa, o->size)) {
-			ret = pv_seterr(err, EINVAL,
-					"memory region %s [0x%llx-0x%llx] overlaps %s [0x%llx-0x%llx]",
-					r->name, (unsigned long long)r->gpa,
-					(unsigned long long)(r->gpa + r->size - 1),
-					o->name, (unsigned long long)o->gpa,
-					(unsigned long long)(o->gpa + o->size - 1));
+			ret = pv_seterr(
+				err, EINVAL,
+				"memory region %s [0x%llx-0x%llx] overlaps %s [0x%llx-0x%llx]",
+				r->name, (unsigned long long)r->gpa,
+				(unsigned long long)(r->gpa + r->size - 1),
+				o->name, (unsigned long long)o->gpa,
+				(unsigned long long)(o->gpa + o->size - 1));
 			goto out;
 		}
 	}
@@ -83,7 +86,8 @@ int mem_map_add(struct mem_map *m, struct mem_region *r, struct pv_error *err)
 			goto out;
 		}
 	}
-	for (pos = 0; pos < m->nr_regions && m->regions[pos].gpa < r->gpa; pos++)
+	for (pos = 0; pos < m->nr_regions && m->regions[pos].gpa < r->gpa;
+	     pos++)
 		;
 	memmove(&m->regions[pos + 1], &m->regions[pos],
 		(m->nr_regions - pos) * sizeof(m->regions[0]));

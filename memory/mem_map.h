@@ -30,9 +30,9 @@ enum mem_region_kind {
 #define MEM_REGION_NAME_LEN 32
 
 struct mem_region {
-	uint64_t gpa;  /* first guest-physical byte */
+	uint64_t gpa; /* first guest-physical byte */
 	uint64_t size; /* bytes, a multiple of the host page size */
-	void *hva;     /* host mapping of gpa (owned by whoever added it) */
+	void *hva; /* host mapping of gpa (owned by whoever added it) */
 	enum mem_region_kind kind;
 	bool readonly;
 	char name[MEM_REGION_NAME_LEN];

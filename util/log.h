@@ -48,10 +48,10 @@ void pv_trace_emit(enum trace_cat cat, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 /* Emit a trace line in category @cat when it is enabled. */
-#define pv_trace(cat, ...)                                  \
-	do {                                                \
-		if (trace_mask & (cat))                     \
-			pv_trace_emit((cat), __VA_ARGS__);  \
+#define pv_trace(cat, ...)                                 \
+	do {                                               \
+		if (trace_mask & (cat))                    \
+			pv_trace_emit((cat), __VA_ARGS__); \
 	} while (0)
 
 /*

@@ -46,29 +46,6 @@ static int pathf(char *buf, size_t len, const char *fmt, ...)
 	return (n < 0 || (size_t)n >= len) ? -ENAMETOOLONG : 0;
 }
 
-/* Read up to @len - 1 bytes of @path, trailing whitespace stripped. */
-static int read_text(const char *path, char *buf, size_t len)
-{
-	ssize_t n;
-	int fd;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, len - 1);
-	if (n < 0) {
-		int e = errno;
-
-		close(fd);
-		return -e;
-	}
-	close(fd);
-	buf[n] = '\0';
-	while (n > 0 && isspace((unsigned char)buf[n - 1]))
-		buf[--n] = '\0';
-	return 0;
-}
-
 static bool is_dir(const char *path)
 {
 	struct stat st;
@@ -299,10 +276,11 @@ static void check_class_dev(struct walk_ctx *w, const char *path,
 		bool up = false;
 
 		if (!pathf(file, sizeof(file), "%s/operstate", path) &&
-		    !read_text(file, text, sizeof(text)) && !strcmp(text, "up"))
+		    !sysfs_read_text(file, text, sizeof(text)) &&
+		    !strcmp(text, "up"))
 			up = true;
 		if (!pathf(file, sizeof(file), "%s/flags", path) &&
-		    !read_text(file, text, sizeof(text)) &&
+		    !sysfs_read_text(file, text, sizeof(text)) &&
 		    (strtoul(text, NULL, 0) & IFF_UP_BIT))
 			up = true;
 		if (up)
@@ -374,7 +352,8 @@ int bind_check_safe(const struct bind_env *env, const struct pci_addr *a,
 			"%s is a PCI bridge, which must keep its driver: pass the devices behind it, or use --force",
 			w.bdf);
 	r = dev_attr_path(path, sizeof(path), env, a, "boot_vga");
-	if (!r && !read_text(path, text, sizeof(text)) && !strcmp(text, "1"))
+	if (!r && !sysfs_read_text(path, text, sizeof(text)) &&
+	    !strcmp(text, "1"))
 		return pv_seterr(
 			err, EBUSY,
 			"%s drives the boot console (boot_vga=1): use another display for the host, or use --force",
@@ -460,7 +439,7 @@ static int record_read(const struct bind_env *env, const struct pci_addr *a,
 	r = record_path(path, sizeof(path), env, a);
 	if (r)
 		return r;
-	r = read_text(path, text, sizeof(text));
+	r = sysfs_read_text(path, text, sizeof(text));
 	if (r)
 		return r;
 	n = strcspn(text, "\n");

@@ -147,29 +147,6 @@ static void append(char *buf, size_t size, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* Read a small text file, trailing whitespace stripped. */
-static int read_text(const char *path, char *buf, size_t len)
-{
-	ssize_t n;
-	int fd;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, len - 1);
-	if (n < 0) {
-		int e = errno;
-
-		close(fd);
-		return -e;
-	}
-	close(fd);
-	buf[n] = '\0';
-	while (n > 0 && isspace((unsigned char)buf[n - 1]))
-		buf[--n] = '\0';
-	return 0;
-}
-
 static bool exists(const char *path)
 {
 	struct stat st;
@@ -248,7 +225,7 @@ static enum vendor check_iommu(const struct doctor_opts *o, struct report *r)
 	if (groups < 0)
 		groups = 0;
 	pathf(path, sizeof(path), "%s/cmdline", o->proc);
-	read_text(path, cmdline, sizeof(cmdline));
+	sysfs_read_text(path, cmdline, sizeof(cmdline));
 
 	if (dmar)
 		v = V_INTEL;
@@ -322,11 +299,11 @@ static void check_irq_remap(const struct doctor_opts *o, enum vendor v,
 	DIR *d;
 
 	pathf(path, sizeof(path), "%s/cmdline", o->proc);
-	read_text(path, cmdline, sizeof(cmdline));
+	sysfs_read_text(path, cmdline, sizeof(cmdline));
 	pathf(path, sizeof(path),
 	      "%s/module/vfio_iommu_type1/parameters/allow_unsafe_interrupts",
 	      o->sysfs);
-	if (!read_text(path, text, sizeof(text)) &&
+	if (!sysfs_read_text(path, text, sizeof(text)) &&
 	    (text[0] == 'Y' || text[0] == '1'))
 		unsafe_ok = true;
 
@@ -351,7 +328,7 @@ static void check_irq_remap(const struct doctor_opts *o, enum vendor v,
 			continue;
 		if (pathf(ecap_path, sizeof(ecap_path),
 			  "%s/%s/intel-iommu/ecap", path, de->d_name) ||
-		    read_text(ecap_path, text, sizeof(text)))
+		    sysfs_read_text(ecap_path, text, sizeof(text)))
 			continue;
 		ecap = strtoull(text, NULL, 16);
 		if (ecap & ECAP_IR) {
@@ -511,7 +488,7 @@ static void check_hugepages(const struct doctor_opts *o, uint64_t mem,
 		fix, sizeof(fix),
 		"echo %llu | sudo tee %s/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages",
 		(unsigned long long)need, o->sysfs);
-	if (read_text(path, text, sizeof(text))) {
+	if (sysfs_read_text(path, text, sizeof(text))) {
 		add(r, "host.hugepages", NULL, ST_WARN, fix,
 		    "no 2 MiB hugepages (%s unreadable): guest RAM will use 4 KiB pages, pinning is slower",
 		    path);
@@ -597,7 +574,7 @@ static void check_reset(const struct doctor_opts *o, const char *bdf,
 
 	pathf(path, sizeof(path), "%s/bus/pci/devices/%s/reset_method",
 	      o->sysfs, bdf);
-	if (read_text(path, text, sizeof(text)))
+	if (sysfs_read_text(path, text, sizeof(text)))
 		add(r, "device.reset", bdf, ST_WARN, NULL,
 		    "no reset_method file (kernel older than 5.15, or no reset available): the device may keep state between VM runs");
 	else if (!text[0])

@@ -106,8 +106,7 @@ int sysfs_pci_exists(const char *root, const struct pci_addr *a)
 	return dev_present(root, a) == 0;
 }
 
-/* Read a small sysfs attribute into @buf, without the trailing newline. */
-static int read_attr(const char *path, char *buf, size_t len)
+int sysfs_read_text(const char *path, char *buf, size_t len)
 {
 	ssize_t n;
 	int fd;
@@ -124,7 +123,7 @@ static int read_attr(const char *path, char *buf, size_t len)
 	}
 	close(fd);
 	buf[n] = '\0';
-	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
+	while (n > 0 && isspace((unsigned char)buf[n - 1]))
 		buf[--n] = '\0';
 	return 0;
 }
@@ -139,7 +138,7 @@ static int read_hex_attr(const char *root, const struct pci_addr *a,
 	r = dev_path(path, sizeof(path), root, a, leaf);
 	if (r)
 		return r;
-	r = read_attr(path, buf, sizeof(buf));
+	r = sysfs_read_text(path, buf, sizeof(buf));
 	if (r)
 		return r;
 	errno = 0;

@@ -35,6 +35,13 @@ int pci_addr_parse(const char *s, struct pci_addr *a);
 /* pci_addr_format() - canonical "dddd:bb:dd.f" into @buf. */
 void pci_addr_format(const struct pci_addr *a, char buf[PCI_ADDR_STRLEN]);
 
+/*
+ * sysfs_read_text() - read up to @len - 1 bytes of the small text file
+ * @path (a sysfs attribute) into @buf, trailing whitespace stripped.
+ * Errors: -errno from open/read.
+ */
+int sysfs_read_text(const char *path, char *buf, size_t len);
+
 /* sysfs_pci_exists() - 1 if /sys/bus/pci/devices/BDF exists, else 0. */
 int sysfs_pci_exists(const char *root, const struct pci_addr *a);
 
@@ -69,7 +76,7 @@ int sysfs_group_devices(const char *root, int group, struct pci_addr *out,
 
 struct iova_resv {
 	uint64_t start, end; /* inclusive, bytes */
-	char type[24];	     /* "msi", "reserved", "direct", ... */
+	char type[24]; /* "msi", "reserved", "direct", ... */
 };
 
 /*
