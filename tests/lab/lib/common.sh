@@ -22,6 +22,12 @@ QEMU_BIN=${QEMU_BIN:-$(command -v qemu-system-x86_64 || echo /usr/bin/qemu-syste
 L1_MEM=${L1_MEM:-2048}
 L1_SMP=${L1_SMP:-2}
 
+# L2 kernel command line. softlockup_panic turns a wedged L2 (a VMM stuck
+# in the kernel) into a panic, and panic=-1 with -no-reboot into a quick L1
+# exit instead of a wait for the L1 timeout.
+L2_CMDLINE=${L2_CMDLINE:-"console=ttyS0 intel_iommu=on iommu=pt panic=-1 softlockup_panic=1 quiet loglevel=3"}
+L2_CMDLINE="$L2_CMDLINE ${L2_CMDLINE_EXTRA:-}"
+
 # L3 guest command line (the same for every VMM; lab=SCENARIO picks the
 # guest-side work in the L3 /init).
 L3_CMDLINE_BASE="console=ttyS0 panic=-1 quiet"
@@ -235,14 +241,17 @@ run_l1() {
 		-nodefaults -display none -no-reboot
 		"$@"
 		-kernel "$L2_VMLINUZ" -initrd "$OUT_DIR/l2.cpio"
-		-append "console=ttyS0 intel_iommu=on iommu=pt panic=-1 quiet loglevel=3"
+		-append "$L2_CMDLINE"
 		-serial stdio -monitor none
 	)
 	printf '%q ' "${cmd[@]}" >"$OUT_DIR/l1-cmdline"
 	echo >>"$OUT_DIR/l1-cmdline"
 	local rc=0
 	if [ "$live" = 1 ]; then
-		"${cmd[@]}" </dev/null 2>&1 | tee "$logf" || rc=${PIPESTATUS[0]}
+		# the log keeps everything; the terminal is spared the guest
+		# firmware's screen clears and cursor games
+		"${cmd[@]}" </dev/null 2>&1 | tee "$logf" |
+			sed -u 's/\x1bc//g; s/\x1b\[[0-9;?]*[a-zA-Z]//g' || rc=${PIPESTATUS[0]}
 	else
 		"${cmd[@]}" </dev/null >"$logf" 2>&1 || rc=$?
 	fi
@@ -270,6 +279,12 @@ lines() {
 	printf '%s\n' "$1" | grep -E -- "$2" || true
 }
 
+# ms_to_s MS: "6.65" (or "-" for nothing)
+ms_to_s() {
+	[ -n "${1:-}" ] || { echo "-"; return; }
+	awk -v m="$1" 'BEGIN { printf "%.2f", m / 1000 }'
+}
+
 RESULTS_PASS=0
 RESULTS_FAIL=0
 # result NAME ok|fail DETAIL [LOG]: one PASS/FAIL line; on failure the tail
@@ -284,7 +299,8 @@ result() {
 		printf 'FAIL %-16s %s\n' "$name" "$detail"
 		if [ -n "$tailsrc" ]; then
 			echo "---- last lines of $name ----"
-			printf '%s\n' "$tailsrc" | tail -n "${LAB_TAIL:-25}" | sed 's/^/    | /'
+			printf '%s\n' "$tailsrc" | tail -n "${LAB_TAIL:-25}" |
+				sed 's/\x1bc//g; s/\x1b\[[0-9;?]*[a-zA-Z]//g; s/^/    | /'
 			echo "----"
 		fi
 	fi

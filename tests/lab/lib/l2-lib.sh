@@ -7,7 +7,7 @@
 #   ... the VMM's output (the L3 console, lines "L3: ...") ...
 #   LAB: VMM exit=N
 #   LAB: END NAME vmm=VMM exit=N wall_ms=N
-# exit is the VMM's exit status (124: killed by the L2 timeout, "missing":
+# exit is the VMM's exit status (137: killed by the L2 watchdog, "missing":
 # the binary is not there); wall_ms is launch->exit measured in L2.
 
 # shellcheck source=/dev/null
@@ -18,7 +18,7 @@ L3_INITRD=/lab/l3.cpio
 L3_CMDLINE=$(cat /lab/l3-cmdline)
 QEMU=/usr/bin/qemu-system-x86_64
 PASSVM=/lab/passvm
-VMM_TIMEOUT=${VMM_TIMEOUT:-240}
+VMM_TIMEOUT=${VMM_TIMEOUT:-120}
 
 # lab_want VMM: true if this run covers VMM (run-lab --vmm)
 lab_want() {
@@ -95,9 +95,45 @@ lab_vfio_unbind() {
 	echo "$1" >/sys/bus/pci/drivers_probe 2>/dev/null || true
 }
 
+# lab_dump_task PID: state, wait channel and kernel stack of each thread.
+lab_dump_task() {
+	local t
+	for t in /proc/"$1"/task/*; do
+		[ -d "$t" ] || continue
+		echo "LAB: task ${t##*/} comm=$(cat "$t/comm" 2>/dev/null) $(grep State "$t/status" 2>/dev/null | tr -s '\t ' ' ') wchan=$(cat "$t/wchan" 2>/dev/null)"
+		sed 's/^/LAB:   /' "$t/stack" 2>/dev/null
+	done
+}
+
+# lab_watchdog PID VMM: after VMM_TIMEOUT seconds, report what PID is
+# doing and SIGKILL it. If even that does not end it within 10 s, the L2
+# kernel is wedged: dump all blocked tasks and CPUs, then power off so L1
+# exits now instead of at its timeout.
+lab_watchdog() {
+	local pid=$1 vmm=$2 i=0
+	sleep "$VMM_TIMEOUT"
+	[ -d "/proc/$pid" ] || exit 0
+	echo
+	echo "LAB: TIMEOUT $vmm (pid $pid) still running after ${VMM_TIMEOUT}s; its threads:"
+	lab_dump_task "$pid"
+	kill -KILL "$pid"
+	while [ -d "/proc/$pid" ] && [ $i -lt 10 ]; do
+		sleep 1
+		i=$((i + 1))
+	done
+	[ -d "/proc/$pid" ] || exit 0
+	echo "LAB: WEDGED $vmm (pid $pid) survives SIGKILL; L2 gives up"
+	lab_dump_task "$pid"
+	echo w >/proc/sysrq-trigger
+	echo l >/proc/sysrq-trigger
+	sleep 2
+	echo "LAB: L2 done (wedged) uptime=$(lab_uptime)"
+	poweroff -f
+}
+
 # lab_run NAME VMM CMD...: run one VMM with the output contract above.
 lab_run() {
-	local name=$1 vmm=$2 t0 t1 rc
+	local name=$1 vmm=$2 t0 t1 rc pid wd
 	shift 2
 	echo "LAB: BEGIN $name vmm=$vmm"
 	if [ ! -x "$1" ]; then
@@ -108,8 +144,13 @@ lab_run() {
 	fi
 	echo "LAB: cmd $*"
 	t0=$(lab_uptime_cs)
-	timeout -s KILL "$VMM_TIMEOUT" "$@" </dev/null
+	"$@" </dev/null &
+	pid=$!
+	lab_watchdog "$pid" "$vmm" &
+	wd=$!
+	wait "$pid"
 	rc=$?
+	kill "$wd" 2>/dev/null
 	t1=$(lab_uptime_cs)
 	echo
 	echo "LAB: $vmm exit=$rc"

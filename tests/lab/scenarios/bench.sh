@@ -2,6 +2,8 @@
 # bench (host side): boot time of the L3 guest under passvm vs QEMU/KVM,
 # BENCH_RUNS runs each (default 3), measured in L2. Passes when every run
 # boots and exits 0; prints each run and the median per VMM.
+# shellcheck source-path=SCRIPTDIR source=boot.sh
+. "$LAB_DIR/scenarios/boot.sh" # check_l3_boot, print_boot_table
 scen_bench_devices() { :; }
 scen_bench_modules() { :; }
 scen_bench_budget() { echo $((120 * ${BENCH_RUNS:-3})); }

@@ -4,7 +4,7 @@
 # power off; the VMM must exit 0.
 scen_boot_devices() { :; }
 scen_boot_modules() { :; }
-scen_boot_budget() { echo 300; }
+scen_boot_budget() { echo 150; }
 
 # check_l3_boot LOG SECTION LABEL: one PASS/FAIL line for one VMM run;
 # records timings in BOOT_TIMES for the side-by-side table.
@@ -42,11 +42,6 @@ check_l3_boot() {
 	else
 		result "$label" fail "$why" "$text"
 	fi
-}
-
-ms_to_s() {
-	[ -n "$1" ] || { echo "-"; return; }
-	awk -v m="$1" 'BEGIN { printf "%.2f", m / 1000 }'
 }
 
 print_boot_table() {

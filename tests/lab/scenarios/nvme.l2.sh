@@ -3,7 +3,7 @@
 # BAR0) through to L3 with VFIO. The L3 guest writes a marker to the raw
 # namespace; run-lab finds it in out/nvme.img after L1 exits.
 NVME_BDF=0000:00:03.0
-# passvm's option for a VFIO device (one place to change it)
+# passvm's option for a VFIO device (`passvm run --vfio BDF[,managed]`)
 PASSVM_VFIO_OPT=${PASSVM_VFIO_OPT:---vfio}
 
 grp=$(lab_vfio_bind "$NVME_BDF") || {

@@ -5,7 +5,7 @@
 # out/nvme.img after L1 exits: the write went through the real device.
 scen_nvme_devices() { l1_dev_nvme; }
 scen_nvme_modules() { :; }
-scen_nvme_budget() { echo 300; }
+scen_nvme_budget() { echo 150; }
 
 check_nvme_run() {
 	local logf=$1 sec=$2 label=$3 vmm=$4 text end rc wall why="" line msix
