@@ -90,7 +90,7 @@ $(B)/tests/%: tests/unit/%.c $(TEST_HELPERS) $(HOST_LIB_OBJS)
 
 # Unit tests: cmocka binaries, built with the host compiler (cmocka is a
 # glibc library), each run on its own.
-unit: $(TEST_BINS)
+unit: $(TEST_BINS) $(B)/passvm
 	@set -e; for t in $(TEST_BINS); do echo "== $$t"; $$t; done
 
 # The nested lab (tests/lab): downloads are cached in tests/lab/cache.

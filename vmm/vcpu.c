@@ -294,6 +294,22 @@ static void handle_io(struct vcpu *v)
 	}
 }
 
+/* One line of register state for a crash report. */
+static void dump_regs(struct vcpu *v)
+{
+	struct kvm_sregs sregs;
+	struct kvm_regs regs;
+
+	if (ioctl(v->fd, KVM_GET_REGS, &regs) ||
+	    ioctl(v->fd, KVM_GET_SREGS, &sregs))
+		return;
+	pv_err("vCPU %u: RIP 0x%llx RSP 0x%llx RFLAGS 0x%llx CR0 0x%llx CR3 0x%llx CR4 0x%llx EFER 0x%llx",
+	       v->id, (unsigned long long)regs.rip,
+	       (unsigned long long)regs.rsp, (unsigned long long)regs.rflags,
+	       (unsigned long long)sregs.cr0, (unsigned long long)sregs.cr3,
+	       (unsigned long long)sregs.cr4, (unsigned long long)sregs.efer);
+}
+
 static bool handle_exit(struct vcpu *v)
 {
 	struct kvm_run *r = v->run;
@@ -317,6 +333,7 @@ static bool handle_exit(struct vcpu *v)
 		stat_inc(v, VCPU_STAT_SHUTDOWN);
 		pv_err("vCPU %u: triple fault (KVM_EXIT_SHUTDOWN): the guest crashed",
 		       v->id);
+		dump_regs(v);
 		vm_stop(v->vm, VM_STOP_CRASH, 0);
 		return false;
 	case KVM_EXIT_SYSTEM_EVENT:
@@ -330,8 +347,12 @@ static bool handle_exit(struct vcpu *v)
 		return false;
 	case KVM_EXIT_INTERNAL_ERROR:
 		stat_inc(v, VCPU_STAT_OTHER);
-		pv_err("vCPU %u: KVM internal error, suberror %u: the guest cannot continue",
-		       v->id, r->internal.suberror);
+		pv_err("vCPU %u: KVM internal error, suberror %u%s: the guest crashed",
+		       v->id, r->internal.suberror,
+		       r->internal.suberror == KVM_INTERNAL_ERROR_EMULATION ?
+			       " (instruction emulation failed)" :
+			       "");
+		dump_regs(v);
 		vm_stop(v->vm, VM_STOP_CRASH, 0);
 		return false;
 	case KVM_EXIT_FAIL_ENTRY:

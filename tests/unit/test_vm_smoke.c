@@ -95,6 +95,15 @@ static int run(const char *const *args, char *out, size_t outlen, char *errbuf,
 	return WEXITSTATUS(status);
 }
 
+static int count_lines(const char *s)
+{
+	int n = 0;
+
+	for (; *s; s++)
+		n += *s == '\n';
+	return n;
+}
+
 static const uint8_t guest_ok42[] = {
 	0x66, 0xba, 0xf8, 0x03, /* mov dx, 0x3f8 */
 	0xb0, 'O',  0xee, /* mov al, 'O'; out dx, al */
@@ -102,6 +111,27 @@ static const uint8_t guest_ok42[] = {
 	0xb0, '\n', 0xee, /* mov al, '\n'; out dx, al */
 	0xb0, 42,   0xe6, 0xf4, /* mov al, 42; out 0xf4, al */
 	0xf4, 0xeb, 0xfd, /* hlt; jmp hlt */
+};
+
+/* mov dx, 0x604; mov ax, 0x3400 (SLP_EN | SLP_TYP 5); out dx, ax */
+static const uint8_t guest_s5[] = {
+	0x66, 0xba, 0x04, 0x06, 0x66, 0xb8, 0x00,
+	0x34, 0x66, 0xef, 0xf4, 0xeb, 0xfd,
+};
+
+/* mov al, 0xfe; out 0x64, al: the i8042 pulses the reset line */
+static const uint8_t guest_kbd_reset[] = { 0xb0, 0xfe, 0xe6, 0x64,
+					   0xf4, 0xeb, 0xfd };
+
+/* mov al, 0x06; mov dx, 0xcf9; out dx, al: ACPI/PCI reset register */
+static const uint8_t guest_cf9_reset[] = { 0xb0, 0x06, 0x66, 0xba, 0xf9,
+					   0x0c, 0xee, 0xf4, 0xeb, 0xfd };
+
+/* lidt [rip + 0] with a zero limit, then int3: a triple fault */
+static const uint8_t guest_triple_fault[] = {
+	0x0f, 0x01, 0x1d, 0x02, 0x00, 0x00, 0x00, /* lidt [rip+2] */
+	0xcc, 0xcc, /* int3 */
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
 };
 
 static int setup(void **state)
@@ -133,6 +163,47 @@ static void test_console_and_debug_exit(void **state)
 	unlink(img);
 }
 
+static int run_guest(const uint8_t *code, size_t len, char *err, size_t elen)
+{
+	char img[] = "/tmp/passvm-smoke-exitXXXXXX";
+	char out[4096];
+	int fd = mkstemp(img), status;
+	const char *args[] = { "passvm", "run", "--kernel", img,
+			       "--mem",	 "32M", NULL };
+
+	assert_true(fd >= 0);
+	close(fd);
+	make_bzimage(img, code, len);
+	status = run(args, out, sizeof(out), err, elen);
+	unlink(img);
+	return status;
+}
+
+static void test_exit_statuses(void **state)
+{
+	char err[4096];
+
+	setup(state);
+	assert_int_equal(
+		run_guest(guest_s5, sizeof(guest_s5), err, sizeof(err)), 0);
+	assert_int_equal(run_guest(guest_kbd_reset, sizeof(guest_kbd_reset),
+				   err, sizeof(err)),
+			 3);
+	assert_int_equal(run_guest(guest_cf9_reset, sizeof(guest_cf9_reset),
+				   err, sizeof(err)),
+			 3);
+	assert_int_equal(run_guest(guest_triple_fault,
+				   sizeof(guest_triple_fault), err,
+				   sizeof(err)),
+			 4);
+	/*
+	 * Hardware KVM reports a triple fault (KVM_EXIT_SHUTDOWN); a
+	 * paravirtual KVM may fail to emulate instead: both are a crash.
+	 */
+	if (!strstr(err, "the guest crashed") || !strstr(err, "RIP 0x"))
+		fail_msg("no crash report in: %s", err);
+}
+
 static void test_bad_kernel(void **state)
 {
 	char img[] = "/tmp/passvm-smoke-badXXXXXX";
@@ -147,12 +218,10 @@ static void test_bad_kernel(void **state)
 	assert_int_equal(write(fd, "not a kernel", 12), 12);
 	close(fd);
 	assert_int_equal(run(args, out, sizeof(out), err, sizeof(err)), 1);
-	/* One line, naming the problem. */
+	/* Exactly one line, naming the file and the problem. */
+	assert_int_equal(count_lines(err), 1);
 	assert_non_null(strstr(err, "passvm: "));
-	assert_non_null(strchr(err, '\n'));
-	assert_null(strchr(strchr(err, '\n') + 1, '\n') ?
-			    strchr(strchr(err, '\n') + 1, 'p') :
-			    NULL);
+	assert_non_null(strstr(err, img));
 	assert_int_equal(run(missing, out, sizeof(out), err, sizeof(err)), 1);
 	assert_non_null(strstr(err, "/nonexistent/bzImage"));
 	unlink(img);
@@ -177,6 +246,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_console_and_debug_exit),
+		cmocka_unit_test(test_exit_statuses),
 		cmocka_unit_test(test_bad_kernel),
 		cmocka_unit_test(test_usage_errors),
 	};
