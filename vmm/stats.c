@@ -26,6 +26,28 @@ static void print_bus(const struct bus *b)
 			"(unclaimed)", (unsigned long long)b->unhandled);
 }
 
+/*
+ * passvm's own memory, apart from guest RAM: the memfd's pages count as
+ * RssShmem, the VMM's heap and stacks as RssAnon (proc(5) /proc/PID/status).
+ */
+static void print_memory(void)
+{
+	char line[256], anon[64] = "?", shmem[64] = "?", hwm[64] = "?";
+	FILE *f = fopen("/proc/self/status", "r");
+
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		sscanf(line, "RssAnon: %63[0-9 kB]", anon);
+		sscanf(line, "RssShmem: %63[0-9 kB]", shmem);
+		sscanf(line, "VmHWM: %63[0-9 kB]", hwm);
+	}
+	fclose(f);
+	fprintf(stderr,
+		"passvm: stats: memory: VMM (RssAnon) %s, guest RAM touched (RssShmem) %s, peak RSS %s\n",
+		anon, shmem, hwm);
+}
+
 void vm_print_stats(struct vm *vm)
 {
 	uint64_t total[VCPU_STAT_NR] = { 0 }, all = 0;
@@ -48,6 +70,7 @@ void vm_print_stats(struct vm *vm)
 				stat_names[s], (unsigned long long)total[s]);
 	print_bus(&vm->pio);
 	print_bus(&vm->mmio);
+	print_memory();
 	for (unsigned int i = 0; i < vm->vfio.nr_devs; i++) {
 		const struct vfio_pci *m = vm->vfio.devs[i].model;
 
