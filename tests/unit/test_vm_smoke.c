@@ -14,7 +14,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -204,6 +208,76 @@ static void test_exit_statuses(void **state)
 		fail_msg("no crash report in: %s", err);
 }
 
+/* jmp $: the guest spins until passvm stops it */
+static const uint8_t guest_spin[] = { 0xeb, 0xfe };
+
+/*
+ * On a terminal, passvm puts stdin in raw mode (so Ctrl-a x reaches it
+ * without a newline), quits with status 130, and restores the terminal.
+ */
+static void test_terminal_escape(void **state)
+{
+	char img[] = "/tmp/passvm-smoke-ttyXXXXXX";
+	struct termios before, after;
+	int fd = mkstemp(img), master, slave, status, waited = 0;
+	pid_t pid;
+
+	setup(state);
+	assert_true(fd >= 0);
+	close(fd);
+	make_bzimage(img, guest_spin, sizeof(guest_spin));
+	master = posix_openpt(O_RDWR | O_NOCTTY);
+	assert_true(master >= 0);
+	assert_int_equal(grantpt(master), 0);
+	assert_int_equal(unlockpt(master), 0);
+	slave = open(ptsname(master), O_RDWR | O_NOCTTY);
+	assert_true(slave >= 0);
+	assert_int_equal(tcgetattr(slave, &before), 0);
+	assert_true(before.c_lflag & ICANON);
+
+	pid = fork();
+	assert_true(pid >= 0);
+	if (!pid) {
+		dup2(slave, 0);
+		dup2(slave, 1);
+		execl(passvm(), "passvm", "run", "--kernel", img, "--mem",
+		      "32M", (char *)NULL);
+		_exit(127);
+	}
+	/* Wait until passvm has switched the terminal to raw mode. */
+	for (int i = 0; i < 500; i++) {
+		struct termios now;
+
+		tcgetattr(slave, &now);
+		if (!(now.c_lflag & ICANON))
+			break;
+		usleep(10000);
+	}
+	assert_int_equal(write(master, "\001x", 2), 2);
+	while (waitpid(pid, &status, WNOHANG) == 0 && waited < 1000) {
+		char drain[256];
+		struct pollfd p = { .fd = master, .events = POLLIN };
+
+		if (poll(&p, 1, 10) > 0 &&
+		    read(master, drain, sizeof(drain)) < 0)
+			break;
+		waited++;
+	}
+	if (waited == 1000) {
+		kill(pid, SIGKILL);
+		waitpid(pid, &status, 0);
+		fail_msg("passvm did not quit on Ctrl-a x");
+	}
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 130);
+	assert_int_equal(tcgetattr(slave, &after), 0);
+	assert_int_equal(after.c_lflag, before.c_lflag);
+	assert_int_equal(after.c_iflag, before.c_iflag);
+	close(slave);
+	close(master);
+	unlink(img);
+}
+
 static void test_bad_kernel(void **state)
 {
 	char img[] = "/tmp/passvm-smoke-badXXXXXX";
@@ -247,6 +321,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_console_and_debug_exit),
 		cmocka_unit_test(test_exit_statuses),
+		cmocka_unit_test(test_terminal_escape),
 		cmocka_unit_test(test_bad_kernel),
 		cmocka_unit_test(test_usage_errors),
 	};
