@@ -46,18 +46,26 @@ int ram_backing_create(struct ram_backing *b, uint64_t size, bool hugetlb,
 				 "cannot size guest RAM to %llu MiB: %s",
 				 (unsigned long long)(size >> 20), strerror(e));
 	}
+	/*
+	 * hugetlbfs pages are reserved at mmap time (no MAP_NORESERVE): a
+	 * shortage is an error now, not a SIGBUS when the guest touches them.
+	 */
 	b->hva = mmap(NULL, size, PROT_READ | PROT_WRITE,
-		      MAP_SHARED | MAP_NORESERVE, b->fd, 0);
+		      MAP_SHARED | (hugetlb ? 0 : MAP_NORESERVE), b->fd, 0);
 	if (b->hva == MAP_FAILED) {
 		e = errno;
 		b->hva = NULL;
 		ram_backing_destroy(b);
+		if (hugetlb)
+			return pv_seterr(
+				err, e,
+				"cannot reserve %llu free 2 MiB hugepages for guest RAM (%s): raise /proc/sys/vm/nr_hugepages or drop --hugepages",
+				(unsigned long long)(size / HUGE_2M),
+				strerror(e));
 		return pv_seterr(
-			err, e, "cannot map %llu MiB of guest RAM: %s%s",
-			(unsigned long long)(size >> 20), strerror(e),
-			hugetlb ?
-				": reserve more hugepages in /proc/sys/vm/nr_hugepages" :
-				"");
+			err, e,
+			"cannot map %llu MiB of guest RAM: %s: give less --mem",
+			(unsigned long long)(size >> 20), strerror(e));
 	}
 	b->size = size;
 	/* Transparent huge pages cut TLB misses and VFIO pinning cost. */

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "memory/backing.h"
 #include "memory/layout.h"
 #include "memory/mem_map.h"
 
@@ -226,6 +227,63 @@ static void test_layout_limits(void **state)
 	assert_non_null(strstr(e.msg, "give less --mem"));
 }
 
+static long free_hugepages(void)
+{
+	FILE *f = fopen(
+		"/sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages",
+		"r");
+	long n = -1;
+
+	if (f) {
+		if (fscanf(f, "%ld", &n) != 1)
+			n = -1;
+		fclose(f);
+	}
+	return n;
+}
+
+/*
+ * Guest RAM on hugetlbfs: with too few free hugepages the backing must fail
+ * up front with advice (not SIGBUS on first touch); with enough it works.
+ */
+static void test_hugetlb_backing(void **state)
+{
+	long free_pages = free_hugepages();
+	struct ram_backing b;
+	struct pv_error e = { "" };
+	int ret;
+
+	if (free_pages < 0)
+		skip();
+	ret = ram_backing_create(&b, 8 * SZ_1M, true, &e);
+	if (free_pages < 4) {
+		assert_true(ret < 0);
+		assert_non_null(strstr(e.msg, "nr_hugepages"));
+		return;
+	}
+	assert_int_equal(ret, 0);
+	memset(b.hva, 0x5a, 8 * SZ_1M); /* must not fault */
+	assert_int_equal(b.page_size, 2 * SZ_1M);
+	ram_backing_destroy(&b);
+	/* Sizes that are not whole huge pages are refused. */
+	assert_int_equal(ram_backing_create(&b, 3 * SZ_1M, true, &e), -22);
+}
+
+static void test_memfd_backing(void **state)
+{
+	struct ram_backing b;
+	struct pv_error e = { "" };
+
+	assert_int_equal(ram_backing_create(&b, 4 * SZ_1M, false, &e), 0);
+	assert_true(b.fd >= 0);
+	memset(b.hva, 0xa5, 4 * SZ_1M);
+	assert_int_equal(((uint8_t *)b.hva)[4 * SZ_1M - 1], 0xa5);
+	ram_backing_destroy(&b);
+	assert_int_equal(b.fd, -1);
+	assert_null(b.hva);
+	assert_int_equal(ram_backing_create(&b, 4 * SZ_1M + 1, false, &e), -22);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -237,6 +295,8 @@ int main(void)
 		cmocka_unit_test(test_layout_split_around_hole),
 		cmocka_unit_test(test_layout_reserved),
 		cmocka_unit_test(test_layout_limits),
+		cmocka_unit_test(test_hugetlb_backing),
+		cmocka_unit_test(test_memfd_backing),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
