@@ -109,7 +109,8 @@ static int kvm_open_vm(struct vm *vm, struct pv_error *err)
 
 static int kvm_irqchip(struct vm *vm, struct pv_error *err)
 {
-	struct kvm_pit_config pit = { .flags = 0 };
+	/* Port 0x61 (speaker, NMI status) is answered in the kernel. */
+	struct kvm_pit_config pit = { .flags = KVM_PIT_SPEAKER_DUMMY };
 	uint64_t ident = LAYOUT_KVM_IDENT_MAP;
 
 	if (ioctl(vm->vm_fd, KVM_SET_IDENTITY_MAP_ADDR, &ident))

@@ -44,6 +44,8 @@ load_kernels() {
 	"$LAB_DIR/fetch-kernels"
 	# shellcheck source=/dev/null
 	. "$CACHE_DIR/kernels.env"
+	# LAB_L3_VMLINUZ: boot another guest kernel in L3 (e.g. a distro's)
+	L3_VMLINUZ=${LAB_L3_VMLINUZ:-$L3_VMLINUZ}
 }
 
 # resolve_modules ROOT KVER NAME... -> .ko paths (relative to the module
@@ -116,18 +118,32 @@ busybox_tree() {
 	ln -sf busybox "$d/bin/sh"
 }
 
-# build_l3_initramfs SCENARIO... -> $OUT_DIR/l3.cpio: busybox, the L3 /init
-# and each scenario's guest-side fragment (scenarios/NAME.l3.sh).
+# build_l3_initramfs FULL_MODULES -> $OUT_DIR/l3.cpio: busybox, the L3
+# /init and every guest-side fragment (scenarios/*.l3.sh: fragments source
+# each other, e.g. intx.l3.sh runs nvme.l3.sh). FULL_MODULES (space
+# separated, may be empty) are modules of the *full* kernel (L2_KVER) for an
+# L3 booted with it (the cloud kernel has no e1000e): they go to
+# /lib/modules/L2_KVER/ with their dependencies, listed in load order in
+# /lab/modules-full.list.
 build_l3_initramfs() {
-	local d=$OUT_DIR/l3-root s
+	local full=$1 d=$OUT_DIR/l3-root f mods
 	rm -rf "$d"
 	busybox_tree "$d"
 	install -m 0755 "$LAB_DIR/lib/l3-init" "$d/init"
-	for s in "$@"; do
-		if [ -f "$LAB_DIR/scenarios/$s.l3.sh" ]; then
-			install -m 0644 "$LAB_DIR/scenarios/$s.l3.sh" "$d/lab/$s.l3.sh"
-		fi
+	for f in "$LAB_DIR"/scenarios/*.l3.sh; do
+		install -m 0644 "$f" "$d/lab/${f##*/}"
 	done
+	if [ -n "$full" ]; then
+		# shellcheck disable=SC2086 # word splitting of the module list is wanted
+		mods=$(resolve_modules "$L2_ROOT" "$L2_KVER" $full) ||
+			die "cannot resolve L3 (full kernel) modules"
+		: >"$d/lab/modules-full.list"
+		for f in $mods; do
+			install -D -m 0644 "$L2_ROOT/lib/modules/$L2_KVER/$f" \
+				"$d/lib/modules/$L2_KVER/$f"
+			echo "/lib/modules/$L2_KVER/$f" >>"$d/lab/modules-full.list"
+		done
+	fi
 	mkcpio "$d" "$OUT_DIR/l3.cpio"
 }
 
@@ -153,8 +169,11 @@ build_l2_initramfs() {
 		echo "/lib/modules/$L2_KVER/$f" >>"$d/lab/modules.list"
 	done
 
-	# the L3 payload
+	# the L3 payload; the full kernel too when a scenario boots L3 with it
 	install -m 0644 "$L3_VMLINUZ" "$d/lab/vmlinuz-l3"
+	if [ -f "$OUT_DIR/l3-root/lab/modules-full.list" ]; then
+		install -m 0644 "$L2_VMLINUZ" "$d/lab/vmlinuz-l3-full"
+	fi
 	install -m 0644 "$OUT_DIR/l3.cpio" "$d/lab/l3.cpio"
 	echo "$L3_CMDLINE_BASE" >"$d/lab/l3-cmdline"
 	if [ -f "$OUT_DIR/l2-env" ]; then
@@ -283,6 +302,68 @@ lines() {
 ms_to_s() {
 	[ -n "${1:-}" ] || { echo "-"; return; }
 	awk -v m="$1" 'BEGIN { printf "%.2f", m / 1000 }'
+}
+
+# --- passvm --stats ----------------------------------------------------------
+
+# passvm_stats TEXT: passvm's --stats lines in TEXT (one run's section), the
+# "passvm: stats: " prefix removed. They come on passvm's stderr, which
+# shares L2's console with the guest's output: take them from anywhere in a
+# line.
+passvm_stats() {
+	printf '%s\n' "$1" | grep -o 'passvm: stats: .*' | sed 's/^passvm: stats: //' || true
+}
+
+# show_stats TEXT: print a run's stats under its PASS/FAIL line
+show_stats() {
+	local s
+	s=$(passvm_stats "$1")
+	if [ -z "$s" ]; then
+		echo "     stats: (none: passvm printed no --stats lines)"
+		return
+	fi
+	printf '%s\n' "$s" | sed 's/^/     stats: /'
+}
+
+# stat_exits TEXT: the total of userspace exits, or nothing
+stat_exits() {
+	passvm_stats "$1" | sed -n 's/^userspace exits \([0-9]*\)$/\1/p' | head -n1
+}
+
+# stat_vfio TEXT BDF: "READS WRITES MSIX" from the run's stats line of BDF
+stat_vfio() {
+	passvm_stats "$1" | sed -n "s/^vfio $2: trapped BAR reads \([0-9]*\) writes \([0-9]*\), MSI-X table\/PBA \([0-9]*\),.*/\1 \2 \3/p" | head -n1
+}
+
+# The side-by-side table of VMM runs: record_run LABEL EXIT WALL_MS UPTIME
+# EXITS ("-" where not known), print_run_table prints and clears it.
+RUN_TIMES=()
+record_run() {
+	RUN_TIMES+=("$1 ${2:--} ${3:--} ${4:--} ${5:--}")
+}
+print_run_table() {
+	local row
+	[ ${#RUN_TIMES[@]} -gt 0 ] || return 0
+	printf '\n%-22s %6s %16s %22s %16s\n' "run" "exit" "launch->exit (s)" \
+		"L3 uptime at init (s)" "passvm exits"
+	for row in "${RUN_TIMES[@]}"; do
+		# shellcheck disable=SC2086 # split the row into its fields
+		set -- $row
+		printf '%-22s %6s %16s %22s %16s\n' "$1" "$2" \
+			"$([ "$3" = - ] && echo - || ms_to_s "$3")" "$4" "$5"
+	done
+	echo
+	RUN_TIMES=()
+}
+
+# record_section LABEL TEXT SECTION: record one VMM run of TEXT (a
+# section) in the table
+record_section() {
+	local end
+	end=$(lines "$2" "LAB: END $3 " | tail -n1)
+	record_run "$1" "$(field "$end" exit)" "$(field "$end" wall_ms)" \
+		"$(field "$(lines "$2" 'L3: GUEST-UP')" uptime_at_init)" \
+		"$(stat_exits "$2")"
 }
 
 RESULTS_PASS=0

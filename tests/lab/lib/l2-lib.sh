@@ -163,12 +163,20 @@ lab_l3_args() {
 	echo "lab=$1 lab_vmm=$2 lab_token=${LAB_TOKEN:-none}"
 }
 
+# lab_passvm_args SCENARIO: the standard `passvm run` options for an L3
+# boot. Every passvm run has --stats: its exit counts (stderr, lines
+# "passvm: stats: ...") are printed by run-lab under each result.
+lab_passvm_args() {
+	echo "--kernel $L3_KERNEL --initrd $L3_INITRD --cpus 2 --mem 256M --stats"
+}
+
 # lab_passvm NAME SCENARIO [passvm run options...]: the standard L3 boot.
+# A scenario may set L3_KERNEL (e.g. /lab/vmlinuz-l3-full) or L3_CMDLINE.
 lab_passvm() {
 	local name=$1 scen=$2
 	shift 2
-	lab_run "$name" passvm "$PASSVM" run --kernel "$L3_KERNEL" \
-		--initrd "$L3_INITRD" --cpus 2 --mem 256M \
+	# shellcheck disable=SC2046 # the options have no spaces
+	lab_run "$name" passvm "$PASSVM" run $(lab_passvm_args) \
 		--cmdline "$L3_CMDLINE $(lab_l3_args "$scen" passvm)" "$@"
 }
 

@@ -1,33 +1,84 @@
 # shellcheck shell=dash
-# nvme (L3 side): the passed-through controller must bind to the built-in
-# nvme driver with MSI-X; write a marker to the raw namespace at an offset
-# per VMM (passvm: 1 MiB, qemu: 2 MiB) so run-lab can find both.
+# nvme (L3 side), shared by the nvme, intx, managed and demo scenarios: the
+# passed-through controller must bind to the built-in nvme driver. Reports
+# the interrupt mode (MSI-X/MSI vectors from sysfs, the /proc/interrupts
+# lines), writes a marker to the raw namespace at an offset per scenario and
+# VMM so run-lab can find each one in out/nvme.img, and for lab=nvme runs
+# the steady-state I/O test.
+#
+#   marker offsets (MiB)   passvm  qemu
+#     nvme, demo              1      2
+#     intx                    3      4
+#     managed                 5      6
+#   steady state (lab=nvme): 8 MiB written with 4 KiB O_DIRECT writes and
+#   read back (2048 + 2048 I/Os) at 16 MiB (passvm) or 32 MiB (qemu).
+
+# nvme_irq_total: interrupts taken by the nvme queues so far (all CPUs)
+nvme_irq_total() {
+	grep nvme /proc/interrupts | awk '{s = 0; for (i = 2; i <= NF && $i ~ /^[0-9]+$/; i++) s += $i; t += s} END {print t + 0}'
+}
+
+# nvme_steady BASE_MIB: the steady-state test. The doorbell writes of these
+# 4096 I/Os go to the BAR that passvm mmapped into the guest: passvm's
+# trapped-BAR counters must not grow with them (run-lab checks the --stats).
+nvme_steady() {
+	local base=$1 r0 w0 r1 w1 x t0 t1 data=ok
+	dd if=/dev/urandom of=/tmp/steady bs=64k count=128 2>/dev/null
+	# /sys/block/DEV/stat: field 1 reads completed, field 5 writes completed
+	read -r r0 x x x w0 x </sys/block/nvme0n1/stat
+	t0=$(cut -d' ' -f1 /proc/uptime)
+	dd if=/tmp/steady of=/dev/nvme0n1 bs=4k seek=$((base * 256)) oflag=direct 2>/tmp/dd.err ||
+		{ data="write-failed"; cat /tmp/dd.err; }
+	dd if=/dev/nvme0n1 of=/tmp/back bs=4k skip=$((base * 256)) count=2048 iflag=direct 2>/tmp/dd.err ||
+		{ data="read-failed"; cat /tmp/dd.err; }
+	t1=$(cut -d' ' -f1 /proc/uptime)
+	read -r r1 x x x w1 x </sys/block/nvme0n1/stat
+	[ "$data" = ok ] && ! cmp -s /tmp/steady /tmp/back && data=MISMATCH
+	rm -f /tmp/steady /tmp/back
+	echo "L3: NVME-STEADY ios=$((r1 - r0 + w1 - w0)) reads=$((r1 - r0)) writes=$((w1 - w0)) bytes=$((2 * 8 * 1048576)) offset=${base}MiB t=$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.2f", b - a}')s data=$data irqs=$(nvme_irq_total)"
+}
+
 i=0
-while [ ! -b /dev/nvme0n1 ] && [ $i -lt 100 ]; do
+while [ ! -b /dev/nvme0n1 ] && [ $i -lt 150 ]; do
 	sleep 0.1
 	i=$((i + 1))
 done
 if [ ! -b /dev/nvme0n1 ]; then
-	echo "L3: NVME-FAIL no /dev/nvme0n1 after 10s"
+	echo "L3: NVME-FAIL no /dev/nvme0n1 after 15s"
 	dmesg | grep -i -E 'nvme|pci' | tail -n 20
 else
 	vmm=$LAB_VMM token=$LAB_TOKEN
-	drv=$(basename "$(readlink /sys/class/nvme/nvme0/device/driver)")
+	dev=/sys/class/nvme/nvme0/device
+	drv=$(basename "$(readlink $dev/driver)")
 	# /proc/interrupts says "PCI-MSI" for MSI and MSI-X alike: ask sysfs
-	msix=$(cat /sys/class/nvme/nvme0/device/msi_irqs/* 2>/dev/null | grep -c '^msix$')
-	msi=$(cat /sys/class/nvme/nvme0/device/msi_irqs/* 2>/dev/null | grep -c '^msi$')
-	echo "L3: nvme driver=$drv msix_vectors=$msix msi_vectors=$msi model=$(tr -d ' ' </sys/class/nvme/nvme0/model)"
-	grep nvme /proc/interrupts | sed 's/^/L3: irq /'
-	case $vmm in passvm) seek=1 ;; qemu) seek=2 ;; *) seek=3 ;; esac
-	msg="PASSVM-LAB-NVME-OK vmm=$vmm token=$token"
+	# (no msi_irqs directory at all with pci=nomsi)
+	msix=$(cat $dev/msi_irqs/* 2>/dev/null | grep -c '^msix$')
+	msi=$(cat $dev/msi_irqs/* 2>/dev/null | grep -c '^msi$')
+	mode=intx
+	[ "$msi" -gt 0 ] && mode=msi
+	[ "$msix" -gt 0 ] && mode=msix
+	echo "L3: nvme driver=$drv msix_vectors=$msix msi_vectors=$msi irq_mode=$mode pin_irq=$(cat $dev/irq) model=$(tr -d ' ' </sys/class/nvme/nvme0/model)"
+	case $lab-$vmm in
+	intx-passvm) seek=3 ;;
+	intx-qemu) seek=4 ;;
+	managed-passvm) seek=5 ;;
+	managed-qemu) seek=6 ;;
+	*-qemu) seek=2 ;;
+	*) seek=1 ;;
+	esac
+	msg="PASSVM-LAB-NVME-OK lab=$lab vmm=$vmm token=$token"
 	printf '%s\n' "$msg" | dd of=/dev/nvme0n1 bs=1M seek=$seek conv=fsync 2>/dev/null
 	sync
 	back=$(dd if=/dev/nvme0n1 bs=1M skip=$seek count=1 2>/dev/null | head -n1)
 	if [ "$back" = "$msg" ]; then
-		echo "L3: NVME-WRITE-OK vmm=$vmm offset=${seek}MiB"
+		echo "L3: NVME-WRITE-OK lab=$lab vmm=$vmm offset=${seek}MiB"
 	else
 		echo "L3: NVME-FAIL readback '$back'"
 	fi
-	# the driver must have used MSI-X and completed I/O by interrupt
-	echo "L3: nvme irqs after I/O: $(grep nvme /proc/interrupts | awk '{s = 0; for (i = 2; i <= NF && $i ~ /^[0-9]+$/; i++) s += $i; t += s} END {print t + 0}')"
+	# the driver completed that I/O by interrupt (MSI-X, or INTx for intx)
+	echo "L3: nvme irqs after I/O: $(nvme_irq_total)"
+	grep nvme /proc/interrupts | sed 's/^/L3: irq /'
+	if [ "$lab" = nvme ]; then
+		case $vmm in qemu) nvme_steady 32 ;; *) nvme_steady 16 ;; esac
+	fi
 fi
