@@ -767,6 +767,19 @@ const struct io_ops pci_cf8_ops = {
 
 /* ---- ECAM (PCIe 4.0 §7.2.2): offset = bus << 20 | devfn << 12 | reg ---- */
 
+/*
+ * The size of the next piece of an ECAM access at @a with @n bytes left:
+ * 4, 2 or 1, naturally aligned, so each piece stays inside one dword.
+ */
+static uint32_t ecam_piece(uint64_t a, uint32_t n)
+{
+	if (n > 4)
+		n = 4;
+	while (n > 1 && ((a & (n - 1)) || n == 3))
+		n = n == 4 ? 2 : 1;
+	return n;
+}
+
 static void ecam_read(void *opaque, uint64_t offset, uint8_t *data,
 		      uint32_t len)
 {
@@ -780,11 +793,7 @@ static void ecam_read(void *opaque, uint64_t offset, uint8_t *data,
 		uint64_t a = offset + done;
 		uint32_t n = len - done;
 
-		/* Pieces of 4, 2 or 1 that stay inside one dword. */
-		if (n > 4)
-			n = 4;
-		while (n > 1 && ((a & (n - 1)) || n == 3))
-			n = n == 4 ? 2 : 1;
+		n = ecam_piece(a, n);
 		if (a < (1u << 20))
 			put_le(data + done, n,
 			       cfg_read_locked(b, (uint8_t)(a >> 12),
@@ -806,10 +815,7 @@ static void ecam_write(void *opaque, uint64_t offset, const uint8_t *data,
 		uint64_t a = offset + done;
 		uint32_t n = len - done;
 
-		if (n > 4)
-			n = 4;
-		while (n > 1 && ((a & (n - 1)) || n == 3))
-			n = n == 4 ? 2 : 1;
+		n = ecam_piece(a, n);
 		if (a < (1u << 20))
 			cfg_write_locked(b, (uint8_t)(a >> 12),
 					 (uint32_t)(a & 0xfff), n,

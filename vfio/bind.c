@@ -32,20 +32,6 @@ void bind_env_default(struct bind_env *env)
 	env->state_dir = BIND_STATE_DIR;
 }
 
-static int pathf(char *buf, size_t len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int pathf(char *buf, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(buf, len, fmt, ap);
-	va_end(ap);
-	return (n < 0 || (size_t)n >= len) ? -ENAMETOOLONG : 0;
-}
-
 static bool is_dir(const char *path)
 {
 	struct stat st;
@@ -84,8 +70,8 @@ static int dev_attr_path(char *buf, size_t len, const struct bind_env *env,
 	char bdf[PCI_ADDR_STRLEN];
 
 	pci_addr_format(a, bdf);
-	return pathf(buf, len, "%s/bus/pci/devices/%s%s%s", env->sysfs, bdf,
-		     attr ? "/" : "", attr ? attr : "");
+	return sysfs_path(buf, len, "%s/bus/pci/devices/%s%s%s", env->sysfs,
+			  bdf, attr ? "/" : "", attr ? attr : "");
 }
 
 static int write_dev_attr(const struct bind_env *env, const struct pci_addr *a,
@@ -105,8 +91,8 @@ static int driver_op(const struct bind_env *env, const char *drv,
 	int r;
 
 	pci_addr_format(a, bdf);
-	r = pathf(path, sizeof(path), "%s/bus/pci/drivers/%s/%s", env->sysfs,
-		  drv, op);
+	r = sysfs_path(path, sizeof(path), "%s/bus/pci/drivers/%s/%s",
+		       env->sysfs, drv, op);
 	return r ? r : sysfs_write(env, path, bdf);
 }
 
@@ -116,7 +102,8 @@ static int drivers_probe(const struct bind_env *env, const struct pci_addr *a)
 	int r;
 
 	pci_addr_format(a, bdf);
-	r = pathf(path, sizeof(path), "%s/bus/pci/drivers_probe", env->sysfs);
+	r = sysfs_path(path, sizeof(path), "%s/bus/pci/drivers_probe",
+		       env->sysfs);
 	return r ? r : sysfs_write(env, path, bdf);
 }
 
@@ -124,7 +111,8 @@ static bool driver_loaded(const struct bind_env *env, const char *drv)
 {
 	char path[4096];
 
-	if (pathf(path, sizeof(path), "%s/bus/pci/drivers/%s", env->sysfs, drv))
+	if (sysfs_path(path, sizeof(path), "%s/bus/pci/drivers/%s", env->sysfs,
+		       drv))
 		return false;
 	return is_dir(path);
 }
@@ -199,7 +187,7 @@ static bool proc_uses_disk(const struct bind_env *env, const char *file,
 	bool found = false;
 	FILE *f;
 
-	if (pathf(path, sizeof(path), "%s/%s", env->proc, file))
+	if (sysfs_path(path, sizeof(path), "%s/%s", env->proc, file))
 		return false;
 	f = fopen(path, "re");
 	if (!f)
@@ -264,7 +252,7 @@ static void check_class_dev(struct walk_ctx *w, const char *path,
 				w->bdf, text);
 			return;
 		}
-		if (!pathf(file, sizeof(file), "%s/holders", path) &&
+		if (!sysfs_path(file, sizeof(file), "%s/holders", path) &&
 		    dir_nonempty(file, text, sizeof(text))) {
 			w->found = pv_seterr(
 				w->err, EBUSY,
@@ -275,11 +263,11 @@ static void check_class_dev(struct walk_ctx *w, const char *path,
 	} else if (!strcmp(subsys, "net")) {
 		bool up = false;
 
-		if (!pathf(file, sizeof(file), "%s/operstate", path) &&
+		if (!sysfs_path(file, sizeof(file), "%s/operstate", path) &&
 		    !sysfs_read_text(file, text, sizeof(text)) &&
 		    !strcmp(text, "up"))
 			up = true;
-		if (!pathf(file, sizeof(file), "%s/flags", path) &&
+		if (!sysfs_path(file, sizeof(file), "%s/flags", path) &&
 		    !sysfs_read_text(file, text, sizeof(text)) &&
 		    (strtoul(text, NULL, 0) & IFF_UP_BIT))
 			up = true;
@@ -313,13 +301,13 @@ static void walk(struct walk_ctx *w, const char *path, int depth)
 
 		if (de->d_name[0] == '.')
 			continue;
-		if (pathf(sub, sizeof(sub), "%s/%s", path, de->d_name))
+		if (sysfs_path(sub, sizeof(sub), "%s/%s", path, de->d_name))
 			continue;
 		if (lstat(sub, &st) || !S_ISDIR(st.st_mode))
 			continue;
 		if (!pci_addr_parse(de->d_name, &child))
 			continue; /* a function behind a bridge */
-		if (!pathf(link, sizeof(link), "%s/subsystem", sub) &&
+		if (!sysfs_path(link, sizeof(link), "%s/subsystem", sub) &&
 		    (n = readlink(link, target, sizeof(target) - 1)) > 0) {
 			const char *base;
 
@@ -373,7 +361,7 @@ static int record_path(char *buf, size_t len, const struct bind_env *env,
 	char bdf[PCI_ADDR_STRLEN];
 
 	pci_addr_format(a, bdf);
-	return pathf(buf, len, "%s/%s", env->state_dir, bdf);
+	return sysfs_path(buf, len, "%s/%s", env->state_dir, bdf);
 }
 
 static int mkdir_p(const char *dir)
@@ -381,7 +369,7 @@ static int mkdir_p(const char *dir)
 	char tmp[4096];
 	char *p;
 
-	if (pathf(tmp, sizeof(tmp), "%s", dir))
+	if (sysfs_path(tmp, sizeof(tmp), "%s", dir))
 		return -ENAMETOOLONG;
 	for (p = tmp + 1; *p; p++) {
 		if (*p != '/')
@@ -408,7 +396,7 @@ static int record_write(const struct bind_env *env, const struct pci_addr *a,
 	if (!r)
 		r = record_path(path, sizeof(path), env, a);
 	if (!r)
-		r = pathf(tmp, sizeof(tmp), "%s.tmp", path);
+		r = sysfs_path(tmp, sizeof(tmp), "%s.tmp", path);
 	if (r)
 		return r;
 	f = fopen(tmp, "we");

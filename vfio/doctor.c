@@ -117,20 +117,6 @@ static void add(struct report *r, const char *id, const char *dev,
 	va_end(ap);
 }
 
-static int pathf(char *buf, size_t len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int pathf(char *buf, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(buf, len, fmt, ap);
-	va_end(ap);
-	return (n < 0 || (size_t)n >= len) ? -ENAMETOOLONG : 0;
-}
-
 /* Append printf output to the NUL-terminated @buf of @size bytes. */
 static void append(char *buf, size_t size, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -216,15 +202,15 @@ static enum vendor check_iommu(const struct doctor_opts *o, struct report *r)
 	bool dmar, ivrs;
 	int groups;
 
-	pathf(path, sizeof(path), "%s/DMAR", o->acpi_tables);
+	sysfs_path(path, sizeof(path), "%s/DMAR", o->acpi_tables);
 	dmar = exists(path);
-	pathf(path, sizeof(path), "%s/IVRS", o->acpi_tables);
+	sysfs_path(path, sizeof(path), "%s/IVRS", o->acpi_tables);
 	ivrs = exists(path);
-	pathf(path, sizeof(path), "%s/kernel/iommu_groups", o->sysfs);
+	sysfs_path(path, sizeof(path), "%s/kernel/iommu_groups", o->sysfs);
 	groups = count_entries(path);
 	if (groups < 0)
 		groups = 0;
-	pathf(path, sizeof(path), "%s/cmdline", o->proc);
+	sysfs_path(path, sizeof(path), "%s/cmdline", o->proc);
 	sysfs_read_text(path, cmdline, sizeof(cmdline));
 
 	if (dmar)
@@ -298,11 +284,12 @@ static void check_irq_remap(const struct doctor_opts *o, enum vendor v,
 	struct dirent *de;
 	DIR *d;
 
-	pathf(path, sizeof(path), "%s/cmdline", o->proc);
+	sysfs_path(path, sizeof(path), "%s/cmdline", o->proc);
 	sysfs_read_text(path, cmdline, sizeof(cmdline));
-	pathf(path, sizeof(path),
-	      "%s/module/vfio_iommu_type1/parameters/allow_unsafe_interrupts",
-	      o->sysfs);
+	sysfs_path(
+		path, sizeof(path),
+		"%s/module/vfio_iommu_type1/parameters/allow_unsafe_interrupts",
+		o->sysfs);
 	if (!sysfs_read_text(path, text, sizeof(text)) &&
 	    (text[0] == 'Y' || text[0] == '1'))
 		unsafe_ok = true;
@@ -318,7 +305,7 @@ static void check_irq_remap(const struct doctor_opts *o, enum vendor v,
 		return;
 	}
 
-	pathf(path, sizeof(path), "%s/class/iommu", o->sysfs);
+	sysfs_path(path, sizeof(path), "%s/class/iommu", o->sysfs);
 	d = opendir(path);
 	while (d && (de = readdir(d))) {
 		char ecap_path[4096];
@@ -326,8 +313,8 @@ static void check_irq_remap(const struct doctor_opts *o, enum vendor v,
 
 		if (de->d_name[0] == '.')
 			continue;
-		if (pathf(ecap_path, sizeof(ecap_path),
-			  "%s/%s/intel-iommu/ecap", path, de->d_name) ||
+		if (sysfs_path(ecap_path, sizeof(ecap_path),
+			       "%s/%s/intel-iommu/ecap", path, de->d_name) ||
 		    sysfs_read_text(ecap_path, text, sizeof(text)))
 			continue;
 		ecap = strtoull(text, NULL, 16);
@@ -369,7 +356,8 @@ static void check_modules(const struct doctor_opts *o, struct report *r)
 
 	for (i = 0; i < sizeof(mods) / sizeof(mods[0]); i++) {
 		snprintf(id, sizeof(id), "module.%s", mods[i]);
-		pathf(path, sizeof(path), "%s/module/%s", o->sysfs, mods[i]);
+		sysfs_path(path, sizeof(path), "%s/module/%s", o->sysfs,
+			   mods[i]);
 		if (exists(path))
 			add(r, id, NULL, ST_OK, NULL, "%s is loaded (%s)",
 			    mods[i], path);
@@ -412,7 +400,7 @@ static bool has_cap_ipc_lock(const struct doctor_opts *o)
 	bool found = false;
 	FILE *f;
 
-	pathf(path, sizeof(path), "%s/self/status", o->proc);
+	sysfs_path(path, sizeof(path), "%s/self/status", o->proc);
 	f = fopen(path, "re");
 	if (!f)
 		return false;
@@ -481,9 +469,9 @@ static void check_hugepages(const struct doctor_opts *o, uint64_t mem,
 	char path[4096], text[64], fix[256];
 	uint64_t need = (mem + (2ull << 20) - 1) >> 21, fr;
 
-	pathf(path, sizeof(path),
-	      "%s/kernel/mm/hugepages/hugepages-2048kB/free_hugepages",
-	      o->sysfs);
+	sysfs_path(path, sizeof(path),
+		   "%s/kernel/mm/hugepages/hugepages-2048kB/free_hugepages",
+		   o->sysfs);
 	snprintf(
 		fix, sizeof(fix),
 		"echo %llu | sudo tee %s/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages",
@@ -563,7 +551,7 @@ static void check_group(const struct doctor_opts *o, const struct pci_addr *a,
 		    "group %d is viable: every other member is on vfio-pci, pci-stub, no driver, or is a bridge",
 		    g);
 	}
-	pathf(path, sizeof(path), "%s/vfio/%d", o->dev, g);
+	sysfs_path(path, sizeof(path), "%s/vfio/%d", o->dev, g);
 	check_access(r, "device.vfio_dev", bdf, path, on_vfio);
 }
 
@@ -572,8 +560,8 @@ static void check_reset(const struct doctor_opts *o, const char *bdf,
 {
 	char path[4096], text[256];
 
-	pathf(path, sizeof(path), "%s/bus/pci/devices/%s/reset_method",
-	      o->sysfs, bdf);
+	sysfs_path(path, sizeof(path), "%s/bus/pci/devices/%s/reset_method",
+		   o->sysfs, bdf);
 	if (sysfs_read_text(path, text, sizeof(text)))
 		add(r, "device.reset", bdf, ST_WARN, NULL,
 		    "no reset_method file (kernel older than 5.15, or no reset available): the device may keep state between VM runs");
@@ -593,8 +581,8 @@ static uint64_t bar_size(const struct doctor_opts *o, const char *bdf, int bar)
 	int i = 0;
 	FILE *f;
 
-	pathf(path, sizeof(path), "%s/bus/pci/devices/%s/resource", o->sysfs,
-	      bdf);
+	sysfs_path(path, sizeof(path), "%s/bus/pci/devices/%s/resource",
+		   o->sysfs, bdf);
 	f = fopen(path, "re");
 	if (!f)
 		return 0;
@@ -623,8 +611,8 @@ static void check_msix(const struct doctor_opts *o, const char *bdf,
 	int fd, len, guard = 0;
 	uint8_t pos;
 
-	pathf(path, sizeof(path), "%s/bus/pci/devices/%s/config", o->sysfs,
-	      bdf);
+	sysfs_path(path, sizeof(path), "%s/bus/pci/devices/%s/config", o->sysfs,
+		   bdf);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		add(r, "device.msix", bdf, ST_OK, NULL, "cannot read %s: %s",
@@ -831,7 +819,7 @@ int doctor_run(const struct doctor_opts *o, FILE *out)
 	v = check_iommu(o, &r);
 	check_irq_remap(o, v, &r);
 	check_modules(o, &r);
-	pathf(path, sizeof(path), "%s/vfio/vfio", o->dev);
+	sysfs_path(path, sizeof(path), "%s/vfio/vfio", o->dev);
 	check_access(&r, "dev.vfio", NULL, path, true);
 	check_memlock(o, mem, &r);
 	check_hugepages(o, mem, &r);

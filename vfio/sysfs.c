@@ -106,6 +106,17 @@ int sysfs_pci_exists(const char *root, const struct pci_addr *a)
 	return dev_present(root, a) == 0;
 }
 
+int sysfs_path(char *buf, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, len, fmt, ap);
+	va_end(ap);
+	return (n < 0 || (size_t)n >= len) ? -ENAMETOOLONG : 0;
+}
+
 int sysfs_read_text(const char *path, char *buf, size_t len)
 {
 	ssize_t n;

@@ -36,6 +36,13 @@ int pci_addr_parse(const char *s, struct pci_addr *a);
 void pci_addr_format(const struct pci_addr *a, char buf[PCI_ADDR_STRLEN]);
 
 /*
+ * sysfs_path() - format a path into @buf (@len bytes).
+ * Errors: -ENAMETOOLONG when it does not fit.
+ */
+int sysfs_path(char *buf, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/*
  * sysfs_read_text() - read up to @len - 1 bytes of the small text file
  * @path (a sysfs attribute) into @buf, trailing whitespace stripped.
  * Errors: -errno from open/read.
