@@ -172,10 +172,11 @@ build_l2_initramfs() {
 	# the L3 payload; the full kernel too when a scenario boots L3 with it
 	install -m 0644 "$L3_VMLINUZ" "$d/lab/vmlinuz-l3"
 	if [ -f "$OUT_DIR/l3-root/lab/modules-full.list" ]; then
+		# shellcheck disable=SC2153 # from kernels.env (load_kernels)
 		install -m 0644 "$L2_VMLINUZ" "$d/lab/vmlinuz-l3-full"
 	fi
 	install -m 0644 "$OUT_DIR/l3.cpio" "$d/lab/l3.cpio"
-	echo "$L3_CMDLINE_BASE" >"$d/lab/l3-cmdline"
+	echo "$L3_CMDLINE_BASE${L3_CMDLINE_EXTRA:+ $L3_CMDLINE_EXTRA}" >"$d/lab/l3-cmdline"
 	if [ -f "$OUT_DIR/l2-env" ]; then
 		install -m 0644 "$OUT_DIR/l2-env" "$d/lab/env"
 	fi
@@ -349,8 +350,9 @@ print_run_table() {
 	for row in "${RUN_TIMES[@]}"; do
 		# shellcheck disable=SC2086 # split the row into its fields
 		set -- $row
-		printf '%-22s %6s %16s %22s %16s\n' "$1" "$2" \
-			"$([ "$3" = - ] && echo - || ms_to_s "$3")" "$4" "$5"
+		local wall=-
+		[ "$3" = - ] || wall=$(ms_to_s "$3")
+		printf '%-22s %6s %16s %22s %16s\n' "$1" "$2" "$wall" "$4" "$5"
 	done
 	echo
 	RUN_TIMES=()
@@ -364,6 +366,16 @@ record_section() {
 	record_run "$1" "$(field "$end" exit)" "$(field "$end" wall_ms)" \
 		"$(field "$(lines "$2" 'L3: GUEST-UP')" uptime_at_init)" \
 		"$(stat_exits "$2")"
+}
+
+# exit_why TEXT RC: "VMM exit=RC, want 0", saying so when the L2 watchdog
+# stopped the VMM
+exit_why() {
+	if grep -q 'LAB: TIMEOUT' <<<"$1"; then
+		echo "VMM hung: stopped by the L2 watchdog after VMM_TIMEOUT (then exit=$2; its threads are in the log)"
+	else
+		echo "VMM exit=$2, want 0"
+	fi
 }
 
 RESULTS_PASS=0

@@ -7,11 +7,12 @@
 #   ... the VMM's output (the L3 console, lines "L3: ...") ...
 #   LAB: VMM exit=N
 #   LAB: END NAME vmm=VMM exit=N wall_ms=N
-# exit is the VMM's exit status (137: killed by the L2 watchdog, "missing":
+# exit is the VMM's exit status (143 or 137 after "LAB: TIMEOUT": stopped
+# by the L2 watchdog with SIGTERM or SIGKILL; "missing":
 # the binary is not there); wall_ms is launch->exit measured in L2.
 
 # shellcheck source=/dev/null
-[ -f /lab/env ] && . /lab/env # LAB_VMMS, BENCH_RUNS, VMM_TIMEOUT from run-lab
+[ -f /lab/env ] && . /lab/env # LAB_VMMS, BENCH_RUNS, VMM_TIMEOUT, LAB_PASSVM_ARGS from run-lab
 
 L3_KERNEL=/lab/vmlinuz-l3
 L3_INITRD=/lab/l3.cpio
@@ -95,18 +96,32 @@ lab_vfio_unbind() {
 	echo "$1" >/sys/bus/pci/drivers_probe 2>/dev/null || true
 }
 
-# lab_dump_task PID: state, wait channel and kernel stack of each thread.
+# lab_dump_task PID: state, wait channel, CPU time (user/system ticks,
+# from stat) and kernel stack of each thread; then, 2 s later, which
+# threads' CPU time moved (a running thread has no kernel stack to show:
+# this says whether it spins in userspace or in the kernel/guest).
 lab_dump_task() {
 	local t
 	for t in /proc/"$1"/task/*; do
 		[ -d "$t" ] || continue
-		echo "LAB: task ${t##*/} comm=$(cat "$t/comm" 2>/dev/null) $(grep State "$t/status" 2>/dev/null | tr -s '\t ' ' ') wchan=$(cat "$t/wchan" 2>/dev/null)"
+		echo "LAB: task ${t##*/} comm=$(cat "$t/comm" 2>/dev/null) $(grep State "$t/status" 2>/dev/null | tr -s '\t ' ' ') wchan=$(cat "$t/wchan" 2>/dev/null) $(lab_task_times "$t") syscall=$(cut -d' ' -f1 "$t/syscall" 2>/dev/null)"
 		sed 's/^/LAB:   /' "$t/stack" 2>/dev/null
+	done
+	sleep 2
+	for t in /proc/"$1"/task/*; do
+		[ -d "$t" ] || continue
+		echo "LAB: task ${t##*/} 2s later: $(lab_task_times "$t") syscall=$(cut -d' ' -f1 "$t/syscall" 2>/dev/null)"
 	done
 }
 
+# lab_task_times /proc/PID/task/TID: "utime=N stime=N" (clock ticks)
+lab_task_times() {
+	sed 's/.*) //' "$1/stat" 2>/dev/null | awk '{print "utime=" $12 " stime=" $13}'
+}
+
 # lab_watchdog PID VMM: after VMM_TIMEOUT seconds, report what PID is
-# doing and SIGKILL it. If even that does not end it within 10 s, the L2
+# doing, SIGTERM it (passvm then prints its --stats: exit 143) and after 5 s
+# SIGKILL it (exit 137). If even that does not end it within 10 s, the L2
 # kernel is wedged: dump all blocked tasks and CPUs, then power off so L1
 # exits now instead of at its timeout.
 lab_watchdog() {
@@ -116,6 +131,16 @@ lab_watchdog() {
 	echo
 	echo "LAB: TIMEOUT $vmm (pid $pid) still running after ${VMM_TIMEOUT}s; its threads:"
 	lab_dump_task "$pid"
+	echo "LAB: TIMEOUT $vmm: SIGTERM"
+	kill -TERM "$pid"
+	while [ -d "/proc/$pid" ] && [ $i -lt 5 ]; do
+		sleep 1
+		i=$((i + 1))
+	done
+	[ -d "/proc/$pid" ] || exit 0
+	echo "LAB: TIMEOUT $vmm: still there 5s after SIGTERM: SIGKILL"
+	lab_dump_task "$pid"
+	i=0
 	kill -KILL "$pid"
 	while [ -d "/proc/$pid" ] && [ $i -lt 10 ]; do
 		sleep 1
@@ -167,7 +192,7 @@ lab_l3_args() {
 # boot. Every passvm run has --stats: its exit counts (stderr, lines
 # "passvm: stats: ...") are printed by run-lab under each result.
 lab_passvm_args() {
-	echo "--kernel $L3_KERNEL --initrd $L3_INITRD --cpus 2 --mem 256M --stats"
+	echo "--kernel $L3_KERNEL --initrd $L3_INITRD --cpus 2 --mem 256M --stats ${LAB_PASSVM_ARGS:-}"
 }
 
 # lab_passvm NAME SCENARIO [passvm run options...]: the standard L3 boot.

@@ -3,7 +3,7 @@
 # BENCH_RUNS runs each (default 3), measured in L2. Passes when every run
 # boots and exits 0; prints each run and the median per VMM.
 # shellcheck source-path=SCRIPTDIR source=boot.sh
-. "$LAB_DIR/scenarios/boot.sh" # check_l3_boot, print_boot_table
+. "$LAB_DIR/scenarios/boot.sh" # check_l3_boot, print_run_table
 scen_bench_devices() { :; }
 scen_bench_modules() { :; }
 scen_bench_budget() { echo $((120 * ${BENCH_RUNS:-3})); }
@@ -20,7 +20,7 @@ scen_bench_check() {
 	for vmm in passvm qemu; do
 		lab_want "$vmm" || continue
 		local walls=() ups=()
-		for row in "${BOOT_TIMES[@]}"; do
+		for row in "${RUN_TIMES[@]}"; do
 			# shellcheck disable=SC2086 # split the row into its fields
 			set -- $row
 			[[ $1 == bench/$vmm-* && $2 == 0 ]] || continue
@@ -31,7 +31,7 @@ scen_bench_check() {
 			"$(median "${walls[@]}" | xargs -r -I{} awk 'BEGIN{printf "%.2f", {}/1000}')" \
 			"$(median "${ups[@]}")"
 	done
-	print_boot_table
+	print_run_table
 }
 median() {
 	[ $# -gt 0 ] || { echo "-"; return; }

@@ -1,4 +1,4 @@
-# shellcheck shell=dash
+# shellcheck shell=dash disable=SC2154 # lab, LAB_VMM, LAB_TOKEN: from /init
 # nvme (L3 side), shared by the nvme, intx, managed and demo scenarios: the
 # passed-through controller must bind to the built-in nvme driver. Reports
 # the interrupt mode (MSI-X/MSI vectors from sysfs, the /proc/interrupts
@@ -32,6 +32,7 @@ nvme_steady() {
 	dd if=/dev/nvme0n1 of=/tmp/back bs=4k skip=$((base * 256)) count=2048 iflag=direct 2>/tmp/dd.err ||
 		{ data="read-failed"; cat /tmp/dd.err; }
 	t1=$(cut -d' ' -f1 /proc/uptime)
+	# shellcheck disable=SC2034 # x: the stat fields not used
 	read -r r1 x x x w1 x </sys/block/nvme0n1/stat
 	[ "$data" = ok ] && ! cmp -s /tmp/steady /tmp/back && data=MISMATCH
 	rm -f /tmp/steady /tmp/back
