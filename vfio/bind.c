@@ -19,7 +19,6 @@
 #include <unistd.h>
 
 #define VFIO_DRIVER "vfio-pci"
-#define PCI_CLASS_BRIDGE_PCI 0x0604
 #define IFF_UP_BIT 0x1 /* include/uapi/linux/if.h */
 #define MAX_WALK_DEPTH 8
 #define MAX_TARGETS 256
@@ -137,15 +136,6 @@ static bool wait_driver(const struct bind_env *env, const struct pci_addr *a,
 		nanosleep(&step, NULL);
 		waited += 10;
 	}
-}
-
-static bool is_bridge(const struct bind_env *env, const struct pci_addr *a)
-{
-	uint32_t cls;
-
-	if (sysfs_pci_ids(env->sysfs, a, NULL, NULL, &cls))
-		return false;
-	return (cls >> 8) == PCI_CLASS_BRIDGE_PCI;
 }
 
 /* ---- safety checks ---- */
@@ -334,7 +324,7 @@ int bind_check_safe(const struct bind_env *env, const struct pci_addr *a,
 			err, ENOENT,
 			"no PCI device %s: check the address with `lspci -D`",
 			w.bdf);
-	if (is_bridge(env, a))
+	if (sysfs_pci_is_bridge(env->sysfs, a))
 		return pv_seterr(
 			err, EBUSY,
 			"%s is a PCI bridge, which must keep its driver: pass the devices behind it, or use --force",
@@ -641,7 +631,7 @@ static bool addr_in(const struct pci_addr *list, int n,
 	int i;
 
 	for (i = 0; i < n; i++)
-		if (!memcmp(&list[i], a, sizeof(*a)))
+		if (pci_addr_equal(&list[i], a))
 			return true;
 	return false;
 }
@@ -684,7 +674,7 @@ static int expand(const struct bind_env *env, const struct pci_addr *addrs,
 			return m;
 		}
 		for (j = 0; j < m && j < MAX_TARGETS; j++) {
-			if (is_bridge(env, &members[j]))
+			if (sysfs_pci_is_bridge(env->sysfs, &members[j]))
 				continue;
 			if (!addr_in(out, count, &members[j]) && count < max)
 				out[count++] = members[j];

@@ -52,7 +52,6 @@
 #define CAP_IPC_LOCK_BIT 14 /* include/uapi/linux/capability.h */
 #define ECAP_IR (1ull << 3) /* VT-d extended capability: intr. remapping */
 #define PCI_CAP_ID_MSIX 0x11
-#define PCI_CLASS_BRIDGE_PCI 0x0604
 #define PAGE_4K 4096ull
 #define MAX_GROUP 64
 
@@ -495,11 +494,6 @@ static void check_hugepages(const struct doctor_opts *o, uint64_t mem,
 
 /* ---- per-device checks ---- */
 
-static bool viable_driver(const char *drv)
-{
-	return !drv[0] || !strcmp(drv, "vfio-pci") || !strcmp(drv, "pci-stub");
-}
-
 static void check_group(const struct doctor_opts *o, const struct pci_addr *a,
 			const char *bdf, bool on_vfio, struct report *r)
 {
@@ -523,19 +517,15 @@ static void check_group(const struct doctor_opts *o, const struct pci_addr *a,
 	}
 	for (i = 0; i < n && i < MAX_GROUP; i++) {
 		char mb[PCI_ADDR_STRLEN], drv[64];
-		uint32_t cls = 0;
-		bool bridge;
+		bool blocks;
 
 		pci_addr_format(&m[i], mb);
-		if (sysfs_pci_driver(o->sysfs, &m[i], drv, sizeof(drv)))
-			drv[0] = '\0';
-		bridge = !sysfs_pci_ids(o->sysfs, &m[i], NULL, NULL, &cls) &&
-			 (cls >> 8) == PCI_CLASS_BRIDGE_PCI;
+		blocks = sysfs_group_member_blocks(o->sysfs, &m[i], drv,
+						   sizeof(drv));
 		append(list, sizeof(list), "%s%s (%s%s)", list[0] ? ", " : "",
 		       mb, drv[0] ? drv : "no driver",
-		       bridge ? ", bridge" : "");
-		if (!memcmp(&m[i], a, sizeof(*a)) || bridge ||
-		    viable_driver(drv))
+		       sysfs_pci_is_bridge(o->sysfs, &m[i]) ? ", bridge" : "");
+		if (pci_addr_equal(&m[i], a) || !blocks)
 			continue;
 		append(bad, sizeof(bad), "%s%s is bound to %s",
 		       bad[0] ? "; " : "", mb, drv);
@@ -708,7 +698,7 @@ static void check_device(const struct doctor_opts *o, const struct pci_addr *a,
 	}
 	add(r, "device.present", bdf, ST_OK, NULL, "%04x:%04x class 0x%06x%s",
 	    ven, dev, cls,
-	    (cls >> 8) == PCI_CLASS_BRIDGE_PCI ?
+	    sysfs_pci_is_bridge(o->sysfs, a) ?
 		    " (PCI bridge: cannot be passed through)" :
 		    "");
 	if (sysfs_pci_driver(o->sysfs, a, drv, sizeof(drv)))

@@ -45,43 +45,47 @@ int vfio_group_not_viable_msg(const char *sysfs_root, int group,
 			      struct pv_error *err)
 {
 	struct pci_addr members[32];
-	char list[400] = "", bdf[PCI_ADDR_STRLEN], drv[48];
-	size_t used = 0;
-	int n, shown = 0;
+	/* [0]: members that hold the group, [1]: the others */
+	char list[2][300] = { "", "" }, bdf[PCI_ADDR_STRLEN], drv[48];
+	int n;
 
 	n = sysfs_group_devices(sysfs_root, group, members, 32);
 	if (n > 32)
 		n = 32;
 	for (int i = 0; i < n; i++) {
-		bool mine = false;
+		bool mine = false, blocks;
+		char *l;
+		size_t used;
 
 		for (int k = 0; k < nours; k++)
-			if (!memcmp(&members[i], &ours[k], sizeof(ours[k])))
+			if (pci_addr_equal(&members[i], &ours[k]))
 				mine = true;
 		if (mine)
 			continue;
 		pci_addr_format(&members[i], bdf);
-		if (sysfs_pci_driver(sysfs_root, &members[i], drv,
-				     sizeof(drv)) < 0)
-			snprintf(drv, sizeof(drv), "?");
-		if (used < sizeof(list)) {
-			int w = snprintf(list + used, sizeof(list) - used,
-					 "%s%s (driver %s)", shown ? ", " : "",
-					 bdf, drv[0] ? drv : "none");
-			if (w > 0)
-				used += (size_t)w;
-		}
-		shown++;
+		blocks = sysfs_group_member_blocks(sysfs_root, &members[i], drv,
+						   sizeof(drv));
+		l = list[blocks ? 0 : 1];
+		used = strlen(l);
+		snprintf(l + used, sizeof(list[0]) - used, "%s%s (driver %s)",
+			 used ? ", " : "", bdf, drv[0] ? drv : "none");
 	}
-	if (!shown)
+	if (!list[0][0] && !list[1][0])
 		return pv_seterr(err, EPERM,
 				 "IOMMU group %d is not viable (a member is "
 				 "bound to a host driver): bind every device "
 				 "in /sys/kernel/iommu_groups/%d/devices to "
 				 "vfio-pci too, or unbind them",
 				 group, group);
+	/* sysfs may disagree with the kernel (a driver we think harmless):
+	 * then every other member is a suspect */
 	return pv_seterr(err, EPERM,
 			 "IOMMU group %d is not viable: it also contains %s: "
-			 "bind them to vfio-pci too, or unbind them",
-			 group, list);
+			 "bind them to vfio-pci too (`passvm bind --group "
+			 "BDF`), or unbind them%s%s%s",
+			 group, list[0][0] ? list[0] : list[1],
+			 list[0][0] && list[1][0] ? " (the other members, " :
+						    "",
+			 list[0][0] ? list[1] : "",
+			 list[0][0] && list[1][0] ? ", need nothing)" : "");
 }

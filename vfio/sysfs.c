@@ -18,6 +18,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#define PCI_CLASS_BRIDGE_PCI 0x0604 /* PCI Code and ID Assignment §1.7 */
+
 /* Parse exactly @n hex digits at *@p; advance *@p. */
 static int hex_field(const char **p, int n, unsigned int *val)
 {
@@ -346,4 +348,23 @@ int sysfs_group_reserved(const char *root, int group, struct iova_resv *out,
 	}
 	fclose(f);
 	return r ? r : count;
+}
+
+bool sysfs_pci_is_bridge(const char *root, const struct pci_addr *a)
+{
+	uint32_t cls;
+
+	if (sysfs_pci_ids(root, a, NULL, NULL, &cls))
+		return false;
+	return (cls >> 8) == PCI_CLASS_BRIDGE_PCI;
+}
+
+bool sysfs_group_member_blocks(const char *root, const struct pci_addr *a,
+			       char *drv, size_t len)
+{
+	if (sysfs_pci_driver(root, a, drv, len))
+		drv[0] = '\0';
+	if (!drv[0] || !strcmp(drv, "vfio-pci") || !strcmp(drv, "pci-stub"))
+		return false;
+	return !sysfs_pci_is_bridge(root, a);
 }

@@ -13,6 +13,7 @@
 #ifndef PASSVM_VFIO_SYSFS_H
 #define PASSVM_VFIO_SYSFS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -31,6 +32,14 @@ struct pci_addr {
  * -EINVAL for anything else (device > 0x1f, function > 7, junk).
  */
 int pci_addr_parse(const char *s, struct pci_addr *a);
+
+/* pci_addr_equal() - same domain, bus, device and function. */
+static inline bool pci_addr_equal(const struct pci_addr *a,
+				  const struct pci_addr *b)
+{
+	return a->domain == b->domain && a->bus == b->bus && a->dev == b->dev &&
+	       a->fn == b->fn;
+}
 
 /* pci_addr_format() - canonical "dddd:bb:dd.f" into @buf. */
 void pci_addr_format(const struct pci_addr *a, char buf[PCI_ADDR_STRLEN]);
@@ -80,6 +89,24 @@ int sysfs_iommu_group(const char *root, const struct pci_addr *a, int *group);
  */
 int sysfs_group_devices(const char *root, int group, struct pci_addr *out,
 			int max);
+
+/*
+ * sysfs_pci_is_bridge() - true when @a is a PCI-to-PCI bridge (class
+ * 0x0604xx); false when it is not or cannot be read.
+ */
+bool sysfs_pci_is_bridge(const char *root, const struct pci_addr *a);
+
+/*
+ * sysfs_group_member_blocks() - true when member @a of an IOMMU group keeps
+ * the group from being viable for VFIO: it is bound to a driver that owns
+ * DMA, i.e. anything but vfio-pci, pci-stub or no driver, and it is not a
+ * bridge (pcieport does not claim DMA ownership). Its driver ("" for none)
+ * goes to @drv (@len bytes). Source: Documentation/driver-api/vfio.rst
+ * ("the group is viable ... when all devices are bound to a vfio bus driver
+ * or no driver"), the kernel's driver_managed_dma flag.
+ */
+bool sysfs_group_member_blocks(const char *root, const struct pci_addr *a,
+			       char *drv, size_t len);
 
 struct iova_resv {
 	uint64_t start, end; /* inclusive, bytes */

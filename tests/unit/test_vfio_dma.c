@@ -325,6 +325,28 @@ static void test_driver_and_viability_messages(void **state)
 	assert_null(strstr(err.msg, "0000:01:00.0"));
 	assert_non_null(strstr(err.msg, "bind them to vfio-pci too"));
 
+	/*
+	 * A bridge (pcieport) and a member on pci-stub do not hold the group:
+	 * they are named apart, as needing nothing. @ours is recognised by
+	 * its address, whatever the padding of the struct holds.
+	 */
+	fake_sysfs_add_driver(&fs, "pcieport");
+	fake_sysfs_add_driver(&fs, "pci-stub");
+	fake_sysfs_add_dev(&fs, "0000:01:00.2", 0x8086, 0x1234, 0x060400, 7,
+			   "pcieport");
+	fake_sysfs_add_dev(&fs, "0000:01:00.3", 0x8086, 0x1235, 0x0c0330, 7,
+			   "pci-stub");
+	memset(&ours, 0xa5, sizeof(ours));
+	pci_addr_parse("0000:01:00.0", &ours);
+	assert_int_equal(vfio_group_not_viable_msg(fs.sys, 7, &ours, 1, &err),
+			 -EPERM);
+	assert_non_null(strstr(err.msg, "contains 0000:01:00.1 (driver "
+					"snd_hda_intel): bind"));
+	assert_non_null(strstr(err.msg, "0000:01:00.2 (driver pcieport), "
+					"0000:01:00.3 (driver pci-stub), need "
+					"nothing"));
+	assert_null(strstr(err.msg, "0000:01:00.0"));
+
 	/* Bad address, duplicates. */
 	bdfs[0] = "zz:00.0";
 	assert_int_equal(vfio_open(&ctx, fs.sys, bdfs, 1, -1, &err), -EINVAL);
