@@ -47,7 +47,11 @@ int vfio_group_not_viable_msg(const char *sysfs_root, int group,
 	struct pci_addr members[32];
 	/* [0]: members that hold the group, [1]: the others */
 	char list[2][300] = { "", "" }, bdf[PCI_ADDR_STRLEN], drv[48];
+	char ours_bdf[PCI_ADDR_STRLEN] = "BDF";
 	int n;
+
+	if (nours > 0)
+		pci_addr_format(&ours[0], ours_bdf);
 
 	n = sysfs_group_devices(sysfs_root, group, members, 32);
 	if (n > 32)
@@ -82,8 +86,8 @@ int vfio_group_not_viable_msg(const char *sysfs_root, int group,
 	return pv_seterr(err, EPERM,
 			 "IOMMU group %d is not viable: it also contains %s: "
 			 "bind them to vfio-pci too (`passvm bind --group "
-			 "BDF`), or unbind them%s%s%s",
-			 group, list[0][0] ? list[0] : list[1],
+			 "%s`), or unbind them%s%s%s",
+			 group, list[0][0] ? list[0] : list[1], ours_bdf,
 			 list[0][0] && list[1][0] ? " (the other members, " :
 						    "",
 			 list[0][0] ? list[1] : "",

@@ -322,7 +322,8 @@ static void test_driver_and_viability_messages(void **state)
 			 -EPERM);
 	assert_non_null(strstr(err.msg, "group 7"));
 	assert_non_null(strstr(err.msg, "0000:01:00.1 (driver snd_hda_intel)"));
-	assert_null(strstr(err.msg, "0000:01:00.0"));
+	assert_null(strstr(err.msg, "0000:01:00.0 (driver"));
+	assert_non_null(strstr(err.msg, "passvm bind --group 0000:01:00.0"));
 	assert_non_null(strstr(err.msg, "bind them to vfio-pci too"));
 
 	/*
@@ -345,7 +346,8 @@ static void test_driver_and_viability_messages(void **state)
 	assert_non_null(strstr(err.msg, "0000:01:00.2 (driver pcieport), "
 					"0000:01:00.3 (driver pci-stub), need "
 					"nothing"));
-	assert_null(strstr(err.msg, "0000:01:00.0"));
+	assert_null(strstr(err.msg, "0000:01:00.0 (driver"));
+	assert_non_null(strstr(err.msg, "passvm bind --group 0000:01:00.0"));
 
 	/* Bad address, duplicates. */
 	bdfs[0] = "zz:00.0";
