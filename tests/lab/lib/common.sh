@@ -281,12 +281,17 @@ run_l1() {
 # --- reading the log -------------------------------------------------------
 
 # section LOG NAME: the lines between "LAB: BEGIN NAME" and "LAB: END NAME",
-# carriage returns removed.
+# carriage returns removed; of a run tried again after a hang, the last
+# try.
 section() {
 	tr -d '\r' <"$1" | awk -v n="$2" '
-		$0 ~ "LAB: BEGIN " n "( |$)" {on = 1; next}
-		$0 ~ "LAB: END " n "( |$)" {print; on = 0}
-		on {print}'
+		$0 ~ "LAB: BEGIN " n "( |$)" {on = 1; buf = ""; next}
+		$0 ~ "LAB: END " n "( |$)" {last = buf $0 "\n"; on = 0}
+		on {buf = buf $0 "\n"}
+		END {
+			if (on) last = buf # never ended: what there is
+			printf "%s", last
+		}'
 }
 
 # field TEXT KEY: the value of KEY=VALUE on the first line with it.

@@ -128,6 +128,7 @@ lab_watchdog() {
 	local pid=$1 vmm=$2 i=0
 	sleep "$VMM_TIMEOUT"
 	[ -d "/proc/$pid" ] || exit 0
+	: >"/tmp/lab-hung.$pid"
 	echo
 	echo "LAB: TIMEOUT $vmm (pid $pid) still running after ${VMM_TIMEOUT}s; its threads:"
 	lab_dump_task "$pid"
@@ -157,9 +158,26 @@ lab_watchdog() {
 }
 
 # lab_run NAME VMM CMD...: run one VMM with the output contract above.
+# A run stopped by the watchdog is tried once more (LAB_HUNG_RETRIES, 1):
+# under TCG-emulated nested SVM, L3 guests hang now and then whatever the
+# VMM (QEMU too). The log keeps both tries and a line
+#   LAB: RETRY NAME vmm=VMM after a hang (try N)
+# which run-lab reports; its checks read the last try.
 lab_run() {
+	local try=0
+	while :; do
+		lab_run_once "$@"
+		[ -e "/tmp/lab-hung.$LAB_LAST_PID" ] || return 0
+		try=$((try + 1))
+		[ "$try" -le "${LAB_HUNG_RETRIES:-1}" ] || return 0
+		echo "LAB: RETRY $1 vmm=$2 after a hang (try $((try + 1)))"
+	done
+}
+
+lab_run_once() {
 	local name=$1 vmm=$2 t0 t1 rc pid wd
 	shift 2
+	LAB_LAST_PID=none
 	echo "LAB: BEGIN $name vmm=$vmm"
 	if [ ! -x "$1" ]; then
 		echo "LAB: $vmm not in the L2 image ($1 missing: build/passvm not built?)"
@@ -171,6 +189,7 @@ lab_run() {
 	t0=$(lab_uptime_cs)
 	"$@" </dev/null &
 	pid=$!
+	LAB_LAST_PID=$pid
 	lab_watchdog "$pid" "$vmm" &
 	wd=$!
 	wait "$pid"
