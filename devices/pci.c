@@ -421,6 +421,28 @@ void pci_cfg_write(struct pci_bus *b, uint8_t devfn, uint32_t off, uint32_t len,
 	pthread_mutex_unlock(&b->lock);
 }
 
+void pci_bus_enable_decode(struct pci_bus *b)
+{
+	pthread_mutex_lock(&b->lock);
+	for (int fn = 1; fn < PCI_MAX_DEVFN; fn++) {
+		struct pci_dev *d = b->devs[fn];
+		uint32_t cmd = 0;
+
+		if (!d)
+			continue;
+		for (int i = 0; i < PCI_NUM_BARS; i++) {
+			if (!d->bars[i].size)
+				continue;
+			cmd |= bar_is_io(&d->bars[i]) ? CMD_IO : CMD_MEM;
+		}
+		cmd &= d->wmask[PCI_COMMAND];
+		if (cmd)
+			cfg_write_locked(b, (uint8_t)fn, PCI_COMMAND, 2,
+					 pci_cfg_get(d, PCI_COMMAND, 2) | cmd);
+	}
+	pthread_mutex_unlock(&b->lock);
+}
+
 /* ---- bus setup ---- */
 
 static void window_init(struct pci_window *w, struct pci_bus *b, uint64_t base,

@@ -157,12 +157,24 @@ void pci_bus_init(struct pci_bus *b, uint64_t io_base, uint64_t io_size,
  * function 0, assign each BAR an address in its window as firmware would
  * (I/O in the I/O window; MEM64 prefetchable in the 64-bit window, others
  * below 4 GiB; naturally aligned), set interrupt pin/line and intx_gsi.
- * Decode bits stay as the device reset them (the guest enables them).
+ * Decode bits stay as the device reset them until pci_bus_enable_decode().
  * Errors: -ENOSPC (no slot, or a BAR does not fit: message names the BAR,
  * its size and the window), -EBUSY (slot taken).
  */
 int pci_bus_add(struct pci_bus *b, struct pci_dev *d, int slot,
 		struct pv_error *err);
+
+/*
+ * pci_bus_enable_decode() - what firmware does once it has assigned the
+ * BARs (SeaBIOS pci_bios_init_device, EDK2 PciBusDxe): set I/O and memory
+ * decode in PCI_COMMAND of every device with such BARs, through the same
+ * config write path as the guest (so BAR memslots appear and the command
+ * reaches an assigned device). Linux keeps decode on for functions no
+ * driver claims, so their BARs stay reachable (e.g. through /dev/mem or
+ * sysfs resourceN) as on real machines. Bus mastering stays off: drivers
+ * enable it.
+ */
+void pci_bus_enable_decode(struct pci_bus *b);
 
 /* pci_bus_remove() - unmap its BARs and take @d off the bus. */
 void pci_bus_remove(struct pci_bus *b, struct pci_dev *d);

@@ -291,9 +291,12 @@ static int setup_devices(struct vm *vm, struct pv_error *err)
 		if (ret)
 			return ret;
 	}
-	if (vm->opts->nr_vfio)
-		return vfio_attach(&vm->vfio, &vm->mem, &vm->irq, &vm->pci,
-				   err);
+	if (vm->opts->nr_vfio) {
+		ret = vfio_attach(&vm->vfio, &vm->mem, &vm->irq, &vm->pci, err);
+		if (ret)
+			return ret;
+	}
+	pci_bus_enable_decode(&vm->pci);
 	return 0;
 }
 

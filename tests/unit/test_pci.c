@@ -339,6 +339,34 @@ static void test_decode_ordering(void **state)
 	assert_int_equal(fk.ev[1].bar, 1);
 }
 
+/* Firmware's last step: I/O and memory decode on, through cfg_write. */
+static void test_enable_decode(void **state)
+{
+	struct pci_dev iodev;
+	struct pv_error err = { { 0 } };
+
+	/* A second device with an I/O BAR only, and an empty slot. */
+	pci_dev_init(&iodev, "io-only", 0x1234, 0x9abc, 0x010000, PCI_CFG_SIZE,
+		     &fake_ops, &fk);
+	assert_int_equal(pci_dev_set_bar(&iodev, 0, PCI_BAR_IO, false, 16), 0);
+	assert_int_equal(pci_bus_add(&bus, &iodev, SLOT + 2, &err), 0);
+
+	pci_bus_enable_decode(&bus);
+	assert_int_equal(rd(4, 2) & 7, 0x0003); /* IO | MEM, not MASTER */
+	assert_int_equal(pci_cfg_read(&bus, PCI_DEVFN(SLOT + 2, 0), 4, 2) & 7,
+			 0x0001);
+	/* The devices saw the write; every BAR but the ROM decodes. */
+	assert_int_equal(fk.ev[0].kind, EV_CFGW);
+	assert_int_equal(fk.ev[0].off, 4);
+	for (int i = 0; i < PCI_ROM_SLOT; i++)
+		assert_true(!fk.dev.bars[i].size || fk.dev.bars[i].mapped);
+	assert_false(fk.dev.bars[PCI_ROM_SLOT].mapped);
+	assert_true(iodev.bars[0].mapped);
+	/* The host bridge has no BARs and is left alone. */
+	assert_int_equal(pci_cfg_read(&bus, 0, 4, 2) & 3, 0);
+	pci_bus_remove(&bus, &iodev);
+}
+
 static void test_sizing_never_mapped(void **state)
 {
 	uint32_t bar0 = rd(0x10, 4);
@@ -708,6 +736,7 @@ int main(void)
 		cmocka_unit_test_setup(test_bar_sizing_masks, setup),
 		cmocka_unit_test_setup(test_allocation, setup),
 		cmocka_unit_test_setup(test_decode_ordering, setup),
+		cmocka_unit_test_setup(test_enable_decode, setup),
 		cmocka_unit_test_setup(test_sizing_never_mapped, setup),
 		cmocka_unit_test_setup(test_cf8_and_ecam, setup),
 		cmocka_unit_test_setup(test_reset_port, setup),
