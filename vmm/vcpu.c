@@ -294,20 +294,27 @@ static void handle_io(struct vcpu *v)
 	}
 }
 
-/* One line of register state for a crash report. */
-static void dump_regs(struct vcpu *v)
+/*
+ * One line of register state for a crash report. Returns true when it is
+ * the architectural reset state (RIP 0xfff0 in real mode): KVM on AMD SVM
+ * re-initialises the vCPU on a shutdown intercept (the VMCB is undefined
+ * after it), so the state at the triple fault is gone.
+ */
+static bool dump_regs(struct vcpu *v)
 {
 	struct kvm_sregs sregs;
 	struct kvm_regs regs;
 
 	if (ioctl(v->fd, KVM_GET_REGS, &regs) ||
 	    ioctl(v->fd, KVM_GET_SREGS, &sregs))
-		return;
+		return false;
 	pv_err("vCPU %u: RIP 0x%llx RSP 0x%llx RFLAGS 0x%llx CR0 0x%llx CR3 0x%llx CR4 0x%llx EFER 0x%llx",
 	       v->id, (unsigned long long)regs.rip,
 	       (unsigned long long)regs.rsp, (unsigned long long)regs.rflags,
 	       (unsigned long long)sregs.cr0, (unsigned long long)sregs.cr3,
 	       (unsigned long long)sregs.cr4, (unsigned long long)sregs.efer);
+	return regs.rip == 0xfff0 && !(sregs.cr0 & 1) &&
+	       sregs.cs.base == 0xffff0000;
 }
 
 static bool handle_exit(struct vcpu *v)
@@ -333,7 +340,9 @@ static bool handle_exit(struct vcpu *v)
 		stat_inc(v, VCPU_STAT_SHUTDOWN);
 		pv_err("vCPU %u: triple fault (KVM_EXIT_SHUTDOWN): the guest crashed",
 		       v->id);
-		dump_regs(v);
+		if (dump_regs(v))
+			pv_err("vCPU %u: (that is the reset state: KVM on AMD re-initialises a vCPU after a triple fault, so its state is lost; boot the guest with earlyprintk=serial,ttyS0 to see how it crashed)",
+			       v->id);
 		vm_stop(v->vm, VM_STOP_CRASH, 0);
 		return false;
 	case KVM_EXIT_SYSTEM_EVENT:
