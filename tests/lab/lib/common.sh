@@ -373,13 +373,20 @@ record_section() {
 		"$(stat_exits "$2")"
 }
 
-# exit_why TEXT RC: "VMM exit=RC, want 0", saying so when the L2 watchdog
-# stopped the VMM
-exit_why() {
-	if grep -q 'LAB: TIMEOUT' <<<"$1"; then
-		echo "VMM hung: stopped by the L2 watchdog after VMM_TIMEOUT (then exit=$2; its threads are in the log)"
-	else
-		echo "VMM exit=$2, want 0"
+# vmm_run_why TEXT END RC: why one VMM run (TEXT, a section; END its
+# "LAB: END" line, RC its exit) failed as a run: binary missing, never
+# returned, stopped by the L2 watchdog, or an exit status other than 0.
+# Prints nothing for a run that exited 0 on its own.
+vmm_run_why() {
+	local text=$1 end=$2 rc=$3
+	if [ "$rc" = missing ]; then
+		echo "VMM binary missing (build/passvm not built)"
+	elif [ -z "$end" ]; then
+		echo "VMM never returned (L2 died or L1 timed out)"
+	elif grep -q 'LAB: TIMEOUT' <<<"$text"; then
+		echo "VMM hung: stopped by the L2 watchdog after VMM_TIMEOUT (then exit=$rc; its threads are in the log)"
+	elif [ "$rc" != 0 ]; then
+		echo "VMM exit=$rc, want 0"
 	fi
 }
 

@@ -22,12 +22,9 @@ check_l3_boot() {
 	wall=$(field "$end" wall_ms)
 	up=$(field "$(lines "$text" 'L3: GUEST-UP')" uptime_at_init)
 	cpus=$(field "$(lines "$text" 'L3: GUEST-UP')" cpus)
-	if [ "$rc" = missing ]; then
-		why="VMM binary missing (build/passvm not built)"
-	elif [ -z "$end" ]; then
-		why="VMM never returned (L2 died or L1 timed out)"
-	elif [ "$rc" != 0 ] || grep -q 'LAB: TIMEOUT' <<<"$text"; then
-		why=$(exit_why "$text" "$rc")
+	why=$(vmm_run_why "$text" "$end" "$rc")
+	if [ -n "$why" ]; then
+		: # the run itself failed
 	elif ! grep -q 'L3: GUEST-UP' <<<"$text"; then
 		why="no L3: GUEST-UP marker (guest never reached /init)"
 	elif [ "$cpus" != 2 ]; then

@@ -44,12 +44,11 @@ check_nvme_run() {
 	if [ -z "$text" ]; then
 		why="no output from this run in L2 (vfio-pci bind failed or L2 died?)"
 		text=$(lines "$(tr -d '\r' <"$logf")" 'LAB:|vfio|nvme')
-	elif [ "$rc" = missing ]; then
-		why="VMM binary missing (build/passvm not built)"
-	elif [ -z "$end" ]; then
-		why="VMM never returned (L2 died or L1 timed out)"
-	elif [ "$rc" != 0 ] || grep -q 'LAB: TIMEOUT' <<<"$text"; then
-		why=$(exit_why "$text" "$rc")
+	else
+		why=$(vmm_run_why "$text" "$end" "$rc")
+	fi
+	if [ -n "$why" ]; then
+		: # the run itself failed
 	elif [ -z "$line" ]; then
 		why="L3 never saw the NVMe controller"
 	elif [ "$mode" = msix ] && [ "${msix:-0}" -lt 1 ]; then

@@ -55,12 +55,8 @@ check_zoo_run() {
 	if [ -z "$text" ]; then
 		why="no output from this run in L2 (vfio-pci bind failed?)"
 		text=$(lines "$(tr -d '\r' <"$logf")" 'LAB:|vfio|zoo')
-	elif [ "$rc" = missing ]; then
-		why="VMM binary missing (build/passvm not built)"
-	elif [ -z "$end" ]; then
-		why="VMM never returned (L2 died or L1 timed out)"
-	elif [ "$rc" != 0 ] || grep -q 'LAB: TIMEOUT' <<<"$text"; then
-		why=$(exit_why "$text" "$rc")
+	else
+		why=$(vmm_run_why "$text" "$end" "$rc")
 	fi
 	for n in $ZOO_DEVS; do
 		line=$(lines "$text" "L3: ZOO $n " | tail -n1)
