@@ -118,32 +118,34 @@ busybox_tree() {
 	ln -sf busybox "$d/bin/sh"
 }
 
-# build_l3_initramfs FULL_MODULES -> $OUT_DIR/l3.cpio: busybox, the L3
+# build_l3_initramfs SCENARIO... -> $OUT_DIR/l3.cpio: busybox, the L3
 # /init and every guest-side fragment (scenarios/*.l3.sh: fragments source
-# each other, e.g. intx.l3.sh runs nvme.l3.sh). FULL_MODULES (space
-# separated, may be empty) are modules of the *full* kernel (L2_KVER) for an
-# L3 booted with it (the cloud kernel has no e1000e): they go to
-# /lib/modules/L2_KVER/ with their dependencies, listed in load order in
-# /lab/modules-full.list.
+# each other, e.g. intx.l3.sh runs nvme.l3.sh). A scenario whose L3 boots
+# Debian's *full* kernel (L2_KVER; the cloud kernel has no e1000e, ahci...)
+# names its modules in scen_NAME_l3_modules: they go to
+# /lib/modules/L2_KVER/ with their dependencies, and its list, in load
+# order, to /lab/modules-full.NAME.list, which the L3 /init loads for
+# lab=NAME only (fewer insmods, less time under the emulated nested SVM).
 build_l3_initramfs() {
-	local full=$1 d=$OUT_DIR/l3-root f mods
+	local d=$OUT_DIR/l3-root f s mods
 	rm -rf "$d"
 	busybox_tree "$d"
 	install -m 0755 "$LAB_DIR/lib/l3-init" "$d/init"
 	for f in "$LAB_DIR"/scenarios/*.l3.sh; do
 		install -m 0644 "$f" "$d/lab/${f##*/}"
 	done
-	if [ -n "$full" ]; then
-		# shellcheck disable=SC2086 # word splitting of the module list is wanted
-		mods=$(resolve_modules "$L2_ROOT" "$L2_KVER" $full) ||
-			die "cannot resolve L3 (full kernel) modules"
-		: >"$d/lab/modules-full.list"
+	for s in "$@"; do
+		declare -F "scen_${s}_l3_modules" >/dev/null || continue
+		# shellcheck disable=SC2046 # word splitting of the module list is wanted
+		mods=$(resolve_modules "$L2_ROOT" "$L2_KVER" $("scen_${s}_l3_modules")) ||
+			die "cannot resolve L3 (full kernel) modules of $s"
+		: >"$d/lab/modules-full.$s.list"
 		for f in $mods; do
 			install -D -m 0644 "$L2_ROOT/lib/modules/$L2_KVER/$f" \
 				"$d/lib/modules/$L2_KVER/$f"
-			echo "/lib/modules/$L2_KVER/$f" >>"$d/lab/modules-full.list"
+			echo "/lib/modules/$L2_KVER/$f" >>"$d/lab/modules-full.$s.list"
 		done
-	fi
+	done
 	mkcpio "$d" "$OUT_DIR/l3.cpio"
 }
 
@@ -171,7 +173,7 @@ build_l2_initramfs() {
 
 	# the L3 payload; the full kernel too when a scenario boots L3 with it
 	install -m 0644 "$L3_VMLINUZ" "$d/lab/vmlinuz-l3"
-	if [ -f "$OUT_DIR/l3-root/lab/modules-full.list" ]; then
+	if compgen -G "$OUT_DIR/l3-root/lab/modules-full.*.list" >/dev/null; then
 		# shellcheck disable=SC2153 # from kernels.env (load_kernels)
 		install -m 0644 "$L2_VMLINUZ" "$d/lab/vmlinuz-l3-full"
 	fi
