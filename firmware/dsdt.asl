@@ -106,7 +106,12 @@ DefinitionBlock ("", "DSDT", 2, "PASSVM", "PASSVMDS", 0x00000001)
             })
         }
 
-        /* Reserved so Linux trusts the MCFG (PNP0C02, sec. 6.2.2). */
+        /*
+         * Reserved so Linux trusts the MCFG (PNP0C02, sec. 6.2.2). The
+         * reset register 0xcf9 is not listed: it lies inside 0xcf8-0xcff,
+         * which the kernel claims for PCI configuration mechanism #1
+         * ("system 00:00: [io 0x0cf9] could not be reserved" otherwise).
+         */
         Device (MRES)
         {
             Name (_HID, EisaId ("PNP0C02"))
@@ -115,7 +120,6 @@ DefinitionBlock ("", "DSDT", 2, "PASSVM", "PASSVMDS", 0x00000001)
             {
                 Memory32Fixed (ReadWrite, ACPI_ECAM_BASE, ACPI_ECAM_SIZE)
                 IO (Decode16, ACPI_PM_BASE, ACPI_PM_BASE, 0x01, ACPI_PM_LEN)
-                IO (Decode16, ACPI_RESET_PORT, ACPI_RESET_PORT, 0x01, 0x01)
             })
         }
 
