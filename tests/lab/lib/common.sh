@@ -183,9 +183,15 @@ build_l2_initramfs() {
 		install -m 0644 "$OUT_DIR/l2-env" "$d/lab/env"
 	fi
 
-	# passvm, if built (a static binary: copied as is)
+	# passvm, if built: the static release binary as is; a dynamic one
+	# (`make CC=gcc`) with its libraries, like QEMU below
 	if [ -x "$PASSVM_BIN" ]; then
-		install -m 0755 "$PASSVM_BIN" "$d/lab/passvm"
+		if ldd "$PASSVM_BIN" >/dev/null 2>&1; then
+			copy_dynamic "$d" "$(readlink -f "$PASSVM_BIN")"
+			ln -s "$(readlink -f "$PASSVM_BIN")" "$d/lab/passvm"
+		else
+			install -m 0755 "$PASSVM_BIN" "$d/lab/passvm"
+		fi
 	fi
 
 	# QEMU for L2: the host's binary, its libraries, its loader and the
