@@ -119,13 +119,24 @@ lab_task_times() {
 	sed 's/.*) //' "$1/stat" 2>/dev/null | awk '{print "utime=" $12 " stime=" $13}'
 }
 
+# lab_wait_gone PID SECONDS: true once PID has exited, false if it is still
+# there after SECONDS
+lab_wait_gone() {
+	local i=0
+	while [ -d "/proc/$1" ] && [ $i -lt "$2" ]; do
+		sleep 1
+		i=$((i + 1))
+	done
+	[ ! -d "/proc/$1" ]
+}
+
 # lab_watchdog PID VMM: after VMM_TIMEOUT seconds, report what PID is
 # doing, SIGTERM it (passvm then prints its --stats: exit 143) and after 5 s
 # SIGKILL it (exit 137). If even that does not end it within 10 s, the L2
 # kernel is wedged: dump all blocked tasks and CPUs, then power off so L1
 # exits now instead of at its timeout.
 lab_watchdog() {
-	local pid=$1 vmm=$2 i=0
+	local pid=$1 vmm=$2
 	sleep "$VMM_TIMEOUT"
 	[ -d "/proc/$pid" ] || exit 0
 	: >"/tmp/lab-hung.$pid"
@@ -134,20 +145,11 @@ lab_watchdog() {
 	lab_dump_task "$pid"
 	echo "LAB: TIMEOUT $vmm: SIGTERM"
 	kill -TERM "$pid"
-	while [ -d "/proc/$pid" ] && [ $i -lt 5 ]; do
-		sleep 1
-		i=$((i + 1))
-	done
-	[ -d "/proc/$pid" ] || exit 0
+	lab_wait_gone "$pid" 5 && exit 0
 	echo "LAB: TIMEOUT $vmm: still there 5s after SIGTERM: SIGKILL"
 	lab_dump_task "$pid"
-	i=0
 	kill -KILL "$pid"
-	while [ -d "/proc/$pid" ] && [ $i -lt 10 ]; do
-		sleep 1
-		i=$((i + 1))
-	done
-	[ -d "/proc/$pid" ] || exit 0
+	lab_wait_gone "$pid" 10 && exit 0
 	echo "LAB: WEDGED $vmm (pid $pid) survives SIGKILL; L2 gives up"
 	lab_dump_task "$pid"
 	echo w >/proc/sysrq-trigger

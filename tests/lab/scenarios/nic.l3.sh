@@ -20,12 +20,7 @@ else
 	dev=/sys/class/net/eth0/device
 	echo 0 >/proc/sys/net/ipv6/conf/eth0/accept_dad
 	ip link set lo up
-	ip link set eth0 up
-	i=0
-	while [ "$(cat /sys/class/net/eth0/carrier 2>/dev/null)" != 1 ] && [ $i -lt 150 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
+	l3_wait_carrier eth0
 	ll=$(ip -6 addr show dev eth0 scope link | awk '/inet6 fe80/ {sub(/\/.*/, "", $2); print $2; exit}')
 	echo "L3: nic eth0 driver=$(basename "$(readlink $dev/driver)") mac=$(cat /sys/class/net/eth0/address) carrier=$(cat /sys/class/net/eth0/carrier) addr=$ll peer=$peer"
 	got=0 i=0

@@ -105,12 +105,7 @@ fi
 if d=$(zoo_find 8086 100e); then
 	if n=$(zoo_wait "$d/net/*"); then
 		n=${n##*/}
-		ip link set "$n" up
-		i=0
-		while [ "$(cat "/sys/class/net/$n/carrier" 2>/dev/null)" != 1 ] && [ $i -lt 100 ]; do
-			sleep 0.1
-			i=$((i + 1))
-		done
+		l3_wait_carrier "$n"
 		c=$(cat "/sys/class/net/$n/carrier" 2>/dev/null)
 		zoo_report E1000 "$d" "$([ "$c" = 1 ] && echo 1 || echo 0)" "netdev=$n mac=$(cat "/sys/class/net/$n/address") carrier=$c"
 	else
