@@ -462,34 +462,63 @@ static void check_memlock(const struct doctor_opts *o, uint64_t mem,
 	    (unsigned long long)lim, have, (unsigned long long)mem, need);
 }
 
+/*
+ * The transparent huge page mode for shmem (guest RAM is a memfd), the
+ * bracketed word of /sys/kernel/mm/transparent_hugepage/shmem_enabled
+ * ("always within_size [advise] never deny force"), or "" if unreadable.
+ * With "never" (Debian's default) guest RAM without --hugepages is made of
+ * 4 KiB pages: slower pinning, 4 KiB IOMMU and EPT/NPT mappings.
+ * Source: Documentation/admin-guide/mm/transhuge.rst ("shmem").
+ */
+static void shmem_thp_mode(const struct doctor_opts *o, char *mode, size_t len)
+{
+	char path[4096], text[128], *s, *e;
+
+	mode[0] = '\0';
+	sysfs_path(path, sizeof(path),
+		   "%s/kernel/mm/transparent_hugepage/shmem_enabled", o->sysfs);
+	if (sysfs_read_text(path, text, sizeof(text)))
+		return;
+	s = strchr(text, '[');
+	e = s ? strchr(s, ']') : NULL;
+	if (e)
+		snprintf(mode, len, "%.*s", (int)(e - s - 1), s + 1);
+}
+
 static void check_hugepages(const struct doctor_opts *o, uint64_t mem,
 			    struct report *r)
 {
-	char path[4096], text[64], fix[256];
-	uint64_t need = (mem + (2ull << 20) - 1) >> 21, fr;
+	char path[4096], text[64], fix[512], thp[32];
+	uint64_t need = (mem + (2ull << 20) - 1) >> 21, fr = 0;
+	bool readable;
 
 	sysfs_path(path, sizeof(path),
 		   "%s/kernel/mm/hugepages/hugepages-2048kB/free_hugepages",
 		   o->sysfs);
-	snprintf(
-		fix, sizeof(fix),
-		"echo %llu | sudo tee %s/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages",
-		(unsigned long long)need, o->sysfs);
-	if (sysfs_read_text(path, text, sizeof(text))) {
-		add(r, "host.hugepages", NULL, ST_WARN, fix,
-		    "no 2 MiB hugepages (%s unreadable): guest RAM will use 4 KiB pages, pinning is slower",
-		    path);
+	readable = !sysfs_read_text(path, text, sizeof(text));
+	if (readable)
+		fr = strtoull(text, NULL, 10);
+	if (fr >= need) {
+		add(r, "host.hugepages", NULL, ST_OK, NULL,
+		    "%llu free 2 MiB hugepages, %llu needed: --hugepages will work",
+		    (unsigned long long)fr, (unsigned long long)need);
 		return;
 	}
-	fr = strtoull(text, NULL, 10);
-	if (fr >= need)
+	shmem_thp_mode(o, thp, sizeof(thp));
+	if (thp[0] && strcmp(thp, "never") && strcmp(thp, "deny")) {
 		add(r, "host.hugepages", NULL, ST_OK, NULL,
-		    "%llu free 2 MiB hugepages, %llu needed",
-		    (unsigned long long)fr, (unsigned long long)need);
-	else
-		add(r, "host.hugepages", NULL, ST_WARN, fix,
-		    "%llu free 2 MiB hugepages, %llu needed for guest RAM: 4 KiB pages will be used, pinning is slower",
-		    (unsigned long long)fr, (unsigned long long)need);
+		    "%llu free 2 MiB hugepages (%llu needed for --hugepages); without it guest RAM gets transparent huge pages (shmem_enabled=%s)",
+		    (unsigned long long)fr, (unsigned long long)need, thp);
+		return;
+	}
+	snprintf(
+		fix, sizeof(fix),
+		"echo advise | sudo tee %s/kernel/mm/transparent_hugepage/shmem_enabled; or reserve hugepages for --hugepages: echo %llu | sudo tee %s/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages",
+		o->sysfs, (unsigned long long)need, o->sysfs);
+	add(r, "host.hugepages", NULL, ST_WARN, fix,
+	    "%llu free 2 MiB hugepages, %llu needed for --hugepages, and shmem transparent huge pages are %s: guest RAM will be 4 KiB pages (slower pinning, 4 KiB IOMMU and EPT mappings)",
+	    (unsigned long long)fr, (unsigned long long)need,
+	    thp[0] ? thp : "unavailable");
 }
 
 /* ---- per-device checks ---- */

@@ -232,6 +232,20 @@ static void test_memlock(void **state)
 	/* ... and too few hugepages only warn. */
 	assert_line(c, NULL, "host.hugepages", "WARN", "1024 free",
 		    "1536 needed");
+	assert_line(c, NULL, "host.hugepages", "WARN",
+		    "fix: echo advise | sudo tee", "shmem_enabled");
+	/* Unless shmem gets transparent huge pages anyway. */
+	fake_sysfs_write(&c->fs,
+			 "sys/kernel/mm/transparent_hugepage/shmem_enabled",
+			 "always within_size [advise] never deny force\n");
+	run(c);
+	assert_line(c, NULL, "host.hugepages", "OK", "1536 needed",
+		    "shmem_enabled=advise");
+	fake_sysfs_write(&c->fs,
+			 "sys/kernel/mm/transparent_hugepage/shmem_enabled",
+			 "always within_size advise [never] deny force\n");
+	run(c);
+	assert_line(c, NULL, "host.hugepages", "WARN", "are never", NULL);
 
 	c->o.memlock_bytes = UINT64_MAX;
 	assert_int_equal(run(c), 0);
