@@ -20,6 +20,7 @@ L3_CMDLINE=$(cat /lab/l3-cmdline)
 QEMU=/usr/bin/qemu-system-x86_64
 PASSVM=/lab/passvm
 VMM_TIMEOUT=${VMM_TIMEOUT:-120}
+L3_MEM_MIB=256 # guest RAM of an L3 boot, MiB (a scenario may set it)
 
 # lab_want VMM: true if this run covers VMM (run-lab --vmm)
 lab_want() {
@@ -213,11 +214,12 @@ lab_l3_args() {
 # boot. Every passvm run has --stats: its exit counts (stderr, lines
 # "passvm: stats: ...") are printed by run-lab under each result.
 lab_passvm_args() {
-	echo "--kernel $L3_KERNEL --initrd $L3_INITRD --cpus 2 --mem 256M --stats ${LAB_PASSVM_ARGS:-}"
+	echo "--kernel $L3_KERNEL --initrd $L3_INITRD --cpus 2 --mem ${L3_MEM_MIB}M --stats ${LAB_PASSVM_ARGS:-}"
 }
 
 # lab_passvm NAME SCENARIO [passvm run options...]: the standard L3 boot.
-# A scenario may set L3_KERNEL (e.g. /lab/vmlinuz-l3-full) or L3_CMDLINE.
+# A scenario may set L3_KERNEL (e.g. /lab/vmlinuz-l3-full), L3_CMDLINE or
+# L3_MEM_MIB.
 lab_passvm() {
 	local name=$1 scen=$2
 	shift 2
@@ -231,7 +233,7 @@ lab_qemu() {
 	local name=$1 scen=$2
 	shift 2
 	lab_run "$name" qemu "$QEMU" -L /lab/qemu-data -enable-kvm \
-		-machine q35 -cpu host -smp 2 -m 256 \
+		-machine q35 -cpu host -smp 2 -m "$L3_MEM_MIB" \
 		-kernel "$L3_KERNEL" -initrd "$L3_INITRD" \
 		-append "$L3_CMDLINE $(lab_l3_args "$scen" qemu)" \
 		-nographic -nodefaults -no-reboot -serial stdio "$@"

@@ -10,8 +10,10 @@
 #     nvme, demo              1      2
 #     intx                    3      4
 #     managed                 5      6
+#     bigmem                  7      8
 #   steady state (lab=nvme): 8 MiB written with 4 KiB O_DIRECT writes and
-#   read back (2048 + 2048 I/Os) at 16 MiB (passvm) or 32 MiB (qemu).
+#   read back (2048 + 2048 I/Os) at 16 MiB (passvm) or 32 MiB (qemu);
+#   lab=bigmem the same at 40 or 48 MiB.
 
 # nvme_irq_total: interrupts taken by the nvme queues so far (all CPUs)
 nvme_irq_total() {
@@ -64,6 +66,8 @@ else
 	intx-qemu) seek=4 ;;
 	managed-passvm) seek=5 ;;
 	managed-qemu) seek=6 ;;
+	bigmem-passvm) seek=7 ;;
+	bigmem-qemu) seek=8 ;;
 	*-qemu) seek=2 ;;
 	*) seek=1 ;;
 	esac
@@ -79,7 +83,10 @@ else
 	# the driver completed that I/O by interrupt (MSI-X, or INTx for intx)
 	echo "L3: nvme irqs after I/O: $(nvme_irq_total)"
 	grep nvme /proc/interrupts | sed 's/^/L3: irq /'
-	if [ "$lab" = nvme ]; then
-		case $vmm in qemu) nvme_steady 32 ;; *) nvme_steady 16 ;; esac
-	fi
+	case $lab-$vmm in
+	nvme-qemu) nvme_steady 32 ;;
+	nvme-*) nvme_steady 16 ;;
+	bigmem-qemu) nvme_steady 48 ;;
+	bigmem-*) nvme_steady 40 ;;
+	esac
 fi
