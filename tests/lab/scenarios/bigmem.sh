@@ -11,7 +11,7 @@
 . "$LAB_DIR/scenarios/nvme.sh" # check_nvme_run, check_nvme_steady
 scen_bigmem_devices() { l1_dev_nvme; }
 scen_bigmem_modules() { :; }
-scen_bigmem_budget() { echo 200; }
+scen_bigmem_budget() { echo 240; }
 # L2 pins the L3 guest's 4.5 GiB: L1 needs room for it and for L2
 scen_bigmem_l1_mem() { echo 6144; }
 
