@@ -255,11 +255,35 @@ l1_dev_bridge() {
 		-device edu,bus=lab-br,addr=01.0 -device edu,bus=lab-br,addr=02.0
 }
 
+# l1_silence_watch LOG PIDFILE: stop L1 (the QEMU in PIDFILE) once LOG
+# has not grown for LAB_SILENCE seconds (default 420: longer than any quiet
+# stretch a healthy run has, VMM_TIMEOUT plus bigmem's extra included). A
+# wedged L2 (seen under the emulated nested SVM: its own watchdog never
+# fires) then costs minutes, not the whole L1 timeout. Leaves LOG.silent.
+l1_silence_watch() {
+	local logf=$1 pidfile=$2 last=-1 size quiet=0
+	local limit=${LAB_SILENCE:-420}
+	while sleep 10; do
+		size=$(stat -c %s "$logf" 2>/dev/null || echo 0)
+		if [ "$size" != "$last" ]; then
+			last=$size
+			quiet=0
+			continue
+		fi
+		quiet=$((quiet + 10))
+		if [ "$quiet" -ge "$limit" ]; then
+			echo "$quiet" >"$logf.silent"
+			kill "$(cat "$pidfile")" 2>/dev/null
+			return
+		fi
+	done
+}
+
 # run_l1 LOG TIMEOUT LIVE DEVARGS... : boot L2 under TCG. The serial console
 # goes to LOG (and to the terminal too when LIVE=1). Returns QEMU's status
-# (124 on timeout).
+# (124 on timeout); LOG.silent exists if l1_silence_watch stopped it.
 run_l1() {
-	local logf=$1 tmo=$2 live=$3
+	local logf=$1 tmo=$2 live=$3 watch
 	shift 3
 	# shellcheck disable=SC2054 # commas belong to QEMU options
 	local -a cmd=(
@@ -270,11 +294,15 @@ run_l1() {
 		"$@"
 		-kernel "$L2_VMLINUZ" -initrd "$OUT_DIR/l2.cpio"
 		-append "$L2_CMDLINE"
-		-serial stdio -monitor none
+		-serial stdio -monitor none -pidfile "$OUT_DIR/l1.pid"
 	)
 	printf '%q ' "${cmd[@]}" >"$OUT_DIR/l1-cmdline"
 	echo >>"$OUT_DIR/l1-cmdline"
 	local rc=0
+	rm -f "$logf.silent" "$OUT_DIR/l1.pid"
+	: >"$logf"
+	l1_silence_watch "$logf" "$OUT_DIR/l1.pid" &
+	watch=$!
 	if [ "$live" = 1 ]; then
 		# the log keeps everything; the terminal is spared the guest
 		# firmware's screen clears and cursor games
@@ -283,6 +311,8 @@ run_l1() {
 	else
 		"${cmd[@]}" </dev/null >"$logf" 2>&1 || rc=$?
 	fi
+	kill "$watch" 2>/dev/null
+	wait "$watch" 2>/dev/null
 	return "$rc"
 }
 
