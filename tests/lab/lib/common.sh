@@ -256,13 +256,14 @@ l1_dev_bridge() {
 }
 
 # l1_silence_watch LOG PIDFILE: stop L1 (the QEMU in PIDFILE) once LOG
-# has not grown for LAB_SILENCE seconds (default 420: longer than any quiet
-# stretch a healthy run has, VMM_TIMEOUT plus bigmem's extra included). A
+# has not grown for LAB_SILENCE seconds (default 330: longer than any quiet
+# stretch a healthy run has: the L2 watchdog speaks after VMM_TIMEOUT, 300 s
+# at most, bigmem's). A
 # wedged L2 (seen under the emulated nested SVM: its own watchdog never
 # fires) then costs minutes, not the whole L1 timeout. Leaves LOG.silent.
 l1_silence_watch() {
 	local logf=$1 pidfile=$2 last=-1 size quiet=0
-	local limit=${LAB_SILENCE:-420}
+	local limit=${LAB_SILENCE:-330}
 	while sleep 10; do
 		size=$(stat -c %s "$logf" 2>/dev/null || echo 0)
 		if [ "$size" != "$last" ]; then
