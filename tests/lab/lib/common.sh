@@ -21,7 +21,8 @@ QEMU_BIN=${QEMU_BIN:-$(command -v qemu-system-x86_64 || echo /usr/bin/qemu-syste
 # L1 sizing: one vCPU. With two, QEMU 7.2's multi-threaded TCG livelocked
 # now and then as an L3 guest started (gdb: both vCPU threads spinning in
 # cpu_exec, passing the iothread lock back and forth) and lost wakeups of
-# halted L3 vCPUs; with one, the lab also runs faster on these 2 cores
+# halted L3 vCPUs; with one, L2 still wedged twice in 7 runs of 'all' (both
+# in zoo, absorbed by the L1 retry), and the lab runs faster on these 2 cores
 # (boot+nvme+intx in 67 s, 'all' in 4 min), the second core left to L1's
 # device emulation. L3 still gets two vCPUs, run in turn.
 L1_MEM=${L1_MEM:-2048}
