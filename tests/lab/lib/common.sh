@@ -264,9 +264,9 @@ l1_dev_bridge() {
 # l1_silence_watch LOG PIDFILE: stop L1 (the QEMU in PIDFILE) once LOG
 # has not grown for LAB_SILENCE seconds (default 330: longer than any quiet
 # stretch a healthy run has: the L2 watchdog speaks after VMM_TIMEOUT, 300 s
-# at most, bigmem's). A
-# wedged L2 (seen under the emulated nested SVM: its own watchdog never
-# fires) then costs minutes, not the whole L1 timeout. Leaves LOG.silent.
+# at most, bigmem's). A wedged L2 (seen under the emulated nested SVM: its
+# own watchdog never fires) then costs minutes, not the whole L1 timeout.
+# Leaves LOG.silent.
 l1_silence_watch() {
 	local logf=$1 pidfile=$2 last=-1 size quiet=0
 	local limit=${LAB_SILENCE:-330}
@@ -433,6 +433,21 @@ vmm_run_why() {
 	elif [ "$rc" != 0 ]; then
 		echo "VMM exit=$rc, want 0"
 	fi
+}
+
+# report_run LABEL SECTION TEXT VMM WHY OK_DETAIL: the end of every VMM
+# run's check: record it for the side-by-side table, print PASS with
+# OK_DETAIL when WHY is empty, else FAIL with WHY and the run's TEXT; then,
+# for passvm, its --stats.
+report_run() {
+	local label=$1 sec=$2 text=$3 vmm=$4 why=$5 ok=$6
+	record_section "$label" "$text" "$sec"
+	if [ -z "$why" ]; then
+		result "$label" ok "$ok"
+	else
+		result "$label" fail "$why" "$text"
+	fi
+	[ "$vmm" != passvm ] || show_stats "$text"
 }
 
 RESULTS_PASS=0

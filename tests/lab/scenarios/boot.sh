@@ -10,7 +10,9 @@ scen_boot_budget() { echo 150; }
 # records it for the side-by-side table (print_run_table, lib/common.sh)
 # and prints passvm's --stats under a passvm run (LABEL */passvm*).
 check_l3_boot() {
-	local logf=$1 sec=$2 label=$3 text end rc wall up cpus why=""
+	local logf=$1 sec=$2 label=$3 text end rc wall up cpus why="" vmm
+	vmm=${label#*/}
+	vmm=${vmm%%-*} # boot/passvm, bench/passvm-2 -> passvm
 	text=$(section "$logf" "$sec")
 	end=$(lines "$text" "LAB: END $sec " | tail -n1)
 	if [ -z "$text" ]; then
@@ -31,16 +33,11 @@ check_l3_boot() {
 		why="guest saw cpus=$cpus, want 2"
 	elif ! grep -q 'L3: GUEST-DONE' <<<"$text"; then
 		why="no L3: GUEST-DONE marker"
-	elif [[ $label == */passvm* ]] && [ -z "$(stat_exits "$text")" ]; then
+	elif [ "$vmm" = passvm ] && [ -z "$(stat_exits "$text")" ]; then
 		why="passvm exit=0 but no --stats report on its stderr"
 	fi
-	record_section "$label" "$text" "$sec"
-	if [ -z "$why" ]; then
-		result "$label" ok "exit=0 cpus=$cpus wall=$(ms_to_s "$wall")s guest_uptime_at_init=${up}s"
-	else
-		result "$label" fail "$why" "$text"
-	fi
-	[[ $label != */passvm* ]] || show_stats "$text"
+	report_run "$label" "$sec" "$text" "$vmm" "$why" \
+		"exit=0 cpus=$cpus wall=$(ms_to_s "$wall")s guest_uptime_at_init=${up}s"
 }
 
 scen_boot_check() {

@@ -37,13 +37,8 @@ check_nic_run() {
 	elif [ "${msix:-0}" -lt 1 ]; then
 		why="e1000e in L3 has no MSI-X vectors (msix_vectors=$msix)"
 	fi
-	record_section "$label" "$text" "$sec"
-	if [ -z "$why" ]; then
-		result "$label" ok "exit=0 msix_vectors=$msix L3->L2 $ping; L2->L3 reply; $(lines "$text" 'L3: nic icmp6' | sed 's/^L3: nic icmp6 //') wall=$(ms_to_s "$wall")s"
-	else
-		result "$label" fail "$why" "$text"
-	fi
-	[ "$vmm" != passvm ] || show_stats "$text"
+	report_run "$label" "$sec" "$text" "$vmm" "$why" \
+		"exit=0 msix_vectors=$msix L3->L2 $ping; L2->L3 reply; $(lines "$text" 'L3: nic icmp6' | sed 's/^L3: nic icmp6 //') wall=$(ms_to_s "$wall")s"
 }
 
 scen_nic_check() {

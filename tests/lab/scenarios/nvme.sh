@@ -64,18 +64,13 @@ check_nvme_run() {
 	elif ! grep -a -q "PASSVM-LAB-NVME-OK lab=$lab vmm=$vmm token=$LAB_TOKEN" "$OUT_DIR/nvme.img"; then
 		why="marker not in out/nvme.img (the write never reached the L1 device)"
 	fi
-	record_section "$label" "$text" "$sec"
 	if [ "$mode" = msix ]; then
 		detail="msix_vectors=$msix"
 	else
 		detail="INTx: $(awk '{$1 = ""; print}' <<<"$irql" | tr -s ' ' | head -n1)"
 	fi
-	if [ -z "$why" ]; then
-		result "$label" ok "exit=0 $detail irqs=$cnt marker in nvme.img wall=$(ms_to_s "$wall")s"
-	else
-		result "$label" fail "$why" "$text"
-	fi
-	[ "$vmm" != passvm ] || show_stats "$text"
+	report_run "$label" "$sec" "$text" "$vmm" "$why" \
+		"exit=0 $detail irqs=$cnt marker in nvme.img wall=$(ms_to_s "$wall")s"
 }
 
 # check_nvme_steady LOG SECTION LABEL VMM: the steady-state I/O numbers

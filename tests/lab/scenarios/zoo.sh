@@ -92,13 +92,9 @@ check_zoo_run() {
 	grep -q 'L3: ZOO XHCI .*irq_mode=msix' <<<"$text" || why="${why:+$why; }XHCI: not on MSI-X"
 	grep -q 'L3: ZOO VBLK .*irq_mode=msix' <<<"$text" || why="${why:+$why; }VBLK: not on MSI-X"
 	grep -q 'L3: ZOO E1000 .*irq_mode=intx irqs=[1-9]' <<<"$text" || why="${why:+$why; }E1000: no interrupts on its INTx line"
-	record_section "$label" "$text" "$sec"
-	if [ -z "$why" ]; then
-		result "$label" ok "exit=0, 5 devices driven, markers found outside the lab, wall=$(ms_to_s "$wall")s$detail"
-	else
-		result "$label" fail "$why$detail" "$text"
-	fi
-	[ "$vmm" != passvm ] || show_stats "$text"
+	[ -z "$why" ] || why="$why$detail"
+	report_run "$label" "$sec" "$text" "$vmm" "$why" \
+		"exit=0, 5 devices driven, markers found outside the lab, wall=$(ms_to_s "$wall")s$detail"
 }
 
 scen_zoo_check() {
