@@ -16,7 +16,7 @@ B := build
 OBJDIR := $(B)/obj-$(notdir $(CC))
 HOSTOBJ := $(B)/obj-host
 
-SRC_DIRS := util memory devices firmware vfio vmm
+SRC_DIRS := util memory devices firmware host vfio vmm
 SRCS := $(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.c))
 ASMS := $(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.S))
 LIB_SRCS := $(filter-out vmm/main.c,$(SRCS))
@@ -47,7 +47,9 @@ TEST_SRCS := $(wildcard tests/unit/test_*.c)
 TEST_BINS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(TEST_SRCS))
 TEST_HELPERS := $(filter-out tests/unit/test_%.c,$(wildcard tests/unit/*.c))
 
-.PHONY: all unit check lab demo clean format deps bench
+.PHONY: all unit check lab demo clean format deps bench layering
+# The host objects are prerequisites of pattern rules only: keep them.
+.SECONDARY:
 all: $(B)/passvm
 
 $(B)/passvm: $(OBJS)
@@ -96,6 +98,12 @@ unit: $(TEST_BINS) $(B)/passvm
 # The nested lab (tests/lab): downloads are cached in tests/lab/cache.
 lab: $(B)/passvm
 	tests/lab/run-lab all
+
+# The house's one-way dependencies: memory/ and devices/ never see KVM, VFIO
+# or the VMM; util/ sees nothing of passvm; host/ (host administration)
+# never sees the VMM or the VFIO runtime.
+layering:
+	@tests/layering
 
 check: unit lab
 

@@ -160,7 +160,7 @@ static int push_table(struct irq_router *r, struct pv_error *err)
 	ret = r->be.set_routing ? r->be.set_routing(r->be.ctx, t) : -ENOSYS;
 	free(t);
 	if (ret)
-		return pv_seterr(err, ret,
+		return pv_seterr(err, -ret,
 				 "KVM_SET_GSI_ROUTING with %u entries failed: "
 				 "%s",
 				 n, strerror(-ret));
@@ -313,7 +313,7 @@ int irq_irqfd_attach(struct irq_router *r, int fd, uint32_t gsi,
 	ret = r->be.irqfd ? r->be.irqfd(r->be.ctx, fd, gsi, resample_fd, true) :
 			    -ENOSYS;
 	if (ret)
-		return pv_seterr(err, ret,
+		return pv_seterr(err, -ret,
 				 "KVM_IRQFD fd %d -> gsi %u%s failed: %s", fd,
 				 gsi, resample_fd >= 0 ? " (resample)" : "",
 				 strerror(-ret));

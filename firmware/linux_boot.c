@@ -260,7 +260,7 @@ int linux_boot_load(const struct linux_boot_args *a,
 			char tmp[sizeof(err->msg)];
 
 			memcpy(tmp, err->msg, sizeof(tmp));
-			pv_seterr(err, ret, "%s: %s", a->kernel_path, tmp);
+			pv_seterr(err, -ret, "%s: %s", a->kernel_path, tmp);
 		}
 		goto out;
 	}

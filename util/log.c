@@ -134,5 +134,7 @@ int pv_seterr(struct pv_error *e, int err, const char *fmt, ...)
 		vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
 		va_end(ap);
 	}
-	return err > 0 ? -err : (err ? err : -EINVAL);
+	/* One sign: a positive errno, as errno holds; anything else is a bug
+	 * in the caller, reported as EINVAL rather than passed on. */
+	return err > 0 ? -err : -EINVAL;
 }

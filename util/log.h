@@ -57,6 +57,9 @@ void pv_trace_emit(enum trace_cat cat, const char *fmt, ...)
 /*
  * Error text for library-style functions: they fill a caller's buffer with
  * one line (no prefix, no newline) and return a negative errno.
+ * pv_seterr() takes the error as a positive errno value (errno, EINVAL, or
+ * -ret of a call that returned -errno) and returns it negated; @e may be
+ * NULL.
  */
 struct pv_error {
 	char msg[512];

@@ -36,7 +36,7 @@
 #include "memory/layout.h"
 #include "memory/mem_map.h"
 #include "util/log.h"
-#include "vfio/sysfs.h"
+#include "host/sysfs.h"
 
 #define VFIO_MAX_DEVICES 16
 #define VFIO_MAX_GROUPS 16

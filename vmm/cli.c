@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/parse.h"
+
 const char cli_run_help[] =
 	"Usage: passvm run --kernel FILE [options]\n"
 	"\n"
@@ -34,58 +36,6 @@ const char cli_run_help[] =
 	"0xf4 (debug exit); 1 passvm error; 2 usage error; 3 guest reset;\n"
 	"4 guest crashed (triple fault, KVM internal error); 128+SIG when\n"
 	"killed by signal SIG (130 for Ctrl-a x).\n";
-
-int parse_size(const char *s, uint64_t *bytes)
-{
-	unsigned long long v;
-	uint64_t mult = 1ull << 20;
-	char *end;
-
-	if (!s || !*s || *s == '-' || *s == '+')
-		return -EINVAL;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno || end == s)
-		return -EINVAL;
-	switch (*end) {
-	case 'b':
-	case 'B':
-		mult = 1;
-		end++;
-		break;
-	case 'k':
-	case 'K':
-		mult = 1ull << 10;
-		end++;
-		break;
-	case 'm':
-	case 'M':
-		mult = 1ull << 20;
-		end++;
-		break;
-	case 'g':
-	case 'G':
-		mult = 1ull << 30;
-		end++;
-		break;
-	case 't':
-	case 'T':
-		mult = 1ull << 40;
-		end++;
-		break;
-	case '\0':
-		break;
-	default:
-		return -EINVAL;
-	}
-	/* Accept "MiB"/"MB" spellings too. */
-	if (mult > 1 && (!strcmp(end, "iB") || !strcmp(end, "B")))
-		end += strlen(end);
-	if (*end || (v && mult > UINT64_MAX / v))
-		return -EINVAL;
-	*bytes = (uint64_t)v * mult;
-	return 0;
-}
 
 static int parse_vfio(const char *arg, struct run_opts *o, struct pv_error *err)
 {

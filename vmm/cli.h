@@ -33,13 +33,6 @@ struct run_opts {
 };
 
 /*
- * parse_size() - "256M", "2G", "512K", "1048576B"; a bare number is MiB
- * (as QEMU's -m). Suffixes are binary (K = 1024). Returns 0, or -EINVAL
- * (junk, overflow).
- */
-int parse_size(const char *s, uint64_t *bytes);
-
-/*
  * cli_parse_run() - parse `passvm run` options (argv[0] is "run").
  * Returns 0, 1 when --help was printed, or -EINVAL for a usage error
  * (message in @err, ending with what to do).

@@ -6,8 +6,8 @@
 #include <unistd.h>
 
 #include "util/log.h"
-#include "vfio/bind.h"
-#include "vfio/doctor.h"
+#include "host/bind.h"
+#include "host/doctor.h"
 #include "vmm/cli.h"
 #include "vmm/term.h"
 #include "vmm/vm.h"

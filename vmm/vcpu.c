@@ -180,7 +180,7 @@ int vcpu_create(struct vcpu *v, struct vm *vm, unsigned int id,
 	ret = ioctl(v->fd, KVM_SET_CPUID2, cpuid) ? -errno : 0;
 	free(cpuid);
 	if (ret)
-		return pv_seterr(err, ret,
+		return pv_seterr(err, -ret,
 				 "KVM_SET_CPUID2 on vCPU %u failed: %s", id,
 				 strerror(-ret));
 	/*
@@ -195,7 +195,7 @@ int vcpu_create(struct vcpu *v, struct vm *vm, unsigned int id,
 		pv_warn("vCPU %u: cannot set MTRR default type", id);
 	ret = set_lapic_lints(v);
 	if (ret)
-		return pv_seterr(err, ret,
+		return pv_seterr(err, -ret,
 				 "vCPU %u: cannot set up its LAPIC: %s", id,
 				 strerror(-ret));
 	pv_trace(TRACE_KVM, "vcpu %u created (fd %d, APIC ID %u)", id, v->fd,

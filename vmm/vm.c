@@ -168,7 +168,7 @@ static int open_assigned(struct vm *vm, struct layout_range *holes,
 		return ret;
 	ret = vfio_iova_holes(&vm->vfio, holes, 64);
 	if (ret < 0)
-		return pv_seterr(err, ret,
+		return pv_seterr(err, -ret,
 				 "cannot read the IOMMU's IOVA ranges");
 	if (ret > 64)
 		return pv_seterr(

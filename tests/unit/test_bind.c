@@ -11,7 +11,7 @@
 #include <cmocka.h>
 
 #include "fake_sysfs.h"
-#include "vfio/bind.h"
+#include "host/bind.h"
 
 struct ctx {
 	struct fake_sysfs fs;

@@ -60,28 +60,6 @@ static void test_full(void **state)
 	assert_string_equal(o.cmdline, "quiet");
 }
 
-static void test_sizes(void **state)
-{
-	uint64_t b;
-
-	assert_int_equal(parse_size("512K", &b), 0);
-	assert_int_equal(b, 512ull << 10);
-	assert_int_equal(parse_size("256", &b), 0);
-	assert_int_equal(b, 256ull << 20);
-	assert_int_equal(parse_size("3g", &b), 0);
-	assert_int_equal(b, 3ull << 30);
-	assert_int_equal(parse_size("1GiB", &b), 0);
-	assert_int_equal(b, 1ull << 30);
-	assert_int_equal(parse_size("4096B", &b), 0);
-	assert_int_equal(b, 4096);
-	assert_int_not_equal(parse_size("", &b), 0);
-	assert_int_not_equal(parse_size("-1M", &b), 0);
-	assert_int_not_equal(parse_size("12Q", &b), 0);
-	assert_int_not_equal(parse_size("M", &b), 0);
-	assert_int_not_equal(parse_size("99999999999999999999G", &b), 0);
-	assert_int_not_equal(parse_size("17179869184G", &b), 0);
-}
-
 static void expect_usage(const char *needle, ...)
 {
 	char *argv[32] = { "run" };
@@ -129,7 +107,6 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_full),
-		cmocka_unit_test(test_sizes),
 		cmocka_unit_test(test_malformed),
 	};
 

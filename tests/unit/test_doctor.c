@@ -14,7 +14,7 @@
 #include <cmocka.h>
 
 #include "fake_sysfs.h"
-#include "vfio/doctor.h"
+#include "host/doctor.h"
 
 struct ctx {
 	struct fake_sysfs fs;
@@ -607,30 +607,6 @@ static void test_json_escaping(void **state)
 	free(buf);
 }
 
-static void test_parse_size(void **state)
-{
-	uint64_t b = 0;
-
-	assert_int_equal(doctor_parse_size("256M", &b), 0);
-	assert_true(b == 256ull << 20);
-	assert_int_equal(doctor_parse_size("4g", &b), 0);
-	assert_true(b == 4ull << 30);
-	assert_int_equal(doctor_parse_size("512", &b), 0);
-	assert_true(b == 512ull << 20);
-	assert_int_equal(doctor_parse_size("1024KiB", &b), 0);
-	assert_true(b == 1ull << 20);
-	assert_int_equal(doctor_parse_size("2GB", &b), 0);
-	assert_true(b == 2ull << 30);
-	b = 7;
-	assert_int_equal(doctor_parse_size("", &b), -EINVAL);
-	assert_int_equal(doctor_parse_size("0", &b), -EINVAL);
-	assert_int_equal(doctor_parse_size("-1G", &b), -EINVAL);
-	assert_int_equal(doctor_parse_size("1X", &b), -EINVAL);
-	assert_int_equal(doctor_parse_size("1Gx", &b), -EINVAL);
-	assert_int_equal(doctor_parse_size("99999999999T", &b), -EINVAL);
-	assert_true(b == 7);
-}
-
 static void test_cli_usage(void **state)
 {
 	char *badmem[] = { "doctor", "--mem", "lots", NULL };
@@ -663,7 +639,6 @@ int main(void)
 		T(test_msix_layout),
 		T(test_json),
 		cmocka_unit_test(test_json_escaping),
-		cmocka_unit_test(test_parse_size),
 		cmocka_unit_test(test_cli_usage),
 	};
 #undef T

@@ -10,7 +10,7 @@
 #include <cmocka.h>
 
 #include "fake_sysfs.h"
-#include "vfio/sysfs.h"
+#include "host/sysfs.h"
 
 static int setup(void **state)
 {

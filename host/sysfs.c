@@ -4,7 +4,7 @@
  * Sources: Documentation/ABI/testing/sysfs-bus-pci,
  * Documentation/ABI/testing/sysfs-kernel-iommu_groups.
  */
-#include "vfio/sysfs.h"
+#include "host/sysfs.h"
 
 #include <ctype.h>
 #include <dirent.h>

@@ -11,14 +11,14 @@
  * "managed"; bind_restore() only undoes such records, so a VMM never undoes
  * an explicit `passvm bind`.
  */
-#ifndef PASSVM_VFIO_BIND_H
-#define PASSVM_VFIO_BIND_H
+#ifndef PASSVM_HOST_BIND_H
+#define PASSVM_HOST_BIND_H
 
 #include <stdbool.h>
 #include <stdio.h>
 
 #include "util/log.h"
-#include "vfio/sysfs.h"
+#include "host/sysfs.h"
 
 #define BIND_STATE_DIR "/run/passvm/bind"
 

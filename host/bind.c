@@ -4,7 +4,7 @@
  * vfio/bind.h. Sources: Documentation/ABI/testing/sysfs-bus-pci,
  * Documentation/driver-api/vfio.rst ("VFIO Usage Example").
  */
-#include "vfio/bind.h"
+#include "host/bind.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -338,7 +338,7 @@ int bind_check_safe(const struct bind_env *env, const struct pci_addr *a,
 			w.bdf);
 	r = dev_attr_path(path, sizeof(path), env, a, NULL);
 	if (r)
-		return pv_seterr(err, r, "%s: path too long", w.bdf);
+		return pv_seterr(err, -r, "%s: path too long", w.bdf);
 	walk(&w, path, 0);
 	return w.found;
 }
@@ -460,7 +460,7 @@ static int release(const struct bind_env *env, const struct pci_addr *a,
 	pci_addr_format(a, bdf);
 	r = write_dev_attr(env, a, "driver_override", "\n");
 	if (r)
-		return pv_seterr(err, r,
+		return pv_seterr(err, -r,
 				 "cannot clear %s/driver_override: %s: %s", bdf,
 				 strerror(-r), errhint(r));
 	if (sysfs_pci_driver(env->sysfs, a, cur, sizeof(cur)))
@@ -489,7 +489,7 @@ static int release(const struct bind_env *env, const struct pci_addr *a,
 	if (orig && driver_loaded(env, orig)) {
 		r = driver_op(env, orig, "bind", a);
 		if (r)
-			return pv_seterr(err, r, "cannot bind %s to %s: %s: %s",
+			return pv_seterr(err, -r, "cannot bind %s to %s: %s: %s",
 					 bdf, orig, strerror(-r), errhint(r));
 	} else {
 		r = drivers_probe(env, a);
@@ -529,7 +529,7 @@ static int do_bind(const struct bind_env *env, const struct pci_addr *a,
 			bdf);
 	r = sysfs_pci_driver(env->sysfs, a, orig, olen);
 	if (r)
-		return pv_seterr(err, r, "cannot read %s's driver: %s", bdf,
+		return pv_seterr(err, -r, "cannot read %s's driver: %s", bdf,
 				 strerror(-r));
 	if (!strcmp(orig, VFIO_DRIVER))
 		return 1;
@@ -546,27 +546,27 @@ static int do_bind(const struct bind_env *env, const struct pci_addr *a,
 	/* Record first, so an interrupted bind can still be undone. */
 	r = record_write(env, a, orig, managed);
 	if (r)
-		return pv_seterr(err, r,
+		return pv_seterr(err, -r,
 				 "cannot record %s's driver in %s: %s: %s", bdf,
 				 env->state_dir, strerror(-r), errhint(r));
 	r = write_dev_attr(env, a, "driver_override", VFIO_DRIVER);
 	if (r) {
 		record_delete(env, a);
-		return pv_seterr(err, r,
+		return pv_seterr(err, -r,
 				 "cannot write %s/driver_override: %s: %s", bdf,
 				 strerror(-r), errhint(r));
 	}
 	if (orig[0]) {
 		r = driver_op(env, orig, "unbind", a);
 		if (r) {
-			pv_seterr(err, r, "cannot unbind %s from %s: %s: %s",
+			pv_seterr(err, -r, "cannot unbind %s from %s: %s: %s",
 				  bdf, orig, strerror(-r), errhint(r));
 			goto undo;
 		}
 	}
 	r = drivers_probe(env, a);
 	if (r) {
-		pv_seterr(err, r, "cannot write %s to drivers_probe: %s: %s",
+		pv_seterr(err, -r, "cannot write %s to drivers_probe: %s: %s",
 			  bdf, strerror(-r), errhint(r));
 		goto undo;
 	}
@@ -613,7 +613,7 @@ int bind_restore(const struct bind_env *env, const struct pci_addr *a,
 	if (r == -ENOENT || (!r && !managed))
 		return 0;
 	if (r)
-		return pv_seterr(err, r,
+		return pv_seterr(err, -r,
 				 "cannot read the bind record in %s: %s",
 				 env->state_dir, strerror(-r));
 	r = release(env, a, orig, now, sizeof(now), err);

@@ -10,8 +10,8 @@
  * Every function takes @root, the sysfs mount point: "/sys" in use, a fake
  * tree built by the unit tests otherwise.
  */
-#ifndef PASSVM_VFIO_SYSFS_H
-#define PASSVM_VFIO_SYSFS_H
+#ifndef PASSVM_HOST_SYSFS_H
+#define PASSVM_HOST_SYSFS_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -5,14 +5,14 @@
  * never changes anything on the host. The JSON schema is documented at the
  * top of vfio/doctor.c.
  */
-#ifndef PASSVM_VFIO_DOCTOR_H
-#define PASSVM_VFIO_DOCTOR_H
+#ifndef PASSVM_HOST_DOCTOR_H
+#define PASSVM_HOST_DOCTOR_H
 
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
-#include "vfio/sysfs.h"
+#include "host/sysfs.h"
 
 #define DOCTOR_DEFAULT_MEM (256ull << 20)
 
@@ -44,14 +44,6 @@ void doctor_opts_default(struct doctor_opts *o);
  * (-ENOMEM).
  */
 int doctor_run(const struct doctor_opts *o, FILE *out);
-
-/*
- * doctor_parse_size() - "512M", "2G", "1048576K", "4096" (no suffix: MiB,
- * like `-m`) into bytes. Suffixes K, M, G, T are binary (KiB...), either
- * case, optionally followed by "iB" or "B". Returns 0 or -EINVAL (junk,
- * zero, overflow).
- */
-int doctor_parse_size(const char *s, uint64_t *bytes);
 
 /*
  * doctor_json_string() - write @s to @out as a JSON string literal with

@@ -33,7 +33,7 @@
  *
  * Strings are UTF-8 with '"', '\\' and control characters escaped.
  */
-#include "vfio/doctor.h"
+#include "host/doctor.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -48,6 +48,7 @@
 #include <unistd.h>
 
 #include "util/log.h"
+#include "util/parse.h"
 
 #define CAP_IPC_LOCK_BIT 14 /* include/uapi/linux/capability.h */
 #define ECAP_IR (1ull << 3) /* VT-d extended capability: intr. remapping */
@@ -863,50 +864,6 @@ int doctor_run(const struct doctor_opts *o, FILE *out)
 
 /* ---- the subcommand ---- */
 
-int doctor_parse_size(const char *s, uint64_t *bytes)
-{
-	unsigned long long v;
-	unsigned int shift = 20;
-	char *end;
-
-	if (!s || !isdigit((unsigned char)*s))
-		return -EINVAL;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno || !v)
-		return -EINVAL;
-	switch (toupper((unsigned char)*end)) {
-	case '\0':
-		break;
-	case 'K':
-		shift = 10;
-		end++;
-		break;
-	case 'M':
-		shift = 20;
-		end++;
-		break;
-	case 'G':
-		shift = 30;
-		end++;
-		break;
-	case 'T':
-		shift = 40;
-		end++;
-		break;
-	default:
-		return -EINVAL;
-	}
-	if (!strcmp(end, "iB") || !strcmp(end, "B"))
-		end += strlen(end);
-	if (*end)
-		return -EINVAL;
-	if (v > (UINT64_MAX >> shift))
-		return -EINVAL;
-	*bytes = (uint64_t)v << shift;
-	return 0;
-}
-
 static void doctor_usage(FILE *f)
 {
 	fprintf(f,
@@ -938,7 +895,7 @@ int doctor_main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, ":m:jh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'm':
-			if (doctor_parse_size(optarg, &o.mem_bytes)) {
+			if (parse_size(optarg, &o.mem_bytes) || !o.mem_bytes) {
 				pv_err("doctor: bad --mem \"%s\": use a size like 512M or 4G",
 				       optarg);
 				return 2;

@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The one size parser (util/parse.c) every front end uses. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "util/parse.h"
+
+static void test_size_suffixes(void **state)
+{
+	uint64_t b;
+
+	assert_int_equal(parse_size("512K", &b), 0);
+	assert_int_equal(b, 512ull << 10);
+	assert_int_equal(parse_size("256", &b), 0);
+	assert_int_equal(b, 256ull << 20);
+	assert_int_equal(parse_size("3g", &b), 0);
+	assert_int_equal(b, 3ull << 30);
+	assert_int_equal(parse_size("1GiB", &b), 0);
+	assert_int_equal(b, 1ull << 30);
+	assert_int_equal(parse_size("4096B", &b), 0);
+	assert_int_equal(b, 4096);
+	assert_int_not_equal(parse_size("", &b), 0);
+	assert_int_not_equal(parse_size("-1M", &b), 0);
+	assert_int_not_equal(parse_size("12Q", &b), 0);
+	assert_int_not_equal(parse_size("M", &b), 0);
+	assert_int_not_equal(parse_size("99999999999999999999G", &b), 0);
+	assert_int_not_equal(parse_size("17179869184G", &b), 0);
+}
+
+static void test_size_forms(void **state)
+{
+	uint64_t b = 0;
+
+	assert_int_equal(parse_size("256M", &b), 0);
+	assert_true(b == 256ull << 20);
+	assert_int_equal(parse_size("4g", &b), 0);
+	assert_true(b == 4ull << 30);
+	assert_int_equal(parse_size("512", &b), 0);
+	assert_true(b == 512ull << 20);
+	assert_int_equal(parse_size("1024KiB", &b), 0);
+	assert_true(b == 1ull << 20);
+	assert_int_equal(parse_size("2GB", &b), 0);
+	assert_true(b == 2ull << 30);
+	b = 7;
+	assert_int_equal(parse_size("", &b), -EINVAL);
+	assert_int_equal(parse_size("-1G", &b), -EINVAL);
+	assert_int_equal(parse_size("1X", &b), -EINVAL);
+	assert_int_equal(parse_size("1Gx", &b), -EINVAL);
+	assert_int_equal(parse_size("99999999999T", &b), -EINVAL);
+	assert_true(b == 7);
+}
+
+/* run and doctor once parsed --mem differently: one parser now. */
+static void test_bytes_suffix_and_zero(void **state)
+{
+	uint64_t b = 1;
+
+	assert_int_equal(parse_size("1048576B", &b), 0);
+	assert_true(b == 1ull << 20);
+	assert_int_equal(parse_size("0", &b), 0);
+	assert_true(b == 0);
+	assert_int_equal(parse_size("1BiB", &b), -EINVAL);
+	assert_int_equal(parse_size("+1M", &b), -EINVAL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_size_suffixes),
+		cmocka_unit_test(test_size_forms),
+		cmocka_unit_test(test_bytes_suffix_and_zero),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Parsers for values a user types on a command line or in a config file.
+ * One parser per kind of value, shared by every front end.
+ */
+#ifndef PASSVM_UTIL_PARSE_H
+#define PASSVM_UTIL_PARSE_H
+
+#include <stdint.h>
+
+/*
+ * parse_size() - a size in bytes from "256M", "2G", "512K", "1048576B",
+ * "1GiB"; a bare number is MiB (as QEMU's -m). Suffixes B, K, M, G, T
+ * (either case) are binary (K = 1024), K/M/G/T optionally followed by
+ * "iB" or "B". Returns 0 and *@bytes, or -EINVAL (empty, sign, junk,
+ * overflow). Zero is accepted: callers check their own range.
+ */
+int parse_size(const char *s, uint64_t *bytes);
+
+#endif
