@@ -489,8 +489,9 @@ static int release(const struct bind_env *env, const struct pci_addr *a,
 	if (orig && driver_loaded(env, orig)) {
 		r = driver_op(env, orig, "bind", a);
 		if (r)
-			return pv_seterr(err, -r, "cannot bind %s to %s: %s: %s",
-					 bdf, orig, strerror(-r), errhint(r));
+			return pv_seterr(err, -r,
+					 "cannot bind %s to %s: %s: %s", bdf,
+					 orig, strerror(-r), errhint(r));
 	} else {
 		r = drivers_probe(env, a);
 		if (r)
