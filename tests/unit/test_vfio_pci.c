@@ -291,19 +291,58 @@ static void test_sparse_mmap(void **state)
 	assert_int_equal(mmio_rd(b0 + 0x1008, 4), 0xabcd1234);
 }
 
+/*
+ * BAR4 moved onto BAR0: neither keeps a memslot (the guest keeps running,
+ * both trap). BAR0 moved away: both get their memslots back.
+ */
 static void test_bars_overlapping_stay_trapped(void **state)
+{
+	uint64_t b0, b4, away = LAYOUT_MMIO32_BASE + 0x08000000;
+
+	start_dev();
+	cfgw(PCI_COMMAND, 2, PCI_COMMAND_MEMORY);
+	b0 = bar_addr(0);
+	b4 = bar_addr(4);
+	assert_non_null(find_region(b4));
+	cfgw(PCI_BASE_ADDRESS_4, 4, (uint32_t)b0);
+	assert_null(find_region(b0));
+	assert_null(find_region(b0 + 0x3000));
+	assert_null(find_region(b4));
+	assert_int_equal(mem.nr_regions, 0);
+	/* Still decoded: accesses trap (to BAR0, the first that matches). */
+	mmio_wr(b0 + 0x10, 4, 0x1234);
+	assert_true(fake_vfio_find_write(&fv, 0, 0x10) >= 0);
+
+	cfgw(PCI_BASE_ADDRESS_0, 4, (uint32_t)away | 4);
+	cfgw(PCI_BASE_ADDRESS_1, 4, 0);
+	assert_int_equal(bar_addr(0), away);
+	assert_non_null(find_region(away));
+	assert_non_null(find_region(b0)); /* BAR4, where BAR0 was */
+	assert_ptr_equal(find_region(b0)->hva, fv.regions[4].mem);
+	assert_int_equal(mem.nr_regions, 3);
+	cfgw(PCI_COMMAND, 2, 0);
+	assert_int_equal(mem.nr_regions, 0);
+}
+
+/*
+ * A BAR placed over another BAR's MSI-X table page must not take that
+ * page: the table keeps trapping to the emulation.
+ */
+static void test_bar_over_msix_table(void **state)
 {
 	uint64_t b0;
 
 	start_dev();
 	cfgw(PCI_COMMAND, 2, PCI_COMMAND_MEMORY);
 	b0 = bar_addr(0);
-	/* BAR4 on top of BAR0: its memslot is refused, no crash. */
-	cfgw(PCI_BASE_ADDRESS_4, 4, (uint32_t)b0);
-	assert_non_null(find_region(b0));
-	cfgw(PCI_BASE_ADDRESS_4, 4, (uint32_t)b0 + 0x3000);
-	cfgw(PCI_COMMAND, 2, 0);
-	assert_int_equal(mem.nr_regions, 0);
+	cfgw(PCI_BASE_ADDRESS_4, 4, (uint32_t)(b0 + 0x2000));
+	assert_null(find_region(b0 + 0x2000));
+	/* Vector 0's control word: emulated (masked at reset), not sent. */
+	assert_int_equal(mmio_rd(b0 + 0x2000 + 12, 4), 1);
+	mmio_wr(b0 + 0x2000, 4, 0xfee00000);
+	assert_int_equal(fake_vfio_find_write(&fv, 0, 0x2000), -1);
+	assert_int_equal(fake_vfio_find_write(&fv, 4, 0), -1);
+	assert_int_equal(vp.msix_table[3], 0xfe);
 }
 
 /* ---- MSI-X ---- */
@@ -727,6 +766,7 @@ int main(void)
 		T(test_command_forwarded_and_bar_split),
 		T(test_sparse_mmap),
 		T(test_bars_overlapping_stay_trapped),
+		T(test_bar_over_msix_table),
 		T(test_msix_cap_emulated),
 		T(test_msix_routing_mask_pending),
 		T(test_msix_old_kernel_regrow),
