@@ -327,10 +327,10 @@ static void build_header(struct vfio_pci *vp, const uint8_t *hw)
 	emulate_as_is(vp, 0, PCI_COMMAND);
 	emulate_as_is(vp, PCI_CLASS_REVISION,
 		      PCI_STD_HEADER_SIZEOF - PCI_CLASS_REVISION);
-	/* Command: ours, decode and master also reach the device. */
+	/* Command: ours (writable as the core set it up), 0 at reset; the
+	 * decode, master and INTx disable bits also reach the device. */
 	vpci_cfg_emulate(vp, PCI_COMMAND, 2, 0,
-			 CMD_FORWARD | PCI_COMMAND_PARITY | PCI_COMMAND_SERR,
-			 0xffff);
+			 get_bits(d->wmask, PCI_COMMAND, 2), 0xffff);
 	vp->wt_bits[PCI_COMMAND] = CMD_FORWARD & 0xff;
 	vp->wt_bits[PCI_COMMAND + 1] = CMD_FORWARD >> 8;
 	/* Status: live but for the capability list bit (build_caps). */
