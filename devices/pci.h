@@ -18,10 +18,20 @@
  * Accesses that reach the core (a window exit not covered by a memslot)
  * go to ops->bar_read/bar_write with the offset inside the BAR.
  *
+ * A decoded BAR is never mapped while it overlaps another decoded BAR (of
+ * any device on the bus) or a reserved range (pci_bus_reserve(): guest
+ * RAM, the MSI window, the ECAM, whatever the VMM emulates): both BARs
+ * stay trapped, so no BAR can cover another's MSI-X table, and are mapped
+ * again as soon as the guest moves one away. The guest keeps running; the
+ * host log gets one warning per BAR and kind of refusal.
+ *
  * Ordering on a config write (so the kernel never revokes a BAR mmap that
  * a memslot still points at): 1. apply the write to cfg[]; 2. bar_unmap
- * every BAR that stopped decoding or moved; 3. ops->cfg_write; 4. bar_map
- * every BAR that started decoding or moved.
+ * every BAR that stopped decoding, moved or now overlaps; 3.
+ * ops->cfg_write; 4. bar_map every BAR that decodes, is not mapped and
+ * overlaps nothing (this retries a BAR whose bar_map failed before). Steps
+ * 2 and 4 cover the whole bus, and run only when the write changed what a
+ * BAR of the device decodes.
  *
  * Locking: one mutex per bus serialises config accesses, trapped BAR
  * accesses and (un)mapping. The pci_dev_ops callbacks run with it held; it
@@ -34,12 +44,14 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <linux/pci_regs.h>
+
 #include "devices/io.h"
 #include "util/log.h"
 
-#define PCI_CFG_SIZE 256
-#define PCI_CFG_EXP_SIZE 4096
-#define PCI_NUM_BARS 6
+#define PCI_CFG_SIZE PCI_CFG_SPACE_SIZE /* 256 */
+#define PCI_CFG_EXP_SIZE PCI_CFG_SPACE_EXP_SIZE /* 4096 */
+#define PCI_NUM_BARS PCI_STD_NUM_BARS /* 6 */
 #define PCI_ROM_SLOT 6 /* bars[6] is the expansion ROM BAR */
 #define PCI_MAX_DEVFN 256
 #define PCI_DEVFN(slot, fn) ((uint8_t)(((slot) << 3) | (fn)))
@@ -60,6 +72,7 @@ struct pci_bar {
 	uint64_t addr; /* current decoded address (GPA or port) */
 	bool mapped; /* bar_map() succeeded for addr */
 	bool decoded; /* enabled and inside a window: addr is live */
+	uint8_t warned; /* kinds of refusal already logged (private) */
 };
 
 struct pci_dev;
@@ -84,7 +97,8 @@ struct pci_dev_ops {
 	 * bar_map: BAR @bar now decodes at @addr (GPA or port). The device
 	 * may install memslots for the parts it can mmap; what it does not
 	 * cover keeps trapping to bar_read/bar_write. Returning an error
-	 * leaves the BAR trapped (the core logs it). Optional.
+	 * leaves the BAR trapped (the core logs it once, and retries on
+	 * the next change of what the bus decodes). Optional.
 	 */
 	int (*bar_map)(struct pci_dev *d, int bar, uint64_t addr);
 	void (*bar_unmap)(struct pci_dev *d, int bar, uint64_t addr);
@@ -115,6 +129,15 @@ struct pci_window {
 
 enum pci_window_id { PCI_WIN_IO, PCI_WIN_MMIO32, PCI_WIN_MMIO64, PCI_WIN_NR };
 
+#define PCI_MAX_RESERVED 32
+
+/* A range no BAR may be mapped over (pci_bus_reserve()). */
+struct pci_reserved {
+	uint64_t base, size; /* GPA or port, bytes */
+	bool io; /* I/O port space, else memory */
+	const char *name; /* static storage, for the warning */
+};
+
 struct pci_bus {
 	pthread_mutex_t lock;
 	struct pci_dev *devs[PCI_MAX_DEVFN];
@@ -122,6 +145,8 @@ struct pci_bus {
 	struct pci_window win[PCI_WIN_NR];
 	struct pci_dev host; /* 00:00.0 host bridge */
 	struct vm_stop_sink stop; /* for the 0xcf9 reset control register */
+	struct pci_reserved resv[PCI_MAX_RESERVED];
+	unsigned int nr_resv;
 };
 
 /*
@@ -153,6 +178,23 @@ void pci_bus_init(struct pci_bus *b, uint64_t io_base, uint64_t io_size,
 		  const struct vm_stop_sink *stop);
 
 /*
+ * pci_bus_reserve() - tell the bus that [@base, @base + @size) (GPA, or
+ * port when @io) belongs to something else: guest RAM, the MSI window, the
+ * ECAM, a device the VMM emulates. A BAR that overlaps it keeps trapping
+ * and is never handed to ops->bar_map. @name (static storage) names it in
+ * the warning. Call before the guest runs. Errors: -EINVAL (@size 0),
+ * -ENOSPC (more than PCI_MAX_RESERVED ranges).
+ */
+int pci_bus_reserve(struct pci_bus *b, bool io, uint64_t base, uint64_t size,
+		    const char *name);
+
+/*
+ * pci_bar_type_name() - "I/O", "32-bit memory", "64-bit prefetchable
+ * memory", "expansion ROM"... for messages and traces.
+ */
+const char *pci_bar_type_name(enum pci_bar_type type, bool prefetch);
+
+/*
  * pci_bus_add() - put @d in slot @slot (1..31, or -1 for the first free)
  * function 0, assign each BAR an address in its window as firmware would
  * (I/O in the I/O window; MEM64 prefetchable in the 64-bit window, others
@@ -176,7 +218,10 @@ int pci_bus_add(struct pci_bus *b, struct pci_dev *d, int slot,
  */
 void pci_bus_enable_decode(struct pci_bus *b);
 
-/* pci_bus_remove() - unmap its BARs and take @d off the bus. */
+/*
+ * pci_bus_remove() - unmap its BARs and take @d off the bus; BARs of other
+ * devices that overlapped one of them are mapped again.
+ */
 void pci_bus_remove(struct pci_bus *b, struct pci_dev *d);
 
 /*

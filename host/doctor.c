@@ -47,8 +47,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "devices/pci_cap.h"
 #include "util/log.h"
 #include "util/parse.h"
+#include "util/range.h"
 
 #define CAP_IPC_LOCK_BIT 14 /* include/uapi/linux/capability.h */
 #define ECAP_IR (1ull << 3) /* VT-d extended capability: intr. remapping */
@@ -625,8 +627,8 @@ static void check_msix(const struct doctor_opts *o, const char *bdf,
 {
 	uint8_t cfg[256];
 	char path[4096], tsz[32], bsz[32];
-	uint32_t table, pba;
-	uint64_t size, tstart, tend, pstart, pend, pg0, pg1, other;
+	struct pci_msix_layout l;
+	uint64_t size, tstart, tlen, pstart, pg0, pg1, other;
 	unsigned int nvec, tbir, pbir;
 	int fd, len, guard = 0;
 	uint8_t pos;
@@ -667,34 +669,31 @@ static void check_msix(const struct doctor_opts *o, const char *bdf,
 		    "no MSI-X capability: INTx or MSI only");
 		return;
 	}
-	nvec = ((unsigned int)cfg[pos + 2] | (unsigned int)cfg[pos + 3] << 8);
-	nvec = (nvec & 0x7ff) + 1;
-	table = (uint32_t)cfg[pos + 4] | (uint32_t)cfg[pos + 5] << 8 |
-		(uint32_t)cfg[pos + 6] << 16 | (uint32_t)cfg[pos + 7] << 24;
-	pba = (uint32_t)cfg[pos + 8] | (uint32_t)cfg[pos + 9] << 8 |
-	      (uint32_t)cfg[pos + 10] << 16 | (uint32_t)cfg[pos + 11] << 24;
-	tbir = table & 7;
-	pbir = pba & 7;
-	tstart = table & ~7u;
-	tend = tstart + 16ull * nvec; /* exclusive */
-	pstart = pba & ~7u;
-	pend = pstart + ((nvec + 63) / 64) * 8ull;
+	pci_msix_layout(cfg, (size_t)len, pos, &l); /* fits: checked above */
+	nvec = l.nvec;
+	tbir = l.table_bir;
+	pbir = l.pba_bir;
+	tstart = l.table_off;
+	pstart = l.pba_off;
 	size = tbir < 6 ? bar_size(o, bdf, (int)tbir) : 0;
-	fmt_bytes(tsz, sizeof(tsz), 16ull * nvec);
+	fmt_bytes(tsz, sizeof(tsz), l.table_size);
 	fmt_bytes(bsz, sizeof(bsz), size);
 
-	/* Bytes in the table's 4 KiB pages that are neither table nor PBA. */
+	/*
+	 * Bytes in the table's 4 KiB pages (inside the BAR) that are neither
+	 * table nor PBA; a table or PBA running past the BAR counts only
+	 * inside it.
+	 */
 	pg0 = tstart & ~(PAGE_4K - 1);
-	pg1 = (tend + PAGE_4K - 1) & ~(PAGE_4K - 1);
+	pg1 = (tstart + l.table_size + PAGE_4K - 1) & ~(PAGE_4K - 1);
 	if (size && pg1 > size)
-		pg1 = size;
-	other = (pg1 - pg0) - (tend - tstart);
-	if (pbir == tbir && pstart < pg1 && pend > pg0) {
-		uint64_t s = pstart > pg0 ? pstart : pg0;
-		uint64_t e = pend < pg1 ? pend : pg1;
-
-		other -= e - s;
-	}
+		pg1 = size > pg0 ? size : pg0;
+	tlen = range_intersect_len(pg0, pg1 - pg0, tstart, l.table_size);
+	other = (pg1 - pg0) - tlen;
+	if (pbir == tbir) /* the PBA's bytes there, less those in the table */
+		other -= range_intersect_len(pg0, pg1 - pg0, pstart,
+					     l.pba_size) -
+			 range_intersect_len(tstart, tlen, pstart, l.pba_size);
 	add(r, "device.msix", bdf, ST_OK, NULL,
 	    "MSI-X: %u vectors, table in BAR%u at 0x%llx (%s), PBA in BAR%u at 0x%llx; BAR%u is %s%s; %s",
 	    nvec, tbir, (unsigned long long)tstart, tsz, pbir,

@@ -20,7 +20,7 @@
 #include <linux/kvm.h>
 #include <linux/vfio.h>
 
-#include "vfio/vfio.h"
+#include "vfio/vfio_pci_priv.h"
 
 void vfio_ctx_init(struct vfio_ctx *ctx)
 {

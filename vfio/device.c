@@ -14,7 +14,7 @@
 
 #include <linux/vfio.h>
 
-#include "vfio/vfio.h"
+#include "vfio/vfio_pci_priv.h"
 
 static int fd_ioctl(void *ctx, unsigned long req, void *arg)
 {

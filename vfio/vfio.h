@@ -41,10 +41,6 @@
 #define VFIO_MAX_DEVICES 16
 #define VFIO_MAX_GROUPS 16
 #define VFIO_MAX_IOVA_RANGES 16
-#define VFIO_MAX_MMAP_AREAS 8 /* sparse mmap areas kept per BAR */
-#define VFIO_MAX_BAR_PIECES 12 /* mmapped pieces per BAR after the split */
-#define VFIO_MSIX_MAX_VECTORS 2048 /* PCI 3.0 §6.8.2.3: table size <= 2048 */
-#define VFIO_MSI_MAX_VECTORS 32
 
 /* ------------------------------------------------------------------ */
 /* fd access, indirect so tests can fake it                            */
@@ -149,45 +145,10 @@ int vfio_parse_iommu_info(const void *buf, size_t len,
 			  unsigned int *nranges, uint32_t *dma_avail);
 
 /* ------------------------------------------------------------------ */
-/* The vfio-pci device model (vfio/vfio_pci.c)                        */
+/* The vfio-pci device model (vfio/vfio_pci.c; its insides are in      */
+/* vfio/vfio_pci_priv.h)                                               */
 
-struct vfio_region {
-	uint32_t index;
-	uint32_t flags; /* VFIO_REGION_INFO_FLAG_* */
-	uint64_t size; /* bytes */
-	uint64_t offset; /* in the device fd */
-	bool msix_mappable; /* VFIO_REGION_INFO_CAP_MSIX_MAPPABLE */
-	bool sparse; /* VFIO_REGION_INFO_CAP_SPARSE_MMAP present */
-	unsigned int nr_areas;
-	struct {
-		uint64_t off, size; /* bytes inside the region */
-	} areas[VFIO_MAX_MMAP_AREAS];
-};
-
-/* One mmapped piece of a BAR (host-page aligned, never the MSI-X pages). */
-struct vfio_bar_piece {
-	uint64_t off, size; /* bytes inside the BAR */
-	void *hva; /* mmap of the device fd, made once at init */
-	bool in_map; /* currently a MEM_REGION_MMIO region */
-	uint64_t gpa; /* where it is in the map when in_map */
-};
-
-struct vfio_bar {
-	enum pci_bar_type type;
-	bool prefetch;
-	uint64_t size; /* BAR size as the guest sees it (bytes) */
-	unsigned int nr_pieces;
-	struct vfio_bar_piece pieces[VFIO_MAX_BAR_PIECES];
-};
-
-struct vfio_msix_vec {
-	int efd; /* eventfd: VFIO trigger and KVM irqfd, -1 none */
-	int gsi; /* MSI route, -1 none */
-	bool attached; /* irqfd assigned */
-	bool pending; /* fired while masked (emulated PBA bit) */
-	uint64_t addr; /* routed message */
-	uint32_t data;
-};
+struct vfio_pci;
 
 struct vfio_pci_stats {
 	uint64_t cfg_reads, cfg_writes; /* config accesses seen */
@@ -199,92 +160,11 @@ struct vfio_pci_stats {
 	unsigned int pieces_mapped; /* BAR pieces in the memory map */
 };
 
-struct vfio_pci {
-	struct pci_dev pdev; /* on the PCI bus; opaque = this */
-	pthread_mutex_t lock;
-	char bdf[PCI_ADDR_STRLEN];
-	struct vfio_dev_io io;
-	struct mem_map *mem;
-	struct irq_router *irq;
-	long page_size;
-
-	uint32_t dev_flags, num_regions, num_irqs;
-	struct vfio_region regions[VFIO_PCI_NUM_REGIONS];
-	struct vfio_bar bars[PCI_NUM_BARS + 1];
-	uint32_t irq_count[VFIO_PCI_NUM_IRQS];
-	uint32_t irq_flags[VFIO_PCI_NUM_IRQS];
-
-	/* Config space: 1 = byte comes from cfg[] (emulated), 0 = live. */
-	uint8_t emu[PCI_CFG_EXP_SIZE];
-	uint32_t cfg_region_size;
-
-	/* MSI-X (PCI 3.0 §6.8.2), cap at msix_cap (0 = none). */
-	uint8_t msix_cap;
-	uint16_t msix_nvec;
-	int msix_table_bar, msix_pba_bar;
-	uint32_t msix_table_off, msix_pba_off; /* bytes in their BARs */
-	uint8_t *msix_table; /* nvec * 16 bytes, emulated */
-	struct vfio_msix_vec *msix_vec; /* nvec */
-	bool msix_enabled;
-	uint32_t msix_vfio_count; /* vectors enabled in VFIO (0 = off) */
-
-	/* MSI (PCI 3.0 §6.8.1), cap at msi_cap (0 = none). */
-	uint8_t msi_cap;
-	bool msi_64, msi_pvm;
-	uint32_t msi_nvec_enabled;
-	struct vfio_msix_vec msi_vec[VFIO_MSI_MAX_VECTORS];
-
-	/* INTx: level-triggered irqfd with resample -> VFIO unmask. */
-	bool intx_possible; /* device has INTx and the bus gave it a GSI */
-	bool intx_on;
-	int intx_efd, intx_resample_efd;
-
-	bool started;
-	struct vfio_pci_stats stats;
-};
-
 /*
- * vfio_pci_init() - build the device model for the VFIO device behind @io:
- * VFIO_DEVICE_GET_INFO (requires VFIO_DEVICE_FLAGS_PCI), every region's
- * VFIO_DEVICE_GET_REGION_INFO with its capability chain, the IRQ infos, the
- * emulated config image (IDs, BARs sized from the regions, capability list
- * filtered, MSI/MSI-X virtualized) and the BAR mmaps (once; the HVAs are
- * reused by every bar_map). @bdf names it in logs. @mem and @irq are not
- * owned. The caller then puts &vp->pdev on the bus (pci_bus_add) and calls
- * vfio_pci_start(). On error everything done is undone (@io is not closed).
- * Errors: -ENODEV (not a PCI device), -EIO/-errno from the ioctls.
+ * vfio_pci_get_stats() - the counters of the model @vp (for --stats). The
+ * pointer lives as long as @vp; read it when the vCPUs are stopped.
  */
-int vfio_pci_init(struct vfio_pci *vp, const char *bdf,
-		  const struct vfio_dev_io *io, struct mem_map *mem,
-		  struct irq_router *irq, struct pv_error *err);
-
-/*
- * vfio_pci_start() - after pci_bus_add(): wire INTx (eventfd trigger as a
- * KVM irqfd with resample on pdev.intx_gsi, resamplefd as VFIO's UNMASK
- * action) when the device has an INTx pin. Errors: negative errno.
- */
-int vfio_pci_start(struct vfio_pci *vp, struct pv_error *err);
-
-/*
- * vfio_pci_quiesce() - switch every interrupt off in VFIO (SET_IRQS
- * DATA_NONE), detach irqfds, free GSIs and eventfds, and take the BAR
- * pieces out of the memory map. Idempotent.
- */
-void vfio_pci_quiesce(struct vfio_pci *vp);
-
-/* vfio_pci_fini() - quiesce, munmap the BARs, free memory. Idempotent. */
-void vfio_pci_fini(struct vfio_pci *vp);
-
-/* pci_dev_ops of the model (exported for tests). */
-extern const struct pci_dev_ops vfio_pci_ops;
-
-/*
- * vfio_region_info() - VFIO_DEVICE_GET_REGION_INFO for @index with argsz
- * growth, parsing VFIO_REGION_INFO_CAP_SPARSE_MMAP and
- * VFIO_REGION_INFO_CAP_MSIX_MAPPABLE into @r. Errors: negative errno.
- */
-int vfio_region_info(const struct vfio_dev_io *io, uint32_t index,
-		     struct vfio_region *r);
+const struct vfio_pci_stats *vfio_pci_get_stats(const struct vfio_pci *vp);
 
 /*
  * vfio_device_reset() - VFIO_DEVICE_RESET when @dev_flags has

@@ -72,18 +72,18 @@ void vm_print_stats(struct vm *vm)
 	print_bus(&vm->mmio);
 	print_memory();
 	for (unsigned int i = 0; i < vm->vfio.nr_devs; i++) {
-		const struct vfio_pci *m = vm->vfio.devs[i].model;
+		const struct vfio_pci_stats *m;
 
-		if (!m)
+		if (!vm->vfio.devs[i].model)
 			continue;
+		m = vfio_pci_get_stats(vm->vfio.devs[i].model);
 		fprintf(stderr,
 			"passvm: stats: vfio %s: trapped BAR reads %llu writes %llu, MSI-X table/PBA %llu, config %llu/%llu, BAR pieces mapped %u, vectors routed %u\n",
-			vm->vfio.devs[i].bdf,
-			(unsigned long long)m->stats.bar_reads,
-			(unsigned long long)m->stats.bar_writes,
-			(unsigned long long)m->stats.msix_table_accesses,
-			(unsigned long long)m->stats.cfg_reads,
-			(unsigned long long)m->stats.cfg_writes,
-			m->stats.pieces_mapped, m->stats.vectors_routed);
+			vm->vfio.devs[i].bdf, (unsigned long long)m->bar_reads,
+			(unsigned long long)m->bar_writes,
+			(unsigned long long)m->msix_table_accesses,
+			(unsigned long long)m->cfg_reads,
+			(unsigned long long)m->cfg_writes, m->pieces_mapped,
+			m->vectors_routed);
 	}
 }

@@ -281,9 +281,22 @@ static int setup_devices(struct vm *vm, struct pv_error *err)
 		  "pci-mmio32", &pci_window_ops, &vm->pci.win[PCI_WIN_MMIO32] },
 		{ &vm->mmio, vm->layout.mmio64_base, vm->layout.mmio64_size,
 		  "pci-mmio64", &pci_window_ops, &vm->pci.win[PCI_WIN_MMIO64] },
+		/* In the kernel: no bus, but no BAR may be mapped there. */
+		{ NULL, LAYOUT_IOAPIC_BASE, 0x1000, "IOAPIC", NULL, NULL },
+		{ NULL, LAYOUT_MSI_BASE, LAYOUT_MSI_SIZE, "MSI", NULL, NULL },
+		{ NULL, LAYOUT_KVM_IDENT_MAP, 0x4000, "KVM's TSS", NULL, NULL },
 	};
+	for (unsigned int i = 0; i < vm->layout.nr_ram; i++)
+		pci_bus_reserve(&vm->pci, false, vm->layout.ram[i].base,
+				vm->layout.ram[i].size, "guest RAM");
 	for (size_t i = 0; i < sizeof(regs) / sizeof(regs[0]); i++) {
 		if (!regs[i].len)
+			continue;
+		if (regs[i].ops != &pci_window_ops)
+			pci_bus_reserve(&vm->pci, regs[i].bus == &vm->pio,
+					regs[i].base, regs[i].len,
+					regs[i].name);
+		if (!regs[i].bus)
 			continue;
 		ret = bus_register(regs[i].bus, regs[i].base, regs[i].len,
 				   regs[i].name, regs[i].ops, regs[i].opaque,

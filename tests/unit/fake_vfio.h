@@ -15,7 +15,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "vfio/vfio.h"
+#include "vfio/vfio_pci_priv.h"
 
 #define FAKE_NR_REGIONS 9
 #define FAKE_MAX_LOG 256

@@ -351,6 +351,16 @@ static void test_msix_layout(void **state)
 	assert_line(c, "0000:01:00.0", "device.msix", "OK",
 		    "the table fills its 4 KiB page(s)", NULL);
 
+	/*
+	 * 2048 vectors (32 KiB) at 0x2000 of a 16 KiB BAR: the table's
+	 * pages inside the BAR are all table, not 2^64 - 24 KiB "besides".
+	 */
+	set_msix(c, "0000:01:00.0", 2048, 0x2000, 0x3000);
+	assert_int_equal(run(c), 0);
+	assert_line(c, "0000:01:00.0", "device.msix", "OK",
+		    "the table fills its 4 KiB page(s)", NULL);
+	assert_null(strstr(c->text, "bytes besides"));
+
 	/* Table in BAR3: resource line 4 has no size → unknown. */
 	set_msix(c, "0000:01:00.0", 5, 0x0 | 3, 0x2000 | 3);
 	assert_int_equal(run(c), 0);

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -646,6 +647,181 @@ static void test_set_bar_errors(void **state)
 	assert_int_equal(pci_dev_set_bar(&d, 3, PCI_BAR_IO, false, 16), 0);
 }
 
+/*
+ * A read handler with a length the bus never passes (0, more than 8)
+ * returns at once: it must not write a byte of the caller's buffer.
+ */
+static void test_read_len_checked_first(void **state)
+{
+	const uint32_t lens[] = { 0, 9, 16 };
+	uint8_t b[32];
+
+	wr(4, 2, 3);
+	for (size_t k = 0; k < sizeof(lens) / sizeof(lens[0]); k++) {
+		memset(b, 0x5a, sizeof(b));
+		pci_cf8_ops.read(&bus, 4, b, lens[k]);
+		pci_ecam_ops.read(&bus, 0, b, lens[k]);
+		pci_window_ops.read(&bus.win[PCI_WIN_MMIO32], 0, b, lens[k]);
+		pci_window_ops.read(&bus.win[PCI_WIN_IO], 0, b, lens[k]);
+		for (size_t i = 0; i < sizeof(b); i++)
+			assert_int_equal(b[i], 0x5a);
+	}
+}
+
+static bool mapped_at(int bar, uint64_t addr)
+{
+	return fk.dev.bars[bar].mapped && fk.dev.bars[bar].addr == addr;
+}
+
+/*
+ * Two BARs of one device on top of each other: neither is mapped, both
+ * still decode (and trap); apart again, both are mapped.
+ */
+static void test_overlapping_bars_not_mapped(void **state)
+{
+	uint32_t bar0 = rd(0x10, 4) & ~0xfu, bar4 = rd(0x20, 4) & ~0xfu;
+	uint32_t away = LAYOUT_MMIO32_BASE + 0x10000000;
+
+	wr(4, 2, 2);
+	assert_true(mapped_at(0, bar0) && mapped_at(4, bar4));
+	fk.nev = 0;
+	wr(0x20, 4, bar0); /* BAR4 (16 KiB) over BAR0 (4 KiB) */
+	assert_false(fk.dev.bars[0].mapped);
+	assert_false(fk.dev.bars[4].mapped);
+	assert_true(fk.dev.bars[0].decoded && fk.dev.bars[4].decoded);
+	for (int i = 0; i < fk.nev; i++)
+		assert_int_not_equal(fk.ev[i].kind, EV_MAP);
+	assert_int_equal(port_in(&pci_window_ops, &bus.win[PCI_WIN_MMIO32],
+				 bar0 - LAYOUT_MMIO32_BASE, 1),
+			 0xa0);
+	/* Decode off and on again: still refused. */
+	wr(4, 2, 0);
+	wr(4, 2, 2);
+	assert_false(fk.dev.bars[0].mapped || fk.dev.bars[4].mapped);
+	/* BAR0 moves away: both are mapped again. */
+	wr(0x10, 4, away);
+	assert_true(mapped_at(0, away));
+	assert_true(mapped_at(4, bar0));
+}
+
+/* BARs of two devices over each other: the same rule. */
+static void test_overlap_across_devices(void **state)
+{
+	static struct fake other;
+	struct pv_error err = { { 0 } };
+	uint32_t bar0 = rd(0x10, 4) & ~0xfu;
+
+	memset(&other, 0, sizeof(other));
+	pci_dev_init(&other.dev, "other", 0x1234, 0x1111, 0x020000,
+		     PCI_CFG_SIZE, &fake_ops, &other);
+	assert_int_equal(
+		pci_dev_set_bar(&other.dev, 0, PCI_BAR_MEM32, false, 0x1000),
+		0);
+	assert_int_equal(pci_bus_add(&bus, &other.dev, SLOT + 1, &err), 0);
+	wr(4, 2, 2);
+	pci_cfg_write(&bus, other.dev.devfn, 4, 2, 2);
+	assert_true(fk.dev.bars[0].mapped && other.dev.bars[0].mapped);
+	pci_cfg_write(&bus, other.dev.devfn, 0x10, 4, bar0);
+	assert_false(fk.dev.bars[0].mapped);
+	assert_false(other.dev.bars[0].mapped);
+	/* The other device leaves the bus: ours is mapped again. */
+	pci_bus_remove(&bus, &other.dev);
+	assert_true(mapped_at(0, bar0));
+}
+
+/* Reserved ranges (RAM, MSI, ECAM... as the VMM says) are never mapped. */
+static void test_reserved_ranges(void **state)
+{
+	uint32_t bar0 = rd(0x10, 4) & ~0xfu, io = rd(0x14, 4) & ~3u;
+	uint64_t r = LAYOUT_MMIO32_BASE + 0x08000000;
+
+	assert_int_equal(pci_bus_reserve(&bus, false, r, 0x2000, "thing"), 0);
+	assert_int_equal(pci_bus_reserve(&bus, true, io + 0x100, 8, "port"), 0);
+	assert_int_equal(pci_bus_reserve(&bus, false, r, 0, "empty"), -EINVAL);
+	wr(4, 2, 3);
+	assert_true(mapped_at(0, bar0));
+	assert_true(mapped_at(1, io));
+	wr(0x10, 4, (uint32_t)r + 0x1000);
+	assert_true(fk.dev.bars[0].decoded);
+	assert_false(fk.dev.bars[0].mapped);
+	/* The same addresses in the other space do not count. */
+	wr(0x14, 4, (uint32_t)(r & 0xffff) | 1);
+	wr(0x14, 4, (io + 0x100) | 1);
+	assert_false(fk.dev.bars[1].mapped);
+	wr(0x10, 4, bar0);
+	wr(0x14, 4, io | 1);
+	assert_true(mapped_at(0, bar0) && mapped_at(1, io));
+	while (bus.nr_resv < PCI_MAX_RESERVED)
+		assert_int_equal(pci_bus_reserve(&bus, false, 0, 1, "x"), 0);
+	assert_int_equal(pci_bus_reserve(&bus, false, 0, 1, "x"), -ENOSPC);
+}
+
+/* The lines on stderr that contain @what while @fn runs. */
+static int stderr_lines(void (*fn)(void), const char *what)
+{
+	char line[1024];
+	FILE *f = tmpfile();
+	int saved, n = 0;
+
+	assert_non_null(f);
+	fflush(stderr);
+	saved = dup(2);
+	dup2(fileno(f), 2);
+	fn();
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	rewind(f);
+	while (fgets(line, sizeof(line), f))
+		n += strstr(line, what) != NULL;
+	fclose(f);
+	return n;
+}
+
+static void flip_overlap_many_times(void)
+{
+	uint32_t bar0 = rd(0x10, 4) & ~0xfu, bar4 = rd(0x20, 4) & ~0xfu;
+
+	wr(4, 2, 2);
+	for (int i = 0; i < 200; i++) {
+		wr(0x20, 4, bar0);
+		wr(0x20, 4, bar4);
+	}
+}
+
+/* A guest repeating a refused layout gets one warning per BAR, not 400. */
+static void test_overlap_warning_once_per_bar(void **state)
+{
+	assert_int_equal(stderr_lines(flip_overlap_many_times, "overlaps"), 2);
+	assert_true(fk.dev.bars[4].mapped);
+}
+
+static void fail_then_succeed(void)
+{
+	uint32_t bar0 = rd(0x10, 4) & ~0xfu;
+
+	fk.map_ret = -EEXIST;
+	for (int i = 0; i < 50; i++) {
+		wr(4, 2, 2);
+		wr(4, 2, 0);
+	}
+	wr(4, 2, 2);
+	assert_false(fk.dev.bars[4].mapped);
+	/* It works now: the next change of the bus retries every BAR. */
+	fk.map_ret = 0;
+	wr(0x10, 4, bar0 + 0x1000);
+	fk.map_ret = 0;
+}
+
+/* A failed bar_map is warned about once and retried, not left trapped. */
+static void test_failed_map_retried(void **state)
+{
+	assert_int_equal(stderr_lines(fail_then_succeed, "failed"), 3);
+	assert_true(fk.dev.bars[0].mapped);
+	assert_true(fk.dev.bars[2].mapped);
+	assert_true(fk.dev.bars[4].mapped);
+}
+
 static uint32_t rnd(void)
 {
 	static uint64_t s = 0x9e3779b97f4a7c15ull;
@@ -745,6 +921,13 @@ int main(void)
 		cmocka_unit_test_setup(test_map_failure_traps, setup),
 		cmocka_unit_test_setup(test_enospc, setup),
 		cmocka_unit_test(test_set_bar_errors),
+		cmocka_unit_test_setup(test_read_len_checked_first, setup),
+		cmocka_unit_test_setup(test_overlapping_bars_not_mapped, setup),
+		cmocka_unit_test_setup(test_overlap_across_devices, setup),
+		cmocka_unit_test_setup(test_reserved_ranges, setup),
+		cmocka_unit_test_setup(test_overlap_warning_once_per_bar,
+				       setup),
+		cmocka_unit_test_setup(test_failed_map_retried, setup),
 		cmocka_unit_test_setup(test_fuzz, setup),
 	};
 

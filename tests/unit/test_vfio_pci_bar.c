@@ -1,0 +1,301 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests for the BARs of the vfio-pci model (vfio/pci_bar.c) with the
+ * PCI core's decode (devices/pci.c), against the in-memory device of
+ * fake_vfio.c: the split around the MSI-X table/PBA pages, sparse mmap
+ * areas, memslots following the BAR, overlapping BARs never mapped (and
+ * mapped again once apart), trapped accesses forwarded, the ROM, and
+ * accesses with hostile offsets and lengths.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <linux/pci_regs.h>
+#include <linux/vfio.h>
+
+#include "vfio_pci_env.h"
+
+#define CFG VFIO_PCI_CONFIG_REGION_INDEX
+
+static void test_command_forwarded_and_bar_split(void **state)
+{
+	uint64_t b0, b4;
+	const struct mem_region *r;
+	int w;
+
+	env_start();
+	b0 = bar_addr(0);
+	b4 = bar_addr(4);
+	assert_true(b0 && b4);
+	assert_int_equal(mem.nr_regions, 0);
+	cfgw(PCI_COMMAND, 2, PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
+	w = fake_vfio_find_write(&fv, CFG, PCI_COMMAND);
+	assert_true(w >= 0);
+	assert_int_equal(fv.cfg[PCI_COMMAND],
+			 PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
+
+	/* BAR0 split around the table/PBA page 0x2000..0x2fff. */
+	r = find_region(b0);
+	assert_non_null(r);
+	assert_int_equal(r->size, 0x2000);
+	assert_int_equal(r->kind, MEM_REGION_MMIO);
+	assert_ptr_equal(r->hva, fv.regions[0].mem);
+	assert_null(find_region(b0 + 0x2000));
+	r = find_region(b0 + 0x3000);
+	assert_non_null(r);
+	assert_int_equal(r->size, 0x1000);
+	assert_ptr_equal(r->hva, fv.regions[0].mem + 0x3000);
+	r = find_region(b4);
+	assert_non_null(r);
+	assert_int_equal(r->size, 0x1000);
+	assert_int_equal(mem.nr_regions, 3);
+	assert_int_equal(vp.stats.pieces_mapped, 3);
+
+	/* Memory decode off: regions go, and the bit reaches the device. */
+	cfgw(PCI_COMMAND, 2, PCI_COMMAND_MASTER);
+	assert_int_equal(mem.nr_regions, 0);
+	assert_int_equal(fv.cfg[PCI_COMMAND], PCI_COMMAND_MASTER);
+
+	/* Moving BAR4 re-maps at the new place with the same HVA. */
+	cfgw(PCI_COMMAND, 2, PCI_COMMAND_MEMORY);
+	cfgw(PCI_BASE_ADDRESS_4, 4, (uint32_t)b4 + 0x100000);
+	r = find_region(b4 + 0x100000);
+	assert_non_null(r);
+	assert_ptr_equal(r->hva, fv.regions[4].mem);
+	assert_null(find_region(b4));
+}
+
+static void test_sparse_mmap(void **state)
+{
+	uint64_t b0;
+
+	fv.regions[0].msix_mappable = false;
+	fv.regions[0].nr_sparse = 2;
+	fv.regions[0].sparse[0].off = 0;
+	fv.regions[0].sparse[0].size = 0x1000;
+	fv.regions[0].sparse[1].off = 0x3000;
+	fv.regions[0].sparse[1].size = 0x1000;
+	env_start();
+	assert_int_equal(vp.regions[0].nr_areas, 2);
+	assert_true(vp.regions[0].sparse);
+	cfgw(PCI_COMMAND, 2, PCI_COMMAND_MEMORY);
+	b0 = bar_addr(0);
+	assert_non_null(find_region(b0));
+	assert_int_equal(find_region(b0)->size, 0x1000);
+	assert_null(find_region(b0 + 0x1000));
+	assert_non_null(find_region(b0 + 0x3000));
+	/* Bytes of 0x1000..0x1fff are trapped and forwarded. */
+	mmio_wr(b0 + 0x1008, 4, 0xabcd1234);
+	assert_true(fake_vfio_find_write(&fv, 0, 0x1008) >= 0);
+	assert_int_equal(mmio_rd(b0 + 0x1008, 4), 0xabcd1234);
+}
+
+/*
+ * BAR4 moved onto BAR0: neither keeps a memslot (the guest keeps running,
+ * both trap). BAR0 moved away: both get their memslots back.
+ */
+static void test_bars_overlapping_stay_trapped(void **state)
+{
+	uint64_t b0, b4, away = LAYOUT_MMIO32_BASE + 0x08000000;
+
+	env_start();
+	cfgw(PCI_COMMAND, 2, PCI_COMMAND_MEMORY);
+	b0 = bar_addr(0);
+	b4 = bar_addr(4);
+	assert_non_null(find_region(b4));
+	cfgw(PCI_BASE_ADDRESS_4, 4, (uint32_t)b0);
+	assert_null(find_region(b0));
+	assert_null(find_region(b0 + 0x3000));
+	assert_null(find_region(b4));
+	assert_int_equal(mem.nr_regions, 0);
+	/* Still decoded: accesses trap (to BAR0, the first that matches). */
+	mmio_wr(b0 + 0x10, 4, 0x1234);
+	assert_true(fake_vfio_find_write(&fv, 0, 0x10) >= 0);
+
+	cfgw(PCI_BASE_ADDRESS_0, 4, (uint32_t)away | 4);
+	cfgw(PCI_BASE_ADDRESS_1, 4, 0);
+	assert_int_equal(bar_addr(0), away);
+	assert_non_null(find_region(away));
+	assert_non_null(find_region(b0)); /* BAR4, where BAR0 was */
+	assert_ptr_equal(find_region(b0)->hva, fv.regions[4].mem);
+	assert_int_equal(mem.nr_regions, 3);
+	cfgw(PCI_COMMAND, 2, 0);
+	assert_int_equal(mem.nr_regions, 0);
+}
+
+/*
+ * A BAR placed over another BAR's MSI-X table page must not take that
+ * page: the table keeps trapping to the emulation.
+ */
+static void test_bar_over_msix_table(void **state)
+{
+	uint64_t b0;
+
+	env_start();
+	cfgw(PCI_COMMAND, 2, PCI_COMMAND_MEMORY);
+	b0 = bar_addr(0);
+	cfgw(PCI_BASE_ADDRESS_4, 4, (uint32_t)(b0 + 0x2000));
+	assert_null(find_region(b0 + 0x2000));
+	/* Vector 0's control word: emulated (masked at reset), not sent. */
+	assert_int_equal(mmio_rd(b0 + 0x2000 + 12, 4), 1);
+	mmio_wr(b0 + 0x2000, 4, 0xfee00000);
+	assert_int_equal(fake_vfio_find_write(&fv, 0, 0x2000), -1);
+	assert_int_equal(fake_vfio_find_write(&fv, 4, 0), -1);
+	assert_int_equal(vp.msix_table[0], 0x00);
+	assert_int_equal(vp.msix_table[3], 0xfe);
+}
+
+/* A BAR over a range the VMM reserved (RAM, MSI, ECAM...) stays trapped. */
+static void test_bar_over_reserved_range(void **state)
+{
+	uint64_t b4, resv = LAYOUT_MMIO32_BASE + 0x10000000;
+
+	env_start();
+	assert_int_equal(pci_bus_reserve(&bus, false, resv, 0x100000, "test"),
+			 0);
+	cfgw(PCI_COMMAND, 2, PCI_COMMAND_MEMORY);
+	b4 = bar_addr(4);
+	assert_non_null(find_region(b4));
+	cfgw(PCI_BASE_ADDRESS_4, 4, (uint32_t)resv + 0x1000);
+	assert_null(find_region(resv + 0x1000));
+	assert_true(vp.pdev.bars[4].decoded);
+	assert_false(vp.pdev.bars[4].mapped);
+	cfgw(PCI_BASE_ADDRESS_4, 4, (uint32_t)b4);
+	assert_non_null(find_region(b4));
+}
+
+static void test_registers_beside_table_forwarded(void **state)
+{
+	uint64_t b0, io;
+	struct pci_window *w;
+	uint8_t b[2] = { 0x34, 0x12 };
+
+	env_start();
+	cfgw(PCI_COMMAND, 2, PCI_COMMAND_MEMORY);
+	b0 = bar_addr(0);
+	/* Same page as the table, outside table and PBA: the device's. */
+	mmio_wr(b0 + 0x2f00, 4, 0x11223344);
+	assert_true(fake_vfio_find_write(&fv, 0, 0x2f00) >= 0);
+	assert_int_equal(mmio_rd(b0 + 0x2f00, 4), 0x11223344);
+	mmio_wr(b0 + 0x2100, 4, 0x55);
+	assert_true(fake_vfio_find_write(&fv, 0, 0x2100) >= 0);
+	/* PBA writes are dropped. */
+	mmio_wr(b0 + 0x2800, 4, 0xffffffff);
+	assert_int_equal(fake_vfio_find_write(&fv, 0, 0x2800), -1);
+	/* I/O BAR: trapped, forwarded. */
+	cfgw(PCI_COMMAND, 2, PCI_COMMAND_MEMORY | PCI_COMMAND_IO);
+	io = bar_addr(2);
+	w = &bus.win[PCI_WIN_IO];
+	pci_window_ops.write(w, io - w->base + 4, b, 2);
+	assert_true(fake_vfio_find_write(&fv, 2, 4) >= 0);
+}
+
+static void test_rom(void **state)
+{
+	uint8_t b[4];
+
+	env_start();
+	assert_int_equal(vp.bars[PCI_ROM_SLOT].size, 0x10000);
+	vfio_pci_ops.bar_read(&vp.pdev, PCI_ROM_SLOT, 0, b, 2);
+	assert_int_equal(b[0], 0x55);
+	assert_int_equal(b[1], 0xaa);
+	b[0] = 0;
+	vfio_pci_ops.bar_write(&vp.pdev, PCI_ROM_SLOT, 0, b, 1);
+	assert_int_equal(fv.regions[6].mem[0], 0x55);
+	/* Past its end: all ones. */
+	vfio_pci_ops.bar_read(&vp.pdev, PCI_ROM_SLOT, 0x20000, b, 4);
+	assert_int_equal(b[3], 0xff);
+}
+
+/*
+ * Offsets near 2^64 must not wrap into the MSI-X table (which sits at
+ * BAR0 + 0x2000): reads give all-ones, writes change nothing.
+ */
+static void test_bar_offsets_cannot_wrap(void **state)
+{
+	uint8_t b[8], table[16 * 16];
+	unsigned int nw;
+
+	env_start();
+	memcpy(table, vp.msix_table, sizeof(table));
+	nw = fv.nr_writes;
+	for (uint64_t k = 1; k <= 8; k++) {
+		memset(b, 0x5a, sizeof(b));
+		vfio_pci_ops.bar_read(&vp.pdev, 0, UINT64_MAX - k + 1, b,
+				      (uint32_t)k);
+		for (uint64_t i = 0; i < k; i++)
+			assert_int_equal(b[i], 0xff);
+		vfio_pci_ops.bar_write(&vp.pdev, 0, UINT64_MAX - k + 1, b,
+				       (uint32_t)k);
+	}
+	/* Past the BAR's end (16 KiB) but inside 64 bits: dropped too. */
+	vfio_pci_ops.bar_write(&vp.pdev, 0, 0x4000, b, 4);
+	vfio_pci_ops.bar_write(&vp.pdev, 0, 0x3ffe, b, 4);
+	vfio_pci_ops.bar_write(&vp.pdev, 4, 0xfff, b, 2);
+	assert_memory_equal(table, vp.msix_table, sizeof(table));
+	assert_int_equal(fv.nr_writes, nw);
+	assert_int_equal(vp.stats.msix_table_accesses, 0);
+}
+
+/* A length the bus never passes (0, > 8) leaves the buffer untouched. */
+static void test_bar_read_checks_len_first(void **state)
+{
+	uint8_t b[32];
+
+	env_start();
+	memset(b, 0x5a, sizeof(b));
+	vfio_pci_ops.bar_read(&vp.pdev, 0, 0, b, 16);
+	vfio_pci_ops.bar_read(&vp.pdev, 0, 0, b, 0);
+	vfio_pci_ops.bar_read(&vp.pdev, 0, 0, b, 9);
+	for (unsigned int i = 0; i < sizeof(b); i++)
+		assert_int_equal(b[i], 0x5a);
+}
+
+static void test_region_info_growth(void **state)
+{
+	struct vfio_region r;
+
+	fv.regions[0].nr_sparse = 3;
+	fv.regions[0].sparse[0].off = 0;
+	fv.regions[0].sparse[0].size = 0x1000;
+	fv.regions[0].sparse[1].off = 0x3000;
+	fv.regions[0].sparse[1].size = 0x1000;
+	fv.regions[0].sparse[2].off = 0x3800;
+	fv.regions[0].sparse[2].size = 0;
+	assert_int_equal(vfio_region_info(&dio, 0, &r), 0);
+	assert_true(r.sparse);
+	assert_true(r.msix_mappable);
+	assert_int_equal(r.nr_areas, 2);
+	assert_int_equal(r.areas[1].off, 0x3000);
+	assert_int_equal(r.offset, 0);
+	assert_int_equal(vfio_region_info(&dio, 4, &r), 0);
+	assert_int_equal(r.nr_areas, 1);
+	assert_int_equal(r.areas[0].size, 0x1000);
+	assert_int_equal(vfio_region_info(&dio, 2, &r), 0);
+	assert_int_equal(r.nr_areas, 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+#define T(f) cmocka_unit_test_setup_teardown(f, env_setup, env_teardown)
+		T(test_command_forwarded_and_bar_split),
+		T(test_sparse_mmap),
+		T(test_bars_overlapping_stay_trapped),
+		T(test_bar_over_msix_table),
+		T(test_bar_over_reserved_range),
+		T(test_registers_beside_table_forwarded),
+		T(test_rom),
+		T(test_bar_offsets_cannot_wrap),
+		T(test_bar_read_checks_len_first),
+		T(test_region_info_growth),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
