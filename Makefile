@@ -49,11 +49,19 @@ TEST_HELPERS := $(filter-out tests/unit/test_%.c,$(wildcard tests/unit/*.c))
 
 .PHONY: all unit check lab demo clean format deps bench layering
 # The host objects are prerequisites of pattern rules only: keep them.
-.SECONDARY:
+.PRECIOUS: $(HOSTOBJ)/%.o
 all: $(B)/passvm
 
-$(B)/passvm: $(OBJS)
-	$(CC) $(LDFLAGS_CC) -o $@ $^
+# build/passvm is linked by whichever compiler was asked for last: a
+# stamp holding that compiler's name makes a switch relink it.
+$(B)/passvm: $(OBJS) $(B)/.link-cc
+	$(CC) $(LDFLAGS_CC) -o $@ $(OBJS)
+
+$(B)/.link-cc: FORCE
+	@mkdir -p $(B)
+	@echo '$(CC)' | cmp -s - $@ || echo '$(CC)' > $@
+
+.PHONY: FORCE
 
 $(UAPI)/.stamp:
 	@mkdir -p $(UAPI)
