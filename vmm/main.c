@@ -32,7 +32,7 @@ static void noop(int sig)
 static int cmd_run(int argc, char **argv)
 {
 	struct pv_error err = { "" };
-	struct run_opts o;
+	struct vm_config o;
 	struct sigaction sa;
 	sigset_t set;
 	struct vm vm;

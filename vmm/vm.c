@@ -137,7 +137,7 @@ static int kvm_irqchip(struct vm *vm, struct pv_error *err)
 static int open_assigned(struct vm *vm, struct layout_range *holes,
 			 unsigned int *nr_holes, struct pv_error *err)
 {
-	const struct run_opts *o = vm->opts;
+	const struct vm_config *o = vm->opts;
 	const char *bdfs[CLI_MAX_VFIO];
 	struct bind_env env;
 	int ret;
@@ -385,7 +385,7 @@ static int load_firmware(struct vm *vm, struct linux_boot_result *boot,
 	return 0;
 }
 
-int vm_create(struct vm *vm, const struct run_opts *o, struct pv_error *err)
+int vm_create(struct vm *vm, const struct vm_config *o, struct pv_error *err)
 {
 	struct linux_boot_result boot;
 	struct layout_range holes[64];

@@ -29,7 +29,7 @@
 #include "vmm/vcpu.h"
 
 struct vm {
-	const struct run_opts *opts;
+	const struct vm_config *opts;
 	int kvm_fd, vm_fd;
 	int vm_fd_store; /* for the irq backend */
 	size_t run_size;
@@ -75,7 +75,7 @@ struct vm {
  * everything built so far is torn down (vm_destroy) and the message is in
  * @err.
  */
-int vm_create(struct vm *vm, const struct run_opts *o, struct pv_error *err);
+int vm_create(struct vm *vm, const struct vm_config *o, struct pv_error *err);
 
 /* vm_run() - start the vCPUs and wait until the VM stops. Returns the
  * exit status (VM_EXIT_* or the debug-exit byte). */
