@@ -3,6 +3,7 @@
 #include "vmm/cli_ctl.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -105,6 +106,11 @@ int cli_ctl_check(struct vm_config *o, struct pv_error *err)
 				"--daemonize sends stdio to /dev/null: use --console file:PATH or socket:PATH");
 		o->console = CONSOLE_NONE;
 	}
+	/* --vfio devices get ids for GET /vm/config and the API. */
+	for (unsigned int i = 0; i < o->nr_vfio; i++)
+		if (!o->vfio[i].id[0])
+			snprintf(o->vfio[i].id, sizeof(o->vfio[i].id), "vfio%u",
+				 i);
 	if (o->api_sock || o->config_file)
 		return 0; /* the VM is described later: checked at start */
 	return vm_config_check(o, err);
