@@ -27,6 +27,7 @@
 #include "vmm/cli.h"
 #include "vmm/kvm_mem.h"
 #include "vmm/vcpu.h"
+#include "vmm/vm_ctl.h"
 
 struct vm {
 	const struct vm_config *opts;
@@ -65,6 +66,7 @@ struct vm {
 	enum vm_stop_reason stop_reason;
 	int stop_code;
 
+	struct vm_pause pause; /* PATCH /vm Paused/Resumed */
 	uint64_t first_entry_ns; /* launch → first KVM_RUN of vCPU 0 */
 	struct vm_stop_sink stop_sink;
 };
