@@ -378,7 +378,8 @@ int model_passthrough(struct vm_config *c, const char *path_id, json_t *body,
 			break;
 	for (unsigned int j = 0; j < c->nr_vfio; j++)
 		if (j != i && !pci_addr_parse(c->vfio[j].bdf, &b) &&
-		    !memcmp(&a, &b, sizeof(a)))
+		    a.domain == b.domain && a.bus == b.bus && a.dev == b.dev &&
+		    a.fn == b.fn)
 			return pv_seterr(
 				err, EINVAL,
 				"Duplicate device passthrough SBDF: %s is already device '%s'",
