@@ -17,6 +17,8 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
@@ -316,6 +318,122 @@ static void test_usage_errors(void **state)
 	assert_non_null(strstr(out, "passvm "));
 }
 
+/* --config-file: the VM is built and started at once; a bad file: 152. */
+static void test_config_file(void **state)
+{
+	char img[] = "/tmp/passvm-smoke-cfgbzXXXXXX";
+	char cfg[] = "/tmp/passvm-smoke-cfgXXXXXX";
+	char out[4096], err[4096], doc[1024];
+	int fd = mkstemp(img), cfd = mkstemp(cfg);
+	const char *args[] = { "passvm", "run", "--config-file", cfg,
+			       "--no-api", NULL };
+
+	setup(state);
+	close(fd);
+	make_bzimage(img, guest_ok42, sizeof(guest_ok42));
+	snprintf(doc, sizeof(doc),
+		 "{\"boot-source\": {\"kernel_image_path\": \"%s\"}, \"drives\": [],"
+		 " \"machine-config\": {\"vcpu_count\": 2, \"mem_size_mib\": 64}}",
+		 img);
+	assert_int_equal(write(cfd, doc, strlen(doc)), (ssize_t)strlen(doc));
+	assert_int_equal(run(args, out, sizeof(out), err, sizeof(err)), 42);
+	assert_string_equal(out, "OK\n");
+	/* An unknown field inside machine-config: exit 152, naming both. */
+	snprintf(doc, sizeof(doc),
+		 "{\"boot-source\": {\"kernel_image_path\": \"%s\"}, \"drives\": [],"
+		 " \"machine-config\": {\"vcpu_count\": 2, \"mem_size_mib\": 64, \"cpus\": 2}}",
+		 img);
+	assert_int_equal(pwrite(cfd, doc, strlen(doc), 0), (ssize_t)strlen(doc));
+	assert_int_equal(ftruncate(cfd, (off_t)strlen(doc)), 0);
+	assert_int_equal(run(args, out, sizeof(out), err, sizeof(err)), 152);
+	if (!strstr(err, "machine-config") || !strstr(err, "`cpus`"))
+		fail_msg("message does not name the key and field: %s", err);
+	assert_string_equal(out, ""); /* no guest ran */
+	close(cfd);
+	unlink(cfg);
+	unlink(img);
+}
+
+static int dial_api(const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+
+	strcpy(sa.sun_path, path);
+	for (int i = 0; i < 200; i++) {
+		if (!connect(fd, (struct sockaddr *)&sa, sizeof(sa)))
+			return fd;
+		usleep(10000);
+	}
+	fail_msg("cannot connect to %s", path);
+	return -1;
+}
+
+/* One request on @fd (keep-alive); the status code. */
+static int api_call(int fd, const char *method, const char *path,
+		    const char *body)
+{
+	char buf[4096];
+	int n, code = 0;
+	ssize_t r;
+
+	n = snprintf(buf, sizeof(buf),
+		     "%s %s HTTP/1.1\r\nHost: localhost\r\nContent-Length: %zu\r\n\r\n%s",
+		     method, path, strlen(body), body);
+	assert_int_equal(write(fd, buf, (size_t)n), n);
+	r = read(fd, buf, sizeof(buf) - 1);
+	assert_true(r > 12);
+	buf[r] = '\0';
+	sscanf(buf, "HTTP/1.1 %d", &code);
+	return code;
+}
+
+/* The VM described and started over the API socket, console to a file. */
+static void test_api_socket(void **state)
+{
+	char img[] = "/tmp/passvm-smoke-apibzXXXXXX";
+	char con[] = "/tmp/passvm-smoke-conXXXXXX";
+	char sock[64], body[512], consarg[64], text[64] = "";
+	int fd = mkstemp(img), cfd = mkstemp(con), c, status;
+	pid_t pid;
+
+	setup(state);
+	close(fd);
+	make_bzimage(img, guest_ok42, sizeof(guest_ok42));
+	snprintf(sock, sizeof(sock), "/tmp/passvm-smoke-%d.sock", (int)getpid());
+	snprintf(consarg, sizeof(consarg), "file:%s", con);
+	unlink(sock);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (!pid) {
+		execl(passvm(), "passvm", "run", "--api-sock", sock,
+		      "--console", consarg, (char *)NULL);
+		_exit(127);
+	}
+	c = dial_api(sock);
+	snprintf(body, sizeof(body), "{\"kernel_image_path\": \"%s\"}", img);
+	assert_int_equal(api_call(c, "PUT", "/boot-source", body), 204);
+	assert_int_equal(api_call(c, "PUT", "/machine-config",
+				  "{\"vcpu_count\": 1, \"mem_size_mib\": 32, \"x\": 1}"),
+			 400);
+	assert_int_equal(api_call(c, "PUT", "/machine-config",
+				  "{\"vcpu_count\": 1, \"mem_size_mib\": 32}"),
+			 204);
+	assert_int_equal(api_call(c, "PUT", "/actions",
+				  "{\"action_type\": \"InstanceStart\"}"),
+			 204);
+	close(c);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 42);
+	assert_int_equal(access(sock, F_OK), -1); /* removed at exit */
+	assert_true(pread(cfd, text, sizeof(text) - 1, 0) > 0);
+	assert_string_equal(text, "OK\n");
+	close(cfd);
+	unlink(con);
+	unlink(img);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -324,6 +442,8 @@ int main(void)
 		cmocka_unit_test(test_terminal_escape),
 		cmocka_unit_test(test_bad_kernel),
 		cmocka_unit_test(test_usage_errors),
+		cmocka_unit_test(test_config_file),
+		cmocka_unit_test(test_api_socket),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
