@@ -60,8 +60,7 @@ static json_t *drives_json(const struct vm_config *c)
 		put_str(o, "drive_id", d->id);
 		put_str(o, "path_on_host", d->path);
 		put_str(o, "socket", d->socket);
-		json_object_set_new(o, "is_root_device",
-				    json_boolean(d->root));
+		json_object_set_new(o, "is_root_device", json_boolean(d->root));
 		json_object_set_new(o, "is_read_only",
 				    json_boolean(d->read_only));
 		put_str(o, "partuuid", d->partuuid);
@@ -106,8 +105,8 @@ static json_t *passthrough_json(const struct vm_config *c)
 	json_t *a = json_array();
 
 	for (unsigned int i = 0; i < c->nr_vfio; i++) {
-		json_t *o = json_pack("{s:s, s:s}", "id", c->vfio[i].id,
-				      "sbdf", c->vfio[i].bdf);
+		json_t *o = json_pack("{s:s, s:s}", "id", c->vfio[i].id, "sbdf",
+				      c->vfio[i].bdf);
 
 		if (c->vfio[i].managed) /* passvm extension */
 			json_object_set_new(o, "managed", json_true());
@@ -199,7 +198,8 @@ static int array_section(struct vm_config *c, json_t *doc, const char *key,
 	if (!json_is_array(a))
 		return pv_seterr(err, EBADMSG,
 				 "`%s`: invalid type, expected an array", key);
-	json_array_foreach(a, i, v) {
+	json_array_foreach(a, i, v)
+	{
 		ret = set(c, NULL, v, &e);
 		if (ret)
 			return pv_seterr(err, -ret, "`%s`[%zu]: %s", key, i,

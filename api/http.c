@@ -99,7 +99,9 @@ static enum http_status parse_request_line(struct http_parser *p, char *line)
 	size_t mlen;
 
 	if (!sp1)
-		return bad(p, "malformed request line: expected 'METHOD /path HTTP/1.1'");
+		return bad(
+			p,
+			"malformed request line: expected 'METHOD /path HTTP/1.1'");
 	mlen = (size_t)(sp1 - line);
 	if (!mlen || mlen >= sizeof(p->method))
 		return bad(p, "unsupported HTTP method");
@@ -127,7 +129,8 @@ static enum http_status parse_request_line(struct http_parser *p, char *line)
 			target = "/";
 	}
 	if (target[0] != '/')
-		return bad(p, "malformed request target: it must start with '/'");
+		return bad(p,
+			   "malformed request target: it must start with '/'");
 	q = strchr(target, '?');
 	if (q)
 		*q = '\0';
@@ -169,8 +172,10 @@ static enum http_status parse_field(struct http_parser *p, char *line,
 		*have_len = true;
 		p->content_length = (size_t)n;
 	} else if (!strcasecmp(line, "Transfer-Encoding")) {
-		return bad(p, "Transfer-Encoding '%.20s' is not supported: send a Content-Length body",
-			   v);
+		return bad(
+			p,
+			"Transfer-Encoding '%.20s' is not supported: send a Content-Length body",
+			v);
 	} else if (!strcasecmp(line, "Connection")) {
 		if (!strcasecmp(v, "close"))
 			p->keep_alive = false;
@@ -212,7 +217,9 @@ static enum http_status parse_head(struct http_parser *p, size_t end)
 			st = parse_request_line(p, line);
 			first = false;
 		} else if (*line == ' ' || *line == '\t') {
-			st = bad(p, "obsolete header line folding is not accepted");
+			st = bad(
+				p,
+				"obsolete header line folding is not accepted");
 		} else {
 			st = parse_field(p, line, &have_len);
 		}
@@ -223,8 +230,10 @@ static enum http_status parse_head(struct http_parser *p, size_t end)
 	if (first)
 		return bad(p, "empty request");
 	if (p->content_length > p->max_body)
-		return bad(p, "Request payload with size %zu is larger than the limit of %zu allowed by server.",
-			   p->content_length, p->max_body);
+		return bad(
+			p,
+			"Request payload with size %zu is larger than the limit of %zu allowed by server.",
+			p->content_length, p->max_body);
 	p->head_len = end;
 	return HTTP_REQUEST;
 }
@@ -251,7 +260,8 @@ enum http_status http_parser_next(struct http_parser *p,
 		end = find_head_end(p);
 		if (!end) {
 			if (p->len >= HTTP_MAX_HEAD)
-				return bad(p, "request head longer than %d bytes",
+				return bad(p,
+					   "request head longer than %d bytes",
 					   HTTP_MAX_HEAD);
 			return HTTP_NEED_MORE;
 		}
@@ -322,8 +332,8 @@ const char *http_reason(int status)
 	}
 }
 
-size_t http_format_response(char *out, size_t cap, int status,
-			    const char *body, bool keep_alive)
+size_t http_format_response(char *out, size_t cap, int status, const char *body,
+			    bool keep_alive)
 {
 	int n;
 

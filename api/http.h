@@ -87,8 +87,8 @@ bool http_parser_idle(const struct http_parser *p);
  * (may be NULL) Content-Type: application/json and Content-Length.
  * Returns its length, or 0 when it does not fit.
  */
-size_t http_format_response(char *out, size_t cap, int status,
-			    const char *body, bool keep_alive);
+size_t http_format_response(char *out, size_t cap, int status, const char *body,
+			    bool keep_alive);
 
 /* http_reason() - the reason phrase of @status ("No Content"). */
 const char *http_reason(int status);

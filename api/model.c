@@ -38,9 +38,12 @@ int model_boot_source(struct vm_config *c, json_t *body, struct pv_error *err)
 }
 
 static const struct fspec machine_f[] = {
-	{ "vcpu_count", FT_INT, true },	     { "mem_size_mib", FT_INT, true },
-	{ "smt", FT_BOOL, false },	     { "track_dirty_pages", FT_BOOL, false },
-	{ "huge_pages", FT_STR, false },     { "cpu_template", FT_STR, false },
+	{ "vcpu_count", FT_INT, true },
+	{ "mem_size_mib", FT_INT, true },
+	{ "smt", FT_BOOL, false },
+	{ "track_dirty_pages", FT_BOOL, false },
+	{ "huge_pages", FT_STR, false },
+	{ "cpu_template", FT_STR, false },
 };
 
 int model_machine_config(struct vm_config *c, json_t *body, bool patch,
@@ -182,8 +185,8 @@ int model_drive(struct vm_config *c, const char *path_id, json_t *body,
 			err, EBADMSG,
 			"io_engine: unknown variant `%s`, expected `Sync` or `Async`",
 			io);
-	ret = rate_limiter_text(field(body, "rate_limiter"),
-				"rate_limiter", &rl, err);
+	ret = rate_limiter_text(field(body, "rate_limiter"), "rate_limiter",
+				&rl, err);
 	if (ret)
 		return ret;
 	root = json_is_true(field(body, "is_root_device"));
@@ -212,8 +215,7 @@ int model_drive(struct vm_config *c, const char *path_id, json_t *body,
 	d->read_only = json_is_true(field(body, "is_read_only"));
 	ret = vm_config_set_str(c, &d->path, path) ||
 	      vm_config_set_str(c, &d->socket, sock) ||
-	      vm_config_set_str(c, &d->partuuid,
-				str_of(body, "partuuid")) ||
+	      vm_config_set_str(c, &d->partuuid, str_of(body, "partuuid")) ||
 	      vm_config_set_str(c, &d->cache_type, ct) ||
 	      vm_config_set_str(c, &d->io_engine, io) ||
 	      vm_config_set_str(c, &d->rate_limiter, rl);
@@ -226,9 +228,12 @@ int model_drive(struct vm_config *c, const char *path_id, json_t *body,
 }
 
 static const struct fspec net_f[] = {
-	{ "iface_id", FT_STR, true },	       { "host_dev_name", FT_STR, true },
-	{ "guest_mac", FT_STR, false },	       { "mtu", FT_INT, false },
-	{ "rx_rate_limiter", FT_OBJ, false }, { "tx_rate_limiter", FT_OBJ, false },
+	{ "iface_id", FT_STR, true },
+	{ "host_dev_name", FT_STR, true },
+	{ "guest_mac", FT_STR, false },
+	{ "mtu", FT_INT, false },
+	{ "rx_rate_limiter", FT_OBJ, false },
+	{ "tx_rate_limiter", FT_OBJ, false },
 };
 
 int model_net(struct vm_config *c, const char *path_id, json_t *body,
@@ -261,8 +266,8 @@ int model_net(struct vm_config *c, const char *path_id, json_t *body,
 			"guest_mac '%s': give a MAC address like 06:00:c0:a8:00:02",
 			mac_s);
 	mtu = field(body, "mtu");
-	if (mtu && (json_integer_value(mtu) < 68 ||
-		    json_integer_value(mtu) > 65535))
+	if (mtu &&
+	    (json_integer_value(mtu) < 68 || json_integer_value(mtu) > 65535))
 		return pv_seterr(err, EINVAL, "mtu %lld: give 68 to 65535",
 				 (long long)json_integer_value(mtu));
 	for (i = 0; i < c->nr_nets; i++)
@@ -289,8 +294,7 @@ int model_net(struct vm_config *c, const char *path_id, json_t *body,
 	ret = rate_limiter_text(field(body, "rx_rate_limiter"),
 				"rx_rate_limiter", &rx, err);
 	if (!ret)
-		ret = rate_limiter_text(field(body,
-							"tx_rate_limiter"),
+		ret = rate_limiter_text(field(body, "tx_rate_limiter"),
 					"tx_rate_limiter", &tx, err);
 	if (ret) {
 		free(rx);
@@ -385,8 +389,7 @@ int model_passthrough(struct vm_config *c, const char *path_id, json_t *body,
 				"Duplicate device passthrough SBDF: %s is already device '%s'",
 				sbdf, c->vfio[j].id);
 	if (i == c->nr_vfio && i == VM_MAX_PASSTHROUGH)
-		return pv_seterr(err, EINVAL,
-				 "at most %d passthrough devices",
+		return pv_seterr(err, EINVAL, "at most %d passthrough devices",
 				 VM_MAX_PASSTHROUGH);
 	snprintf(c->vfio[i].id, sizeof(c->vfio[i].id), "%s", id);
 	snprintf(c->vfio[i].bdf, sizeof(c->vfio[i].bdf), "%s", sbdf);
@@ -397,7 +400,7 @@ int model_passthrough(struct vm_config *c, const char *path_id, json_t *body,
 }
 
 static const struct fspec logger_f[] = {
-	{ "log_path", FT_STR, false },	 { "level", FT_STR, false },
+	{ "log_path", FT_STR, false },	  { "level", FT_STR, false },
 	{ "show_level", FT_BOOL, false }, { "show_log_origin", FT_BOOL, false },
 	{ "module", FT_STR, false },
 };
@@ -465,8 +468,7 @@ int model_serial(struct vm_config *c, json_t *body, struct pv_error *err)
 	if (check_fields(body, serial_f, ARRAY_LEN(serial_f), err))
 		return -EBADMSG;
 	if (field(body, "rate_limiter") &&
-	    check_bucket(field(body, "rate_limiter"), "rate_limiter",
-			 err))
+	    check_bucket(field(body, "rate_limiter"), "rate_limiter", err))
 		return -EBADMSG;
 	p = str_of(body, "serial_out_path");
 	if (vm_config_set_str(c, &c->console_path, p))

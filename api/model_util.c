@@ -68,7 +68,8 @@ int check_fields_opt(json_t *o, const struct fspec *spec, size_t n,
 		return pv_seterr(err, EBADMSG,
 				 "invalid type: %s, expected a JSON object",
 				 o ? json_kind(o) : "nothing");
-	json_object_foreach(o, key, v) {
+	json_object_foreach(o, key, v)
+	{
 		for (i = 0; i < n; i++)
 			if (!strcmp(spec[i].name, key))
 				break;
@@ -77,13 +78,12 @@ int check_fields_opt(json_t *o, const struct fspec *spec, size_t n,
 			size_t l = 0;
 
 			for (size_t j = 0; j < n && l < sizeof(list); j++)
-				l += (size_t)snprintf(list + l, sizeof(list) - l,
-						      "%s`%s`", j ? ", " : "",
-						      spec[j].name);
-			return pv_seterr(
-				err, EBADMSG,
-				"unknown field `%.64s`, expected %s%s", key,
-				n > 1 ? "one of " : "", list);
+				l += (size_t)snprintf(
+					list + l, sizeof(list) - l, "%s`%s`",
+					j ? ", " : "", spec[j].name);
+			return pv_seterr(err, EBADMSG,
+					 "unknown field `%.64s`, expected %s%s",
+					 key, n > 1 ? "one of " : "", list);
 		}
 		/* null stands for "not given" (serde's Option) when optional. */
 		if (json_is_null(v) && !spec[i].required)

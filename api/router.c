@@ -72,16 +72,15 @@ static const char *state_name(enum api_state s)
 static int get_root(struct req *q)
 {
 	reply_json(q, json_pack("{s:s, s:s, s:s, s:s}", "id", q->a->cfg->id,
-				"state", state_name(q->a->state),
-				"vmm_version", PASSVM_VERSION, "app_name",
-				"Firecracker"));
+				"state", state_name(q->a->state), "vmm_version",
+				PASSVM_VERSION, "app_name", "Firecracker"));
 	return 0;
 }
 
 static int get_version(struct req *q)
 {
-	reply_json(q, json_pack("{s:s}", "firecracker_version",
-				PASSVM_VERSION));
+	reply_json(q,
+		   json_pack("{s:s}", "firecracker_version", PASSVM_VERSION));
 	return 0;
 }
 
@@ -286,8 +285,9 @@ void api_route(struct api_ctx *a, const char *method, const char *path,
 		goto out;
 	}
 	if (q.id && !vm_id_valid(q.id, false)) {
-		reply_fault(r, "",
-			    "Invalid ID in the request path: use 1 to 64 letters, digits or '_'.");
+		reply_fault(
+			r, "",
+			"Invalid ID in the request path: use 1 to 64 letters, digits or '_'.");
 		goto out;
 	}
 	if (rt->when == PRE && a->state != API_NOT_STARTED) {

@@ -308,12 +308,11 @@ static int listen_on(struct api_server *s, const char *path,
 
 	if (strlen(path) >= sizeof(sa.sun_path))
 		return pv_seterr(err, ENAMETOOLONG,
-				 "--api-sock '%s': longer than %zu bytes",
-				 path, sizeof(sa.sun_path) - 1);
+				 "--api-sock '%s': longer than %zu bytes", path,
+				 sizeof(sa.sun_path) - 1);
 	strcpy(sa.sun_path, path);
-	s->listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK |
-					       SOCK_CLOEXEC,
-			      0);
+	s->listen_fd =
+		socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (s->listen_fd < 0)
 		return pv_seterr(err, errno, "socket: %s", strerror(errno));
 	if (bind(s->listen_fd, (struct sockaddr *)&sa, sizeof(sa))) {

@@ -32,8 +32,8 @@ void api_ctx_destroy(struct api_ctx *a)
  * opens its log and metrics paths the same way). */
 static int open_sink(const char *path, const char *what, struct pv_error *err)
 {
-	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NONBLOCK |
-				    O_CLOEXEC,
+	int fd = open(path,
+		      O_WRONLY | O_APPEND | O_CREAT | O_NONBLOCK | O_CLOEXEC,
 		      0644);
 
 	if (fd < 0)
@@ -48,9 +48,9 @@ int api_apply_logger(const struct vm_config *c, struct pv_error *err)
 		const char *name;
 		enum log_level level;
 	} levels[] = {
-		{ "Off", LOG_LEVEL_OFF },     { "Error", LOG_LEVEL_ERROR },
+		{ "Off", LOG_LEVEL_OFF },	  { "Error", LOG_LEVEL_ERROR },
 		{ "Warning", LOG_LEVEL_WARNING }, { "Info", LOG_LEVEL_INFO },
-		{ "Debug", LOG_LEVEL_INFO },  { "Trace", LOG_LEVEL_INFO },
+		{ "Debug", LOG_LEVEL_INFO },	  { "Trace", LOG_LEVEL_INFO },
 	};
 	int fd;
 
@@ -68,9 +68,8 @@ int api_apply_logger(const struct vm_config *c, struct pv_error *err)
 		}
 		close(fd);
 	}
-	for (size_t i = 0; c->logger.level && i < sizeof(levels) /
-							   sizeof(levels[0]);
-	     i++)
+	for (size_t i = 0;
+	     c->logger.level && i < sizeof(levels) / sizeof(levels[0]); i++)
 		if (!strcasecmp(c->logger.level, levels[i].name))
 			log_level = levels[i].level;
 	return 0;
@@ -97,8 +96,9 @@ int api_write_metrics(struct api_ctx *a, struct pv_error *err)
 	size_t len;
 
 	if (a->metrics_fd < 0)
-		return pv_seterr(err, ENOENT,
-				 "no metrics file: PUT /metrics {\"metrics_path\": ...} before the start");
+		return pv_seterr(
+			err, ENOENT,
+			"no metrics file: PUT /metrics {\"metrics_path\": ...} before the start");
 	clock_gettime(CLOCK_REALTIME, &ts);
 	line = json_pack("{s:I, s:{s:I, s:I}}", "utc_timestamp_ms",
 			 (json_int_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000,

@@ -242,8 +242,9 @@ int i8042_ctrl_alt_del(struct i8042 *k, struct pv_error *err)
 	seq = (k->ctr & CTR_XLATE) ? set1 : set2;
 	n = (k->ctr & CTR_XLATE) ? sizeof(set1) : sizeof(set2);
 	if (I8042_QUEUE - k->q_len < n) {
-		ret = pv_seterr(err, ENOSPC,
-				"the guest is not reading its keyboard: try again later");
+		ret = pv_seterr(
+			err, ENOSPC,
+			"the guest is not reading its keyboard: try again later");
 		goto out;
 	}
 	for (size_t i = 0; i < n; i++)

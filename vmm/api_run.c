@@ -109,13 +109,15 @@ static void do_metrics(void *opaque, json_t *line)
 		for (unsigned int i = 0; i < r->vm.nr_vcpus; i++)
 			n += __atomic_load_n(&r->vm.vcpus[i].stats[s],
 					     __ATOMIC_RELAXED);
-		json_object_set_new(v, stat_keys[s], json_integer((json_int_t)n));
+		json_object_set_new(v, stat_keys[s],
+				    json_integer((json_int_t)n));
 	}
 	json_object_set_new(line, "vcpu", v);
 	serial_get_stats(&r->vm.serial, &ss);
 	json_object_set_new(line, "uart",
 			    json_pack("{s:I, s:I, s:I}", "write_count",
-				      (json_int_t)ss.tx_bytes, "missed_write_count",
+				      (json_int_t)ss.tx_bytes,
+				      "missed_write_count",
 				      (json_int_t)ss.tx_dropped, "read_count",
 				      (json_int_t)ss.rx_bytes));
 }
@@ -246,7 +248,7 @@ int api_run(struct vm_config *o)
 		if (build(r)) {
 			pv_err("%s", r->err.msg);
 			status = vm_config_check(o, &err) ? VM_EXIT_BAD_CONFIG :
-							     VM_EXIT_VMM_ERROR;
+							    VM_EXIT_VMM_ERROR;
 			goto out;
 		}
 		ctx.state = API_RUNNING;

@@ -32,15 +32,14 @@ const char cli_run_help[] =
 	"  --reboot           restart the guest when it resets (default: exit)\n"
 	"  --stats            print exit counts and boot time at exit\n"
 	"  --trace LIST       narrate steps on stderr: vfio,kvm,mem,pci,irq,\n"
-	"                     boot or all\n"
-	CLI_CTL_HELP
-	"\n"
+	"                     boot or all\n" CLI_CTL_HELP "\n"
 	"Exit status: 0 guest powered off; N guest wrote byte N to I/O port\n"
 	"0xf4 (debug exit); 1 passvm error; 2 usage error; 3 guest reset;\n"
 	"4 guest crashed (triple fault, KVM internal error); 128+SIG when\n"
 	"killed by signal SIG (130 for Ctrl-a x).\n";
 
-static int parse_vfio(const char *arg, struct vm_config *o, struct pv_error *err)
+static int parse_vfio(const char *arg, struct vm_config *o,
+		      struct pv_error *err)
 {
 	const char *comma = strchr(arg, ',');
 	size_t len = comma ? (size_t)(comma - arg) : strlen(arg);

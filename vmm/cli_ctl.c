@@ -97,8 +97,9 @@ int cli_ctl_check(struct vm_config *o, struct pv_error *err)
 			err, EINVAL,
 			"--no-api needs --config-file FILE: without the API the VM must be described by a file");
 	if (o->no_api && o->api_sock)
-		return pv_seterr(err, EINVAL,
-				 "--no-api and --api-sock contradict: drop one");
+		return pv_seterr(
+			err, EINVAL,
+			"--no-api and --api-sock contradict: drop one");
 	if (o->daemonize && o->console == CONSOLE_STDIO) {
 		if (o->console_given)
 			return pv_seterr(

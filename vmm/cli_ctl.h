@@ -20,31 +20,32 @@ enum {
 };
 
 /* The rows cli_parse_run() adds to its struct option table. */
-#define CLI_CTL_OPTIONS                                                     \
-	{ "api-sock", required_argument, NULL, O_CTL_API_SOCK },            \
-		{ "config-file", required_argument, NULL, O_CTL_CONFIG_FILE }, \
-		{ "no-api", no_argument, NULL, O_CTL_NO_API },                 \
-		{ "id", required_argument, NULL, O_CTL_ID },                   \
-		{ "console", required_argument, NULL, O_CTL_CONSOLE },         \
-		{ "daemonize", no_argument, NULL, O_CTL_DAEMONIZE },           \
-		{ "pidfile", required_argument, NULL, O_CTL_PIDFILE },         \
-		{ "http-api-max-payload-size", required_argument, NULL,        \
-		  O_CTL_MAX_BODY }
+/* clang-format off */
+#define CLI_CTL_OPTIONS \
+	{ "api-sock", required_argument, NULL, O_CTL_API_SOCK }, \
+	{ "config-file", required_argument, NULL, O_CTL_CONFIG_FILE }, \
+	{ "no-api", no_argument, NULL, O_CTL_NO_API }, \
+	{ "id", required_argument, NULL, O_CTL_ID }, \
+	{ "console", required_argument, NULL, O_CTL_CONSOLE }, \
+	{ "daemonize", no_argument, NULL, O_CTL_DAEMONIZE }, \
+	{ "pidfile", required_argument, NULL, O_CTL_PIDFILE }, \
+	{ "http-api-max-payload-size", required_argument, NULL, O_CTL_MAX_BODY }
+/* clang-format on */
 
 /* Their part of `passvm run --help`. */
-#define CLI_CTL_HELP                                                          \
-	"  --api-sock PATH    serve Firecracker's REST API (HTTP/1.1) on a\n"    \
-	"                     Unix socket: the VM is described over it and\n"    \
+#define CLI_CTL_HELP                                                           \
+	"  --api-sock PATH    serve Firecracker's REST API (HTTP/1.1) on a\n"  \
+	"                     Unix socket: the VM is described over it and\n"  \
 	"                     started by PUT /actions InstanceStart\n"         \
 	"  --config-file FILE build and start the VM at once from a\n"         \
-	"                     Firecracker-style JSON file (exit 152 if bad)\n"    \
+	"                     Firecracker-style JSON file (exit 152 if bad)\n" \
 	"  --no-api           with --config-file: no API socket\n"             \
-	"  --id ID            instance id for GET / (1-64 of A-Z a-z 0-9 -)\n"  \
-	"  --console stdio|file:PATH|socket:PATH|none\n"                      \
-	"                     where COM1 goes (default stdio)\n"                 \
-	"  --daemonize        detach (fork, setsid, stdio to /dev/null)\n"      \
-	"  --pidfile FILE     write passvm's pid there (removed at exit)\n"     \
-	"  --http-api-max-payload-size BYTES\n"                               \
+	"  --id ID            instance id for GET / (1-64 of A-Z a-z 0-9 -)\n" \
+	"  --console stdio|file:PATH|socket:PATH|none\n"                       \
+	"                     where COM1 goes (default stdio)\n"               \
+	"  --daemonize        detach (fork, setsid, stdio to /dev/null)\n"     \
+	"  --pidfile FILE     write passvm's pid there (removed at exit)\n"    \
+	"  --http-api-max-payload-size BYTES\n"                                \
 	"                     largest API request body (default 51200)\n"
 
 /* Exit status for a bad --config-file (Firecracker's BadConfiguration). */

@@ -131,8 +131,8 @@ static int pump(int from, int to)
 
 	if (n <= 0)
 		return n == 0 || (errno != EAGAIN && errno != EINTR) ? -1 : 0;
-	if (to >= 0 && send(to, buf, (size_t)n, MSG_NOSIGNAL | MSG_DONTWAIT) <
-			       0 &&
+	if (to >= 0 &&
+	    send(to, buf, (size_t)n, MSG_NOSIGNAL | MSG_DONTWAIT) < 0 &&
 	    errno != EAGAIN)
 		return -2; /* the client is gone */
 	return 0;

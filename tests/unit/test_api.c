@@ -98,14 +98,14 @@ static int req(struct fixture *f, const char *method, const char *path,
 	return r.status;
 }
 
-#define EXPECT(f, st, m, p, j, needle)                                      \
-	do {                                                                \
-		char b_[2048];                                              \
-		const char *j_ = (j);                                       \
-		int s_ = req(f, m, p, j_, b_, sizeof(b_));                  \
-		if (s_ != (st) || !strstr(b_, needle))                      \
-			fail_msg("%s %s %s: %d '%s', want %d with '%s'", m, \
-				 p, j_ ? j_ : "", s_, b_, st, needle);      \
+#define EXPECT(f, st, m, p, j, needle)                                         \
+	do {                                                                   \
+		char b_[2048];                                                 \
+		const char *j_ = (j);                                          \
+		int s_ = req(f, m, p, j_, b_, sizeof(b_));                     \
+		if (s_ != (st) || !strstr(b_, needle))                         \
+			fail_msg("%s %s %s: %d '%s', want %d with '%s'", m, p, \
+				 j_ ? j_ : "", s_, b_, st, needle);            \
 	} while (0)
 
 static void test_get_root_and_version(void **state)
@@ -256,9 +256,10 @@ static void test_lifecycle(void **state)
 
 	EXPECT(f, 400, "PATCH", "/vm", "{\"state\": \"Paused\"}",
 	       "not supported before starting the microVM.");
-	EXPECT(f, 400, "PUT", "/actions", "{\"action_type\": \"SendCtrlAltDel\"}",
-	       "before starting");
-	EXPECT(f, 400, "PUT", "/actions", "{\"action_type\": \"InstanceStart\"}",
+	EXPECT(f, 400, "PUT", "/actions",
+	       "{\"action_type\": \"SendCtrlAltDel\"}", "before starting");
+	EXPECT(f, 400, "PUT", "/actions",
+	       "{\"action_type\": \"InstanceStart\"}",
 	       "Cannot start microvm without kernel configuration.");
 	assert_int_equal(starts, 0);
 	EXPECT(f, 204, "PUT", "/boot-source",
@@ -266,11 +267,12 @@ static void test_lifecycle(void **state)
 	       "");
 	EXPECT(f, 400, "PUT", "/actions", "{\"action_type\": \"Reboot\"}",
 	       "unknown variant `Reboot`");
-	EXPECT(f, 204, "PUT", "/actions", "{\"action_type\": \"InstanceStart\"}",
-	       "");
+	EXPECT(f, 204, "PUT", "/actions",
+	       "{\"action_type\": \"InstanceStart\"}", "");
 	assert_int_equal(starts, 1);
 	EXPECT(f, 200, "GET", "/", NULL, "\"state\":\"Running\"");
-	EXPECT(f, 400, "PUT", "/actions", "{\"action_type\": \"InstanceStart\"}",
+	EXPECT(f, 400, "PUT", "/actions",
+	       "{\"action_type\": \"InstanceStart\"}",
 	       "The requested operation is not supported after starting the microVM.");
 	assert_int_equal(starts, 1);
 	EXPECT(f, 400, "PUT", "/boot-source", "{\"kernel_image_path\": \"x\"}",
@@ -286,8 +288,8 @@ static void test_lifecycle(void **state)
 	       "unknown variant `Stopped`");
 	assert_int_equal(pauses, 1);
 	assert_int_equal(resumes, 1);
-	EXPECT(f, 204, "PUT", "/actions", "{\"action_type\": \"SendCtrlAltDel\"}",
-	       "");
+	EXPECT(f, 204, "PUT", "/actions",
+	       "{\"action_type\": \"SendCtrlAltDel\"}", "");
 	assert_int_equal(cads, 1);
 	EXPECT(f, 400, "PUT", "/actions", "{\"action_type\": \"FlushMetrics\"}",
 	       "no metrics file");
@@ -313,8 +315,8 @@ static void test_metrics_and_logger(void **state)
 	log_level = LOG_LEVEL_INFO;
 	EXPECT(f, 204, "PUT", "/boot-source", "{\"kernel_image_path\": \"k\"}",
 	       "");
-	EXPECT(f, 204, "PUT", "/actions", "{\"action_type\": \"InstanceStart\"}",
-	       "");
+	EXPECT(f, 204, "PUT", "/actions",
+	       "{\"action_type\": \"InstanceStart\"}", "");
 	EXPECT(f, 204, "PUT", "/actions", "{\"action_type\": \"FlushMetrics\"}",
 	       "");
 	fp = fopen(path, "r");
@@ -342,9 +344,9 @@ static void test_config_file(void **state)
 	json_t *j;
 	char *text, *text2;
 
-	assert_int_equal(model_config_file(&f->cfg, good_file,
-					   strlen(good_file), &e),
-			 0);
+	assert_int_equal(
+		model_config_file(&f->cfg, good_file, strlen(good_file), &e),
+		0);
 	assert_string_equal(f->cfg.kernel, "vmlinux.bin");
 	assert_int_equal(f->cfg.cpus, 2);
 	assert_int_equal(f->cfg.mem, 1024ull << 20);
@@ -383,33 +385,40 @@ static void expect_file(const char *doc, const char *needle)
 
 static void test_config_file_bad(void **state)
 {
-	expect_file("{\"boot-source\": {\"kernel_image_path\": \"k\"}", "line 1");
+	expect_file("{\"boot-source\": {\"kernel_image_path\": \"k\"}",
+		    "line 1");
 	expect_file("[]", "JSON object");
 	expect_file("{\"drives\": []}", "missing key `boot-source`");
 	expect_file("{\"boot-source\": {\"kernel_image_path\": \"k\"}}",
 		    "missing key `drives`");
-	expect_file("{\"boot-source\": {\"kernel_image_path\": \"k\", \"initrd\": \"i\"}, \"drives\": []}",
-		    "`boot-source`: unknown field `initrd`");
-	expect_file("{\"boot-source\": {\"kernel_image_path\": \"k\"}, \"drives\": {}}",
-		    "`drives`: invalid type");
-	expect_file("{\"boot-source\": {\"kernel_image_path\": \"k\"}, \"drives\": [],"
-		    " \"machine-config\": {\"vcpu_count\": 2, \"mem_size_mib\": 256, \"memory\": 1}}",
-		    "`machine-config`: unknown field `memory`");
-	expect_file("{\"boot-source\": {\"kernel_image_path\": \"k\"}, \"drives\": [],"
-		    " \"device-passthrough\": [{\"id\": \"a\", \"sbdf\": \"00:03.0\"}, {\"id\": \"b\", \"sbdf\": \"0000:00:03.0\"}]}",
-		    "`device-passthrough`[1]: Duplicate device passthrough SBDF");
+	expect_file(
+		"{\"boot-source\": {\"kernel_image_path\": \"k\", \"initrd\": \"i\"}, \"drives\": []}",
+		"`boot-source`: unknown field `initrd`");
+	expect_file(
+		"{\"boot-source\": {\"kernel_image_path\": \"k\"}, \"drives\": {}}",
+		"`drives`: invalid type");
+	expect_file(
+		"{\"boot-source\": {\"kernel_image_path\": \"k\"}, \"drives\": [],"
+		" \"machine-config\": {\"vcpu_count\": 2, \"mem_size_mib\": 256, \"memory\": 1}}",
+		"`machine-config`: unknown field `memory`");
+	expect_file(
+		"{\"boot-source\": {\"kernel_image_path\": \"k\"}, \"drives\": [],"
+		" \"device-passthrough\": [{\"id\": \"a\", \"sbdf\": \"00:03.0\"}, {\"id\": \"b\", \"sbdf\": \"0000:00:03.0\"}]}",
+		"`device-passthrough`[1]: Duplicate device passthrough SBDF");
 }
 
 static void test_cli_ctl(void **state)
 {
-	char *argv[] = { "run", "--api-sock", "/tmp/s", "--id", "my-vm",
-			 "--console", "socket:/tmp/c", NULL };
+	char *argv[] = { "run",	  "--api-sock", "/tmp/s",	 "--id",
+			 "my-vm", "--console",	"socket:/tmp/c", NULL };
 	char *bad1[] = { "run", "--no-api", NULL };
-	char *bad2[] = { "run", "--api-sock", "/tmp/s", "--id", "bad id", NULL };
-	char *bad3[] = { "run", "--kernel", "k", "--daemonize", "--console",
-			 "stdio", NULL };
-	char *bad4[] = { "run", "--api-sock", "/tmp/s", "--console", "tty:x",
-			 NULL };
+	char *bad2[] = {
+		"run", "--api-sock", "/tmp/s", "--id", "bad id", NULL
+	};
+	char *bad3[] = { "run",	      "--kernel", "k", "--daemonize",
+			 "--console", "stdio",	  NULL };
+	char *bad4[] = { "run",	      "--api-sock", "/tmp/s",
+			 "--console", "tty:x",	    NULL };
 	struct vm_config c;
 	struct pv_error e;
 
@@ -472,8 +481,9 @@ static void test_server(void **state)
 	struct api_server *s, *s2;
 	struct pv_error e;
 	int stall, slow, c;
-	const char *put = "PUT /machine-config HTTP/1.1\r\nContent-Length: 38\r\n\r\n"
-			  "{\"vcpu_count\": 2, \"mem_size_mib\": 256}";
+	const char *put =
+		"PUT /machine-config HTTP/1.1\r\nContent-Length: 38\r\n\r\n"
+		"{\"vcpu_count\": 2, \"mem_size_mib\": 256}";
 
 	snprintf(path, sizeof(path), "/tmp/passvm-test-api-%d.sock",
 		 (int)getpid());
@@ -485,8 +495,8 @@ static void test_server(void **state)
 
 	/* A client that sends half a head and stalls blocks nobody. */
 	stall = dial(path);
-	assert_int_equal(write(stall, "PUT /machine-config HTTP/1.1\r\nCont", 34),
-			 34);
+	assert_int_equal(
+		write(stall, "PUT /machine-config HTTP/1.1\r\nCont", 34), 34);
 	/* A byte-by-byte sender is answered once its request is whole. */
 	slow = dial(path);
 	for (size_t i = 0; i < strlen(put); i++)

@@ -59,9 +59,10 @@ static void test_byte_by_byte(void **state)
 /* Three requests in one read, the last one cut short, then completed. */
 static void test_pipelined(void **state)
 {
-	const char in[] = "GET / HTTP/1.1\r\n\r\n"
-			  "GET /machine-config HTTP/1.1\r\nConnection: close\r\n\r\n"
-			  "PUT /vsock HTTP/1.1\r\nContent-Length: 5\r\n\r\nab";
+	const char in[] =
+		"GET / HTTP/1.1\r\n\r\n"
+		"GET /machine-config HTTP/1.1\r\nConnection: close\r\n\r\n"
+		"PUT /vsock HTTP/1.1\r\nContent-Length: 5\r\n\r\nab";
 	struct http_parser p;
 	struct http_request r;
 

@@ -57,8 +57,10 @@ static void test_every_path_is_routed(void **state)
 	const char *path, *method;
 	int n = 0;
 
-	json_object_foreach(json_object_get(doc, "paths"), path, ops_) {
-		json_object_foreach(ops_, method, op) {
+	json_object_foreach(json_object_get(doc, "paths"), path, ops_)
+	{
+		json_object_foreach(ops_, method, op)
+		{
 			if (!api_route_known(method, path))
 				fail_msg("the router does not serve %s %s",
 					 method, path);
@@ -76,12 +78,13 @@ static void test_every_path_is_routed(void **state)
 static void check_example(const char *method, const char *path, json_t *op)
 {
 	json_t *ex = json_object_get(
-		json_object_get(json_object_get(json_object_get(op,
-								 "requestBody"),
-						 "content"),
-				"application/json"),
+		json_object_get(
+			json_object_get(json_object_get(op, "requestBody"),
+					"content"),
+			"application/json"),
 		"example");
-	const char *ep = json_string_value(json_object_get(op, "x-example-path"));
+	const char *ep =
+		json_string_value(json_object_get(op, "x-example-path"));
 	bool post = json_is_true(json_object_get(op, "x-post-boot"));
 	struct vm_config cfg;
 	struct api_ctx a;
@@ -125,8 +128,8 @@ static void check_example(const char *method, const char *path, json_t *op)
 		a.cfg->metrics.set = false;
 		st = route(&a, up, ep ? ep : path, body, out, sizeof(out));
 		if (st != 400 || !strstr(out, "unknown field `x_not_a_field`"))
-			fail_msg("%s %s with an unknown field: %d %s", up,
-				 path, st, out);
+			fail_msg("%s %s with an unknown field: %d %s", up, path,
+				 st, out);
 	}
 	free(body);
 	api_ctx_destroy(&a);
@@ -139,8 +142,10 @@ static void test_examples_are_accepted(void **state)
 	const char *path, *method;
 	int n = 0, saved = dup(STDERR_FILENO);
 
-	json_object_foreach(json_object_get(doc, "paths"), path, ops_) {
-		json_object_foreach(ops_, method, op) {
+	json_object_foreach(json_object_get(doc, "paths"), path, ops_)
+	{
+		json_object_foreach(ops_, method, op)
+		{
 			if (!json_object_get(op, "requestBody"))
 				continue;
 			check_example(method, path, op);

@@ -325,25 +325,28 @@ static void test_config_file(void **state)
 	char cfg[] = "/tmp/passvm-smoke-cfgXXXXXX";
 	char out[4096], err[4096], doc[1024];
 	int fd = mkstemp(img), cfd = mkstemp(cfg);
-	const char *args[] = { "passvm", "run", "--config-file", cfg,
-			       "--no-api", NULL };
+	const char *args[] = { "passvm", "run",	     "--config-file",
+			       cfg,	 "--no-api", NULL };
 
 	setup(state);
 	close(fd);
 	make_bzimage(img, guest_ok42, sizeof(guest_ok42));
-	snprintf(doc, sizeof(doc),
-		 "{\"boot-source\": {\"kernel_image_path\": \"%s\"}, \"drives\": [],"
-		 " \"machine-config\": {\"vcpu_count\": 2, \"mem_size_mib\": 64}}",
-		 img);
+	snprintf(
+		doc, sizeof(doc),
+		"{\"boot-source\": {\"kernel_image_path\": \"%s\"}, \"drives\": [],"
+		" \"machine-config\": {\"vcpu_count\": 2, \"mem_size_mib\": 64}}",
+		img);
 	assert_int_equal(write(cfd, doc, strlen(doc)), (ssize_t)strlen(doc));
 	assert_int_equal(run(args, out, sizeof(out), err, sizeof(err)), 42);
 	assert_string_equal(out, "OK\n");
 	/* An unknown field inside machine-config: exit 152, naming both. */
-	snprintf(doc, sizeof(doc),
-		 "{\"boot-source\": {\"kernel_image_path\": \"%s\"}, \"drives\": [],"
-		 " \"machine-config\": {\"vcpu_count\": 2, \"mem_size_mib\": 64, \"cpus\": 2}}",
-		 img);
-	assert_int_equal(pwrite(cfd, doc, strlen(doc), 0), (ssize_t)strlen(doc));
+	snprintf(
+		doc, sizeof(doc),
+		"{\"boot-source\": {\"kernel_image_path\": \"%s\"}, \"drives\": [],"
+		" \"machine-config\": {\"vcpu_count\": 2, \"mem_size_mib\": 64, \"cpus\": 2}}",
+		img);
+	assert_int_equal(pwrite(cfd, doc, strlen(doc), 0),
+			 (ssize_t)strlen(doc));
 	assert_int_equal(ftruncate(cfd, (off_t)strlen(doc)), 0);
 	assert_int_equal(run(args, out, sizeof(out), err, sizeof(err)), 152);
 	if (!strstr(err, "machine-config") || !strstr(err, "`cpus`"))
@@ -377,9 +380,10 @@ static int api_call(int fd, const char *method, const char *path,
 	int n, code = 0;
 	ssize_t r;
 
-	n = snprintf(buf, sizeof(buf),
-		     "%s %s HTTP/1.1\r\nHost: localhost\r\nContent-Length: %zu\r\n\r\n%s",
-		     method, path, strlen(body), body);
+	n = snprintf(
+		buf, sizeof(buf),
+		"%s %s HTTP/1.1\r\nHost: localhost\r\nContent-Length: %zu\r\n\r\n%s",
+		method, path, strlen(body), body);
 	assert_int_equal(write(fd, buf, (size_t)n), n);
 	r = read(fd, buf, sizeof(buf) - 1);
 	assert_true(r > 12);
@@ -400,7 +404,8 @@ static void test_api_socket(void **state)
 	setup(state);
 	close(fd);
 	make_bzimage(img, guest_ok42, sizeof(guest_ok42));
-	snprintf(sock, sizeof(sock), "/tmp/passvm-smoke-%d.sock", (int)getpid());
+	snprintf(sock, sizeof(sock), "/tmp/passvm-smoke-%d.sock",
+		 (int)getpid());
 	snprintf(consarg, sizeof(consarg), "file:%s", con);
 	unlink(sock);
 	pid = fork();
@@ -413,9 +418,10 @@ static void test_api_socket(void **state)
 	c = dial_api(sock);
 	snprintf(body, sizeof(body), "{\"kernel_image_path\": \"%s\"}", img);
 	assert_int_equal(api_call(c, "PUT", "/boot-source", body), 204);
-	assert_int_equal(api_call(c, "PUT", "/machine-config",
-				  "{\"vcpu_count\": 1, \"mem_size_mib\": 32, \"x\": 1}"),
-			 400);
+	assert_int_equal(
+		api_call(c, "PUT", "/machine-config",
+			 "{\"vcpu_count\": 1, \"mem_size_mib\": 32, \"x\": 1}"),
+		400);
 	assert_int_equal(api_call(c, "PUT", "/machine-config",
 				  "{\"vcpu_count\": 1, \"mem_size_mib\": 32}"),
 			 204);
