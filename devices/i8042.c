@@ -132,6 +132,7 @@ static void data_write(void *opaque, uint64_t offset, const uint8_t *data,
 	uint8_t v = data[0];
 
 	pthread_mutex_lock(&k->lock);
+	k->probed = true;
 	k->last_was_cmd = false;
 	switch (k->pending_cmd) {
 	case 0x60: /* write command byte */
@@ -183,6 +184,7 @@ static void cmd_write(void *opaque, uint64_t offset, const uint8_t *data,
 	if (offset || !len)
 		return;
 	pthread_mutex_lock(&k->lock);
+	k->probed = true;
 	k->last_was_cmd = true;
 	k->pending_cmd = 0;
 	switch (v) {
@@ -233,7 +235,8 @@ int i8042_ctrl_alt_del(struct i8042 *k, struct pv_error *err)
 	int ret = 0;
 
 	pthread_mutex_lock(&k->lock);
-	if (!(k->ctr & CTR_KBDINT) || (k->ctr & CTR_KBDDIS) || !k->scanning) {
+	if (!k->probed || !(k->ctr & CTR_KBDINT) || (k->ctr & CTR_KBDDIS) ||
+	    !k->scanning) {
 		ret = pv_seterr(
 			err, ENODEV,
 			"the guest has not enabled its keyboard (no i8042 driver listening): boot Linux with i8042.nopnp (passvm's ACPI tables do not list an 8042)");

@@ -35,6 +35,7 @@ struct i8042 {
 	uint8_t kbd_cmd; /* keyboard command awaiting its parameter */
 	bool last_was_cmd; /* status bit 3: last write went to port 0x64 */
 	bool scanning; /* keyboard enabled (F4) or not (F5) */
+	bool probed; /* the guest has written to the controller */
 	uint8_t q[I8042_QUEUE];
 	bool q_kbd[I8042_QUEUE]; /* byte came from the keyboard (IRQ 1) */
 	unsigned int q_head, q_len;
@@ -51,8 +52,9 @@ void i8042_init(struct i8042 *k, const struct vm_stop_sink *stop,
  * i8042_ctrl_alt_del() - queue Ctrl, Alt and Del pressed then released
  * (scan code set 1 when the command byte asks for translation, else set
  * 2) and raise IRQ 1. Any thread. Returns 0, or -ENODEV with a message
- * when the guest has not enabled the keyboard and its interrupt (no
- * driver listening), -ENOSPC when the guest is not reading the queue.
+ * when the guest never probed the controller or has the keyboard or its
+ * interrupt disabled (no driver listening), -ENOSPC when the guest is not
+ * reading the queue.
  */
 int i8042_ctrl_alt_del(struct i8042 *k, struct pv_error *err);
 

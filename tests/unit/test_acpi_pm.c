@@ -239,6 +239,8 @@ static void test_i8042_ctrl_alt_del(void **state)
 
 	irq_edges = 0;
 	i8042_init(&k, NULL, &line);
+	/* A guest that never probed the controller has no driver on it. */
+	assert_int_equal(i8042_ctrl_alt_del(&k, &e), -ENODEV);
 	cmd(&k, 0xad); /* the guest disabled the keyboard: nobody listens */
 	assert_int_equal(i8042_ctrl_alt_del(&k, &e), -ENODEV);
 	assert_non_null(strstr(e.msg, "i8042.nopnp"));

@@ -18,6 +18,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <termios.h>
@@ -392,6 +393,79 @@ static int api_call(int fd, const char *method, const char *path,
 	return code;
 }
 
+/* Writes 'x' to COM1, spins a while, again, forever. */
+static const uint8_t guest_chatter[] = {
+	0x66, 0xba, 0xf8, 0x03, /* mov dx, 0x3f8 */
+	0xb0, 'x',  0xee, /* 4: mov al, 'x'; out dx, al */
+	0xb9, 0x00, 0x00, 0x01, 0x00, /* mov ecx, 0x10000 */
+	0xe2, 0xfe, /* loop $ */
+	0xeb, 0xf4, /* jmp 4 */
+};
+
+static off_t size_of(int fd)
+{
+	struct stat st;
+
+	assert_int_equal(fstat(fd, &st), 0);
+	return st.st_size;
+}
+
+/* PATCH /vm: no guest output while paused, output again once resumed. */
+static void test_api_pause(void **state)
+{
+	char img[] = "/tmp/passvm-smoke-spinXXXXXX";
+	char con[] = "/tmp/passvm-smoke-spinconXXXXXX";
+	char sock[64], body[512], consarg[64];
+	int fd = mkstemp(img), cfd = mkstemp(con), c, status, i;
+	off_t paused;
+	pid_t pid;
+
+	setup(state);
+	close(fd);
+	make_bzimage(img, guest_chatter, sizeof(guest_chatter));
+	snprintf(sock, sizeof(sock), "/tmp/passvm-smoke-p%d.sock",
+		 (int)getpid());
+	snprintf(consarg, sizeof(consarg), "file:%s", con);
+	unlink(sock);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (!pid) {
+		execl(passvm(), "passvm", "run", "--api-sock", sock,
+		      "--console", consarg, (char *)NULL);
+		_exit(127);
+	}
+	c = dial_api(sock);
+	snprintf(body, sizeof(body), "{\"kernel_image_path\": \"%s\"}", img);
+	assert_int_equal(api_call(c, "PUT", "/boot-source", body), 204);
+	assert_int_equal(api_call(c, "PUT", "/actions",
+				  "{\"action_type\": \"InstanceStart\"}"),
+			 204);
+	for (i = 0; i < 500 && size_of(cfd) == 0; i++)
+		usleep(10000);
+	assert_true(size_of(cfd) > 0);
+	assert_int_equal(api_call(c, "PATCH", "/vm", "{\"state\": \"Paused\"}"),
+			 204);
+	paused = size_of(cfd);
+	usleep(300000);
+	assert_int_equal(size_of(cfd), paused);
+	/* The guest never probed its i8042: no keyboard to press keys on. */
+	assert_int_equal(api_call(c, "PUT", "/actions",
+				  "{\"action_type\": \"SendCtrlAltDel\"}"),
+			 400);
+	assert_int_equal(
+		api_call(c, "PATCH", "/vm", "{\"state\": \"Resumed\"}"), 204);
+	for (i = 0; i < 500 && size_of(cfd) == paused; i++)
+		usleep(10000);
+	assert_true(size_of(cfd) > paused);
+	close(c);
+	kill(pid, SIGTERM);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_int_equal(WEXITSTATUS(status), 128 + SIGTERM);
+	close(cfd);
+	unlink(con);
+	unlink(img);
+}
+
 /* The VM described and started over the API socket, console to a file. */
 static void test_api_socket(void **state)
 {
@@ -450,6 +524,7 @@ int main(void)
 		cmocka_unit_test(test_usage_errors),
 		cmocka_unit_test(test_config_file),
 		cmocka_unit_test(test_api_socket),
+		cmocka_unit_test(test_api_pause),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
