@@ -236,7 +236,7 @@ int api_run(struct vm_config *o)
 	    (load_config(o, &err) ||
 	     (o->logger.set && api_apply_logger(o, &err)) ||
 	     (o->metrics.set && api_open_metrics(&ctx, &err)))) {
-		pv_err("bad --config-file %s", err.msg);
+		pv_err("bad --config-file: %s", err.msg);
 		status = VM_EXIT_BAD_CONFIG;
 		goto out;
 	}
