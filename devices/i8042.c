@@ -147,8 +147,15 @@ static void data_write(void *opaque, uint64_t offset, const uint8_t *data,
 	case 0xd2: /* write keyboard output buffer */
 		push(k, v, true);
 		break;
-	case 0xd3: /* write AUX output buffer: there is no AUX port */
-	case 0xd4: /* write to AUX device: nobody there */
+	case 0xd3:
+		/*
+		 * Write AUX output buffer: echoed without the AUX-data status
+		 * bit, so Linux's AUX and MUX probes fail at once ("auxerr")
+		 * instead of waiting out their timeouts: there is no AUX port.
+		 */
+		push(k, v, false);
+		break;
+	case 0xd4: /* write to the AUX device: nobody there */
 		break;
 	default:
 		keyboard_write(k, v);
