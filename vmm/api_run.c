@@ -29,16 +29,6 @@
 
 #define CONFIG_MAX_BYTES (1u << 20)
 
-static const char *const stat_keys[VCPU_STAT_NR] = {
-	[VCPU_STAT_IO] = "exit_io",
-	[VCPU_STAT_MMIO] = "exit_mmio",
-	[VCPU_STAT_HLT] = "exit_hlt",
-	[VCPU_STAT_INTR] = "exit_signal",
-	[VCPU_STAT_SHUTDOWN] = "exit_shutdown",
-	[VCPU_STAT_SYSTEM_EVENT] = "exit_system_event",
-	[VCPU_STAT_OTHER] = "exit_other",
-};
-
 /* The hand-over between the API thread (start) and the main thread. */
 struct runner {
 	struct vm_config *cfg;
@@ -101,7 +91,7 @@ static void do_metrics(void *opaque, json_t *line)
 {
 	struct runner *r = opaque;
 	struct serial_stats ss;
-	json_t *v = json_object();
+	json_t *v = json_object(), *exits = json_object();
 
 	for (int s = 0; s < VCPU_STAT_NR; s++) {
 		uint64_t n = 0;
@@ -109,9 +99,10 @@ static void do_metrics(void *opaque, json_t *line)
 		for (unsigned int i = 0; i < r->vm.nr_vcpus; i++)
 			n += __atomic_load_n(&r->vm.vcpus[i].stats[s],
 					     __ATOMIC_RELAXED);
-		json_object_set_new(v, stat_keys[s],
+		json_object_set_new(exits, vcpu_stat_names[s],
 				    json_integer((json_int_t)n));
 	}
+	json_object_set_new(v, "exits", exits);
 	json_object_set_new(line, "vcpu", v);
 	serial_get_stats(&r->vm.serial, &ss);
 	json_object_set_new(line, "uart",

@@ -410,108 +410,117 @@ static off_t size_of(int fd)
 	return st.st_size;
 }
 
-/* PATCH /vm: no guest output while paused, output again once resumed. */
-static void test_api_pause(void **state)
-{
-	char img[] = "/tmp/passvm-smoke-spinXXXXXX";
-	char con[] = "/tmp/passvm-smoke-spinconXXXXXX";
-	char sock[64], body[512], consarg[64];
-	int fd = mkstemp(img), cfd = mkstemp(con), c, status, i;
-	off_t paused;
+/* A passvm serving the API, its console in a file, the boot source set. */
+struct api_vm {
+	char img[32], con[32], sock[64];
+	int cfd; /* the console file */
+	int c; /* a keep-alive API connection */
 	pid_t pid;
+};
 
-	setup(state);
+static void api_vm_start(struct api_vm *v, const uint8_t *code, size_t len)
+{
+	char body[512], consarg[64];
+	int fd;
+
+	strcpy(v->img, "/tmp/passvm-smoke-apiXXXXXX");
+	strcpy(v->con, "/tmp/passvm-smoke-conXXXXXX");
+	fd = mkstemp(v->img);
+	v->cfd = mkstemp(v->con);
+	assert_true(fd >= 0 && v->cfd >= 0);
 	close(fd);
-	make_bzimage(img, guest_chatter, sizeof(guest_chatter));
-	snprintf(sock, sizeof(sock), "/tmp/passvm-smoke-p%d.sock",
+	make_bzimage(v->img, code, len);
+	snprintf(v->sock, sizeof(v->sock), "/tmp/passvm-smoke-%d.sock",
 		 (int)getpid());
-	snprintf(consarg, sizeof(consarg), "file:%s", con);
-	unlink(sock);
-	pid = fork();
-	assert_true(pid >= 0);
-	if (!pid) {
-		execl(passvm(), "passvm", "run", "--api-sock", sock,
+	snprintf(consarg, sizeof(consarg), "file:%s", v->con);
+	unlink(v->sock);
+	v->pid = fork();
+	assert_true(v->pid >= 0);
+	if (!v->pid) {
+		execl(passvm(), "passvm", "run", "--api-sock", v->sock,
 		      "--console", consarg, (char *)NULL);
 		_exit(127);
 	}
-	c = dial_api(sock);
-	snprintf(body, sizeof(body), "{\"kernel_image_path\": \"%s\"}", img);
-	assert_int_equal(api_call(c, "PUT", "/boot-source", body), 204);
-	assert_int_equal(api_call(c, "PUT", "/actions",
+	v->c = dial_api(v->sock);
+	snprintf(body, sizeof(body), "{\"kernel_image_path\": \"%s\"}", v->img);
+	assert_int_equal(api_call(v->c, "PUT", "/boot-source", body), 204);
+}
+
+/* Wait for passvm to exit; its status. The socket must be gone. */
+static int api_vm_end(struct api_vm *v)
+{
+	int status;
+
+	close(v->c);
+	assert_int_equal(waitpid(v->pid, &status, 0), v->pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(access(v->sock, F_OK), -1); /* removed at exit */
+	return WEXITSTATUS(status);
+}
+
+static void api_vm_free(struct api_vm *v)
+{
+	close(v->cfd);
+	unlink(v->con);
+	unlink(v->img);
+}
+
+/* PATCH /vm: no guest output while paused, output again once resumed. */
+static void test_api_pause(void **state)
+{
+	struct api_vm v;
+	off_t paused;
+	int i;
+
+	setup(state);
+	api_vm_start(&v, guest_chatter, sizeof(guest_chatter));
+	assert_int_equal(api_call(v.c, "PUT", "/actions",
 				  "{\"action_type\": \"InstanceStart\"}"),
 			 204);
-	for (i = 0; i < 500 && size_of(cfd) == 0; i++)
+	for (i = 0; i < 500 && size_of(v.cfd) == 0; i++)
 		usleep(10000);
-	assert_true(size_of(cfd) > 0);
-	assert_int_equal(api_call(c, "PATCH", "/vm", "{\"state\": \"Paused\"}"),
-			 204);
-	paused = size_of(cfd);
+	assert_true(size_of(v.cfd) > 0);
+	assert_int_equal(
+		api_call(v.c, "PATCH", "/vm", "{\"state\": \"Paused\"}"), 204);
+	paused = size_of(v.cfd);
 	usleep(300000);
-	assert_int_equal(size_of(cfd), paused);
+	assert_int_equal(size_of(v.cfd), paused);
 	/* The guest never probed its i8042: no keyboard to press keys on. */
-	assert_int_equal(api_call(c, "PUT", "/actions",
+	assert_int_equal(api_call(v.c, "PUT", "/actions",
 				  "{\"action_type\": \"SendCtrlAltDel\"}"),
 			 400);
 	assert_int_equal(
-		api_call(c, "PATCH", "/vm", "{\"state\": \"Resumed\"}"), 204);
-	for (i = 0; i < 500 && size_of(cfd) == paused; i++)
+		api_call(v.c, "PATCH", "/vm", "{\"state\": \"Resumed\"}"), 204);
+	for (i = 0; i < 500 && size_of(v.cfd) == paused; i++)
 		usleep(10000);
-	assert_true(size_of(cfd) > paused);
-	close(c);
-	kill(pid, SIGTERM);
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	assert_int_equal(WEXITSTATUS(status), 128 + SIGTERM);
-	close(cfd);
-	unlink(con);
-	unlink(img);
+	assert_true(size_of(v.cfd) > paused);
+	kill(v.pid, SIGTERM);
+	assert_int_equal(api_vm_end(&v), 128 + SIGTERM);
+	api_vm_free(&v);
 }
 
 /* The VM described and started over the API socket, console to a file. */
 static void test_api_socket(void **state)
 {
-	char img[] = "/tmp/passvm-smoke-apibzXXXXXX";
-	char con[] = "/tmp/passvm-smoke-conXXXXXX";
-	char sock[64], body[512], consarg[64], text[64] = "";
-	int fd = mkstemp(img), cfd = mkstemp(con), c, status;
-	pid_t pid;
+	struct api_vm v;
+	char text[64] = "";
 
 	setup(state);
-	close(fd);
-	make_bzimage(img, guest_ok42, sizeof(guest_ok42));
-	snprintf(sock, sizeof(sock), "/tmp/passvm-smoke-%d.sock",
-		 (int)getpid());
-	snprintf(consarg, sizeof(consarg), "file:%s", con);
-	unlink(sock);
-	pid = fork();
-	assert_true(pid >= 0);
-	if (!pid) {
-		execl(passvm(), "passvm", "run", "--api-sock", sock,
-		      "--console", consarg, (char *)NULL);
-		_exit(127);
-	}
-	c = dial_api(sock);
-	snprintf(body, sizeof(body), "{\"kernel_image_path\": \"%s\"}", img);
-	assert_int_equal(api_call(c, "PUT", "/boot-source", body), 204);
+	api_vm_start(&v, guest_ok42, sizeof(guest_ok42));
 	assert_int_equal(
-		api_call(c, "PUT", "/machine-config",
+		api_call(v.c, "PUT", "/machine-config",
 			 "{\"vcpu_count\": 1, \"mem_size_mib\": 32, \"x\": 1}"),
 		400);
-	assert_int_equal(api_call(c, "PUT", "/machine-config",
+	assert_int_equal(api_call(v.c, "PUT", "/machine-config",
 				  "{\"vcpu_count\": 1, \"mem_size_mib\": 32}"),
 			 204);
-	assert_int_equal(api_call(c, "PUT", "/actions",
+	assert_int_equal(api_call(v.c, "PUT", "/actions",
 				  "{\"action_type\": \"InstanceStart\"}"),
 			 204);
-	close(c);
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	assert_true(WIFEXITED(status));
-	assert_int_equal(WEXITSTATUS(status), 42);
-	assert_int_equal(access(sock, F_OK), -1); /* removed at exit */
-	assert_true(pread(cfd, text, sizeof(text) - 1, 0) > 0);
+	assert_int_equal(api_vm_end(&v), 42);
+	assert_true(pread(v.cfd, text, sizeof(text) - 1, 0) > 0);
 	assert_string_equal(text, "OK\n");
-	close(cfd);
-	unlink(con);
-	unlink(img);
+	api_vm_free(&v);
 }
 
 int main(void)
