@@ -16,7 +16,7 @@ B := build
 OBJDIR := $(B)/obj-$(notdir $(CC))
 HOSTOBJ := $(B)/obj-host
 
-SRC_DIRS := util memory devices firmware host vfio vmm
+SRC_DIRS := util memory devices firmware host vfio api vmm
 SRCS := $(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.c))
 ASMS := $(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.S))
 LIB_SRCS := $(filter-out vmm/main.c,$(SRCS))
@@ -28,13 +28,20 @@ CFLAGS_COMMON := -std=gnu11 -O2 -g $(WARN) -I. -I$(B)/gen \
 UAPI := $(B)/uapi
 ifneq ($(findstring musl,$(CC)),)
 # musl has no linux/ or asm/ headers: take them from linux-libc-dev.
-CFLAGS_CC := $(CFLAGS_COMMON) -isystem $(UAPI)
+# Debian's libjansson.a is built for glibc (_FORTIFY_SOURCE: it calls
+# __vsnprintf_chk): build jansson from Debian's source package with $(CC).
+JANSSON := $(B)/jansson-$(notdir $(CC))
+JANSSON_DEP := $(JANSSON)/lib/libjansson.a
+CFLAGS_CC := $(CFLAGS_COMMON) -isystem $(UAPI) -isystem $(JANSSON)/include
 LDFLAGS_CC := -static -pthread
+LIBS_CC := $(JANSSON_DEP)
 UAPI_DEP := $(UAPI)/.stamp
 else
 CFLAGS_CC := $(CFLAGS_COMMON)
 LDFLAGS_CC := -pthread
+LIBS_CC := -ljansson
 UAPI_DEP :=
+JANSSON_DEP :=
 endif
 
 OBJS := $(patsubst %.c,$(OBJDIR)/%.o,$(SRCS)) \
@@ -54,14 +61,30 @@ all: $(B)/passvm
 
 # build/passvm is linked by whichever compiler was asked for last: a
 # stamp holding that compiler's name makes a switch relink it.
-$(B)/passvm: $(OBJS) $(B)/.link-cc
-	$(CC) $(LDFLAGS_CC) -o $@ $(OBJS)
+$(B)/passvm: $(OBJS) $(JANSSON_DEP) $(B)/.link-cc
+	$(CC) $(LDFLAGS_CC) -o $@ $(OBJS) $(LIBS_CC)
 
 $(B)/.link-cc: FORCE
 	@mkdir -p $(B)
 	@echo '$(CC)' | cmp -s - $@ || echo '$(CC)' > $@
 
 .PHONY: FORCE
+
+# jansson from Debian's source package (scripts/fetch-jansson caches it
+# outside the checkout), compiled with $(CC) into $(JANSSON): static only,
+# no docs, examples or tests.
+$(JANSSON)/lib/libjansson.a:
+	@mkdir -p $(JANSSON)
+	@src=$$(scripts/fetch-jansson) && \
+	echo "  JANSSON $$src -> $(JANSSON) ($(CC))" && \
+	{ cmake -S "$$src" -B $(JANSSON)/build -DCMAKE_C_COMPILER=$(CC) \
+		-DCMAKE_BUILD_TYPE=Release -DJANSSON_BUILD_DOCS=OFF \
+		-DJANSSON_EXAMPLES=OFF -DJANSSON_WITHOUT_TESTS=ON \
+		-DJANSSON_BUILD_SHARED_LIBS=OFF \
+		-DCMAKE_INSTALL_PREFIX=$(abspath $(JANSSON)) && \
+	  cmake --build $(JANSSON)/build && \
+	  cmake --install $(JANSSON)/build; } >$(JANSSON)/build.log 2>&1 || \
+		{ cat $(JANSSON)/build.log; exit 1; }
 
 $(UAPI)/.stamp:
 	@mkdir -p $(UAPI)
@@ -77,7 +100,7 @@ $(B)/gen/dsdt.aml: firmware/dsdt.asl $(wildcard firmware/*.asi) firmware/acpi_la
 	$(IASL) -p $(B)/gen/dsdt -vs -ve firmware/dsdt.asl >$(B)/gen/iasl.log || \
 		{ cat $(B)/gen/iasl.log; exit 1; }
 
-$(OBJDIR)/%.o: %.c $(UAPI_DEP) | $(GEN)
+$(OBJDIR)/%.o: %.c $(UAPI_DEP) | $(GEN) $(JANSSON_DEP)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_CC) -MMD -MP -c -o $@ $<
 
@@ -96,7 +119,7 @@ $(HOSTOBJ)/%.o: %.S $(GEN)
 $(B)/tests/%: tests/unit/%.c $(TEST_HELPERS) $(HOST_LIB_OBJS)
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(CFLAGS_COMMON) -Itests/unit -o $@ $< $(TEST_HELPERS) \
-		$(HOST_LIB_OBJS) -lcmocka -pthread
+		$(HOST_LIB_OBJS) -lcmocka -ljansson -pthread
 
 # Unit tests: cmocka binaries, built with the host compiler (cmocka is a
 # glibc library), each run on its own.
@@ -109,7 +132,8 @@ lab: $(B)/passvm
 
 # The house's one-way dependencies: memory/ and devices/ never see KVM, VFIO
 # or the VMM; util/ sees nothing of passvm; host/ (host administration)
-# never sees the VMM or the VFIO runtime.
+# never sees the VMM or the VFIO runtime; api/ (the control plane) sees
+# only the VM description of the VMM (vmm/vm_config.h).
 layering:
 	@tests/layering
 

@@ -8,6 +8,7 @@
 #include <time.h>
 
 unsigned int trace_mask;
+enum log_level log_level = LOG_LEVEL_INFO;
 static uint64_t origin_ns;
 
 static uint64_t now_ns(void)
@@ -81,6 +82,8 @@ void pv_err(const char *fmt, ...)
 {
 	va_list ap;
 
+	if (log_level < LOG_LEVEL_ERROR)
+		return;
 	va_start(ap, fmt);
 	vlog("", fmt, ap);
 	va_end(ap);
@@ -90,6 +93,8 @@ void pv_warn(const char *fmt, ...)
 {
 	va_list ap;
 
+	if (log_level < LOG_LEVEL_WARNING)
+		return;
 	va_start(ap, fmt);
 	vlog("warning: ", fmt, ap);
 	va_end(ap);
@@ -99,6 +104,8 @@ void pv_info(const char *fmt, ...)
 {
 	va_list ap;
 
+	if (log_level < LOG_LEVEL_INFO)
+		return;
 	va_start(ap, fmt);
 	vlog("", fmt, ap);
 	va_end(ap);

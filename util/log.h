@@ -23,6 +23,19 @@ enum trace_cat {
 	TRACE_ALL = (1u << 6) - 1,
 };
 
+/*
+ * Which of pv_err/pv_warn/pv_info print (Firecracker's logger levels, set
+ * by PUT /logger; Debug and Trace print what Info does, the trace has its
+ * own switch). Default: everything.
+ */
+enum log_level {
+	LOG_LEVEL_OFF,
+	LOG_LEVEL_ERROR,
+	LOG_LEVEL_WARNING,
+	LOG_LEVEL_INFO,
+};
+extern enum log_level log_level;
+
 /* Bitmask of enum trace_cat enabled by --trace; 0 disables tracing. */
 extern unsigned int trace_mask;
 

@@ -8,9 +8,11 @@
 #include <string.h>
 
 #include "util/parse.h"
+#include "vmm/cli_ctl.h"
 
 const char cli_run_help[] =
 	"Usage: passvm run --kernel FILE [options]\n"
+	"       passvm run --api-sock PATH | --config-file FILE [options]\n"
 	"\n"
 	"Boot a Linux bzImage in a KVM microVM, optionally with PCI devices\n"
 	"assigned through VFIO. The guest's serial console (COM1) is passvm's\n"
@@ -30,14 +32,14 @@ const char cli_run_help[] =
 	"  --reboot           restart the guest when it resets (default: exit)\n"
 	"  --stats            print exit counts and boot time at exit\n"
 	"  --trace LIST       narrate steps on stderr: vfio,kvm,mem,pci,irq,\n"
-	"                     boot or all\n"
-	"\n"
+	"                     boot or all\n" CLI_CTL_HELP "\n"
 	"Exit status: 0 guest powered off; N guest wrote byte N to I/O port\n"
 	"0xf4 (debug exit); 1 passvm error; 2 usage error; 3 guest reset;\n"
 	"4 guest crashed (triple fault, KVM internal error); 128+SIG when\n"
 	"killed by signal SIG (130 for Ctrl-a x).\n";
 
-static int parse_vfio(const char *arg, struct run_opts *o, struct pv_error *err)
+static int parse_vfio(const char *arg, struct vm_config *o,
+		      struct pv_error *err)
 {
 	const char *comma = strchr(arg, ',');
 	size_t len = comma ? (size_t)(comma - arg) : strlen(arg);
@@ -68,7 +70,7 @@ static int parse_vfio(const char *arg, struct run_opts *o, struct pv_error *err)
 	return 0;
 }
 
-int cli_parse_run(int argc, char **argv, struct run_opts *o,
+int cli_parse_run(int argc, char **argv, struct vm_config *o,
 		  struct pv_error *err)
 {
 	enum {
@@ -96,6 +98,7 @@ int cli_parse_run(int argc, char **argv, struct run_opts *o,
 		{ "hugepages", no_argument, NULL, O_HUGE },
 		{ "reboot", no_argument, NULL, O_REBOOT },
 		{ "help", no_argument, NULL, O_HELP },
+		CLI_CTL_OPTIONS,
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *bad;
@@ -103,9 +106,7 @@ int cli_parse_run(int argc, char **argv, struct run_opts *o,
 	unsigned long n;
 	int c, ret;
 
-	memset(o, 0, sizeof(*o));
-	o->mem = 256ull << 20;
-	o->cpus = 1;
+	vm_config_init(o);
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
@@ -170,6 +171,12 @@ int cli_parse_run(int argc, char **argv, struct run_opts *o,
 				"option '%s' needs a value: see passvm run --help",
 				argv[optind - 1]);
 		default:
+			if (c >= O_CTL_FIRST) {
+				ret = cli_ctl_opt(c, optarg, o, err);
+				if (ret)
+					return ret;
+				break;
+			}
 			return pv_seterr(
 				err, EINVAL,
 				"unknown option '%s': see passvm run --help",
@@ -181,13 +188,5 @@ int cli_parse_run(int argc, char **argv, struct run_opts *o,
 			err, EINVAL,
 			"unexpected argument '%s': see passvm run --help",
 			argv[optind]);
-	if (!o->kernel)
-		return pv_seterr(
-			err, EINVAL,
-			"no kernel given: add --kernel FILE (a bzImage, e.g. /boot/vmlinuz-$(uname -r))");
-	if (o->hugepages && o->mem % (2ull << 20))
-		return pv_seterr(
-			err, EINVAL,
-			"--hugepages needs --mem to be a multiple of 2M");
-	return 0;
+	return cli_ctl_check(o, err);
 }

@@ -8,7 +8,9 @@
 #include "util/log.h"
 #include "host/bind.h"
 #include "host/doctor.h"
+#include "vmm/api_run.h"
 #include "vmm/cli.h"
+#include "vmm/daemon.h"
 #include "vmm/term.h"
 #include "vmm/vm.h"
 
@@ -32,7 +34,7 @@ static void noop(int sig)
 static int cmd_run(int argc, char **argv)
 {
 	struct pv_error err = { "" };
-	struct run_opts o;
+	struct vm_config o;
 	struct sigaction sa;
 	sigset_t set;
 	struct vm vm;
@@ -64,16 +66,25 @@ static int cmd_run(int argc, char **argv)
 	sigaddset(&set, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 
-	if (vm_create(&vm, &o, &err)) {
+	if (o.api_sock || o.config_file)
+		return api_run(&o);
+	if (daemon_begin(&o, &err) || console_redirect(&o, &err)) {
 		pv_err("%s", err.msg);
 		return VM_EXIT_VMM_ERROR;
 	}
+	if (vm_create(&vm, &o, &err)) {
+		pv_err("%s", err.msg);
+		daemon_end(&o);
+		return VM_EXIT_VMM_ERROR;
+	}
+	daemon_ready();
 	term_raw();
 	ret = vm_run(&vm);
 	term_restore();
 	if (o.stats)
 		vm_print_stats(&vm);
 	vm_destroy(&vm);
+	daemon_end(&o);
 	if (ret == VM_EXIT_RESET && o.reboot) {
 		fflush(NULL);
 		execv("/proc/self/exe", argv - 1);

@@ -4,7 +4,7 @@
 
 #include "vmm/vm.h"
 
-static const char *const stat_names[VCPU_STAT_NR] = {
+const char *const vcpu_stat_names[VCPU_STAT_NR] = {
 	[VCPU_STAT_IO] = "pio",
 	[VCPU_STAT_MMIO] = "mmio",
 	[VCPU_STAT_HLT] = "hlt",
@@ -67,7 +67,8 @@ void vm_print_stats(struct vm *vm)
 	for (int s = 0; s < VCPU_STAT_NR; s++)
 		if (total[s])
 			fprintf(stderr, "passvm: stats:   %-18s %llu\n",
-				stat_names[s], (unsigned long long)total[s]);
+				vcpu_stat_names[s],
+				(unsigned long long)total[s]);
 	print_bus(&vm->pio);
 	print_bus(&vm->mmio);
 	print_memory();

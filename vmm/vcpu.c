@@ -393,6 +393,7 @@ static void *vcpu_thread(void *arg)
 	if (v->id == 0)
 		vm_note_first_entry(v->vm);
 	while (!vm_stopping(v->vm)) {
+		vm_pause_point(v->vm);
 		if (ioctl(v->fd, KVM_RUN, 0) < 0) {
 			if (errno == EINTR || errno == EAGAIN) {
 				stat_inc(v, VCPU_STAT_INTR);

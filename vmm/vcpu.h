@@ -22,6 +22,10 @@ enum vcpu_exit_stat {
 	VCPU_STAT_NR,
 };
 
+/* Short names of the exit reasons ("pio", "mmio", ...), for --stats and
+ * the API's metrics (vmm/stats.c). */
+extern const char *const vcpu_stat_names[VCPU_STAT_NR];
+
 struct vcpu {
 	struct vm *vm;
 	unsigned int id; /* also the APIC ID */

@@ -137,7 +137,7 @@ static int kvm_irqchip(struct vm *vm, struct pv_error *err)
 static int open_assigned(struct vm *vm, struct layout_range *holes,
 			 unsigned int *nr_holes, struct pv_error *err)
 {
-	const struct run_opts *o = vm->opts;
+	const struct vm_config *o = vm->opts;
 	const char *bdfs[CLI_MAX_VFIO];
 	struct bind_env env;
 	int ret;
@@ -225,7 +225,7 @@ static void stop_cb(void *opaque, enum vm_stop_reason why, int code)
 static int setup_devices(struct vm *vm, struct pv_error *err)
 {
 	struct irq_backend be;
-	struct irq_line com1;
+	struct irq_line com1, kbd;
 	int max_gsi, ret;
 
 	vm->vm_fd_store = vm->vm_fd;
@@ -245,7 +245,8 @@ static int setup_devices(struct vm *vm, struct pv_error *err)
 		return ret;
 	vm->serial_ready = true;
 	acpi_pm_init(&vm->pm, &vm->stop_sink);
-	i8042_init(&vm->i8042, &vm->stop_sink);
+	kbd = irq_line_for(&vm->irq, I8042_KBD_IRQ);
+	i8042_init(&vm->i8042, &vm->stop_sink, &kbd);
 	debug_exit_init(&vm->dbg, &vm->stop_sink);
 	rtc_init(&vm->rtc, NULL);
 	pci_bus_init(&vm->pci, LAYOUT_PIO_PCI_BASE, LAYOUT_PIO_PCI_SIZE,
@@ -398,7 +399,7 @@ static int load_firmware(struct vm *vm, struct linux_boot_result *boot,
 	return 0;
 }
 
-int vm_create(struct vm *vm, const struct run_opts *o, struct pv_error *err)
+int vm_create(struct vm *vm, const struct vm_config *o, struct pv_error *err)
 {
 	struct linux_boot_result boot;
 	struct layout_range holes[64];
@@ -411,6 +412,7 @@ int vm_create(struct vm *vm, const struct run_opts *o, struct pv_error *err)
 	vfio_ctx_init(&vm->vfio);
 	pthread_mutex_init(&vm->stop_lock, NULL);
 	pthread_cond_init(&vm->stop_cond, NULL);
+	vm_pause_init(&vm->pause);
 	vm->stop_sink.request_stop = stop_cb;
 	vm->stop_sink.opaque = vm;
 

@@ -27,9 +27,10 @@
 #include "vmm/cli.h"
 #include "vmm/kvm_mem.h"
 #include "vmm/vcpu.h"
+#include "vmm/vm_ctl.h"
 
 struct vm {
-	const struct run_opts *opts;
+	const struct vm_config *opts;
 	int kvm_fd, vm_fd;
 	int vm_fd_store; /* for the irq backend */
 	size_t run_size;
@@ -65,6 +66,7 @@ struct vm {
 	enum vm_stop_reason stop_reason;
 	int stop_code;
 
+	struct vm_pause pause; /* PATCH /vm Paused/Resumed */
 	uint64_t first_entry_ns; /* launch → first KVM_RUN of vCPU 0 */
 	struct vm_stop_sink stop_sink;
 };
@@ -75,7 +77,7 @@ struct vm {
  * everything built so far is torn down (vm_destroy) and the message is in
  * @err.
  */
-int vm_create(struct vm *vm, const struct run_opts *o, struct pv_error *err);
+int vm_create(struct vm *vm, const struct vm_config *o, struct pv_error *err);
 
 /* vm_run() - start the vCPUs and wait until the VM stops. Returns the
  * exit status (VM_EXIT_* or the debug-exit byte). */

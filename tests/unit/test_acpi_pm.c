@@ -3,6 +3,7 @@
  * Unit tests for devices/acpi_pm.c (ACPI 6.4 §4.8.3 PM1 blocks, S5), the
  * debug-exit port and the i8042 reset command (devices/i8042.c).
  */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -141,13 +142,9 @@ static void test_i8042(void **state)
 	struct i8042 k;
 	uint8_t v;
 
-	i8042_init(&k, &s);
+	i8042_init(&k, &s, NULL);
 	i8042_cmd_ops.read(&k, 0, &v, 1);
-	assert_int_equal(v, 0);
-	i8042_data_ops.read(&k, 0, &v, 1);
-	assert_int_equal(v, 0xff);
-	v = 0xaa; /* self test: ignored */
-	i8042_cmd_ops.write(&k, 0, &v, 1);
+	assert_int_equal(v & 0x01, 0); /* nothing to read */
 	v = 0xfe;
 	i8042_data_ops.write(&k, 0, &v, 1); /* data, not a command */
 	assert_int_equal(nstops, 0);
@@ -156,9 +153,123 @@ static void test_i8042(void **state)
 	assert_int_equal(last_why, VM_STOP_RESET);
 }
 
+static int irq_edges;
+static int irq_level_now;
+
+static void on_irq(void *opaque, uint32_t gsi, int level)
+{
+	assert_int_equal(gsi, I8042_KBD_IRQ);
+	if (level && !irq_level_now)
+		irq_edges++;
+	irq_level_now = level;
+}
+
+/* Read the output buffer while OBF is set; returns the byte count. */
+static size_t drain(struct i8042 *k, uint8_t *out, size_t cap)
+{
+	size_t n = 0;
+	uint8_t st;
+
+	for (;;) {
+		i8042_cmd_ops.read(k, 0, &st, 1);
+		if (!(st & 0x01) || n == cap)
+			return n;
+		i8042_data_ops.read(k, 0, &out[n++], 1);
+	}
+}
+
+static void cmd(struct i8042 *k, uint8_t c)
+{
+	i8042_cmd_ops.write(k, 0, &c, 1);
+}
+
+static void data(struct i8042 *k, uint8_t d)
+{
+	i8042_data_ops.write(k, 0, &d, 1);
+}
+
+/* What Linux's i8042 and atkbd drivers ask at probe time. */
+static void test_i8042_probe(void **state)
+{
+	struct irq_line line = { .set_level = on_irq, .gsi = I8042_KBD_IRQ };
+	struct i8042 k;
+	uint8_t out[16];
+
+	irq_edges = 0;
+	i8042_init(&k, NULL, &line);
+	cmd(&k, 0xaa); /* self test */
+	assert_int_equal(drain(&k, out, 16), 1);
+	assert_int_equal(out[0], 0x55);
+	cmd(&k, 0x20); /* read the command byte */
+	assert_int_equal(drain(&k, out, 16), 1);
+	assert_int_equal(out[0], 0x45); /* KBDINT, SYS, XLATE */
+	cmd(&k, 0x60);
+	data(&k, 0x44); /* interrupt off while probing */
+	cmd(&k, 0x20);
+	drain(&k, out, 16);
+	assert_int_equal(out[0], 0x44);
+	cmd(&k, 0xd3); /* AUX loop: echoed, but not as AUX data */
+	data(&k, 0x5a);
+	i8042_cmd_ops.read(&k, 0, &out[0], 1);
+	assert_int_equal(out[0] & 0x21, 0x01); /* OBF, no AUXDATA */
+	assert_int_equal(drain(&k, out, 16), 1);
+	assert_int_equal(out[0], 0x5a);
+	cmd(&k, 0xa9);
+	drain(&k, out, 16);
+	assert_int_equal(out[0], 0x01);
+	assert_int_equal(irq_edges, 0); /* controller replies: no IRQ 1 */
+	cmd(&k, 0x60);
+	data(&k, 0x45);
+	data(&k, 0xf2); /* keyboard: identify */
+	assert_int_equal(irq_edges, 1);
+	assert_int_equal(drain(&k, out, 16), 3);
+	assert_memory_equal(out, "\xfa\xab\x83", 3);
+	assert_int_equal(irq_edges, 3); /* one edge per byte */
+	data(&k, 0xed); /* LEDs, then their parameter */
+	data(&k, 0x00);
+	assert_int_equal(drain(&k, out, 16), 2);
+	assert_memory_equal(out, "\xfa\xfa", 2);
+}
+
+static void test_i8042_ctrl_alt_del(void **state)
+{
+	static const uint8_t set1[] = { 0x1d, 0x38, 0xe0, 0x53,
+					0xe0, 0xd3, 0xb8, 0x9d };
+	struct irq_line line = { .set_level = on_irq, .gsi = I8042_KBD_IRQ };
+	struct pv_error e;
+	struct i8042 k;
+	uint8_t out[16];
+
+	irq_edges = 0;
+	i8042_init(&k, NULL, &line);
+	/* A guest that never probed the controller has no driver on it. */
+	assert_int_equal(i8042_ctrl_alt_del(&k, &e), -ENODEV);
+	cmd(&k, 0xad); /* the guest disabled the keyboard: nobody listens */
+	assert_int_equal(i8042_ctrl_alt_del(&k, &e), -ENODEV);
+	assert_non_null(strstr(e.msg, "i8042.nopnp"));
+	cmd(&k, 0xae);
+	assert_int_equal(i8042_ctrl_alt_del(&k, &e), 0);
+	assert_int_equal(irq_edges, 1);
+	assert_int_equal(drain(&k, out, 16), sizeof(set1));
+	assert_memory_equal(out, set1, sizeof(set1));
+	assert_int_equal(irq_edges, (int)sizeof(set1));
+	/* Untranslated: scan code set 2, F0 before each break code. */
+	cmd(&k, 0x60);
+	data(&k, 0x01);
+	assert_int_equal(i8042_ctrl_alt_del(&k, &e), 0);
+	assert_int_equal(drain(&k, out, 16), 11);
+	assert_memory_equal(out, "\x14\x11\xe0\x71\xe0\xf0\x71\xf0\x11\xf0\x14",
+			    11);
+	/* A guest that never reads: the queue fills, the press is refused. */
+	assert_int_equal(i8042_ctrl_alt_del(&k, &e), 0);
+	assert_int_equal(i8042_ctrl_alt_del(&k, &e), -ENOSPC);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_i8042_probe),
+		cmocka_unit_test(test_i8042_ctrl_alt_del),
 		cmocka_unit_test_setup(test_s5_poweroff, setup),
 		cmocka_unit_test_setup(test_s5_byte_write, setup),
 		cmocka_unit_test_setup(test_other_sleep_ignored, setup),

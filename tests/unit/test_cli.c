@@ -9,7 +9,7 @@
 
 #include "vmm/cli.h"
 
-static int parse(struct run_opts *o, struct pv_error *e, ...)
+static int parse(struct vm_config *o, struct pv_error *e, ...)
 {
 	char *argv[32] = { "run" };
 	int argc = 1;
@@ -25,7 +25,7 @@ static int parse(struct run_opts *o, struct pv_error *e, ...)
 
 static void test_defaults(void **state)
 {
-	struct run_opts o;
+	struct vm_config o;
 	struct pv_error e;
 
 	assert_int_equal(parse(&o, &e, "--kernel", "bz", NULL), 0);
@@ -39,7 +39,7 @@ static void test_defaults(void **state)
 
 static void test_full(void **state)
 {
-	struct run_opts o;
+	struct vm_config o;
 	struct pv_error e;
 
 	assert_int_equal(parse(&o, &e, "--kernel", "k", "--initrd", "i",
@@ -64,7 +64,7 @@ static void expect_usage(const char *needle, ...)
 {
 	char *argv[32] = { "run" };
 	struct pv_error e = { "" };
-	struct run_opts o;
+	struct vm_config o;
 	int argc = 1;
 	va_list ap;
 

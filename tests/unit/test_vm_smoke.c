@@ -17,6 +17,9 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
@@ -316,6 +319,210 @@ static void test_usage_errors(void **state)
 	assert_non_null(strstr(out, "passvm "));
 }
 
+/* --config-file: the VM is built and started at once; a bad file: 152. */
+static void test_config_file(void **state)
+{
+	char img[] = "/tmp/passvm-smoke-cfgbzXXXXXX";
+	char cfg[] = "/tmp/passvm-smoke-cfgXXXXXX";
+	char out[4096], err[4096], doc[1024];
+	int fd = mkstemp(img), cfd = mkstemp(cfg);
+	const char *args[] = { "passvm", "run",	     "--config-file",
+			       cfg,	 "--no-api", NULL };
+
+	setup(state);
+	close(fd);
+	make_bzimage(img, guest_ok42, sizeof(guest_ok42));
+	snprintf(
+		doc, sizeof(doc),
+		"{\"boot-source\": {\"kernel_image_path\": \"%s\"}, \"drives\": [],"
+		" \"machine-config\": {\"vcpu_count\": 2, \"mem_size_mib\": 64}}",
+		img);
+	assert_int_equal(write(cfd, doc, strlen(doc)), (ssize_t)strlen(doc));
+	assert_int_equal(run(args, out, sizeof(out), err, sizeof(err)), 42);
+	assert_string_equal(out, "OK\n");
+	/* An unknown field inside machine-config: exit 152, naming both. */
+	snprintf(
+		doc, sizeof(doc),
+		"{\"boot-source\": {\"kernel_image_path\": \"%s\"}, \"drives\": [],"
+		" \"machine-config\": {\"vcpu_count\": 2, \"mem_size_mib\": 64, \"cpus\": 2}}",
+		img);
+	assert_int_equal(pwrite(cfd, doc, strlen(doc), 0),
+			 (ssize_t)strlen(doc));
+	assert_int_equal(ftruncate(cfd, (off_t)strlen(doc)), 0);
+	assert_int_equal(run(args, out, sizeof(out), err, sizeof(err)), 152);
+	if (!strstr(err, "machine-config") || !strstr(err, "`cpus`"))
+		fail_msg("message does not name the key and field: %s", err);
+	assert_string_equal(out, ""); /* no guest ran */
+	close(cfd);
+	unlink(cfg);
+	unlink(img);
+}
+
+static int dial_api(const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+
+	strcpy(sa.sun_path, path);
+	for (int i = 0; i < 200; i++) {
+		if (!connect(fd, (struct sockaddr *)&sa, sizeof(sa)))
+			return fd;
+		usleep(10000);
+	}
+	fail_msg("cannot connect to %s", path);
+	return -1;
+}
+
+/* One request on @fd (keep-alive); the status code. */
+static int api_call(int fd, const char *method, const char *path,
+		    const char *body)
+{
+	char buf[4096];
+	int n, code = 0;
+	ssize_t r;
+
+	n = snprintf(
+		buf, sizeof(buf),
+		"%s %s HTTP/1.1\r\nHost: localhost\r\nContent-Length: %zu\r\n\r\n%s",
+		method, path, strlen(body), body);
+	assert_int_equal(write(fd, buf, (size_t)n), n);
+	r = read(fd, buf, sizeof(buf) - 1);
+	assert_true(r > 12);
+	buf[r] = '\0';
+	sscanf(buf, "HTTP/1.1 %d", &code);
+	return code;
+}
+
+/* Writes 'x' to COM1, spins a while, again, forever. */
+static const uint8_t guest_chatter[] = {
+	0x66, 0xba, 0xf8, 0x03, /* mov dx, 0x3f8 */
+	0xb0, 'x',  0xee, /* 4: mov al, 'x'; out dx, al */
+	0xb9, 0x00, 0x00, 0x01, 0x00, /* mov ecx, 0x10000 */
+	0xe2, 0xfe, /* loop $ */
+	0xeb, 0xf4, /* jmp 4 */
+};
+
+static off_t size_of(int fd)
+{
+	struct stat st;
+
+	assert_int_equal(fstat(fd, &st), 0);
+	return st.st_size;
+}
+
+/* A passvm serving the API, its console in a file, the boot source set. */
+struct api_vm {
+	char img[32], con[32], sock[64];
+	int cfd; /* the console file */
+	int c; /* a keep-alive API connection */
+	pid_t pid;
+};
+
+static void api_vm_start(struct api_vm *v, const uint8_t *code, size_t len)
+{
+	char body[512], consarg[64];
+	int fd;
+
+	strcpy(v->img, "/tmp/passvm-smoke-apiXXXXXX");
+	strcpy(v->con, "/tmp/passvm-smoke-conXXXXXX");
+	fd = mkstemp(v->img);
+	v->cfd = mkstemp(v->con);
+	assert_true(fd >= 0 && v->cfd >= 0);
+	close(fd);
+	make_bzimage(v->img, code, len);
+	snprintf(v->sock, sizeof(v->sock), "/tmp/passvm-smoke-%d.sock",
+		 (int)getpid());
+	snprintf(consarg, sizeof(consarg), "file:%s", v->con);
+	unlink(v->sock);
+	v->pid = fork();
+	assert_true(v->pid >= 0);
+	if (!v->pid) {
+		execl(passvm(), "passvm", "run", "--api-sock", v->sock,
+		      "--console", consarg, (char *)NULL);
+		_exit(127);
+	}
+	v->c = dial_api(v->sock);
+	snprintf(body, sizeof(body), "{\"kernel_image_path\": \"%s\"}", v->img);
+	assert_int_equal(api_call(v->c, "PUT", "/boot-source", body), 204);
+}
+
+/* Wait for passvm to exit; its status. The socket must be gone. */
+static int api_vm_end(struct api_vm *v)
+{
+	int status;
+
+	close(v->c);
+	assert_int_equal(waitpid(v->pid, &status, 0), v->pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(access(v->sock, F_OK), -1); /* removed at exit */
+	return WEXITSTATUS(status);
+}
+
+static void api_vm_free(struct api_vm *v)
+{
+	close(v->cfd);
+	unlink(v->con);
+	unlink(v->img);
+}
+
+/* PATCH /vm: no guest output while paused, output again once resumed. */
+static void test_api_pause(void **state)
+{
+	struct api_vm v;
+	off_t paused;
+	int i;
+
+	setup(state);
+	api_vm_start(&v, guest_chatter, sizeof(guest_chatter));
+	assert_int_equal(api_call(v.c, "PUT", "/actions",
+				  "{\"action_type\": \"InstanceStart\"}"),
+			 204);
+	for (i = 0; i < 500 && size_of(v.cfd) == 0; i++)
+		usleep(10000);
+	assert_true(size_of(v.cfd) > 0);
+	assert_int_equal(
+		api_call(v.c, "PATCH", "/vm", "{\"state\": \"Paused\"}"), 204);
+	paused = size_of(v.cfd);
+	usleep(300000);
+	assert_int_equal(size_of(v.cfd), paused);
+	/* The guest never probed its i8042: no keyboard to press keys on. */
+	assert_int_equal(api_call(v.c, "PUT", "/actions",
+				  "{\"action_type\": \"SendCtrlAltDel\"}"),
+			 400);
+	assert_int_equal(
+		api_call(v.c, "PATCH", "/vm", "{\"state\": \"Resumed\"}"), 204);
+	for (i = 0; i < 500 && size_of(v.cfd) == paused; i++)
+		usleep(10000);
+	assert_true(size_of(v.cfd) > paused);
+	kill(v.pid, SIGTERM);
+	assert_int_equal(api_vm_end(&v), 128 + SIGTERM);
+	api_vm_free(&v);
+}
+
+/* The VM described and started over the API socket, console to a file. */
+static void test_api_socket(void **state)
+{
+	struct api_vm v;
+	char text[64] = "";
+
+	setup(state);
+	api_vm_start(&v, guest_ok42, sizeof(guest_ok42));
+	assert_int_equal(
+		api_call(v.c, "PUT", "/machine-config",
+			 "{\"vcpu_count\": 1, \"mem_size_mib\": 32, \"x\": 1}"),
+		400);
+	assert_int_equal(api_call(v.c, "PUT", "/machine-config",
+				  "{\"vcpu_count\": 1, \"mem_size_mib\": 32}"),
+			 204);
+	assert_int_equal(api_call(v.c, "PUT", "/actions",
+				  "{\"action_type\": \"InstanceStart\"}"),
+			 204);
+	assert_int_equal(api_vm_end(&v), 42);
+	assert_true(pread(v.cfd, text, sizeof(text) - 1, 0) > 0);
+	assert_string_equal(text, "OK\n");
+	api_vm_free(&v);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -324,6 +531,9 @@ int main(void)
 		cmocka_unit_test(test_terminal_escape),
 		cmocka_unit_test(test_bad_kernel),
 		cmocka_unit_test(test_usage_errors),
+		cmocka_unit_test(test_config_file),
+		cmocka_unit_test(test_api_socket),
+		cmocka_unit_test(test_api_pause),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -217,6 +217,15 @@ build_l2_initramfs() {
 	done
 	[ -f "$d/lab/qemu-data/bios-256k.bin" ] || die "no bios-256k.bin (seabios)"
 
+	# host tools a scenario's L2 script runs (scen_NAME_l2_bins: paths),
+	# with their libraries
+	for s in "$@"; do
+		declare -F "scen_${s}_l2_bins" >/dev/null || continue
+		for f in $("scen_${s}_l2_bins"); do
+			copy_dynamic "$d" "$f"
+		done
+	done
+
 	# scenarios, run in this order by the L2 /init
 	: >"$d/lab/scenarios.list"
 	for s in "$@"; do

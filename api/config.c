@@ -1,0 +1,253 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The config-file shape (Firecracker's VmmConfig, kebab-case keys): --config-file in, GET /vm/config out. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "api/model.h"
+#include "api/model_util.h"
+
+/* set KEY to VAL in OBJ when VAL is not NULL (jansson steals VAL). */
+static void put_str(json_t *o, const char *key, const char *val)
+{
+	if (val)
+		json_object_set_new(o, key, json_string(val));
+}
+
+static void put_json_text(json_t *o, const char *key, const char *text)
+{
+	json_t *v;
+
+	if (!text)
+		return;
+	v = json_loads(text, 0, NULL);
+	if (v)
+		json_object_set_new(o, key, v);
+}
+
+json_t *model_machine_config_json(const struct vm_config *c)
+{
+	return json_pack("{s:I, s:I, s:b, s:b, s:s}", "vcpu_count",
+			 (json_int_t)c->cpus, "mem_size_mib",
+			 (json_int_t)(c->mem >> 20), "smt", c->smt,
+			 "track_dirty_pages", 0, "huge_pages",
+			 c->hugepages ? "2M" :
+			 c->thp	      ? "Transparent" :
+					"None");
+}
+
+static json_t *boot_source_json(const struct vm_config *c)
+{
+	json_t *o;
+
+	if (!c->kernel)
+		return json_null();
+	o = json_object();
+	put_str(o, "kernel_image_path", c->kernel);
+	put_str(o, "initrd_path", c->initrd);
+	put_str(o, "boot_args", c->cmdline);
+	return o;
+}
+
+static json_t *drives_json(const struct vm_config *c)
+{
+	json_t *a = json_array();
+
+	for (unsigned int i = 0; i < c->nr_disks; i++) {
+		const struct disk_cfg *d = &c->disks[i];
+		json_t *o = json_object();
+
+		put_str(o, "drive_id", d->id);
+		put_str(o, "path_on_host", d->path);
+		put_str(o, "socket", d->socket);
+		json_object_set_new(o, "is_root_device", json_boolean(d->root));
+		json_object_set_new(o, "is_read_only",
+				    json_boolean(d->read_only));
+		put_str(o, "partuuid", d->partuuid);
+		put_str(o, "cache_type",
+			d->cache_type ? d->cache_type : "Unsafe");
+		put_str(o, "io_engine", d->io_engine ? d->io_engine : "Sync");
+		put_json_text(o, "rate_limiter", d->rate_limiter);
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
+static json_t *nets_json(const struct vm_config *c)
+{
+	json_t *a = json_array();
+
+	for (unsigned int i = 0; i < c->nr_nets; i++) {
+		const struct net_cfg *n = &c->nets[i];
+		json_t *o = json_object();
+		char mac[18];
+
+		put_str(o, "iface_id", n->id);
+		put_str(o, "host_dev_name", n->tap);
+		if (n->has_mac) {
+			snprintf(mac, sizeof(mac),
+				 "%02x:%02x:%02x:%02x:%02x:%02x", n->mac[0],
+				 n->mac[1], n->mac[2], n->mac[3], n->mac[4],
+				 n->mac[5]);
+			put_str(o, "guest_mac", mac);
+		}
+		if (n->mtu)
+			json_object_set_new(o, "mtu", json_integer(n->mtu));
+		put_json_text(o, "rx_rate_limiter", n->rx_rate_limiter);
+		put_json_text(o, "tx_rate_limiter", n->tx_rate_limiter);
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
+static json_t *passthrough_json(const struct vm_config *c)
+{
+	json_t *a = json_array();
+
+	for (unsigned int i = 0; i < c->nr_vfio; i++) {
+		json_t *o = json_pack("{s:s, s:s}", "id", c->vfio[i].id, "sbdf",
+				      c->vfio[i].bdf);
+
+		if (c->vfio[i].managed) /* passvm extension */
+			json_object_set_new(o, "managed", json_true());
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
+static json_t *optional_json(const struct vm_config *c, const char *which)
+{
+	json_t *o;
+
+	if (!strcmp(which, "vsock")) {
+		if (!c->vsock.present)
+			return json_null();
+		o = json_pack("{s:I, s:s}", "guest_cid",
+			      (json_int_t)c->vsock.cid, "uds_path",
+			      c->vsock.uds_path);
+		put_str(o, "vsock_id", c->vsock.vsock_id);
+		return o;
+	}
+	if (!strcmp(which, "logger")) {
+		if (!c->logger.set)
+			return json_null();
+		o = json_pack("{s:b, s:b}", "show_level", c->logger.show_level,
+			      "show_log_origin", c->logger.show_log_origin);
+		put_str(o, "log_path", c->logger.log_path);
+		put_str(o, "level", c->logger.level);
+		put_str(o, "module", c->logger.module);
+		return o;
+	}
+	if (!c->metrics.set)
+		return json_null();
+	return json_pack("{s:s}", "metrics_path", c->metrics.path);
+}
+
+json_t *model_vm_config_json(const struct vm_config *c)
+{
+	return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
+			 "boot-source", boot_source_json(c), "drives",
+			 drives_json(c), "machine-config",
+			 model_machine_config_json(c), "network-interfaces",
+			 nets_json(c), "vsock", optional_json(c, "vsock"),
+			 "logger", optional_json(c, "logger"), "metrics",
+			 optional_json(c, "metrics"), "device-passthrough",
+			 passthrough_json(c));
+}
+
+/* Apply one section's object with @set, prefixing errors with @key. */
+static int section(struct vm_config *c, json_t *doc, const char *key,
+		   bool required, struct pv_error *err,
+		   int (*set)(struct vm_config *, json_t *, struct pv_error *))
+{
+	json_t *v = json_object_get(doc, key);
+	struct pv_error e;
+	int ret;
+
+	if (!v || json_is_null(v)) {
+		if (required)
+			return pv_seterr(err, EBADMSG,
+					 "missing key `%s` (required)", key);
+		return 0;
+	}
+	ret = set(c, v, &e);
+	if (ret)
+		pv_seterr(err, -ret, "`%s`: %s", key, e.msg);
+	return ret;
+}
+
+/* An array section: each element through @set (body id, no path id). */
+static int array_section(struct vm_config *c, json_t *doc, const char *key,
+			 bool required, struct pv_error *err,
+			 int (*set)(struct vm_config *, const char *, json_t *,
+				    struct pv_error *))
+{
+	json_t *a = json_object_get(doc, key), *v;
+	struct pv_error e;
+	size_t i;
+	int ret;
+
+	if (!a || json_is_null(a)) {
+		if (required)
+			return pv_seterr(
+				err, EBADMSG,
+				"missing key `%s` (required; it may be [])",
+				key);
+		return 0;
+	}
+	if (!json_is_array(a))
+		return pv_seterr(err, EBADMSG,
+				 "`%s`: invalid type, expected an array", key);
+	json_array_foreach(a, i, v)
+	{
+		ret = set(c, NULL, v, &e);
+		if (ret)
+			return pv_seterr(err, -ret, "`%s`[%zu]: %s", key, i,
+					 e.msg);
+	}
+	return 0;
+}
+
+static int set_machine(struct vm_config *c, json_t *v, struct pv_error *err)
+{
+	return model_machine_config(c, v, false, err);
+}
+
+int model_config_file(struct vm_config *c, const char *text, size_t len,
+		      struct pv_error *err)
+{
+	json_error_t je;
+	json_t *doc;
+	int ret;
+
+	doc = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
+	if (!doc)
+		return pv_seterr(err, EBADMSG,
+				 "not valid JSON at line %d column %d: %s",
+				 je.line, je.column, je.text);
+	if (!json_is_object(doc)) {
+		json_decref(doc);
+		return pv_seterr(err, EBADMSG,
+				 "the document must be a JSON object");
+	}
+	ret = section(c, doc, "boot-source", true, err, model_boot_source);
+	if (!ret)
+		ret = section(c, doc, "machine-config", false, err,
+			      set_machine);
+	if (!ret)
+		ret = array_section(c, doc, "drives", true, err, model_drive);
+	if (!ret)
+		ret = array_section(c, doc, "network-interfaces", false, err,
+				    model_net);
+	if (!ret)
+		ret = array_section(c, doc, "device-passthrough", false, err,
+				    model_passthrough);
+	if (!ret)
+		ret = section(c, doc, "vsock", false, err, model_vsock);
+	if (!ret)
+		ret = section(c, doc, "logger", false, err, model_logger);
+	if (!ret)
+		ret = section(c, doc, "metrics", false, err, model_metrics);
+	json_decref(doc);
+	return ret;
+}

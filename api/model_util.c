@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Field checks for request bodies with serde's wording (deny_unknown_fields, missing field, invalid type). */
+#include "api/model_util.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *type_name(enum ftype t)
+{
+	switch (t) {
+	case FT_STR:
+		return "a string";
+	case FT_BOOL:
+		return "a boolean";
+	case FT_INT:
+		return "a non-negative integer";
+	default:
+		return "an object";
+	}
+}
+
+static const char *json_kind(json_t *v)
+{
+	switch (json_typeof(v)) {
+	case JSON_OBJECT:
+		return "map";
+	case JSON_ARRAY:
+		return "sequence";
+	case JSON_STRING:
+		return "string";
+	case JSON_INTEGER:
+		return json_integer_value(v) < 0 ? "negative integer" :
+						   "integer";
+	case JSON_REAL:
+		return "floating point";
+	case JSON_TRUE:
+	case JSON_FALSE:
+		return "boolean";
+	default:
+		return "null";
+	}
+}
+
+static bool type_ok(json_t *v, enum ftype t)
+{
+	switch (t) {
+	case FT_STR:
+		return json_is_string(v);
+	case FT_BOOL:
+		return json_is_boolean(v);
+	case FT_INT:
+		return json_is_integer(v) && json_integer_value(v) >= 0;
+	default:
+		return json_is_object(v);
+	}
+}
+
+int check_fields_opt(json_t *o, const struct fspec *spec, size_t n,
+		     bool all_optional, struct pv_error *err)
+{
+	const char *key;
+	json_t *v;
+	size_t i;
+
+	if (!json_is_object(o))
+		return pv_seterr(err, EBADMSG,
+				 "invalid type: %s, expected a JSON object",
+				 o ? json_kind(o) : "nothing");
+	json_object_foreach(o, key, v)
+	{
+		for (i = 0; i < n; i++)
+			if (!strcmp(spec[i].name, key))
+				break;
+		if (i == n) {
+			char list[256] = "";
+			size_t l = 0;
+
+			for (size_t j = 0; j < n && l < sizeof(list); j++)
+				l += (size_t)snprintf(
+					list + l, sizeof(list) - l, "%s`%s`",
+					j ? ", " : "", spec[j].name);
+			return pv_seterr(err, EBADMSG,
+					 "unknown field `%.64s`, expected %s%s",
+					 key, n > 1 ? "one of " : "", list);
+		}
+		/* null stands for "not given" (serde's Option) when optional. */
+		if (json_is_null(v) && !spec[i].required)
+			continue;
+		if (!type_ok(v, spec[i].type))
+			return pv_seterr(
+				err, EBADMSG,
+				"invalid type: %s, expected %s for field `%s`",
+				json_kind(v), type_name(spec[i].type),
+				spec[i].name);
+	}
+	for (i = 0; i < n && !all_optional; i++)
+		if (spec[i].required && !json_object_get(o, spec[i].name))
+			return pv_seterr(err, EBADMSG, "missing field `%s`",
+					 spec[i].name);
+	return 0;
+}
+
+int check_fields(json_t *o, const struct fspec *spec, size_t n,
+		 struct pv_error *err)
+{
+	return check_fields_opt(o, spec, n, false, err);
+}
+
+json_t *field(json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+
+	return json_is_null(v) ? NULL : v;
+}
+
+const char *str_of(json_t *o, const char *key)
+{
+	return json_string_value(field(o, key));
+}
+
+int check_bucket(json_t *o, const char *what, struct pv_error *err)
+{
+	static const struct fspec f[] = {
+		{ "size", FT_INT, true },
+		{ "refill_time", FT_INT, true },
+		{ "one_time_burst", FT_INT, false },
+	};
+	struct pv_error e;
+
+	if (check_fields(o, f, ARRAY_LEN(f), &e))
+		return pv_seterr(err, EBADMSG, "%s: %s", what, e.msg);
+	return 0;
+}
+
+int rate_limiter_text(json_t *rl, const char *what, char **text,
+		      struct pv_error *err)
+{
+	static const struct fspec f[] = {
+		{ "bandwidth", FT_OBJ, false },
+		{ "ops", FT_OBJ, false },
+	};
+	struct pv_error e;
+	char sub[64];
+	json_t *b;
+
+	*text = NULL;
+	if (!rl || json_is_null(rl))
+		return 0;
+	if (check_fields(rl, f, ARRAY_LEN(f), &e))
+		return pv_seterr(err, EBADMSG, "%s: %s", what, e.msg);
+	for (size_t i = 0; i < ARRAY_LEN(f); i++) {
+		b = field(rl, f[i].name);
+		snprintf(sub, sizeof(sub), "%s.%s", what, f[i].name);
+		if (b && check_bucket(b, sub, err))
+			return -EBADMSG;
+	}
+	*text = json_dumps(rl, JSON_COMPACT | JSON_SORT_KEYS);
+	if (!*text)
+		return pv_seterr(err, ENOMEM, "out of memory");
+	return 0;
+}
+
+static int hexval(char ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	if (ch >= 'a' && ch <= 'f')
+		return ch - 'a' + 10;
+	if (ch >= 'A' && ch <= 'F')
+		return ch - 'A' + 10;
+	return -1;
+}
+
+int parse_mac(const char *s, uint8_t mac[6])
+{
+	if (strlen(s) != 17)
+		return -EINVAL;
+	for (int i = 0; i < 6; i++) {
+		int hi = hexval(s[i * 3]), lo = hexval(s[i * 3 + 1]);
+
+		if (hi < 0 || lo < 0 || (i < 5 && s[i * 3 + 2] != ':'))
+			return -EINVAL;
+		mac[i] = (uint8_t)(hi << 4 | lo);
+	}
+	return 0;
+}

@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Field-by-field checks of JSON request bodies, shared by api/model.c and api/config.c. */
+#ifndef PASSVM_API_MODEL_UTIL_H
+#define PASSVM_API_MODEL_UTIL_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/log.h"
+#include "vmm/vm_config.h"
+
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+enum ftype { FT_STR, FT_BOOL, FT_INT, FT_OBJ };
+
+/* One field of a request body, as the swagger's schema names it. */
+struct fspec {
+	const char *name;
+	enum ftype type;
+	bool required;
+};
+
+/*
+ * check_fields() - @o must be an object whose every key is in @spec (else
+ * "unknown field `x`, expected one of ..."), with the type @spec gives
+ * (integers: non-negative JSON integers), and every required field present
+ * ("missing field `x`"). check_fields_opt() with @all_optional (PATCH)
+ * requires nothing. Returns 0 or -EBADMSG with the message in @err.
+ */
+int check_fields(json_t *o, const struct fspec *spec, size_t n,
+		 struct pv_error *err);
+int check_fields_opt(json_t *o, const struct fspec *spec, size_t n,
+		     bool all_optional, struct pv_error *err);
+
+/* field() - member @key of @o; NULL when absent or null (serde's None). */
+json_t *field(json_t *o, const char *key);
+
+/* str_of() - the string member @key of @o, or NULL. */
+const char *str_of(json_t *o, const char *key);
+
+/* check_bucket() - a TokenBucket {size, refill_time, one_time_burst?}. */
+int check_bucket(json_t *o, const char *what, struct pv_error *err);
+
+/*
+ * rate_limiter_text() - check a RateLimiter {bandwidth?, ops?} (@rl may be
+ * NULL: *@text = NULL) and give it back as compact JSON text in *@text
+ * (malloc'd, the caller frees). Returns 0, -EBADMSG or -ENOMEM.
+ */
+int rate_limiter_text(json_t *rl, const char *what, char **text,
+		      struct pv_error *err);
+
+/* parse_mac() - "06:00:c0:a8:00:02" into @mac. Returns 0 or -EINVAL. */
+int parse_mac(const char *s, uint8_t mac[6]);
+
+#endif

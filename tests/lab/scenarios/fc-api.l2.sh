@@ -1,0 +1,112 @@
+# shellcheck shell=dash
+# fc-api (L2 side): the microVM configured over passvm's Firecracker API
+# socket with curl, as Firecracker's getting-started guide does:
+# boot-source, machine-config, device-passthrough (the NVMe 00:03.0),
+# metrics, InstanceStart; then GET / and GET /vm/config while the guest
+# runs, the refusals (unknown field, pre-boot resource after boot, a
+# second InstanceStart), pause/resume, FlushMetrics, and SendCtrlAltDel,
+# which the guest's init turns into a power-off. Then the same VM from
+# --config-file, and a bad config file (exit 152).
+# Every API call prints one line:
+#   LAB: FCAPI step=NAME code=HTTP_STATUS body=RESPONSE_BODY
+NVME_BDF=0000:00:03.0
+SOCK=/tmp/fc-api.sock
+# Firecracker's guests probe the i8042 directly (passvm's ACPI lists none)
+FC_ARGS="i8042.nopnp i8042.noaux i8042.nomux i8042.dumbkbd"
+
+grp=$(lab_vfio_bind "$NVME_BDF") || {
+	echo "LAB: fc-api: binding $NVME_BDF to vfio-pci failed"
+	exit 1
+}
+echo "LAB: fc-api $NVME_BDF group=$grp"
+
+# api STEP METHOD PATH [BODY]: one request; the status and body on a line
+api() {
+	local step=$1 method=$2 path=$3 body=${4:-} code
+	if [ -n "$body" ]; then
+		code=$(curl -s -o /tmp/fc.body -w '%{http_code}' --unix-socket "$SOCK" \
+			-X "$method" -H 'Content-Type: application/json' \
+			-d "$body" "http://localhost$path")
+	else
+		code=$(curl -s -o /tmp/fc.body -w '%{http_code}' --unix-socket "$SOCK" \
+			-X "$method" "http://localhost$path")
+	fi
+	echo "LAB: FCAPI step=$step code=$code body=$(cat /tmp/fc.body 2>/dev/null)"
+}
+
+# 1. over the API
+echo "LAB: BEGIN fc-api-sock vmm=passvm"
+rm -f "$SOCK" /tmp/fc.metrics
+# shellcheck disable=SC2086 # LAB_PASSVM_ARGS: options without spaces
+set -- "$PASSVM" run --api-sock "$SOCK" --id lab-fc-api --stats ${LAB_PASSVM_ARGS:-}
+echo "LAB: cmd $*"
+: >/tmp/fc-api.out
+t0=$(lab_uptime_cs)
+"$@" </dev/null >/tmp/fc-api.out 2>&1 &
+pid=$!
+lab_watchdog "$pid" passvm &
+wd=$!
+tail -f /tmp/fc-api.out &
+tp=$!
+i=0
+while [ ! -S "$SOCK" ] && [ $i -lt 100 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+api root-before GET /
+api boot-source PUT /boot-source "{\"kernel_image_path\": \"$L3_KERNEL\", \"initrd_path\": \"$L3_INITRD\", \"boot_args\": \"$L3_CMDLINE $(lab_l3_args fc-api passvm) fc_hold=90 $FC_ARGS\"}"
+api machine-config PUT /machine-config '{"vcpu_count": 2, "mem_size_mib": 256}'
+api unknown-field PUT /machine-config '{"vcpu_count": 1, "mem_size_mib": 512, "vcpus": 4}'
+api machine-after-bad GET /machine-config
+api passthrough PUT /device-passthrough/nvme0 "{\"id\": \"nvme0\", \"sbdf\": \"$NVME_BDF\"}"
+api id-mismatch PUT /device-passthrough/nvme0 "{\"id\": \"nvme1\", \"sbdf\": \"$NVME_BDF\"}"
+api metrics PUT /metrics '{"metrics_path": "/tmp/fc.metrics"}'
+api start PUT /actions '{"action_type": "InstanceStart"}'
+i=0
+while ! grep -q 'L3: FC-API-HOLD' /tmp/fc-api.out && [ -d "/proc/$pid" ] && [ $i -lt 900 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+echo "LAB: fc-api guest holding after $((i / 10))s"
+api root-running GET /
+api vm-config GET /vm/config
+api boot-after-start PUT /boot-source "{\"kernel_image_path\": \"$L3_KERNEL\"}"
+api start-again PUT /actions '{"action_type": "InstanceStart"}'
+api pause PATCH /vm '{"state": "Paused"}'
+api root-paused GET /
+api resume PATCH /vm '{"state": "Resumed"}'
+api flush-metrics PUT /actions '{"action_type": "FlushMetrics"}'
+echo "LAB: fc-api metrics lines=$(wc -l </tmp/fc.metrics 2>/dev/null) first=$(head -c 200 /tmp/fc.metrics 2>/dev/null)"
+api ctrl-alt-del PUT /actions '{"action_type": "SendCtrlAltDel"}'
+wait "$pid"
+rc=$?
+t1=$(lab_uptime_cs)
+kill "$wd" 2>/dev/null
+sleep 0.2
+kill "$tp" 2>/dev/null
+echo
+echo "LAB: fc-api socket after exit: $([ -e "$SOCK" ] && echo present || echo removed)"
+echo "LAB: passvm exit=$rc"
+echo "LAB: END fc-api-sock vmm=passvm exit=$rc wall_ms=$(((t1 - t0) * 10))"
+
+# 2. the same VM from --config-file (the guest powers off by itself)
+cat >/tmp/fc-vm.json <<JSON
+{
+  "boot-source": {
+    "kernel_image_path": "$L3_KERNEL",
+    "initrd_path": "$L3_INITRD",
+    "boot_args": "$L3_CMDLINE $(lab_l3_args fc-api passvm) $FC_ARGS"
+  },
+  "drives": [],
+  "machine-config": {"vcpu_count": 2, "mem_size_mib": 256},
+  "device-passthrough": [{"id": "nvme0", "sbdf": "$NVME_BDF"}],
+  "mmds-config": null
+}
+JSON
+# shellcheck disable=SC2086 # LAB_PASSVM_ARGS: options without spaces
+lab_run fc-api-config passvm "$PASSVM" run --config-file /tmp/fc-vm.json --stats ${LAB_PASSVM_ARGS:-}
+
+# 3. a bad config file: an unknown field in machine-config
+sed 's/"mem_size_mib": 256/"mem_size_mib": 256, "memory": 1/' /tmp/fc-vm.json >/tmp/fc-bad.json
+"$PASSVM" run --config-file /tmp/fc-bad.json </dev/null >/tmp/fc-bad.out 2>&1
+echo "LAB: fc-api bad-config exit=$? msg=$(head -n1 /tmp/fc-bad.out)"

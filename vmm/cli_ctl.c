@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Parsing of `passvm run`'s control-plane options (vmm/cli_ctl.h). */
+#include "vmm/cli_ctl.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Bounds of --http-api-max-payload-size, bytes. */
+#define MAX_BODY_MIN 1024
+#define MAX_BODY_MAX (16u << 20)
+
+static int parse_console(const char *arg, struct vm_config *o,
+			 struct pv_error *err)
+{
+	o->console_given = true;
+	o->console_path = NULL;
+	if (!strcmp(arg, "stdio")) {
+		o->console = CONSOLE_STDIO;
+		return 0;
+	}
+	if (!strcmp(arg, "none")) {
+		o->console = CONSOLE_NONE;
+		return 0;
+	}
+	if (!strncmp(arg, "file:", 5) && arg[5]) {
+		o->console = CONSOLE_FILE;
+		o->console_path = arg + 5;
+		return 0;
+	}
+	if (!strncmp(arg, "socket:", 7) && arg[7]) {
+		o->console = CONSOLE_SOCKET;
+		o->console_path = arg + 7;
+		return 0;
+	}
+	return pv_seterr(
+		err, EINVAL,
+		"--console '%s': give stdio, none, file:PATH or socket:PATH",
+		arg);
+}
+
+int cli_ctl_opt(int c, const char *arg, struct vm_config *o,
+		struct pv_error *err)
+{
+	unsigned long n;
+	char *end;
+
+	switch (c) {
+	case O_CTL_API_SOCK:
+		if (!*arg)
+			return pv_seterr(err, EINVAL,
+					 "--api-sock needs a socket path");
+		o->api_sock = arg;
+		return 0;
+	case O_CTL_CONFIG_FILE:
+		o->config_file = arg;
+		return 0;
+	case O_CTL_NO_API:
+		o->no_api = true;
+		return 0;
+	case O_CTL_ID:
+		if (!vm_id_valid(arg, true))
+			return pv_seterr(
+				err, EINVAL,
+				"--id '%s': use 1 to %d letters, digits or '-'",
+				arg, VM_ID_MAX);
+		strcpy(o->id, arg);
+		return 0;
+	case O_CTL_CONSOLE:
+		return parse_console(arg, o, err);
+	case O_CTL_DAEMONIZE:
+		o->daemonize = true;
+		return 0;
+	case O_CTL_PIDFILE:
+		o->pidfile = arg;
+		return 0;
+	case O_CTL_MAX_BODY:
+		errno = 0;
+		n = strtoul(arg, &end, 10);
+		if (errno || *end || end == arg || n < MAX_BODY_MIN ||
+		    n > MAX_BODY_MAX)
+			return pv_seterr(
+				err, EINVAL,
+				"--http-api-max-payload-size '%s': give a number of bytes from %u to %u",
+				arg, MAX_BODY_MIN, MAX_BODY_MAX);
+		o->api_max_body = (unsigned int)n;
+		return 0;
+	}
+	return pv_seterr(err, EINVAL, "internal: unknown option %d", c);
+}
+
+int cli_ctl_check(struct vm_config *o, struct pv_error *err)
+{
+	if (o->no_api && !o->config_file)
+		return pv_seterr(
+			err, EINVAL,
+			"--no-api needs --config-file FILE: without the API the VM must be described by a file");
+	if (o->no_api && o->api_sock)
+		return pv_seterr(
+			err, EINVAL,
+			"--no-api and --api-sock contradict: drop one");
+	if (o->daemonize && o->console == CONSOLE_STDIO) {
+		if (o->console_given)
+			return pv_seterr(
+				err, EINVAL,
+				"--daemonize sends stdio to /dev/null: use --console file:PATH or socket:PATH");
+		o->console = CONSOLE_NONE;
+	}
+	/* --vfio devices get ids for GET /vm/config and the API. */
+	for (unsigned int i = 0; i < o->nr_vfio; i++)
+		if (!o->vfio[i].id[0])
+			snprintf(o->vfio[i].id, sizeof(o->vfio[i].id), "vfio%u",
+				 i);
+	if (o->api_sock || o->config_file)
+		return 0; /* the VM is described later: checked at start */
+	return vm_config_check(o, err);
+}

@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* `passvm run`'s control-plane options: API socket, config file, console, daemon. */
+#ifndef PASSVM_VMM_CLI_CTL_H
+#define PASSVM_VMM_CLI_CTL_H
+
+#include "util/log.h"
+#include "vmm/vm_config.h"
+
+/* getopt_long() values of these options, above cli.c's own. */
+enum {
+	O_CTL_FIRST = 512,
+	O_CTL_API_SOCK = O_CTL_FIRST,
+	O_CTL_CONFIG_FILE,
+	O_CTL_NO_API,
+	O_CTL_ID,
+	O_CTL_CONSOLE,
+	O_CTL_DAEMONIZE,
+	O_CTL_PIDFILE,
+	O_CTL_MAX_BODY,
+};
+
+/* The rows cli_parse_run() adds to its struct option table. */
+/* clang-format off */
+#define CLI_CTL_OPTIONS \
+	{ "api-sock", required_argument, NULL, O_CTL_API_SOCK }, \
+	{ "config-file", required_argument, NULL, O_CTL_CONFIG_FILE }, \
+	{ "no-api", no_argument, NULL, O_CTL_NO_API }, \
+	{ "id", required_argument, NULL, O_CTL_ID }, \
+	{ "console", required_argument, NULL, O_CTL_CONSOLE }, \
+	{ "daemonize", no_argument, NULL, O_CTL_DAEMONIZE }, \
+	{ "pidfile", required_argument, NULL, O_CTL_PIDFILE }, \
+	{ "http-api-max-payload-size", required_argument, NULL, O_CTL_MAX_BODY }
+/* clang-format on */
+
+/* Their part of `passvm run --help`. */
+#define CLI_CTL_HELP                                                           \
+	"  --api-sock PATH    serve Firecracker's REST API (HTTP/1.1) on a\n"  \
+	"                     Unix socket: the VM is described over it and\n"  \
+	"                     started by PUT /actions InstanceStart\n"         \
+	"  --config-file FILE build and start the VM at once from a\n"         \
+	"                     Firecracker-style JSON file (exit 152 if bad)\n" \
+	"  --no-api           with --config-file: no API socket\n"             \
+	"  --id ID            instance id for GET / (1-64 of A-Z a-z 0-9 -)\n" \
+	"  --console stdio|file:PATH|socket:PATH|none\n"                       \
+	"                     where COM1 goes (default stdio)\n"               \
+	"  --daemonize        detach (fork, setsid, stdio to /dev/null)\n"     \
+	"  --pidfile FILE     write passvm's pid there (removed at exit)\n"    \
+	"  --http-api-max-payload-size BYTES\n"                                \
+	"                     largest API request body (default 51200)\n"
+
+/* Exit status for a bad --config-file (Firecracker's BadConfiguration). */
+#define VM_EXIT_BAD_CONFIG 152
+
+/*
+ * cli_ctl_opt() - take one of the options above (@c, its getopt value, and
+ * @arg) into @o. Returns 0, or -EINVAL with a message in @err.
+ */
+int cli_ctl_opt(int c, const char *arg, struct vm_config *o,
+		struct pv_error *err);
+
+/*
+ * cli_ctl_check() - the checks once all options are read: --no-api needs
+ * --config-file; --daemonize sends an unspecified console nowhere; without
+ * an API socket or config file the command line must describe a whole VM
+ * (vm_config_check()). Returns 0 or -EINVAL with a message in @err.
+ */
+int cli_ctl_check(struct vm_config *o, struct pv_error *err);
+
+#endif

@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The VM description's defaults, owned strings and the checks before vm_create(). */
+#include "vmm/vm_config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define API_MAX_BODY_DEFAULT 51200 /* Firecracker's HTTP_MAX_PAYLOAD_SIZE */
+#define SZ_2M (2ull << 20)
+
+void vm_config_init(struct vm_config *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->mem = VM_DEFAULT_MEM;
+	c->cpus = 1;
+	c->console = CONSOLE_STDIO;
+	strcpy(c->id, VM_DEFAULT_ID);
+	c->api_max_body = API_MAX_BODY_DEFAULT;
+}
+
+static int owned_index(const struct vm_config *c, const char *p)
+{
+	for (unsigned int i = 0; i < c->owned.n; i++)
+		if (c->owned.p[i] == p)
+			return (int)i;
+	return -1;
+}
+
+int vm_config_set_str(struct vm_config *c, const char **slot, const char *val)
+{
+	struct vm_strings *o = &c->owned;
+	char *copy = NULL;
+	int old;
+
+	if (val) {
+		copy = strdup(val);
+		if (!copy)
+			return -ENOMEM;
+	}
+	old = *slot ? owned_index(c, *slot) : -1;
+	if (old >= 0) {
+		free(o->p[old]);
+		o->p[old] = o->p[--o->n];
+	}
+	if (copy && o->n == o->cap) {
+		unsigned int cap = o->cap ? o->cap * 2 : 16;
+		char **p = realloc(o->p, cap * sizeof(*p));
+
+		if (!p) {
+			free(copy);
+			*slot = NULL;
+			return -ENOMEM;
+		}
+		o->p = p;
+		o->cap = cap;
+	}
+	if (copy)
+		o->p[o->n++] = copy;
+	*slot = copy;
+	return 0;
+}
+
+void vm_config_release(struct vm_config *c)
+{
+	for (unsigned int i = 0; i < c->owned.n; i++)
+		free(c->owned.p[i]);
+	free(c->owned.p);
+	memset(&c->owned, 0, sizeof(c->owned));
+}
+
+int vm_config_check(const struct vm_config *c, struct pv_error *err)
+{
+	if (!c->kernel)
+		return pv_seterr(
+			err, EINVAL,
+			"no kernel given: add --kernel FILE (a bzImage, e.g. /boot/vmlinuz-$(uname -r)), or PUT /boot-source {\"kernel_image_path\": ...} over the API");
+	if (c->hugepages && c->mem % SZ_2M)
+		return pv_seterr(
+			err, EINVAL,
+			"--hugepages (huge_pages \"2M\") needs --mem (mem_size_mib) to be a multiple of 2M");
+	return 0;
+}
+
+bool vm_id_valid(const char *id, bool instance)
+{
+	size_t n = strlen(id);
+
+	if (n < 1 || n > VM_ID_MAX)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char ch = id[i];
+
+		if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		    (ch >= '0' && ch <= '9'))
+			continue;
+		if (ch == (instance ? '-' : '_'))
+			continue;
+		return false;
+	}
+	return true;
+}
