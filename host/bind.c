@@ -1,17 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * `passvm bind` / `passvm unbind` and the VMM's managed binding; see
- * vfio/bind.h. Sources: Documentation/ABI/testing/sysfs-bus-pci,
+ * host/bind.h (the safety checks are in host/bind_safe.c). Sources: Documentation/ABI/testing/sysfs-bus-pci,
  * Documentation/driver-api/vfio.rst ("VFIO Usage Example").
  */
 #include "host/bind.h"
 
-#include <ctype.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -19,8 +15,8 @@
 #include <unistd.h>
 
 #define VFIO_DRIVER "vfio-pci"
-#define IFF_UP_BIT 0x1 /* include/uapi/linux/if.h */
-#define MAX_WALK_DEPTH 8
+#define NO_VFIO_DRIVER \
+	"the vfio-pci driver is not loaded: run `modprobe vfio-pci`"
 #define MAX_TARGETS 256
 
 void bind_env_default(struct bind_env *env)
@@ -38,7 +34,10 @@ static bool is_dir(const char *path)
 	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-/* Write @data to the sysfs control file @path, then call the test hook. */
+/*
+ * Write @data to the sysfs control file @path, then call the test hook; in
+ * a dry run, say so instead.
+ */
 static int sysfs_write(const struct bind_env *env, const char *path,
 		       const char *data)
 {
@@ -46,6 +45,11 @@ static int sysfs_write(const struct bind_env *env, const char *path,
 	ssize_t n;
 	int fd, e = 0;
 
+	if (env->dry_run) {
+		fprintf(env->dry_run, "  write \"%.*s\" to %s\n",
+			(int)strcspn(data, "\n"), data, path);
+		return 0;
+	}
 	fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
@@ -126,6 +130,10 @@ static bool wait_driver(const struct bind_env *env, const struct pci_addr *a,
 	unsigned int ms = env->settle_ms ? env->settle_ms : 1000, waited = 0;
 	const struct timespec step = { 0, 10 * 1000000L };
 
+	if (env->dry_run) { /* nothing was written: assume the kernel obeys */
+		snprintf(now, len, "%s", want);
+		return true;
+	}
 	for (;;) {
 		if (sysfs_pci_driver(env->sysfs, a, now, len))
 			now[0] = '\0';
@@ -136,211 +144,6 @@ static bool wait_driver(const struct bind_env *env, const struct pci_addr *a,
 		nanosleep(&step, NULL);
 		waited += 10;
 	}
-}
-
-/* ---- safety checks ---- */
-
-/* Is /dev/@src (a mount or swap source) block device @name or a partition
- * of it? Partitions of names ending in a digit are NAMEpN (nvme0n1p2),
- * others NAMEN (sda2), as the kernel's disk_name() does. */
-static bool source_is_disk(const char *src, const char *name)
-{
-	size_t len = strlen(name);
-	const char *p;
-
-	if (strncmp(src, "/dev/", 5))
-		return false;
-	src += 5;
-	if (strncmp(src, name, len))
-		return false;
-	p = src + len;
-	if (!*p)
-		return true;
-	if (isdigit((unsigned char)name[len - 1])) {
-		if (*p != 'p')
-			return false;
-		p++;
-	}
-	if (!isdigit((unsigned char)*p))
-		return false;
-	while (isdigit((unsigned char)*p))
-		p++;
-	return *p == '\0';
-}
-
-/* Find the line in proc file @file whose first field is block device @name;
- * copy its second field (mount point) into @where. */
-static bool proc_uses_disk(const struct bind_env *env, const char *file,
-			   const char *name, char *where, size_t len)
-{
-	char path[4096], line[1024], src[240], dst[240];
-	bool found = false;
-	FILE *f;
-
-	if (sysfs_path(path, sizeof(path), "%s/%s", env->proc, file))
-		return false;
-	f = fopen(path, "re");
-	if (!f)
-		return false;
-	while (!found && fgets(line, sizeof(line), f)) {
-		int k = sscanf(line, "%239s %239s", src, dst);
-
-		if (k >= 1 && source_is_disk(src, name)) {
-			snprintf(where, len, "%s%s%s", src,
-				 k == 2 ? " on " : "", k == 2 ? dst : "");
-			found = true;
-		}
-	}
-	fclose(f);
-	return found;
-}
-
-static bool dir_nonempty(const char *path, char *first, size_t len)
-{
-	struct dirent *de;
-	bool any = false;
-	DIR *d = opendir(path);
-
-	if (!d)
-		return false;
-	while (!any && (de = readdir(d))) {
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(first, len, "%s", de->d_name);
-		any = true;
-	}
-	closedir(d);
-	return any;
-}
-
-struct walk_ctx {
-	const struct bind_env *env;
-	char bdf[PCI_ADDR_STRLEN];
-	struct pv_error *err;
-	int found; /* -EBUSY once a reason is in err */
-};
-
-/* Check one class device directory @path named @name. */
-static void check_class_dev(struct walk_ctx *w, const char *path,
-			    const char *name, const char *subsys)
-{
-	char file[4096], text[512];
-
-	if (!strcmp(subsys, "block")) {
-		if (proc_uses_disk(w->env, "mounts", name, text,
-				   sizeof(text))) {
-			w->found = pv_seterr(
-				w->err, EBUSY,
-				"%s has a mounted filesystem (%s): unmount it first, or use --force",
-				w->bdf, text);
-			return;
-		}
-		if (proc_uses_disk(w->env, "swaps", name, text, sizeof(text))) {
-			w->found = pv_seterr(
-				w->err, EBUSY,
-				"%s holds active swap (%s): swapoff it first, or use --force",
-				w->bdf, text);
-			return;
-		}
-		if (!sysfs_path(file, sizeof(file), "%s/holders", path) &&
-		    dir_nonempty(file, text, sizeof(text))) {
-			w->found = pv_seterr(
-				w->err, EBUSY,
-				"%s: block device %s is in use by %s: stop it first, or use --force",
-				w->bdf, name, text);
-			return;
-		}
-	} else if (!strcmp(subsys, "net")) {
-		bool up = false;
-
-		if (!sysfs_path(file, sizeof(file), "%s/operstate", path) &&
-		    !sysfs_read_text(file, text, sizeof(text)) &&
-		    !strcmp(text, "up"))
-			up = true;
-		if (!sysfs_path(file, sizeof(file), "%s/flags", path) &&
-		    !sysfs_read_text(file, text, sizeof(text)) &&
-		    (strtoul(text, NULL, 0) & IFF_UP_BIT))
-			up = true;
-		if (up)
-			w->found = pv_seterr(
-				w->err, EBUSY,
-				"%s has network interface %s up: run `ip link set %s down` first, or use --force",
-				w->bdf, name, name);
-	}
-}
-
-/*
- * Walk the device's directory (not following symlinks, not descending into
- * child PCI functions) for block and net class devices.
- */
-static void walk(struct walk_ctx *w, const char *path, int depth)
-{
-	char sub[4096], link[4096], target[512];
-	struct dirent *de;
-	DIR *d;
-
-	if (depth > MAX_WALK_DEPTH || w->found)
-		return;
-	d = opendir(path);
-	if (!d)
-		return;
-	while (!w->found && (de = readdir(d))) {
-		struct pci_addr child;
-		struct stat st;
-		ssize_t n;
-
-		if (de->d_name[0] == '.')
-			continue;
-		if (sysfs_path(sub, sizeof(sub), "%s/%s", path, de->d_name))
-			continue;
-		if (lstat(sub, &st) || !S_ISDIR(st.st_mode))
-			continue;
-		if (!pci_addr_parse(de->d_name, &child))
-			continue; /* a function behind a bridge */
-		if (!sysfs_path(link, sizeof(link), "%s/subsystem", sub) &&
-		    (n = readlink(link, target, sizeof(target) - 1)) > 0) {
-			const char *base;
-
-			target[n] = '\0';
-			base = strrchr(target, '/');
-			check_class_dev(w, sub, de->d_name,
-					base ? base + 1 : target);
-		}
-		walk(w, sub, depth + 1);
-	}
-	closedir(d);
-}
-
-int bind_check_safe(const struct bind_env *env, const struct pci_addr *a,
-		    struct pv_error *err)
-{
-	struct walk_ctx w = { .env = env, .err = err };
-	char path[4096], text[64];
-	int r;
-
-	pci_addr_format(a, w.bdf);
-	if (!sysfs_pci_exists(env->sysfs, a))
-		return pv_seterr(
-			err, ENOENT,
-			"no PCI device %s: check the address with `lspci -D`",
-			w.bdf);
-	if (sysfs_pci_is_bridge(env->sysfs, a))
-		return pv_seterr(
-			err, EBUSY,
-			"%s is a PCI bridge, which must keep its driver: pass the devices behind it, or use --force",
-			w.bdf);
-	r = dev_attr_path(path, sizeof(path), env, a, "boot_vga");
-	if (!r && !sysfs_read_text(path, text, sizeof(text)) &&
-	    !strcmp(text, "1"))
-		return pv_seterr(
-			err, EBUSY,
-			"%s drives the boot console (boot_vga=1): use another display for the host, or use --force",
-			w.bdf);
-	r = dev_attr_path(path, sizeof(path), env, a, NULL);
-	if (r)
-		return pv_seterr(err, -r, "%s: path too long", w.bdf);
-	walk(&w, path, 0);
-	return w.found;
 }
 
 /* ---- records ---- */
@@ -382,6 +185,12 @@ static int record_write(const struct bind_env *env, const struct pci_addr *a,
 	FILE *f;
 	int r;
 
+	if (env->dry_run) {
+		if (!record_path(path, sizeof(path), env, a))
+			fprintf(env->dry_run, "  record \"%s\"%s in %s\n", drv,
+				managed ? " (managed)" : "", path);
+		return 0;
+	}
 	r = mkdir_p(env->state_dir);
 	if (!r)
 		r = record_path(path, sizeof(path), env, a);
@@ -433,7 +242,11 @@ static void record_delete(const struct bind_env *env, const struct pci_addr *a)
 {
 	char path[4096];
 
-	if (!record_path(path, sizeof(path), env, a))
+	if (record_path(path, sizeof(path), env, a))
+		return;
+	if (env->dry_run)
+		fprintf(env->dry_run, "  delete the record %s\n", path);
+	else
 		unlink(path);
 }
 
@@ -540,9 +353,7 @@ static int do_bind(const struct bind_env *env, const struct pci_addr *a,
 			return r;
 	}
 	if (!driver_loaded(env, VFIO_DRIVER))
-		return pv_seterr(
-			err, ENODEV,
-			"the vfio-pci driver is not loaded: run `modprobe vfio-pci`");
+		return pv_seterr(err, ENODEV, NO_VFIO_DRIVER);
 
 	/* Record first, so an interrupted bind can still be undone. */
 	r = record_write(env, a, orig, managed);
@@ -626,20 +437,13 @@ int bind_restore(const struct bind_env *env, const struct pci_addr *a,
 
 /* ---- the subcommands ---- */
 
-static bool addr_in(const struct pci_addr *list, int n,
-		    const struct pci_addr *a)
-{
-	int i;
-
-	for (i = 0; i < n; i++)
-		if (pci_addr_equal(&list[i], a))
-			return true;
-	return false;
-}
-
 /*
  * Expand @addrs into @out (deduplicated; with @group, every group member
- * but bridges). Returns the count or a negative errno (message printed).
+ * but the infrastructure functions that do not keep the group from being
+ * viable: PCI bridges, and host/ISA/... bridges with no driver). A member
+ * of base class 0x06 that does block is kept, so that bind_check_safe()
+ * refuses it by name. Returns the count or a negative errno (message
+ * printed).
  */
 static int expand(const struct bind_env *env, const struct pci_addr *addrs,
 		  int n, bool group, struct pci_addr *out, int max)
@@ -658,7 +462,7 @@ static int expand(const struct bind_env *env, const struct pci_addr *addrs,
 			return -ENOENT;
 		}
 		if (!group) {
-			if (!addr_in(out, count, &addrs[i]) && count < max)
+			if (!pci_addr_in(out, count, &addrs[i]) && count < max)
 				out[count++] = addrs[i];
 			continue;
 		}
@@ -675,9 +479,14 @@ static int expand(const struct bind_env *env, const struct pci_addr *addrs,
 			return m;
 		}
 		for (j = 0; j < m && j < MAX_TARGETS; j++) {
-			if (sysfs_pci_is_bridge(env->sysfs, &members[j]))
+			char drv[64];
+
+			if (sysfs_pci_is_infra(env->sysfs, &members[j], NULL) &&
+			    !sysfs_group_member_blocks(env->sysfs, &members[j],
+						       drv, sizeof(drv)))
 				continue;
-			if (!addr_in(out, count, &members[j]) && count < max)
+			if (!pci_addr_in(out, count, &members[j]) &&
+			    count < max)
 				out[count++] = members[j];
 		}
 	}
@@ -696,11 +505,15 @@ int bind_run(const struct bind_env *env, const struct pci_addr *addrs, int n,
 	if (count < 0)
 		return count;
 	/* Refuse before touching anything. */
-	for (i = 0; i < count && !force; i++) {
+	for (i = 0; i < count; i++) {
 		if (sysfs_pci_driver(env->sysfs, &t[i], orig, sizeof(orig)) ||
 		    !strcmp(orig, VFIO_DRIVER))
 			continue;
-		r = bind_check_safe(env, &t[i], &err);
+		if (!driver_loaded(env, VFIO_DRIVER)) {
+			pv_err(NO_VFIO_DRIVER);
+			return -ENODEV;
+		}
+		r = force ? 0 : bind_check_safe(env, &t[i], &err);
 		if (r) {
 			pv_err("refusing to bind: %s", err.msg);
 			return r;
@@ -708,6 +521,11 @@ int bind_run(const struct bind_env *env, const struct pci_addr *addrs, int n,
 	}
 	for (i = 0; i < count; i++) {
 		pci_addr_format(&t[i], bdf);
+		if (env->dry_run &&
+		    !sysfs_pci_driver(env->sysfs, &t[i], orig, sizeof(orig)) &&
+		    strcmp(orig, VFIO_DRIVER))
+			fprintf(out, "%s: would go from %s to vfio-pci:\n", bdf,
+				orig[0] ? orig : "no driver");
 		r = do_bind(env, &t[i], force, false, orig, sizeof(orig), &err);
 		if (r < 0) {
 			pv_err("%s", err.msg);
@@ -715,7 +533,7 @@ int bind_run(const struct bind_env *env, const struct pci_addr *addrs, int n,
 		}
 		if (r == 1)
 			fprintf(out, "%s: already bound to vfio-pci\n", bdf);
-		else
+		else if (!env->dry_run)
 			fprintf(out, "%s: %s -> vfio-pci\n", bdf,
 				orig[0] ? orig : "(no driver)");
 	}
@@ -752,6 +570,12 @@ int unbind_run(const struct bind_env *env, const struct pci_addr *addrs, int n,
 				bdf, cur[0] ? cur : "none");
 			continue;
 		}
+		if (env->dry_run)
+			fprintf(out, "%s: would go from %s to %s:\n", bdf,
+				cur[0] ? cur : "no driver",
+				!have	? "the driver the kernel picks" :
+				orig[0] ? orig :
+					  "no driver");
 		r = release(env, &t[i], have ? orig : NULL, now, sizeof(now),
 			    &err);
 		if (r) {
@@ -761,106 +585,9 @@ int unbind_run(const struct bind_env *env, const struct pci_addr *addrs, int n,
 		}
 		if (have)
 			record_delete(env, &t[i]);
-		fprintf(out, "%s: vfio-pci -> %s\n", bdf,
-			now[0] ? now : "(no driver)");
+		if (!env->dry_run)
+			fprintf(out, "%s: vfio-pci -> %s\n", bdf,
+				now[0] ? now : "(no driver)");
 	}
 	return ret;
-}
-
-/* ---- option parsing ---- */
-
-static void usage(FILE *f, bool bind)
-{
-	if (bind)
-		fprintf(f,
-			"usage: passvm bind BDF... [--group] [--force]\n"
-			"Bind PCI functions to vfio-pci via driver_override,\n"
-			"remembering the original driver in %s.\n"
-			"  -g, --group  every member of each device's IOMMU group\n"
-			"               (PCI bridges are skipped)\n"
-			"  -f, --force  bind even a device with a mounted filesystem,\n"
-			"               an interface that is up, or the boot console\n"
-			"  -h, --help   this text\n",
-			BIND_STATE_DIR);
-	else
-		fprintf(f,
-			"usage: passvm unbind BDF... [--group]\n"
-			"Give PCI functions back from vfio-pci to the driver they\n"
-			"had before `passvm bind` (or the one the kernel picks).\n"
-			"  -g, --group  every member of each device's IOMMU group\n"
-			"  -h, --help   this text\n");
-}
-
-static int cli(int argc, char **argv, bool bind)
-{
-	static const struct option opts[] = {
-		{ "group", no_argument, NULL, 'g' },
-		{ "force", no_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct pci_addr *addrs;
-	bool group = false, force = false;
-	struct bind_env env;
-	int c, i, n, r;
-
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, bind ? "gfh" : "gh", opts, NULL)) !=
-	       -1) {
-		switch (c) {
-		case 'g':
-			group = true;
-			break;
-		case 'f':
-			if (!bind)
-				goto bad;
-			force = true;
-			break;
-		case 'h':
-			usage(stdout, bind);
-			return 0;
-		default:
-			goto bad;
-		}
-	}
-	n = argc - optind;
-	if (n <= 0) {
-		pv_err("%s: no device given: pass one or more BDFs (e.g. 0000:01:00.0)",
-		       argv[0]);
-		usage(stderr, bind);
-		return 2;
-	}
-	addrs = calloc((size_t)n, sizeof(*addrs));
-	if (!addrs) {
-		pv_err("out of memory");
-		return 1;
-	}
-	for (i = 0; i < n; i++) {
-		if (pci_addr_parse(argv[optind + i], &addrs[i])) {
-			pv_err("%s: bad PCI address \"%s\": use DDDD:BB:DD.F (e.g. 0000:01:00.0)",
-			       argv[0], argv[optind + i]);
-			free(addrs);
-			return 2;
-		}
-	}
-	bind_env_default(&env);
-	r = bind ? bind_run(&env, addrs, n, group, force, stdout) :
-		   unbind_run(&env, addrs, n, group, stdout);
-	free(addrs);
-	return r ? 1 : 0;
-bad:
-	pv_err("%s: unknown option \"%s\": see `passvm %s --help`", argv[0],
-	       argv[optind - 1], argv[0]);
-	return 2;
-}
-
-int bind_main(int argc, char **argv)
-{
-	return cli(argc, argv, true);
-}
-
-int unbind_main(int argc, char **argv)
-{
-	return cli(argc, argv, false);
 }

@@ -35,6 +35,12 @@ struct bind_env {
 	void *hook_ctx;
 	/* How long to wait for BDF/driver to settle, ms; 0 means 1000. */
 	unsigned int settle_ms;
+	/*
+	 * Dry run (--dry-run) when non-NULL: every sysfs write and record
+	 * change is printed here, in order, as "  write \"DATA\" to PATH",
+	 * instead of being made; the kernel is assumed to obey.
+	 */
+	FILE *dry_run;
 };
 
 /* bind_env_default() - the real host: /sys, /proc, BIND_STATE_DIR. */
@@ -46,7 +52,8 @@ void bind_env_default(struct bind_env *env);
  * is up (net/IFACE/operstate "up" or IFF_UP in flags), or a block device
  * (disk or partition) that is mounted (/proc/mounts), used as swap
  * (/proc/swaps) or held by another block device (holders/, e.g. dm, md).
- * PCI bridges are refused too: they must keep their driver.
+ * Infrastructure functions (PCI base class 0x06: host, ISA, PCI-to-PCI and
+ * other bridges) are refused too: the host's chipset needs them.
  * Returns 0 if safe, -EBUSY with the reason in @err, -ENOENT when there is
  * no such device.
  */
@@ -78,11 +85,13 @@ int bind_restore(const struct bind_env *env, const struct pci_addr *a,
 		 struct pv_error *err);
 
 /*
- * bind_run() - `passvm bind`: bind each of @addrs (@n of them; with @group
- * every member of each one's IOMMU group, bridges skipped) to vfio-pci,
- * recording the original driver. All devices are checked before any is
- * touched. Progress lines go to @out, errors to stderr. Returns 0 or a
- * negative errno (the first failure).
+ * bind_run() - `passvm bind`: bind each of @addrs (@n of them, repeats
+ * ignored; with @group every member of each one's IOMMU group, bridges that
+ * do not block the group skipped) to vfio-pci, recording the original
+ * driver. Unless @force, every device is checked with bind_check_safe()
+ * before any is touched. Progress lines go to @out (in a dry run, "BDF:
+ * would go from DRV to vfio-pci:" before its writes), errors to stderr.
+ * Returns 0 or a negative errno (the first failure).
  */
 int bind_run(const struct bind_env *env, const struct pci_addr *addrs, int n,
 	     bool group, bool force, FILE *out);
@@ -90,18 +99,10 @@ int bind_run(const struct bind_env *env, const struct pci_addr *addrs, int n,
 /*
  * unbind_run() - `passvm unbind`: give each of @addrs (or their groups'
  * members) back to the recorded driver, or with no record release them from
- * vfio-pci and let drivers_probe pick one. Returns 0 or a negative errno.
+ * vfio-pci and let drivers_probe pick one. Honours env->dry_run as
+ * bind_run() does. Returns 0 or a negative errno.
  */
 int unbind_run(const struct bind_env *env, const struct pci_addr *addrs, int n,
 	       bool group, FILE *out);
-
-/*
- * bind_main(), unbind_main() - the `passvm bind BDF... [--group] [--force]`
- * and `passvm unbind BDF... [--group]` subcommands; argv[0] is the
- * subcommand's name. Return the exit status: 0, 1 on failure, 2 on a usage
- * error.
- */
-int bind_main(int argc, char **argv);
-int unbind_main(int argc, char **argv);
 
 #endif

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Host PCI/IOMMU state from sysfs; see vfio/sysfs.h for the contract.
+ * Host PCI/IOMMU state from sysfs; see host/sysfs.h for the contract.
  * Sources: Documentation/ABI/testing/sysfs-bus-pci,
  * Documentation/ABI/testing/sysfs-kernel-iommu_groups.
  */
@@ -18,61 +18,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define PCI_CLASS_BRIDGE_PCI 0x0604 /* PCI Code and ID Assignment §1.7 */
-
-/* Parse exactly @n hex digits at *@p; advance *@p. */
-static int hex_field(const char **p, int n, unsigned int *val)
-{
-	unsigned int v = 0;
-	int i;
-
-	for (i = 0; i < n; i++) {
-		int c = (unsigned char)(*p)[i];
-
-		if (!isxdigit(c))
-			return -EINVAL;
-		v = v * 16 + (unsigned int)(isdigit(c) ? c - '0' :
-							 tolower(c) - 'a' + 10);
-	}
-	*p += n;
-	*val = v;
-	return 0;
-}
-
-int pci_addr_parse(const char *s, struct pci_addr *a)
-{
-	unsigned int dom = 0, bus, dev, fn;
-	const char *p = s;
-
-	if (!s || !a)
-		return -EINVAL;
-	/* Long form "dddd:bb:dd.f" is 12 chars, short "bb:dd.f" is 7. */
-	if (strlen(s) == 12) {
-		if (hex_field(&p, 4, &dom) || *p++ != ':')
-			return -EINVAL;
-	} else if (strlen(s) != 7) {
-		return -EINVAL;
-	}
-	if (hex_field(&p, 2, &bus) || *p++ != ':')
-		return -EINVAL;
-	if (hex_field(&p, 2, &dev) || *p++ != '.')
-		return -EINVAL;
-	if (hex_field(&p, 1, &fn) || *p)
-		return -EINVAL;
-	if (dev > 0x1f || fn > 7)
-		return -EINVAL;
-	a->domain = (uint16_t)dom;
-	a->bus = (uint8_t)bus;
-	a->dev = (uint8_t)dev;
-	a->fn = (uint8_t)fn;
-	return 0;
-}
-
-void pci_addr_format(const struct pci_addr *a, char buf[PCI_ADDR_STRLEN])
-{
-	snprintf(buf, PCI_ADDR_STRLEN, "%04x:%02x:%02x.%x", a->domain, a->bus,
-		 a->dev & 0x1f, a->fn & 7);
-}
+/* PCI Code and ID Assignment 1.11 §1.7: base class 06h, its subclasses. */
+#define PCI_BASE_CLASS_BRIDGE 0x06
+#define PCI_CLASS_BRIDGE_PCI 0x0604
 
 /* Build "@root/bus/pci/devices/BDF[/@leaf]" into @buf. */
 static int dev_path(char *buf, size_t len, const char *root,
@@ -256,17 +204,6 @@ int sysfs_iommu_group(const char *root, const struct pci_addr *a, int *group)
 	return 0;
 }
 
-static int addr_cmp(const void *x, const void *y)
-{
-	const struct pci_addr *a = x, *b = y;
-	uint64_t ka = ((uint64_t)a->domain << 16) | (a->bus << 8) |
-		      (a->dev << 3) | a->fn;
-	uint64_t kb = ((uint64_t)b->domain << 16) | (b->bus << 8) |
-		      (b->dev << 3) | b->fn;
-
-	return ka < kb ? -1 : ka > kb;
-}
-
 int sysfs_group_devices(const char *root, int group, struct pci_addr *out,
 			int max)
 {
@@ -304,7 +241,7 @@ int sysfs_group_devices(const char *root, int group, struct pci_addr *out,
 	}
 	closedir(d);
 	if (count > 1)
-		qsort(all, count, sizeof(*all), addr_cmp);
+		qsort(all, count, sizeof(*all), pci_addr_cmp);
 	for (n = 0; n < max && (size_t)n < count; n++)
 		out[n] = all[n];
 	free(all);
@@ -357,6 +294,41 @@ bool sysfs_pci_is_bridge(const char *root, const struct pci_addr *a)
 	if (sysfs_pci_ids(root, a, NULL, NULL, &cls))
 		return false;
 	return (cls >> 8) == PCI_CLASS_BRIDGE_PCI;
+}
+
+bool sysfs_pci_is_infra(const char *root, const struct pci_addr *a,
+			uint32_t *cls)
+{
+	uint32_t c;
+
+	if (sysfs_pci_ids(root, a, NULL, NULL, &c))
+		return false;
+	if (cls)
+		*cls = c;
+	return (c >> 16) == PCI_BASE_CLASS_BRIDGE;
+}
+
+const char *pci_bridge_kind(uint32_t cls)
+{
+	static const char *const kind[] = {
+		"host bridge",
+		"ISA bridge",
+		"EISA bridge",
+		"MCA bridge",
+		"PCI bridge",
+		"PCMCIA bridge",
+		"NuBus bridge",
+		"CardBus bridge",
+		"RACEway bridge",
+		"PCI bridge",
+		"InfiniBand-to-PCI host bridge",
+	};
+	unsigned int sub = (cls >> 8) & 0xff;
+
+	if ((cls >> 16) != PCI_BASE_CLASS_BRIDGE ||
+	    sub >= sizeof(kind) / sizeof(kind[0]))
+		return "bridge";
+	return kind[sub];
 }
 
 bool sysfs_group_member_blocks(const char *root, const struct pci_addr *a,

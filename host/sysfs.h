@@ -18,31 +18,7 @@
 #include <stdint.h>
 
 #include "util/log.h"
-
-/* A PCI function address: domain:bus:device.function. */
-struct pci_addr {
-	uint16_t domain;
-	uint8_t bus, dev, fn;
-};
-
-#define PCI_ADDR_STRLEN 13 /* "dddd:bb:dd.f" + NUL */
-
-/*
- * pci_addr_parse() - "0000:01:00.0" or "01:00.0" (domain 0). Returns 0, or
- * -EINVAL for anything else (device > 0x1f, function > 7, junk).
- */
-int pci_addr_parse(const char *s, struct pci_addr *a);
-
-/* pci_addr_equal() - same domain, bus, device and function. */
-static inline bool pci_addr_equal(const struct pci_addr *a,
-				  const struct pci_addr *b)
-{
-	return a->domain == b->domain && a->bus == b->bus && a->dev == b->dev &&
-	       a->fn == b->fn;
-}
-
-/* pci_addr_format() - canonical "dddd:bb:dd.f" into @buf. */
-void pci_addr_format(const struct pci_addr *a, char buf[PCI_ADDR_STRLEN]);
+#include "host/pci_addr.h"
 
 /*
  * sysfs_path() - format a path into @buf (@len bytes).
@@ -95,6 +71,22 @@ int sysfs_group_devices(const char *root, int group, struct pci_addr *out,
  * 0x0604xx); false when it is not or cannot be read.
  */
 bool sysfs_pci_is_bridge(const char *root, const struct pci_addr *a);
+
+/*
+ * sysfs_pci_is_infra() - true when @a is infrastructure: PCI base class
+ * 0x06 (host, ISA, PCI-to-PCI and other bridges), functions the host's
+ * chipset needs and no guest may own. Its 24-bit class code goes to @cls
+ * (may be NULL). False when it is not or cannot be read. Source: PCI Code
+ * and ID Assignment 1.11 §1.7 (base class 06h).
+ */
+bool sysfs_pci_is_infra(const char *root, const struct pci_addr *a,
+			uint32_t *cls);
+
+/*
+ * pci_bridge_kind() - "host bridge", "ISA bridge", "PCI bridge", ... for a
+ * 24-bit class code of base class 0x06 (any other: "bridge"). Static text.
+ */
+const char *pci_bridge_kind(uint32_t cls);
 
 /*
  * sysfs_group_member_blocks() - true when member @a of an IOMMU group keeps

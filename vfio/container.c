@@ -17,9 +17,11 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <linux/capability.h>
 #include <linux/kvm.h>
 #include <linux/vfio.h>
 
+#include "host/caps.h"
 #include "vfio/vfio_pci_priv.h"
 
 void vfio_ctx_init(struct vfio_ctx *ctx)
@@ -537,8 +539,9 @@ int vfio_attach(struct vfio_ctx *ctx, struct mem_map *mem,
 	ctx->irq = irq;
 	ctx->bus = bus;
 	if (getrlimit(RLIMIT_MEMLOCK, &rl) == 0) {
-		ret = vfio_memlock_check(mem_map_ram_bytes(mem), rl.rlim_cur,
-					 vfio_has_cap_ipc_lock(), err);
+		ret = vfio_memlock_check(
+			mem_map_ram_bytes(mem), rl.rlim_cur,
+			host_cap_effective("/proc", CAP_IPC_LOCK) == 1, err);
 		if (ret)
 			return ret;
 	}

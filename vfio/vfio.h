@@ -111,9 +111,6 @@ void vfio_dma_init(struct vfio_dma *d, const struct vfio_container_io *io,
 int vfio_memlock_check(uint64_t need, uint64_t limit, bool privileged,
 		       struct pv_error *err);
 
-/* vfio_has_cap_ipc_lock() - CAP_IPC_LOCK in the effective set (capget). */
-bool vfio_has_cap_ipc_lock(void);
-
 /* ------------------------------------------------------------------ */
 /* IOVA constraints (vfio/container.c)                                */
 

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "host/pci_addr.h"
 #include "util/parse.h"
 #include "vmm/cli_ctl.h"
 
@@ -43,20 +44,27 @@ static int parse_vfio(const char *arg, struct vm_config *o,
 {
 	const char *comma = strchr(arg, ',');
 	size_t len = comma ? (size_t)(comma - arg) : strlen(arg);
+	struct pci_addr a;
 	struct vfio_opt *v;
+	unsigned int i;
 
 	if (o->nr_vfio == CLI_MAX_VFIO)
 		return pv_seterr(err, EINVAL,
 				 "at most %d --vfio devices are supported",
 				 CLI_MAX_VFIO);
-	if (!len || len >= sizeof(v->bdf))
+	if (pci_addr_parse_arg(arg, len, &a))
 		return pv_seterr(
 			err, EINVAL,
-			"--vfio '%s': expected a PCI address like 0000:01:00.0",
+			"--vfio '%s': not a PCI address: use " PCI_ADDR_FORMS,
 			arg);
 	v = &o->vfio[o->nr_vfio];
-	memcpy(v->bdf, arg, len);
-	v->bdf[len] = '\0';
+	pci_addr_format(&a, v->bdf);
+	for (i = 0; i < o->nr_vfio; i++)
+		if (!strcmp(o->vfio[i].bdf, v->bdf))
+			return pv_seterr(
+				err, EINVAL,
+				"--vfio '%s': %s is already assigned by an earlier --vfio: give each device once",
+				arg, v->bdf);
 	v->managed = false;
 	if (comma) {
 		if (strcmp(comma + 1, "managed"))

@@ -6,10 +6,9 @@
 #include <unistd.h>
 
 #include "util/log.h"
-#include "host/bind.h"
-#include "host/doctor.h"
 #include "vmm/api_run.h"
 #include "vmm/cli.h"
+#include "vmm/cli_host.h"
 #include "vmm/daemon.h"
 #include "vmm/term.h"
 #include "vmm/vm.h"
@@ -113,11 +112,11 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[1], "run"))
 		return cmd_run(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "doctor"))
-		return doctor_main(argc - 1, argv + 1);
+		return cli_doctor(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "bind"))
-		return bind_main(argc - 1, argv + 1);
+		return cli_bind(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "unbind"))
-		return unbind_main(argc - 1, argv + 1);
+		return cli_unbind(argc - 1, argv + 1);
 	pv_err("unknown command '%s': try passvm --help", argv[1]);
 	return VM_EXIT_USAGE;
 }

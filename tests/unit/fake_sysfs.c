@@ -165,6 +165,11 @@ int fake_sysfs_init(struct fake_sysfs *fs)
 		r = fake_sysfs_write(
 			fs, "proc/self/status",
 			"Name:\tpassvm\nCapEff:\t0000000000000000\n");
+	if (!r)
+		r = fake_sysfs_write(fs, "proc/sys/kernel/osrelease",
+				     FAKE_SYSFS_RELEASE "\n");
+	if (!r)
+		r = fake_sysfs_mkdir(fs, "lib/modules/" FAKE_SYSFS_RELEASE);
 	return r;
 }
 

@@ -19,6 +19,9 @@
 #include <stdint.h>
 
 #define FAKE_SYSFS_MAX_DEVS 16
+/* The fake kernel's release (proc/sys/kernel/osrelease), whose modules
+ * are in root/lib/modules/. */
+#define FAKE_SYSFS_RELEASE "6.1.0-18-amd64"
 #define FAKE_SYSFS_MAX_LOG 64
 
 struct fake_sysfs_dev {
@@ -44,7 +47,8 @@ struct fake_sysfs {
 	bool probe_ignores_override;
 };
 
-/* Create the temp tree with empty drivers_probe, proc/cmdline etc. */
+/* Create the temp tree with empty drivers_probe, proc/cmdline, osrelease,
+ * lib/modules/FAKE_SYSFS_RELEASE etc. */
 int fake_sysfs_init(struct fake_sysfs *fs);
 /* Remove the whole tree. */
 void fake_sysfs_cleanup(struct fake_sysfs *fs);

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Unit tests for vfio/bind.c: the kernel is played by fake_sysfs_kernel(). */
+/* Unit tests for host/bind*.c: the kernel is played by fake_sysfs_kernel(). */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -423,25 +424,153 @@ static void test_probe_failure_rolls_back(void **state)
 					1) > 0);
 }
 
-static void test_cli_usage(void **state)
+static void test_refuse_infrastructure(void **state)
 {
-	char *none[] = { "bind", NULL };
-	char *badbdf[] = { "bind", "0000:01:00.9", NULL };
-	char *badopt[] = { "unbind", "--force", "01:00.0", NULL };
-	char *unknown[] = { "bind", "--frobnicate", "01:00.0", NULL };
-	char *help[] = { "bind", "--help", NULL };
-	char *uhelp[] = { "unbind", "-h", NULL };
-	FILE *saved = stdout;
+	struct ctx *c = *state;
+	struct pv_error err = { "" };
+	struct pci_addr a;
 
-	stdout = fopen("/dev/null", "w");
-	assert_int_equal(bind_main(1, none), 2);
-	assert_int_equal(bind_main(2, badbdf), 2);
-	assert_int_equal(unbind_main(3, badopt), 2);
-	assert_int_equal(bind_main(3, unknown), 2);
-	assert_int_equal(bind_main(2, help), 0);
-	assert_int_equal(unbind_main(2, uhelp), 0);
-	fclose(stdout);
-	stdout = saved;
+	fake_sysfs_add_dev(&c->fs, "0000:00:00.0", 0x8086, 0x3e30, 0x060000, 1,
+			   NULL);
+	fake_sysfs_add_dev(&c->fs, "0000:00:1f.0", 0x8086, 0xa305, 0x060100, 2,
+			   "lpc_ich");
+	a = A("00:00.0");
+	assert_int_equal(bind_check_safe(&c->env, &a, &err), -EBUSY);
+	assert_non_null(strstr(err.msg, "host bridge"));
+	assert_non_null(strstr(err.msg, "--force"));
+	assert_int_equal(bind_run(&c->env, &a, 1, false, false, c->out),
+			 -EBUSY);
+	assert_int_equal(bind_vfio(&c->env, &a, false, &err), -EBUSY);
+	assert_int_equal(c->fs.nlog, 0);
+	assert_driver(c, "0000:00:00.0", "");
+
+	a = A("00:1f.0");
+	assert_int_equal(bind_check_safe(&c->env, &a, &err), -EBUSY);
+	assert_non_null(strstr(err.msg, "ISA bridge"));
+	assert_non_null(strstr(err.msg, "0x060100"));
+	assert_int_equal(bind_run(&c->env, &a, 1, false, false, c->out),
+			 -EBUSY);
+	assert_int_equal(c->fs.nlog, 0);
+	assert_driver(c, "0000:00:1f.0", "lpc_ich");
+	assert_false(fake_sysfs_exists(&c->fs, "state/0000:00:1f.0"));
+
+	/* --force is the user's own decision. */
+	assert_int_equal(bind_run(&c->env, &a, 1, false, true, c->out), 0);
+	assert_driver(c, "0000:00:1f.0", "vfio-pci");
+}
+
+static void test_group_with_infrastructure(void **state)
+{
+	struct ctx *c = *state;
+	struct pci_addr a;
+
+	/* The chipset's group: ISA bridge (lpc_ich), audio, SMBus. */
+	fake_sysfs_add_dev(&c->fs, "0000:00:1f.0", 0x8086, 0xa305, 0x060100, 9,
+			   "lpc_ich");
+	fake_sysfs_add_dev(&c->fs, "0000:00:1f.3", 0x8086, 0xa348, 0x040300, 9,
+			   "snd_hda_intel");
+	fake_sysfs_add_dev(&c->fs, "0000:00:1f.4", 0x8086, 0xa323, 0x0c0500, 9,
+			   "i801_smbus");
+	a = A("00:1f.3");
+	assert_int_equal(bind_run(&c->env, &a, 1, true, false, c->out), -EBUSY);
+	assert_int_equal(c->fs.nlog, 0);
+	assert_driver(c, "0000:00:1f.0", "lpc_ich");
+	assert_driver(c, "0000:00:1f.3", "snd_hda_intel");
+	assert_driver(c, "0000:00:1f.4", "i801_smbus");
+
+	/* An ISA bridge without a driver does not block: it is skipped. */
+	fake_sysfs_set_driver(&c->fs, "0000:00:1f.0", NULL);
+	assert_int_equal(bind_run(&c->env, &a, 1, true, false, c->out), 0);
+	assert_driver(c, "0000:00:1f.3", "vfio-pci");
+	assert_driver(c, "0000:00:1f.4", "vfio-pci");
+	assert_driver(c, "0000:00:1f.0", "");
+	assert_int_equal(fake_sysfs_log_find(&c->fs, "0000:00:1f.0", 0), -1);
+}
+
+/* The lines of @text, in order, must contain each of @want (NULL-ended). */
+static void assert_lines_in_order(const char *text, const char *const *want)
+{
+	const char *p = text;
+
+	for (; *want; want++) {
+		const char *q = strstr(p, *want);
+
+		if (!q)
+			fail_msg("\"%s\" not (in order) in:\n%s", *want, text);
+		p = q + strlen(*want);
+	}
+}
+
+static void test_dry_run(void **state)
+{
+	struct ctx *c = *state;
+	char *text = NULL, *text2 = NULL;
+	size_t len = 0, len2 = 0;
+	struct pci_addr a;
+	FILE *f;
+	char want[4][512];
+	const char *order[6];
+
+	fake_sysfs_add_dev(&c->fs, "0000:01:00.0", 0x8086, 0x10d3, 0x020000, 3,
+			   "e1000e");
+	a = A("01:00.0");
+	f = open_memstream(&text, &len);
+	c->env.dry_run = f;
+	assert_int_equal(bind_run(&c->env, &a, 1, false, false, f), 0);
+	fclose(f);
+	/* Nothing written, nothing recorded, nothing changed ... */
+	assert_int_equal(c->fs.nlog, 0);
+	assert_driver(c, "0000:01:00.0", "e1000e");
+	assert_false(fake_sysfs_exists(&c->fs, "state/0000:01:00.0"));
+	/* ... but every write said, in the order bind makes them. */
+	snprintf(want[0], sizeof(want[0]),
+		 "record \"e1000e\" in %s/0000:01:00.0", c->fs.state);
+	snprintf(
+		want[1], sizeof(want[1]),
+		"write \"vfio-pci\" to %s/bus/pci/devices/0000:01:00.0/driver_override",
+		c->fs.sys);
+	snprintf(want[2], sizeof(want[2]),
+		 "write \"0000:01:00.0\" to %s/bus/pci/drivers/e1000e/unbind",
+		 c->fs.sys);
+	snprintf(want[3], sizeof(want[3]),
+		 "write \"0000:01:00.0\" to %s/bus/pci/drivers_probe",
+		 c->fs.sys);
+	order[0] = "0000:01:00.0: would go from e1000e to vfio-pci:";
+	order[1] = want[0];
+	order[2] = want[1];
+	order[3] = want[2];
+	order[4] = want[3];
+	order[5] = NULL;
+	assert_lines_in_order(text, order);
+	free(text);
+
+	/* Unbind of a bound device, dry: the writes that give it back. */
+	c->env.dry_run = NULL;
+	assert_int_equal(bind_run(&c->env, &a, 1, false, false, c->out), 0);
+	c->fs.nlog = 0;
+	f = open_memstream(&text2, &len2);
+	c->env.dry_run = f;
+	assert_int_equal(unbind_run(&c->env, &a, 1, false, f), 0);
+	fclose(f);
+	assert_int_equal(c->fs.nlog, 0);
+	assert_driver(c, "0000:01:00.0", "vfio-pci");
+	assert_true(fake_sysfs_exists(&c->fs, "state/0000:01:00.0"));
+	snprintf(
+		want[0], sizeof(want[0]),
+		"write \"\" to %s/bus/pci/devices/0000:01:00.0/driver_override",
+		c->fs.sys);
+	snprintf(want[1], sizeof(want[1]),
+		 "write \"0000:01:00.0\" to %s/bus/pci/drivers/vfio-pci/unbind",
+		 c->fs.sys);
+	snprintf(want[2], sizeof(want[2]),
+		 "write \"0000:01:00.0\" to %s/bus/pci/drivers/e1000e/bind",
+		 c->fs.sys);
+	snprintf(want[3], sizeof(want[3]), "delete the record %s/0000:01:00.0",
+		 c->fs.state);
+	order[0] = "0000:01:00.0: would go from vfio-pci to e1000e:";
+	assert_lines_in_order(text2, order);
+	free(text2);
+	c->env.dry_run = NULL;
 }
 
 int main(void)
@@ -461,7 +590,9 @@ int main(void)
 		T(test_managed_bind_restore),
 		T(test_missing_vfio_driver_and_device),
 		T(test_probe_failure_rolls_back),
-		cmocka_unit_test(test_cli_usage),
+		T(test_refuse_infrastructure),
+		T(test_group_with_infrastructure),
+		T(test_dry_run),
 	};
 #undef T
 

@@ -53,7 +53,7 @@ static void test_full(void **state)
 	assert_int_equal(o.nr_vfio, 2);
 	assert_string_equal(o.vfio[0].bdf, "0000:01:00.0");
 	assert_false(o.vfio[0].managed);
-	assert_string_equal(o.vfio[1].bdf, "02:00.0");
+	assert_string_equal(o.vfio[1].bdf, "0000:02:00.0"); /* canonical */
 	assert_true(o.vfio[1].managed);
 	assert_true(o.stats);
 	assert_int_equal(o.trace, TRACE_VFIO | TRACE_IRQ);
@@ -102,12 +102,42 @@ static void test_malformed(void **state)
 		     "17M", NULL);
 }
 
+/* --vfio takes every form of host/pci_addr.h; a device once. */
+static void test_vfio_forms(void **state)
+{
+	struct vm_config o;
+	struct pv_error e;
+
+	assert_int_equal(parse(&o, &e, "--kernel", "k", "--vfio",
+			       "/sys/bus/pci/devices/0000:01:00.0/", "--vfio",
+			       "host=02:00.0,managed", "--vfio",
+			       "path=/sys/bus/pci/devices/0000:03:00.1", NULL),
+			 0);
+	assert_int_equal(o.nr_vfio, 3);
+	assert_string_equal(o.vfio[0].bdf, "0000:01:00.0");
+	assert_false(o.vfio[0].managed);
+	assert_string_equal(o.vfio[1].bdf, "0000:02:00.0");
+	assert_true(o.vfio[1].managed);
+	assert_string_equal(o.vfio[2].bdf, "0000:03:00.1");
+
+	expect_usage("not a PCI address", "--kernel", "k", "--vfio", "garbage",
+		     NULL);
+	expect_usage("host=0000:01:00.0", "--kernel", "k", "--vfio", "01:00.9",
+		     NULL);
+	expect_usage("already assigned", "--kernel", "k", "--vfio", "01:00.0",
+		     "--vfio", "host=0000:01:00.0,managed", NULL);
+	expect_usage("0000:01:00.0 is already", "--kernel", "k", "--vfio",
+		     "0000:01:00.0", "--vfio",
+		     "/sys/bus/pci/devices/0000:01:00.0", NULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_full),
 		cmocka_unit_test(test_malformed),
+		cmocka_unit_test(test_vfio_forms),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

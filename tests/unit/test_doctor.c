@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Unit tests for vfio/doctor.c against a fake host. */
+/* Unit tests for host/doctor*.c and host/caps.c against a fake host. */
 #include <ctype.h>
 #include <errno.h>
 #include <setjmp.h>
@@ -12,14 +12,20 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <sys/stat.h>
+
+#include <linux/capability.h>
 
 #include "fake_sysfs.h"
+#include "host/caps.h"
 #include "host/doctor.h"
 
 struct ctx {
 	struct fake_sysfs fs;
 	struct doctor_opts o;
 	struct pci_addr devs[4];
+	char *fixes[32]; /* the numbered list of the text output, unwrapped */
+	int nfix;
 	char *text;
 	size_t len;
 };
@@ -35,6 +41,8 @@ static int setup(void **state)
 	c.o.proc = c.fs.proc;
 	c.o.dev = c.fs.dev;
 	c.o.acpi_tables = c.fs.acpi;
+	c.o.root = c.fs.root;
+	c.o.hv_vendor = ""; /* never execute CPUID in a test */
 	c.o.devs = c.devs;
 	c.o.mem_bytes = 256ull << 20;
 	c.o.fake_memlock = true;
@@ -43,10 +51,17 @@ static int setup(void **state)
 	return 0;
 }
 
+static void free_fixes(struct ctx *c)
+{
+	while (c->nfix > 0)
+		free(c->fixes[--c->nfix]);
+}
+
 static int teardown(void **state)
 {
 	struct ctx *c = *state;
 
+	free_fixes(c);
 	free(c->text);
 	c->text = NULL;
 	fake_sysfs_cleanup(&c->fs);
@@ -66,6 +81,11 @@ static void healthy_host(struct ctx *c)
 	fake_sysfs_mkdir(fs, "sys/module/vfio");
 	fake_sysfs_mkdir(fs, "sys/module/vfio_iommu_type1");
 	fake_sysfs_mkdir(fs, "sys/module/vfio_pci");
+	fake_sysfs_write(fs, "sys/module/kvm_intel/parameters/nested", "Y\n");
+	fake_sysfs_write(fs, "dev/kvm", "");
+	fake_sysfs_write(fs, "proc/cpuinfo",
+			 "processor\t: 0\nflags\t\t: fpu vme de pse msr vmx "
+			 "ept\n\nprocessor\t: 1\nflags\t\t: fpu vmx\n");
 	fake_sysfs_write(fs,
 			 "sys/kernel/mm/hugepages/hugepages-2048kB/"
 			 "free_hugepages",
@@ -74,6 +94,40 @@ static void healthy_host(struct ctx *c)
 			   "vfio-pci");
 	pci_addr_parse("0000:01:00.0", &c->devs[0]);
 	c->o.ndevs = 1;
+}
+
+/*
+ * Parse the numbered list of fixes of the text output into c->fixes, each
+ * unwrapped (continuation lines joined with a space). Fails the test when
+ * the numbers do not run 1, 2, 3...
+ */
+static void parse_fixes(struct ctx *c)
+{
+	const char *p = strstr(c->text, "\nFixes, in order");
+	char buf[2048];
+	int no;
+
+	free_fixes(c);
+	if (!p)
+		return;
+	p = strchr(p + 1, '\n') + 1;
+	while (sscanf(p, " %d. ", &no) == 1) {
+		const char *eol = strchr(p, '\n');
+
+		assert_int_equal(no, c->nfix + 1);
+		p = strstr(p, ". ") + 2;
+		snprintf(buf, sizeof(buf), "%.*s", (int)(eol - p), p);
+		p = eol + 1;
+		/* Continuation lines: indented, no number. */
+		while (!strncmp(p, "     ", 5) && p[5] != ' ') {
+			eol = strchr(p, '\n');
+			snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf),
+				 " %.*s", (int)(eol - p - 5), p + 5);
+			p = eol + 1;
+		}
+		assert_true(c->nfix < 32);
+		c->fixes[c->nfix++] = strdup(buf);
+	}
 }
 
 /* Run doctor into c->text; return its result. */
@@ -88,6 +142,8 @@ static int run(struct ctx *c)
 	assert_non_null(f);
 	r = doctor_run(&c->o, f);
 	fclose(f);
+	if (!c->o.json)
+		parse_fixes(c);
 	return r;
 }
 
@@ -129,6 +185,33 @@ static void assert_line(struct ctx *c, const char *dev, const char *id,
 	free(l);
 }
 
+/*
+ * The fix that check @id's line points to (" -- fix N"), unwrapped; fails
+ * the test when there is none.
+ */
+static const char *fix_for(struct ctx *c, const char *dev, const char *id)
+{
+	char *l = line_for(c, dev, id);
+	const char *p = strstr(l, " -- fix ");
+	int no;
+
+	if (!p || sscanf(p, " -- fix %d", &no) != 1 || no < 1 || no > c->nfix)
+		fail_msg("no fix for: %s", l);
+	free(l);
+	return c->fixes[no - 1];
+}
+
+static void assert_fix(struct ctx *c, const char *dev, const char *id,
+		       const char *has1, const char *has2)
+{
+	const char *f = fix_for(c, dev, id);
+
+	if (has1 && !strstr(f, has1))
+		fail_msg("\"%s\" not in the fix of %s: %s", has1, id, f);
+	if (has2 && !strstr(f, has2))
+		fail_msg("\"%s\" not in the fix of %s: %s", has2, id, f);
+}
+
 static void test_all_ok(void **state)
 {
 	struct ctx *c = *state;
@@ -161,10 +244,12 @@ static void test_no_iommu(void **state)
 	c->o.ndevs = 1;
 	assert_int_equal(run(c), 1);
 	assert_line(c, NULL, "iommu.present", "FAIL", "DMAR", NULL);
-	assert_line(c, NULL, "iommu.enabled", "FAIL", "intel_iommu=on",
-		    "amd_iommu=on");
+	assert_line(c, NULL, "host.machine", "OK", "bare metal", NULL);
+	assert_fix(c, NULL, "iommu.present", "enable VT-d", "firmware setup");
+	assert_fix(c, NULL, "iommu.enabled", "intel_iommu=on", "amd_iommu=on");
 	assert_line(c, "0000:01:00.0", "device.group", "FAIL", "no IOMMU group",
-		    "intel_iommu=on");
+		    NULL);
+	assert_fix(c, "0000:01:00.0", "device.group", "intel_iommu=on", NULL);
 	assert_non_null(strstr(c->text, "NOT READY"));
 
 	/* AMD firmware table but IOMMU off: the fix names amd_iommu=on. */
@@ -173,9 +258,10 @@ static void test_no_iommu(void **state)
 			 "root=/dev/sda1 amd_iommu=off\n");
 	assert_int_equal(run(c), 1);
 	assert_line(c, NULL, "iommu.present", "OK", "IVRS", NULL);
-	assert_line(c, NULL, "iommu.enabled", "FAIL", "amd_iommu=on", NULL);
-	assert_line(c, NULL, "iommu.cmdline", "FAIL", "amd_iommu=off",
-		    "remove");
+	assert_line(c, NULL, "iommu.enabled", "FAIL", NULL, NULL);
+	assert_fix(c, NULL, "iommu.enabled", "amd_iommu=on", NULL);
+	assert_line(c, NULL, "iommu.cmdline", "FAIL", "amd_iommu=off", NULL);
+	assert_fix(c, NULL, "iommu.cmdline", "remove", NULL);
 }
 
 static void test_group_not_viable(void **state)
@@ -191,8 +277,9 @@ static void test_group_not_viable(void **state)
 			   "e1000e");
 	assert_int_equal(run(c), 1);
 	assert_line(c, "0000:01:00.0", "device.group_viable", "FAIL",
-		    "0000:01:00.1 is bound to e1000e",
-		    "fix: passvm bind --group 0000:01:00.0");
+		    "0000:01:00.1 is bound to e1000e", NULL);
+	assert_fix(c, "0000:01:00.0", "device.group_viable",
+		   "passvm bind --group 0000:01:00.0", NULL);
 	{
 		char *l = line_for(c, "0000:01:00.0", "device.group_viable");
 
@@ -202,10 +289,11 @@ static void test_group_not_viable(void **state)
 		free(l);
 	}
 	/* The member list is sorted and shows every driver. */
-	assert_line(c, "0000:01:00.0", "device.group", "OK",
-		    "0000:00:1c.0 (pcieport, bridge), 0000:01:00.0 (vfio-pci), "
-		    "0000:01:00.1 (e1000e), 0000:01:00.2 (pci-stub)",
-		    NULL);
+	assert_line(
+		c, "0000:01:00.0", "device.group", "OK",
+		"0000:00:1c.0 (pcieport, PCI bridge), 0000:01:00.0 (vfio-pci), "
+		"0000:01:00.1 (e1000e), 0000:01:00.2 (pci-stub)",
+		NULL);
 
 	fake_sysfs_set_driver(&c->fs, "0000:01:00.1", NULL);
 	assert_int_equal(run(c), 0);
@@ -221,19 +309,18 @@ static void test_memlock(void **state)
 	assert_int_equal(run(c), 1);
 	assert_line(c, NULL, "host.memlock", "FAIL", "67108864 bytes",
 		    "268435456 bytes");
-	assert_line(c, NULL, "host.memlock", "FAIL", "fix: ulimit -l 262144",
-		    NULL);
+	assert_fix(c, NULL, "host.memlock", "ulimit -l 262144", NULL);
 
 	/* --mem 3G needs a bigger limit. */
 	c->o.memlock_bytes = 1ull << 30;
 	c->o.mem_bytes = 3ull << 30;
 	assert_int_equal(run(c), 1);
-	assert_line(c, NULL, "host.memlock", "FAIL", "ulimit -l 3145728", NULL);
+	assert_fix(c, NULL, "host.memlock", "ulimit -l 3145728", NULL);
 	/* ... and too few hugepages only warn. */
 	assert_line(c, NULL, "host.hugepages", "WARN", "1024 free",
 		    "1536 needed");
-	assert_line(c, NULL, "host.hugepages", "WARN",
-		    "fix: echo advise | sudo tee", "shmem_enabled");
+	assert_fix(c, NULL, "host.hugepages", "echo advise | sudo tee",
+		   "shmem_enabled");
 	/* Unless shmem gets transparent huge pages anyway. */
 	fake_sysfs_write(&c->fs,
 			 "sys/kernel/mm/transparent_hugepage/shmem_enabled",
@@ -271,8 +358,9 @@ static void test_irq_remap(void **state)
 	fake_sysfs_write(&c->fs, "sys/class/iommu/dmar1/intel-iommu/ecap",
 			 "f0207ad0\n"); /* bit 3 clear */
 	assert_int_equal(run(c), 1);
-	assert_line(c, NULL, "iommu.irq_remap", "FAIL", "dmar1",
-		    "allow_unsafe_interrupts");
+	assert_line(c, NULL, "iommu.irq_remap", "FAIL", "dmar1", NULL);
+	assert_fix(c, NULL, "iommu.irq_remap", "allow_unsafe_interrupts",
+		   "remove intremap=off");
 	fake_sysfs_write(&c->fs,
 			 "sys/module/vfio_iommu_type1/parameters/"
 			 "allow_unsafe_interrupts",
@@ -295,13 +383,13 @@ static void test_modules_dev_and_missing_device(void **state)
 	pci_addr_parse("0000:0a:00.0", &c->devs[1]);
 	c->o.ndevs = 2;
 	assert_int_equal(run(c), 1);
-	assert_line(c, NULL, "module.vfio_pci", "FAIL", "modprobe vfio-pci",
-		    NULL);
+	assert_line(c, NULL, "module.vfio_pci", "FAIL", NULL, NULL);
+	assert_fix(c, NULL, "module.vfio_pci", "modprobe vfio-pci", NULL);
 	assert_line(c, NULL, "module.vfio", "OK", NULL, NULL);
 	assert_line(c, NULL, "dev.vfio", "FAIL", "/vfio/vfio", NULL);
 	assert_line(c, "0000:01:00.0", "device.reset", "WARN", "empty", NULL);
-	assert_line(c, "0000:0a:00.0", "device.present", "FAIL", "lspci -D",
-		    NULL);
+	assert_line(c, "0000:0a:00.0", "device.present", "FAIL", NULL, NULL);
+	assert_fix(c, "0000:0a:00.0", "device.present", "lspci -D", NULL);
 	assert_null(strstr(c->text, "0000:0a:00.0 device.group"));
 }
 
@@ -591,10 +679,25 @@ static void test_json(void **state)
 		}
 		nchecks++;
 	}
-	/* Same number of checks as text lines (minus the summary line). */
+	/* Same number of checks as check lines in the text. */
 	for (i = 0, c->len = 0; p[i]; i++)
-		c->len += p[i] == '\n';
-	assert_int_equal(nchecks, (int)c->len - 1);
+		c->len += (i == 0 || p[i - 1] == '\n') &&
+			  (!strncmp(p + i, "OK ", 3) ||
+			   !strncmp(p + i, "WARN ", 5) ||
+			   !strncmp(p + i, "FAIL ", 5));
+	assert_int_equal(nchecks, (int)c->len);
+	/* The fixes: the text's numbered list, in order, as JSON strings. */
+	j.p = strstr(json, "],\"fixes\":[");
+	assert_non_null(j.p);
+	j.p += strlen("],\"fixes\":[");
+	assert_true(c->nfix >= 1);
+	for (i = 0; i < c->nfix; i++) {
+		jws(&j);
+		assert_true(jstring(&j, fix, sizeof(fix)));
+		assert_string_equal(fix, c->fixes[i]);
+		jws(&j);
+		assert_int_equal(*j.p++, i + 1 < c->nfix ? ',' : ']');
+	}
 	free(p);
 
 	/* All OK → "ok":true. */
@@ -617,23 +720,516 @@ static void test_json_escaping(void **state)
 	free(buf);
 }
 
-static void test_cli_usage(void **state)
+/* Count the occurrences of @needle in @hay. */
+static int count_of(const char *hay, const char *needle)
 {
-	char *badmem[] = { "doctor", "--mem", "lots", NULL };
-	char *nomem[] = { "doctor", "--mem", NULL };
-	char *unknown[] = { "doctor", "--bogus", NULL };
-	char *badbdf[] = { "doctor", "01:00", NULL };
-	char *help[] = { "doctor", "--help", NULL };
-	FILE *saved = stdout;
+	int n = 0;
 
-	stdout = fopen("/dev/null", "w");
-	assert_int_equal(doctor_main(3, badmem), 2);
-	assert_int_equal(doctor_main(2, nomem), 2);
-	assert_int_equal(doctor_main(2, unknown), 2);
-	assert_int_equal(doctor_main(2, badbdf), 2);
-	assert_int_equal(doctor_main(2, help), 0);
-	fclose(stdout);
-	stdout = saved;
+	for (const char *p = hay; (p = strstr(p, needle)); p += strlen(needle))
+		n++;
+	return n;
+}
+
+static void set_dmi(struct ctx *c, const char *vendor, const char *product)
+{
+	char text[128];
+
+	snprintf(text, sizeof(text), "%s\n", vendor);
+	fake_sysfs_write(&c->fs, "sys/class/dmi/id/sys_vendor", text);
+	snprintf(text, sizeof(text), "%s\n", product);
+	fake_sysfs_write(&c->fs, "sys/class/dmi/id/product_name", text);
+}
+
+static void set_cpu_flags(struct ctx *c, const char *flags)
+{
+	char text[256];
+
+	snprintf(text, sizeof(text), "processor\t: 0\nflags\t\t: %s\n", flags);
+	fake_sysfs_write(&c->fs, "proc/cpuinfo", text);
+}
+
+static void test_vm_without_iommu(void **state)
+{
+	static const char *const said =
+		"this is a virtual machine (QEMU) with no virtual IOMMU: "
+		"passthrough needs the hypervisor to give this VM one, e.g. "
+		"QEMU -device intel-iommu, or run on bare metal";
+	struct ctx *c = *state;
+	int i;
+
+	/* A QEMU guest without -device intel-iommu. */
+	set_dmi(c, "QEMU", "Standard PC (Q35 + ICH9, 2009)");
+	set_cpu_flags(c, "fpu vme hypervisor lahf_lm");
+	assert_int_equal(run(c), 1);
+	assert_line(c, NULL, "host.machine", "FAIL", said, NULL);
+	assert_fix(c, NULL, "host.machine", "-device intel-iommu",
+		   "bare metal");
+	/* The IOMMU checks point at the same fix, listed once, first. */
+	assert_string_equal(fix_for(c, NULL, "iommu.present"), c->fixes[0]);
+	assert_string_equal(fix_for(c, NULL, "iommu.enabled"), c->fixes[0]);
+	assert_string_equal(fix_for(c, NULL, "host.machine"), c->fixes[0]);
+	/* ... and nobody is told to change the firmware setup. */
+	assert_null(strstr(c->text, "firmware setup"));
+	assert_null(strstr(c->text, "enable VT-d"));
+	for (i = 0; i < c->nfix; i++)
+		assert_null(strstr(c->fixes[i], "VT-d"));
+
+	/* Hypervisor flag only: the CPUID vendor names it. */
+	fake_sysfs_write(&c->fs, "sys/class/dmi/id/sys_vendor", "");
+	fake_sysfs_write(&c->fs, "sys/class/dmi/id/product_name", "");
+	c->o.hv_vendor = "KVMKVMKVM";
+	run(c);
+	assert_line(c, NULL, "host.machine", "FAIL",
+		    "virtual machine (KVM) with no virtual IOMMU", "KVMKVMKVM");
+	c->o.hv_vendor = "";
+	run(c);
+	assert_line(c, NULL, "host.machine", "FAIL",
+		    "virtual machine (unknown hypervisor)", NULL);
+
+	/* DMI alone is enough (a hypervisor hiding its CPUID bit). */
+	set_cpu_flags(c, "fpu vme");
+	set_dmi(c, "Microsoft Corporation", "Virtual Machine");
+	run(c);
+	assert_line(c, NULL, "host.machine", "FAIL", "(Microsoft Hyper-V)",
+		    NULL);
+	set_dmi(c, "Amazon EC2", "m5.large");
+	run(c);
+	assert_line(c, NULL, "host.machine", "FAIL", "(Amazon EC2)", NULL);
+	set_dmi(c, "Google", "Google Compute Engine");
+	run(c);
+	assert_line(c, NULL, "host.machine", "FAIL", "(Google Compute Engine)",
+		    NULL);
+	set_dmi(c, "VMware, Inc.", "VMware Virtual Platform");
+	run(c);
+	assert_line(c, NULL, "host.machine", "FAIL", "(VMware)", NULL);
+
+	/* A bare-metal cloud instance, and a Surface laptop, are not VMs. */
+	set_dmi(c, "Amazon EC2", "m5.metal");
+	run(c);
+	assert_line(c, NULL, "host.machine", "OK", "bare metal", NULL);
+	assert_fix(c, NULL, "iommu.present", "enable VT-d", "firmware setup");
+	set_dmi(c, "Microsoft Corporation", "Surface Laptop 5");
+	run(c);
+	assert_line(c, NULL, "host.machine", "OK", "bare metal", NULL);
+
+	/* A VM given a virtual IOMMU (the lab's L2) is fine. */
+	set_dmi(c, "QEMU", "Standard PC (Q35 + ICH9, 2009)");
+	set_cpu_flags(c, "fpu hypervisor");
+	healthy_host(c);
+	assert_int_equal(run(c), 0);
+	assert_line(c, NULL, "host.machine", "OK",
+		    "virtual machine (QEMU) with a virtual IOMMU (DMAR table)",
+		    NULL);
+}
+
+static void test_kvm(void **state)
+{
+	struct ctx *c = *state;
+	char path[512];
+
+	healthy_host(c);
+	assert_int_equal(run(c), 0);
+	assert_line(c, NULL, "dev.kvm", "OK", "/kvm is accessible",
+		    "kvm_intel is loaded, nested=Y");
+
+	/* AMD, nesting off. */
+	snprintf(path, sizeof(path), "%s/module/kvm_intel/parameters/nested",
+		 c->fs.sys);
+	assert_int_equal(remove(path), 0);
+	snprintf(path, sizeof(path), "%s/module/kvm_intel/parameters",
+		 c->fs.sys);
+	assert_int_equal(remove(path), 0);
+	snprintf(path, sizeof(path), "%s/module/kvm_intel", c->fs.sys);
+	assert_int_equal(remove(path), 0);
+	fake_sysfs_write(&c->fs, "sys/module/kvm_amd/parameters/nested", "0\n");
+	run(c);
+	assert_line(c, NULL, "dev.kvm", "OK", "kvm_amd is loaded, nested=0",
+		    "cannot run KVM");
+
+	/* Not accessible (meaningless for root, who may open anything). */
+	snprintf(path, sizeof(path), "%s/kvm", c->fs.dev);
+	if (geteuid()) {
+		assert_int_equal(chmod(path, 0), 0);
+		assert_int_equal(run(c), 1);
+		assert_line(c, NULL, "dev.kvm", "FAIL", "no read/write access",
+			    NULL);
+		assert_fix(c, NULL, "dev.kvm", "usermod -aG kvm", NULL);
+	}
+
+	/* Missing, with the module loaded: dmesg, or a container. */
+	assert_int_equal(remove(path), 0);
+	assert_int_equal(run(c), 1);
+	assert_fix(c, NULL, "dev.kvm", "dmesg", "--device /dev/kvm");
+
+	/* Missing, no module, a VMX CPU: load kvm_intel. */
+	snprintf(path, sizeof(path), "%s/module/kvm_amd/parameters/nested",
+		 c->fs.sys);
+	assert_int_equal(remove(path), 0);
+	snprintf(path, sizeof(path), "%s/module/kvm_amd/parameters", c->fs.sys);
+	assert_int_equal(remove(path), 0);
+	snprintf(path, sizeof(path), "%s/module/kvm_amd", c->fs.sys);
+	assert_int_equal(remove(path), 0);
+	run(c);
+	assert_line(c, NULL, "dev.kvm", "FAIL", "the CPU has VMX", NULL);
+	assert_string_equal(fix_for(c, NULL, "dev.kvm"), "modprobe kvm_intel");
+	set_cpu_flags(c, "fpu svm");
+	run(c);
+	assert_string_equal(fix_for(c, NULL, "dev.kvm"), "modprobe kvm_amd");
+
+	/* No VMX/SVM: the firmware on bare metal, nesting in a VM. */
+	set_cpu_flags(c, "fpu");
+	run(c);
+	assert_fix(c, NULL, "dev.kvm", "enable VT-x", "firmware setup");
+	set_cpu_flags(c, "fpu hypervisor");
+	run(c);
+	assert_fix(c, NULL, "dev.kvm", "nested virtualization", NULL);
+}
+
+static void test_modules_cannot_load(void **state)
+{
+	struct ctx *c = *state;
+	char path[512];
+	int i;
+
+	healthy_host(c);
+	snprintf(path, sizeof(path), "%s/module/vfio_pci", c->fs.sys);
+	assert_int_equal(remove(path), 0);
+	assert_int_equal(run(c), 1);
+	assert_string_equal(fix_for(c, NULL, "module.vfio_pci"),
+			    "modprobe vfio-pci");
+
+	/* No modules for the running kernel (a container, a bare kernel). */
+	snprintf(path, sizeof(path), "%s/lib/modules/%s", c->fs.root,
+		 FAKE_SYSFS_RELEASE);
+	assert_int_equal(rmdir(path), 0);
+	run(c);
+	assert_line(c, NULL, "module.vfio_pci", "FAIL", "has no modules", NULL);
+	assert_fix(c, NULL, "module.vfio_pci",
+		   "apt install linux-image-" FAKE_SYSFS_RELEASE, "container");
+	for (i = 0; i < c->nfix; i++)
+		assert_int_not_equal(strncmp(c->fixes[i], "modprobe", 8), 0);
+	/* /usr/lib/modules (merged /usr) counts as well. */
+	fake_sysfs_mkdir(&c->fs, "usr/lib/modules/" FAKE_SYSFS_RELEASE);
+	run(c);
+	assert_string_equal(fix_for(c, NULL, "module.vfio_pci"),
+			    "modprobe vfio-pci");
+
+	/* nomodule on the command line. */
+	fake_sysfs_write(&c->fs, "proc/cmdline",
+			 "root=/dev/sda1 intel_iommu=on nomodule\n");
+	run(c);
+	assert_fix(c, NULL, "module.vfio_pci", "remove nomodule", NULL);
+	assert_null(strstr(c->text, "modprobe vfio-pci"));
+
+	/* modules_disabled = 1: nothing loads until a reboot. */
+	fake_sysfs_write(&c->fs, "proc/cmdline",
+			 "root=/dev/sda1 intel_iommu=on\n");
+	fake_sysfs_write(&c->fs, "proc/sys/kernel/modules_disabled", "1\n");
+	run(c);
+	assert_fix(c, NULL, "module.vfio_pci", "until it reboots",
+		   "modules-load.d");
+	/* The same goes for /dev/kvm's module and /dev/vfio/vfio. */
+	snprintf(path, sizeof(path), "%s/kvm", c->fs.dev);
+	assert_int_equal(remove(path), 0);
+	snprintf(path, sizeof(path), "%s/module/kvm_intel/parameters/nested",
+		 c->fs.sys);
+	assert_int_equal(remove(path), 0);
+	snprintf(path, sizeof(path), "%s/module/kvm_intel/parameters",
+		 c->fs.sys);
+	assert_int_equal(remove(path), 0);
+	snprintf(path, sizeof(path), "%s/module/kvm_intel", c->fs.sys);
+	assert_int_equal(remove(path), 0);
+	snprintf(path, sizeof(path), "%s/vfio/vfio", c->fs.dev);
+	assert_int_equal(remove(path), 0);
+	run(c);
+	assert_fix(c, NULL, "dev.kvm", "until it reboots", NULL);
+	assert_fix(c, NULL, "dev.vfio", "until it reboots", NULL);
+	assert_null(strstr(c->text, "modprobe"));
+	fake_sysfs_write(&c->fs, "proc/sys/kernel/modules_disabled", "0\n");
+	run(c);
+	assert_string_equal(fix_for(c, NULL, "dev.kvm"), "modprobe kvm_intel");
+}
+
+static void test_fixes_once_in_order_wrapped(void **state)
+{
+	struct ctx *c = *state;
+	const char *p, *list;
+	int i;
+
+	/* Bare metal with the IOMMU off, no vfio modules, a low memlock
+	 * limit and no hugepages; the device is on its own driver. */
+	fake_sysfs_write(&c->fs, "sys/firmware/acpi/tables/DMAR", "DMAR");
+	fake_sysfs_write(&c->fs, "proc/cpuinfo", "flags\t\t: fpu vmx\n");
+	fake_sysfs_write(&c->fs, "dev/kvm", "");
+	fake_sysfs_add_dev(&c->fs, "0000:01:00.0", 0x8086, 0x10d3, 0x020000, -1,
+			   "e1000e");
+	pci_addr_parse("0000:01:00.0", &c->devs[0]);
+	c->o.ndevs = 1;
+	c->o.memlock_bytes = 1 << 20;
+	c->o.width = 60;
+	assert_int_equal(run(c), 1);
+
+	/* The kernel first, modules, access, the device, tuning last. */
+	if (c->nfix != 5)
+		fail_msg("%d fixes in:\n%s", c->nfix, c->text);
+	assert_non_null(strstr(c->fixes[0], "intel_iommu=on"));
+	assert_string_equal(c->fixes[1], "modprobe vfio-pci");
+	assert_non_null(strstr(c->fixes[2], "ulimit -l"));
+	assert_non_null(strstr(c->fixes[3], "passvm bind 0000:01:00.0"));
+	assert_non_null(strstr(c->fixes[4], "shmem_enabled"));
+	/* Three modules, /dev/vfio/vfio: one fix, listed once; so is the
+	 * IOMMU's for the host and the device. */
+	assert_string_equal(fix_for(c, NULL, "module.vfio"), c->fixes[1]);
+	assert_string_equal(fix_for(c, NULL, "dev.vfio"), c->fixes[1]);
+	assert_string_equal(fix_for(c, "0000:01:00.0", "device.group"),
+			    c->fixes[0]);
+	list = strstr(c->text, "\nFixes, in order");
+	assert_non_null(list);
+	assert_int_equal(count_of(c->text, "modprobe vfio-pci"), 1);
+	assert_int_equal(count_of(c->text, "add intel_iommu=on"), 1);
+	assert_int_equal(count_of(c->text, " -- fix 1\n"), 3);
+	assert_int_equal(count_of(c->text, " -- fix 2\n"), 4);
+	/* The check lines come before the list. */
+	assert_null(strstr(list, "FAIL "));
+	/* Wrapped to the width, continuation lines indented; the verdict
+	 * last. */
+	for (p = list + 1; *p; p = strchr(p, '\n') + 1) {
+		size_t n = strcspn(p, "\n"), k, words = 0;
+		bool quoted = false;
+
+		/* Longer only when it is one word after the lead. */
+		for (k = 5; k < n; k++) {
+			quoted ^= p[k] == '`';
+			words += !quoted && p[k] == ' ';
+		}
+		if (n > 60 && words)
+			fail_msg("line longer than 60: %.*s", (int)n, p);
+	}
+	assert_non_null(strstr(list, "\n     "));
+	assert_true(strstr(c->text, "\nNOT READY: ") > list);
+	/* A `quoted command` is never broken. */
+	for (i = 0; i < c->nfix; i++)
+		if (strstr(c->fixes[i], "`ulimit -l 262144`"))
+			break;
+	assert_true(i < c->nfix);
+	assert_non_null(strstr(list, "`ulimit -l 262144`"));
+
+	/* Nothing to fix: no list. */
+	free(c->text);
+	c->text = NULL;
+	fake_sysfs_cleanup(&c->fs);
+	assert_int_equal(fake_sysfs_init(&c->fs), 0);
+	c->o.width = 0;
+	c->o.memlock_bytes = 1ull << 30;
+	c->o.ndevs = 0;
+	healthy_host(c);
+	assert_int_equal(run(c), 0);
+	assert_null(strstr(c->text, "Fixes"));
+	assert_int_equal(c->nfix, 0);
+}
+
+static void test_infrastructure_never_bound(void **state)
+{
+	struct ctx *c = *state;
+	int i;
+
+	healthy_host(c);
+	/* An Intel desktop: the slot shares group 3 with the chipset. */
+	fake_sysfs_add_dev(&c->fs, "0000:00:1f.0", 0x8086, 0xa305, 0x060100, 3,
+			   "lpc_ich");
+	fake_sysfs_add_dev(&c->fs, "0000:00:1f.3", 0x8086, 0xa348, 0x040300, 3,
+			   "snd_hda_intel");
+	fake_sysfs_add_dev(&c->fs, "0000:00:00.0", 0x8086, 0x3e30, 0x060000, 3,
+			   "skl_uncore");
+	assert_int_equal(run(c), 1);
+	assert_line(c, "0000:01:00.0", "device.group_viable", "FAIL",
+		    "0000:00:1f.0 (ISA bridge, lpc_ich)",
+		    "0000:00:00.0 (host bridge, skl_uncore)");
+	assert_fix(c, "0000:01:00.0", "device.group_viable",
+		   "slot with an IOMMU group of its own", "ACS");
+	assert_null(strstr(c->text, "passvm bind"));
+	for (i = 0; i < c->nfix; i++)
+		assert_null(strstr(c->fixes[i], "bind"));
+	assert_line(c, "0000:01:00.0", "device.group", "OK",
+		    "0000:00:1f.0 (lpc_ich, ISA bridge)", NULL);
+
+	/* Without a driver they do not block: the audio function does,
+	 * and binding the group is the fix. */
+	fake_sysfs_set_driver(&c->fs, "0000:00:1f.0", NULL);
+	fake_sysfs_set_driver(&c->fs, "0000:00:00.0", NULL);
+	run(c);
+	assert_line(c, "0000:01:00.0", "device.group_viable", "FAIL",
+		    "0000:00:1f.3 is bound to snd_hda_intel", NULL);
+	assert_string_equal(fix_for(c, "0000:01:00.0", "device.group_viable"),
+			    "passvm bind --group 0000:01:00.0");
+
+	/* A bridge asked about directly: not passable, no bind advice. */
+	pci_addr_parse("0000:00:00.0", &c->devs[0]);
+	run(c);
+	assert_line(c, "0000:00:00.0", "device.present", "FAIL",
+		    "class 0x060000 (host bridge)", "cannot be passed through");
+	assert_null(strstr(c->text, "0000:00:00.0 device.driver"));
+	assert_null(strstr(c->text, "passvm bind"));
+}
+
+static void test_repeated_devices_checked_once(void **state)
+{
+	struct ctx *c = *state;
+
+	healthy_host(c);
+	fake_sysfs_add_dev(&c->fs, "0000:02:00.0", 0x8086, 0x10d3, 0x020000, 4,
+			   "vfio-pci");
+	pci_addr_parse("01:00.0", &c->devs[1]);
+	pci_addr_parse("0000:02:00.0", &c->devs[2]);
+	pci_addr_parse("0000:01:00.0", &c->devs[3]);
+	c->o.ndevs = 4;
+	assert_int_equal(run(c), 0);
+	assert_int_equal(count_of(c->text, "0000:01:00.0 device.present"), 1);
+	assert_int_equal(count_of(c->text, "0000:01:00.0 device.group:"), 1);
+	assert_int_equal(count_of(c->text, "0000:02:00.0 device.present"), 1);
+}
+
+static void test_kernel_version(void **state)
+{
+	static const struct {
+		const char *s;
+		unsigned int major, minor;
+	} good[] = {
+		{ "6.18.0", 6, 18 },
+		{ "7.2.13", 7, 2 },
+		{ "5.4", 5, 4 },
+		{ "5.15.0-rc1", 5, 15 },
+		{ "6.1.0-18-amd64", 6, 1 },
+		{ "4.19.0", 4, 19 },
+		{ "10.0", 10, 0 },
+	};
+	static const char *const bad[] = { "",	  "6",	  "6.", ".18",
+					   "x.y", "v6.1", "6.x" };
+	struct ctx *c = *state;
+	unsigned int ma, mi;
+	size_t i;
+
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		ma = mi = 999;
+		if (kernel_version_parse(good[i].s, &ma, &mi))
+			fail_msg("rejected \"%s\"", good[i].s);
+		assert_int_equal(ma, good[i].major);
+		assert_int_equal(mi, good[i].minor);
+	}
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (!kernel_version_parse(bad[i], &ma, &mi))
+			fail_msg("accepted \"%s\"", bad[i]);
+
+	/* No reset_method: "older than 5.15" only when it is. */
+	healthy_host(c);
+	{
+		char path[512];
+
+		snprintf(path, sizeof(path),
+			 "%s/devices/pci0000:00/0000:01:00.0/reset_method",
+			 c->fs.sys);
+		assert_int_equal(remove(path), 0);
+	}
+	for (i = 0; i < 4; i++) {
+		static const char *const rel[] = { "6.18.0\n", "7.2.13\n",
+						   "5.15.0-rc1\n", "5.4\n" };
+
+		fake_sysfs_write(&c->fs, "proc/sys/kernel/osrelease", rel[i]);
+		run(c);
+		if (i < 3) {
+			assert_line(c, "0000:01:00.0", "device.reset", "WARN",
+				    "has no reset method", NULL);
+			assert_null(strstr(c->text, "older than"));
+		} else {
+			assert_line(c, "0000:01:00.0", "device.reset", "WARN",
+				    "kernel 5.4 is older than 5.15", NULL);
+		}
+	}
+}
+
+static void test_cap_ipc_lock(void **state)
+{
+	struct ctx *c = *state;
+	char path[512];
+
+	assert_int_equal(host_cap_effective(c->fs.proc, CAP_IPC_LOCK), 0);
+	fake_sysfs_write(&c->fs, "proc/self/status",
+			 "Name:\tpassvm\nCapInh:\t0000000000004000\n"
+			 "CapEff:\t000001ffffffffff\n");
+	assert_int_equal(host_cap_effective(c->fs.proc, CAP_IPC_LOCK), 1);
+	assert_int_equal(host_cap_effective(c->fs.proc, 63), 0);
+	assert_int_equal(host_cap_effective(c->fs.proc, 64), -EINVAL);
+	fake_sysfs_write(&c->fs, "proc/self/status", "CapEff:\tzz\n");
+	assert_int_equal(host_cap_effective(c->fs.proc, CAP_IPC_LOCK), -EINVAL);
+	fake_sysfs_write(&c->fs, "proc/self/status", "Name:\tpassvm\n");
+	assert_int_equal(host_cap_effective(c->fs.proc, CAP_IPC_LOCK), -ENOENT);
+	snprintf(path, sizeof(path), "%s/self/status", c->fs.proc);
+	assert_int_equal(remove(path), 0);
+	assert_int_equal(host_cap_effective(c->fs.proc, CAP_IPC_LOCK), -ENOENT);
+}
+
+/* Every key of the document and every check id is in the schema text. */
+static void test_json_schema(void **state)
+{
+	static const char *const keys[] = { "version", "ok",	   "checks",
+					    "fixes",   "id",	   "device",
+					    "status",  "evidence", "fix" };
+	struct ctx *c = *state;
+	char id[64], line[256], *text = NULL;
+	size_t i, len = 0;
+	FILE *f, *src;
+	int nids = 0;
+
+	/* A run with every host check and every device check. */
+	healthy_host(c);
+	c->o.json = true;
+	run(c);
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		char k[32];
+
+		snprintf(k, sizeof(k), "\"%s\":", keys[i]);
+		assert_non_null(strstr(c->text, k));
+		snprintf(k, sizeof(k), "  %s ", keys[i]);
+		if (!strstr(doctor_json_schema, k))
+			fail_msg("key %s is not in the schema", keys[i]);
+	}
+	for (const char *o = strstr(c->text, "{\"id\":"); o;
+	     o = strstr(o + 1, "{\"id\":")) {
+		char want[80];
+
+		assert_true(jfield(o, "id", id, sizeof(id)));
+		snprintf(want, sizeof(want), "  %s ", id);
+		if (!strstr(doctor_json_schema, want))
+			fail_msg("check %s is not in the schema", id);
+		nids++;
+	}
+	assert_true(nids >= 19);
+
+	/* The man page's extraction rule gives back the same text. */
+	src = fopen("host/doctor_json.c", "r");
+	assert_non_null(src);
+	f = open_memstream(&text, &len);
+	while (fgets(line, sizeof(line), src)) {
+		static bool on;
+		size_t n = strlen(line);
+
+		if (strstr(line, "doctor-json-schema: begin")) {
+			on = true;
+			continue;
+		}
+		if (strstr(line, "doctor-json-schema: end"))
+			on = false;
+		if (!on || strncmp(line, "\t\"", 2) || n < 6 ||
+		    strcmp(line + n - 4, "\\n\"\n"))
+			continue;
+		assert_null(memchr(line + 2, '"', n - 6));
+		assert_null(memchr(line + 2, '\\', n - 6));
+		fprintf(f, "%.*s\n", (int)(n - 6), line + 2);
+	}
+	fclose(f);
+	fclose(src);
+	assert_string_equal(text, doctor_json_schema);
+	free(text);
 }
 
 int main(void)
@@ -649,7 +1245,15 @@ int main(void)
 		T(test_msix_layout),
 		T(test_json),
 		cmocka_unit_test(test_json_escaping),
-		cmocka_unit_test(test_cli_usage),
+		T(test_vm_without_iommu),
+		T(test_kvm),
+		T(test_modules_cannot_load),
+		T(test_fixes_once_in_order_wrapped),
+		T(test_infrastructure_never_bound),
+		T(test_repeated_devices_checked_once),
+		T(test_kernel_version),
+		T(test_cap_ipc_lock),
+		T(test_json_schema),
 	};
 #undef T
 

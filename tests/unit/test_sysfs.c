@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Unit tests for vfio/sysfs.c against a fake sysfs tree. */
+/* Unit tests for host/sysfs.c and host/pci_addr.c against a fake sysfs tree. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -213,11 +214,137 @@ static void test_reserved_regions(void **state)
 	assert_int_equal(sysfs_group_reserved(fs->sys, 77, r, 4), -ENOENT);
 }
 
+/* Every form a user may type names the same device. */
+static void test_parse_arg_forms(void **state)
+{
+	static const char *const forms[] = {
+		"0000:01:00.0",
+		"01:00.0",
+		"/sys/bus/pci/devices/0000:01:00.0",
+		"/sys/bus/pci/devices/0000:01:00.0/",
+		"/sys/bus/pci/devices/0000:01:00.0//",
+		"/sys/bus/pci/devices/01:00.0",
+		"path=/sys/bus/pci/devices/0000:01:00.0/",
+		"host=0000:01:00.0",
+		"host=01:00.0",
+	};
+	static const char *const bad[] = {
+		"",
+		"garbage",
+		"host=",
+		"host=0000:01:00.8",
+		"host=/sys/bus/pci/devices/0000:01:00.0",
+		"HOST=01:00.0",
+		"path=0000:01:00.0",
+		"/sys/bus/pci/devices/",
+		"/sys/bus/pci/devices/junk",
+		"/sys/devices/pci0000:00/0000:01:00.0",
+		"sys/bus/pci/devices/0000:01:00.0",
+		"01:00.0/",
+		"01:00.0,managed",
+		" 01:00.0",
+	};
+	struct pci_addr a, want = { 0, 1, 0, 0 };
+	size_t i;
+
+	for (i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
+		memset(&a, 0xff, sizeof(a));
+		if (pci_addr_parse_arg(forms[i], strlen(forms[i]), &a))
+			fail_msg("rejected \"%s\"", forms[i]);
+		assert_true(pci_addr_equal(&a, &want));
+	}
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		a = (struct pci_addr){ 0x1234, 5, 6, 7 };
+		if (pci_addr_parse_arg(bad[i], strlen(bad[i]), &a) != -EINVAL)
+			fail_msg("accepted \"%s\"", bad[i]);
+		assert_int_equal(a.domain, 0x1234);
+	}
+	/* @len bounds the text: the part before ",managed". */
+	assert_int_equal(pci_addr_parse_arg("host=01:00.0,managed", 12, &a), 0);
+	assert_true(pci_addr_equal(&a, &want));
+	assert_int_equal(pci_addr_parse_arg("01:00.0", 0, &a), -EINVAL);
+	assert_int_equal(pci_addr_parse_arg(NULL, 3, &a), -EINVAL);
+}
+
+static void test_addr_list(void **state)
+{
+	struct pci_addr_list l = { 0 };
+	struct pv_error e = { "" };
+	char buf[PCI_ADDR_STRLEN];
+	int i;
+
+	assert_int_equal(pci_addr_list_add(&l, "01:00.0", &e), 0);
+	assert_int_equal(pci_addr_list_add(&l, "host=0000:01:00.0", &e), 1);
+	assert_int_equal(
+		pci_addr_list_add(&l, "/sys/bus/pci/devices/0000:01:00.0/", &e),
+		1);
+	assert_int_equal(pci_addr_list_add(&l, "0000:02:00.1", &e), 0);
+	assert_int_equal(pci_addr_list_add(&l, "0000:01:00.0", &e), 1);
+	assert_int_equal(l.n, 2);
+	pci_addr_format(&l.a[0], buf);
+	assert_string_equal(buf, "0000:01:00.0");
+	pci_addr_format(&l.a[1], buf);
+	assert_string_equal(buf, "0000:02:00.1");
+
+	assert_int_equal(pci_addr_list_add(&l, "01:00", &e), -EINVAL);
+	assert_non_null(strstr(e.msg, "'01:00'"));
+	assert_non_null(strstr(e.msg, "host=0000:01:00.0"));
+	assert_non_null(strstr(e.msg, "/sys/bus/pci/devices/0000:01:00.0"));
+	assert_int_equal(l.n, 2);
+
+	/* It grows past its first allocation. */
+	for (i = 0; i < 20; i++) {
+		snprintf(buf, sizeof(buf), "%02x:00.0", 0x10 + i);
+		assert_int_equal(pci_addr_list_add(&l, buf, &e), 0);
+	}
+	assert_int_equal(l.n, 22);
+	assert_int_equal(l.a[21].bus, 0x10 + 19);
+	pci_addr_list_free(&l);
+	assert_null(l.a);
+	assert_int_equal(l.n, 0);
+}
+
+static void test_infra_class(void **state)
+{
+	struct fake_sysfs *fs = *state;
+	struct pci_addr a;
+	uint32_t cls = 0;
+
+	fake_sysfs_add_dev(fs, "0000:00:00.0", 0x8086, 0x3e30, 0x060000, 1,
+			   NULL);
+	fake_sysfs_add_dev(fs, "0000:00:1c.0", 0x8086, 0xa110, 0x060400, 2,
+			   "pcieport");
+	fake_sysfs_add_dev(fs, "0000:01:00.0", 0x8086, 0x10d3, 0x020000, 3,
+			   "e1000e");
+	pci_addr_parse("00:00.0", &a);
+	assert_true(sysfs_pci_is_infra(fs->sys, &a, &cls));
+	assert_int_equal(cls, 0x060000);
+	assert_false(sysfs_pci_is_bridge(fs->sys, &a));
+	pci_addr_parse("00:1c.0", &a);
+	assert_true(sysfs_pci_is_infra(fs->sys, &a, NULL));
+	assert_true(sysfs_pci_is_bridge(fs->sys, &a));
+	pci_addr_parse("01:00.0", &a);
+	assert_false(sysfs_pci_is_infra(fs->sys, &a, &cls));
+	pci_addr_parse("09:00.0", &a);
+	assert_false(sysfs_pci_is_infra(fs->sys, &a, &cls));
+
+	assert_string_equal(pci_bridge_kind(0x060000), "host bridge");
+	assert_string_equal(pci_bridge_kind(0x060100), "ISA bridge");
+	assert_string_equal(pci_bridge_kind(0x060400), "PCI bridge");
+	assert_string_equal(pci_bridge_kind(0x060401), "PCI bridge");
+	assert_string_equal(pci_bridge_kind(0x068000), "bridge");
+	assert_string_equal(pci_bridge_kind(0x020000), "bridge");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_forms),
 		cmocka_unit_test(test_parse_rejects),
+		cmocka_unit_test(test_parse_arg_forms),
+		cmocka_unit_test(test_addr_list),
+		cmocka_unit_test_setup_teardown(test_infra_class, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_ids_driver_group, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_no_group_is_enodev, setup,

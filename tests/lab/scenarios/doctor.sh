@@ -3,8 +3,9 @@
 #   doctor/ready     NVMe on vfio-pci: exit 0, every line OK or WARN
 #   doctor/json      --json of the same: valid JSON (python3), "ok": true
 #   doctor/group     bridge group with 01:02.0 on uio_pci_generic: exit
-#                    non-zero, a FAIL line naming 01:02.0 and its driver,
-#                    fix "passvm bind --group 0000:01:01.0"
+#                    non-zero, a FAIL line naming 01:02.0 and its driver
+#                    whose "-- fix N" is "passvm bind --group 0000:01:01.0"
+#                    in doctor's numbered list of fixes
 #   doctor/run       `passvm run --vfio 0000:01:01.0` on that group: exit 1,
 #                    one line naming 01:02.0 and its driver, no L3
 scen_doctor_devices() {
@@ -23,13 +24,30 @@ doctor_out() {
 		on {print}'
 }
 
+# doctor_fix OUT N: fix N of the numbered "Fixes, in order" list in doctor's
+# text output OUT, its wrapped lines joined
+doctor_fix() {
+	awk -v n="$2" '
+		/^Fixes, in order/ {on = 1; next}
+		on && /^$/ {exit}
+		on && /^ *[0-9]+\. / {
+			cur = $1 + 0; sub(/^ *[0-9]+\. /, "")
+			if (cur == n) out = $0
+			next
+		}
+		on && cur == n {sub(/^ +/, ""); out = out " " $0}
+		END {print out}' <<<"$1"
+}
+
 scen_doctor_check() {
-	local logf=$1 out rc body bad json jv text err n
+	local logf=$1 out rc body bad json jv text err n fix
 	# 1. ready
 	out=$(doctor_out "$logf" nvme-text)
 	rc=$(field "$(tail -n1 <<<"$out")" rc)
 	body=$(sed '$d' <<<"$out")
-	bad=$(grep -v -E '^(OK|WARN) |^READY: ' <<<"$body" || true)
+	# check lines, then the numbered fixes (of the WARNs), then the verdict
+	bad=$(sed '/^Fixes, in order/,/^$/d' <<<"$body" |
+		grep -v -E '^(OK|WARN) |^READY: |^$' || true)
 	if [ -z "$out" ]; then
 		result doctor/ready fail "no doctor output for 0000:00:03.0 in the log" \
 			"$(lines "$(tr -d '\r' <"$logf")" 'LAB:')"
@@ -73,11 +91,13 @@ print("ok=%s version=%s checks=%d fail=%d warn=%d devices=%s" % (
 		result doctor/group fail "exit=$rc but no FAIL ...group_viable line" "$out"
 	elif ! grep -q '0000:01:02.0' <<<"$err" || ! grep -q 'uio_pci_generic' <<<"$err"; then
 		result doctor/group fail "the FAIL line does not name 0000:01:02.0 and uio_pci_generic" "$out"
-	elif ! grep -q -- '-- fix: passvm bind --group 0000:01:01.0' <<<"$err"; then
-		result doctor/group fail "the FAIL line has no fix 'passvm bind --group 0000:01:01.0'" "$out"
+	elif n=$(sed -n 's/.* -- fix \([0-9][0-9]*\)$/\1/p' <<<"$err") &&
+		fix=$(doctor_fix "$out" "$n") &&
+		[ "$fix" != "passvm bind --group 0000:01:01.0" ]; then
+		result doctor/group fail "the FAIL line's fix ${n:-(none)} is '$fix', not 'passvm bind --group 0000:01:01.0'" "$out"
 	else
 		result doctor/group ok "exit=$rc; $(grep -c '^FAIL ' <<<"$out") FAIL line(s):"
-		printf '     %s\n' "$err"
+		printf '     %s\n' "$err" "fix $n: $fix"
 	fi
 	# 4. passvm run refuses the group
 	text=$(section "$logf" doctor-run)

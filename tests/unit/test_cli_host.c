@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The front ends of `passvm doctor`, `bind` and `unbind` (vmm/cli_host.c),
+ * and through the real binary the usage errors of all front ends.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "vmm/cli_host.h"
+
+/* Silence stdout (--help) around @expr. */
+#define QUIET(expr)                               \
+	({                                        \
+		FILE *saved_ = stdout;            \
+		int r_;                           \
+		stdout = fopen("/dev/null", "w"); \
+		r_ = (expr);                      \
+		fclose(stdout);                   \
+		stdout = saved_;                  \
+		r_;                               \
+	})
+
+static void test_doctor_usage(void **state)
+{
+	char *badmem[] = { "doctor", "--mem", "lots", NULL };
+	char *nomem[] = { "doctor", "--mem", NULL };
+	char *unknown[] = { "doctor", "--bogus", NULL };
+	char *badbdf[] = { "doctor", "01:00", NULL };
+	char *help[] = { "doctor", "--help", NULL };
+
+	assert_int_equal(QUIET(cli_doctor(3, badmem)), 2);
+	assert_int_equal(QUIET(cli_doctor(2, nomem)), 2);
+	assert_int_equal(QUIET(cli_doctor(2, unknown)), 2);
+	assert_int_equal(QUIET(cli_doctor(2, badbdf)), 2);
+	assert_int_equal(QUIET(cli_doctor(2, help)), 0);
+}
+
+static void test_doctor_parse(void **state)
+{
+	char *argv[] = { "doctor",
+			 "01:00.0",
+			 "--mem",
+			 "2G",
+			 "host=0000:01:00.0",
+			 "/sys/bus/pci/devices/0000:02:00.0/",
+			 "--json",
+			 "0000:01:00.0",
+			 NULL };
+	char *bad[] = { "doctor", "01:00.0", "host=", NULL };
+	struct pci_addr_list l = { 0 };
+	struct pv_error e = { "" };
+	struct doctor_opts o;
+
+	assert_int_equal(cli_parse_doctor(8, argv, &o, &l, &e), 0);
+	assert_true(o.json);
+	assert_true(o.mem_bytes == 2ull << 30);
+	/* Three ways to name 01:00.0: one device. */
+	assert_int_equal(o.ndevs, 2);
+	assert_ptr_equal(o.devs, l.a);
+	assert_int_equal(o.devs[0].bus, 1);
+	assert_int_equal(o.devs[1].bus, 2);
+	assert_string_equal(o.sysfs, "/sys");
+	pci_addr_list_free(&l);
+
+	assert_int_equal(cli_parse_doctor(3, bad, &o, &l, &e), -EINVAL);
+	assert_non_null(strstr(e.msg, "doctor: 'host='"));
+	pci_addr_list_free(&l);
+}
+
+static void test_bind_usage(void **state)
+{
+	char *none[] = { "bind", NULL };
+	char *badbdf[] = { "bind", "0000:01:00.9", NULL };
+	char *badopt[] = { "unbind", "--force", "01:00.0", NULL };
+	char *unknown[] = { "bind", "--frobnicate", "01:00.0", NULL };
+	char *help[] = { "bind", "--help", NULL };
+	char *uhelp[] = { "unbind", "-h", NULL };
+
+	assert_int_equal(QUIET(cli_bind(1, none)), 2);
+	assert_int_equal(QUIET(cli_bind(2, badbdf)), 2);
+	assert_int_equal(QUIET(cli_unbind(3, badopt)), 2);
+	assert_int_equal(QUIET(cli_bind(3, unknown)), 2);
+	assert_int_equal(QUIET(cli_bind(2, help)), 0);
+	assert_int_equal(QUIET(cli_unbind(2, uhelp)), 0);
+}
+
+static void test_bind_parse(void **state)
+{
+	char *argv[] = { "bind",	 "--dry-run",
+			 "-g",		 "01:00.0",
+			 "host=01:00.0", "/sys/bus/pci/devices/0000:01:00.1",
+			 "--force",	 NULL };
+	char *uargv[] = { "unbind", "-n", "01:00.0", "01:00.0", NULL };
+	struct pv_error e = { "" };
+	struct bind_cli b;
+
+	assert_int_equal(cli_parse_bind(7, argv, true, &b, &e), 0);
+	assert_true(b.dry_run);
+	assert_true(b.group);
+	assert_true(b.force);
+	assert_int_equal(b.devs.n, 2);
+	assert_int_equal(b.devs.a[0].fn, 0);
+	assert_int_equal(b.devs.a[1].fn, 1);
+	pci_addr_list_free(&b.devs);
+
+	assert_int_equal(cli_parse_bind(4, uargv, false, &b, &e), 0);
+	assert_true(b.dry_run);
+	assert_false(b.force);
+	assert_int_equal(b.devs.n, 1);
+	pci_addr_list_free(&b.devs);
+	assert_int_equal(cli_parse_bind(1, uargv, false, &b, &e), -EINVAL);
+	assert_non_null(strstr(e.msg, "no device given"));
+}
+
+/* ---- through the binary ---- */
+
+static const char *passvm(void)
+{
+	const char *p = getenv("PASSVM");
+
+	return p ? p : "build/passvm";
+}
+
+/* Run passvm with @args: exit status, stdout in @out, stderr in @err. */
+static int run(const char *const *args, char *out, size_t olen, char *err,
+	       size_t elen)
+{
+	char ofile[] = "/tmp/passvm-clihost-outXXXXXX";
+	char efile[] = "/tmp/passvm-clihost-errXXXXXX";
+	int ofd = mkstemp(ofile), efd = mkstemp(efile), status;
+	ssize_t n;
+	pid_t pid;
+
+	assert_true(ofd >= 0 && efd >= 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (!pid) {
+		dup2(ofd, 1);
+		dup2(efd, 2);
+		close(0);
+		execv(passvm(), (char *const *)args);
+		_exit(127);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	n = pread(ofd, out, olen - 1, 0);
+	out[n > 0 ? n : 0] = '\0';
+	n = pread(efd, err, elen - 1, 0);
+	err[n > 0 ? n : 0] = '\0';
+	close(ofd);
+	close(efd);
+	unlink(ofile);
+	unlink(efile);
+	assert_true(WIFEXITED(status));
+	return WEXITSTATUS(status);
+}
+
+static void test_binary(void **state)
+{
+	const char *garbage[] = { "passvm",   "run",
+				  "--kernel", "/nonexistent",
+				  "--vfio",   "garbage",
+				  NULL };
+	const char *twice[] = { "passvm",   "run",
+				"--kernel", "/nonexistent",
+				"--vfio",   "01:00.0",
+				"--vfio",   "host=0000:01:00.0",
+				NULL };
+	const char *help[] = { "passvm", "doctor", "--help", NULL };
+	const char *bind[] = { "passvm", "bind", "nonsense", NULL };
+	static char out[16384], err[2048];
+
+	/* README: a usage error is exit 2, before anything is opened. */
+	assert_int_equal(run(garbage, out, sizeof(out), err, sizeof(err)), 2);
+	assert_non_null(strstr(err, "--vfio 'garbage': not a PCI address"));
+	assert_int_equal(run(twice, out, sizeof(out), err, sizeof(err)), 2);
+	assert_non_null(strstr(err, "already assigned"));
+	assert_int_equal(run(bind, out, sizeof(out), err, sizeof(err)), 2);
+	assert_non_null(strstr(err, "'nonsense' is not a PCI address"));
+
+	/* doctor --help carries the whole JSON schema. */
+	assert_int_equal(run(help, out, sizeof(out), err, sizeof(err)), 0);
+	assert_non_null(strstr(out, cli_doctor_help));
+	assert_non_null(strstr(out, doctor_json_schema));
+	assert_null(strstr(out, "vfio/doctor.c"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_doctor_usage),
+		cmocka_unit_test(test_doctor_parse),
+		cmocka_unit_test(test_bind_usage),
+		cmocka_unit_test(test_bind_parse),
+		cmocka_unit_test(test_binary),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
