@@ -16,7 +16,8 @@ for a in $cmdline; do
 	case $a in
 	fc_hold=*)
 		echo 0 >/proc/sys/kernel/ctrl-alt-del
-		trap 'echo "L3: FC-API-SIGINT: Ctrl-Alt-Del, powering off"; poweroff -f' INT
+		# the tty drains asynchronously: give the marker time to leave
+		trap 'echo "L3: FC-API-SIGINT: Ctrl-Alt-Del, powering off"; sleep 1; poweroff -f' INT
 		echo "L3: FC-API-HOLD up to ${a#fc_hold=}s"
 		n=0
 		while [ $n -lt "${a#fc_hold=}" ]; do
