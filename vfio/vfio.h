@@ -206,6 +206,7 @@ struct vfio_pci {
 	struct vfio_dev_io io;
 	struct mem_map *mem;
 	struct irq_router *irq;
+	int irq_owner; /* our id with the router (MSI GSI budget, batches) */
 	long page_size;
 
 	uint32_t dev_flags, num_regions, num_irqs;

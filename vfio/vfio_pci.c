@@ -202,7 +202,7 @@ static void vec_sync(struct vfio_pci *vp, struct vfio_msix_vec *v,
 				idx, strerror(errno));
 			return;
 		}
-		if (irq_msi_alloc(vp->irq, &gsi, &err)) {
+		if (irq_msi_alloc(vp->irq, vp->irq_owner, &gsi, &err)) {
 			pv_warn("%s: %s vector %u: %s", vp->bdf, kind, idx,
 				err.msg);
 			close(v->efd);
@@ -270,6 +270,23 @@ static bool vec_pending(struct vfio_msix_vec *v)
 	if (v->efd >= 0 && !v->attached && eventfd_drain(v->efd))
 		v->pending = true;
 	return v->pending;
+}
+
+/*
+ * Route changes of one guest write go to the router as one batch: one
+ * table push instead of one per vector (devices/irq.h).
+ */
+static void routes_begin(struct vfio_pci *vp)
+{
+	irq_batch_begin(vp->irq, vp->irq_owner);
+}
+
+static void routes_end(struct vfio_pci *vp)
+{
+	struct pv_error err;
+
+	if (irq_batch_end(vp->irq, vp->irq_owner, &err))
+		pv_warn("%s: %s", vp->bdf, err.msg);
 }
 
 /* ------------------------------------------------------------------ */
@@ -448,8 +465,10 @@ static void msix_disable(struct vfio_pci *vp)
 			 VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_TRIGGER,
 			 0, 0, NULL);
 	vp->msix_vfio_count = 0;
+	routes_begin(vp);
 	for (unsigned int i = 0; i < vp->msix_nvec; i++)
 		vec_free(vp, &vp->msix_vec[i]);
+	routes_end(vp);
 	vp->msix_enabled = false;
 	pv_trace(TRACE_IRQ, "%s MSI-X disabled", vp->bdf);
 }
@@ -479,8 +498,10 @@ static void msix_control(struct vfio_pci *vp)
 			 vp->msix_nvec,
 			 msix_fmask(vp) ? ", function masked" : "");
 	}
+	routes_begin(vp);
 	for (unsigned int i = 0; i < vp->msix_nvec; i++)
 		msix_sync_vec(vp, i, &created);
+	routes_end(vp);
 	if (created || !vp->msix_vfio_count)
 		msix_commit(vp);
 }
@@ -548,6 +569,7 @@ static void msix_table_write(struct vfio_pci *vp, uint64_t toff,
 	bool created = false;
 
 	memcpy(vp->msix_table + toff, data, len);
+	routes_begin(vp);
 	for (unsigned int v = first; v <= last && v < vp->msix_nvec; v++) {
 		uint8_t *ctl = vp->msix_table + v * PCI_MSIX_ENTRY_SIZE +
 			       PCI_MSIX_ENTRY_VECTOR_CTRL;
@@ -558,6 +580,7 @@ static void msix_table_write(struct vfio_pci *vp, uint64_t toff,
 		if (vp->msix_enabled)
 			msix_sync_vec(vp, v, &created);
 	}
+	routes_end(vp);
 	if (created)
 		msix_commit(vp);
 }
@@ -595,8 +618,10 @@ static void msi_disable(struct vfio_pci *vp)
 	set_irqs(vp, VFIO_PCI_MSI_IRQ_INDEX,
 		 VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_TRIGGER, 0, 0,
 		 NULL);
+	routes_begin(vp);
 	for (unsigned int i = 0; i < VFIO_MSI_MAX_VECTORS; i++)
 		vec_free(vp, &vp->msi_vec[i]);
+	routes_end(vp);
 	vp->msi_nvec_enabled = 0;
 	pv_trace(TRACE_IRQ, "%s MSI disabled", vp->bdf);
 }
@@ -637,6 +662,7 @@ static void msi_update(struct vfio_pci *vp)
 		vp->msi_nvec_enabled = n;
 		pv_trace(TRACE_IRQ, "%s MSI enabled, %u vector(s)", vp->bdf, n);
 	}
+	routes_begin(vp);
 	for (uint32_t i = 0; i < n; i++) {
 		/* Multiple Message: the function sets the low data bits. */
 		uint32_t vdata = (data & ~(n - 1)) | i;
@@ -644,6 +670,7 @@ static void msi_update(struct vfio_pci *vp)
 		vec_sync(vp, &vp->msi_vec[i], "MSI", i, addr, vdata,
 			 (mask >> i) & 1, &created);
 	}
+	routes_end(vp);
 	if (created) {
 		int32_t fds[VFIO_MSI_MAX_VECTORS];
 		int ret;
@@ -1448,6 +1475,10 @@ int vfio_pci_init(struct vfio_pci *vp, const char *bdf,
 	vp->intx_efd = vp->intx_resample_efd = -1;
 	for (unsigned int i = 0; i < VFIO_MSI_MAX_VECTORS; i++)
 		vec_reset(&vp->msi_vec[i]);
+	ret = irq_owner_add(irq, bdf, err);
+	if (ret < 0)
+		return ret;
+	vp->irq_owner = ret;
 
 	ret = io->ioctl(io->ctx, VFIO_DEVICE_GET_INFO, &info);
 	if (ret < 0)

@@ -20,6 +20,7 @@
 
 #include "firmware/acpi.h"
 #include "firmware/linux_boot.h"
+#include "vmm/kvm_irq.h"
 #include "vmm/term.h"
 
 #define KVM_DEV "/dev/kvm"
@@ -231,7 +232,7 @@ static int setup_devices(struct vm *vm, struct pv_error *err)
 	vm->vm_fd_store = vm->vm_fd;
 	be = kvm_irq_backend(&vm->vm_fd_store);
 	max_gsi = ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_IRQ_ROUTING);
-	ret = irq_router_init(&vm->irq, &be,
+	ret = irq_router_init(&vm->irq, &be, &irq_layout_pc,
 			      max_gsi > 0 ? (uint32_t)max_gsi : IRQ_MAX_GSI,
 			      err);
 	if (ret)

@@ -61,7 +61,8 @@ static int setup(void **state)
 	memset(&fi, 0, sizeof(fi));
 	fake_vfio_nvme(&fv);
 	be = fake_irq_backend(&fi);
-	assert_int_equal(irq_router_init(&router, &be, 1024, &err), 0);
+	assert_int_equal(
+		irq_router_init(&router, &be, &irq_layout_pc, 1024, &err), 0);
 	mem_map_init(&mem);
 	pci_bus_init(&bus, LAYOUT_PIO_PCI_BASE, LAYOUT_PIO_PCI_SIZE,
 		     LAYOUT_MMIO32_BASE, LAYOUT_MMIO32_SIZE, MMIO64_BASE,
@@ -555,6 +556,35 @@ static void test_msi_multi(void **state)
 	assert_true(vp.intx_on);
 }
 
+/*
+ * One guest write that routes every MSI-X vector (clearing the function
+ * mask) pushes the routing table once, not once per vector; so does
+ * disabling MSI-X, which frees them all.
+ */
+static void test_msix_routes_pushed_once(void **state)
+{
+	unsigned int before;
+
+	start_dev();
+	cfgw(PCI_COMMAND, 2, PCI_COMMAND_MEMORY);
+	cfgw(0x72, 2, PCI_MSIX_FLAGS_ENABLE | PCI_MSIX_FLAGS_MASKALL);
+	for (unsigned int v = 0; v < 16; v++)
+		msix_program(v, 0xfee00000, 0x4020 + v, false);
+	before = fi.nr_routing;
+	cfgw(0x72, 2, PCI_MSIX_FLAGS_ENABLE);
+	assert_int_equal(vp.stats.vectors_routed, 16);
+	assert_int_equal(fi.nr_routing, before + 1);
+	for (unsigned int v = 0; v < 16; v++) {
+		assert_true(router.msi[v].live);
+		assert_int_equal(router.msi[v].data, 0x4020 + v);
+	}
+	before = fi.nr_routing;
+	cfgw(0x72, 2, 0);
+	assert_int_equal(vp.stats.vectors_routed, 0);
+	assert_int_equal(fi.nr_routing, before + 1);
+	assert_false(router.msi[0].live);
+}
+
 /* ---- reset ---- */
 
 static void test_reset_paths(void **state)
@@ -735,6 +765,7 @@ int main(void)
 		T(test_rom),
 		T(test_intx_resample),
 		T(test_msi_multi),
+		T(test_msix_routes_pushed_once),
 		T(test_reset_paths),
 		T(test_region_info_growth),
 		T(test_ext_caps_hidden_head),
