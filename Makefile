@@ -42,12 +42,14 @@ OBJS := $(patsubst %.c,$(OBJDIR)/%.o,$(SRCS)) \
 HOST_LIB_OBJS := $(patsubst %.c,$(HOSTOBJ)/%.o,$(LIB_SRCS)) \
 	$(patsubst %.S,$(HOSTOBJ)/%.o,$(ASMS))
 GEN := $(B)/gen/dsdt.aml
+# The git revision (`passvm --version`), rewritten only when it changes.
+REV_H := $(B)/gen/revision.h
 
 TEST_SRCS := $(wildcard tests/unit/test_*.c)
 TEST_BINS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(TEST_SRCS))
 TEST_HELPERS := $(filter-out tests/unit/test_%.c,$(wildcard tests/unit/*.c))
 
-.PHONY: all unit check lab demo clean format deps bench layering
+.PHONY: all unit check lab demo clean format deps bench layering FORCE
 # The host objects are prerequisites of pattern rules only: keep them.
 .SECONDARY:
 all: $(B)/passvm
@@ -62,6 +64,12 @@ $(UAPI)/.stamp:
 	ln -sfn /usr/include/$(shell $(HOSTCC) -print-multiarch)/asm $(UAPI)/asm
 	@touch $@
 
+$(REV_H): FORCE
+	@mkdir -p $(dir $@)
+	@rev=$$(git describe --always --dirty 2>/dev/null || echo $(VERSION)); \
+	echo "#define PASSVM_REVISION \"$$rev\"" >$@.tmp; \
+	if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
+
 # The DSDT is ASL compiled by iasl at build time; the AML is linked in with
 # .incbin (firmware/dsdt_aml.S).
 $(B)/gen/dsdt.aml: firmware/dsdt.asl $(wildcard firmware/*.asi) firmware/acpi_layout.h
@@ -69,7 +77,7 @@ $(B)/gen/dsdt.aml: firmware/dsdt.asl $(wildcard firmware/*.asi) firmware/acpi_la
 	$(IASL) -p $(B)/gen/dsdt -vs -ve firmware/dsdt.asl >$(B)/gen/iasl.log || \
 		{ cat $(B)/gen/iasl.log; exit 1; }
 
-$(OBJDIR)/%.o: %.c $(UAPI_DEP) | $(GEN)
+$(OBJDIR)/%.o: %.c $(UAPI_DEP) | $(GEN) $(REV_H)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_CC) -MMD -MP -c -o $@ $<
 
@@ -77,7 +85,7 @@ $(OBJDIR)/%.o: %.S $(GEN) $(UAPI_DEP)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_CC) -c -o $@ $<
 
-$(HOSTOBJ)/%.o: %.c | $(GEN)
+$(HOSTOBJ)/%.o: %.c | $(GEN) $(REV_H)
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(CFLAGS_COMMON) -MMD -MP -c -o $@ $<
 
@@ -105,7 +113,7 @@ lab: $(B)/passvm
 layering:
 	@tests/layering
 
-check: unit lab
+check: layering unit lab
 
 deps:
 	tests/lab/install-deps

@@ -27,6 +27,7 @@ struct run_opts {
 	struct vfio_opt vfio[CLI_MAX_VFIO];
 	unsigned int nr_vfio;
 	bool stats;
+	bool stats_json; /* --stats=json: one JSON object instead of lines */
 	unsigned int trace; /* enum trace_cat mask */
 	bool hugepages;
 	bool reboot; /* restart the guest on reset instead of exiting */

@@ -5,10 +5,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "revision.h"
 #include "util/log.h"
 #include "host/bind.h"
 #include "host/doctor.h"
 #include "vmm/cli.h"
+#include "vmm/preflight.h"
 #include "vmm/term.h"
 #include "vmm/vm.h"
 
@@ -31,6 +33,7 @@ static void noop(int sig)
 
 static int cmd_run(int argc, char **argv)
 {
+	char msgs[1024], banner[512];
 	struct pv_error err = { "" };
 	struct run_opts o;
 	struct sigaction sa;
@@ -46,6 +49,8 @@ static int cmd_run(int argc, char **argv)
 		return VM_EXIT_USAGE;
 	}
 	trace_mask = o.trace;
+	if (preflight_warnings(&o, "/proc/meminfo", msgs, sizeof(msgs)))
+		fputs(msgs, stderr);
 
 	/*
 	 * SIGUSR1 kicks vCPUs out of KVM_RUN (unblocked only in vCPU
@@ -68,18 +73,16 @@ static int cmd_run(int argc, char **argv)
 		pv_err("%s", err.msg);
 		return VM_EXIT_VMM_ERROR;
 	}
+	if (isatty(STDIN_FILENO)) {
+		preflight_banner(&o, banner, sizeof(banner));
+		fprintf(stderr, "%s\n", banner);
+	}
 	term_raw();
 	ret = vm_run(&vm);
 	term_restore();
 	if (o.stats)
 		vm_print_stats(&vm);
 	vm_destroy(&vm);
-	if (ret == VM_EXIT_RESET && o.reboot) {
-		fflush(NULL);
-		execv("/proc/self/exe", argv - 1);
-		pv_err("cannot restart after guest reset: %m");
-		return VM_EXIT_VMM_ERROR;
-	}
 	return ret;
 }
 
@@ -96,7 +99,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
-		printf("passvm %s\n", PASSVM_VERSION);
+		printf("passvm %s (%s)\n", PASSVM_VERSION, PASSVM_REVISION);
 		return 0;
 	}
 	if (!strcmp(argv[1], "run"))

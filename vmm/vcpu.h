@@ -1,15 +1,38 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* vCPU threads: CPUID, boot register state, the KVM_RUN loop. */
+/*
+ * vCPU threads: CPUID, boot register state, the KVM_RUN loop. A vCPU sees
+ * the VM only through struct vcpu_env: it never includes vmm/vm.h.
+ */
 #ifndef PASSVM_VMM_VCPU_H
 #define PASSVM_VMM_VCPU_H
 
 #include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
+#include "devices/io.h"
 #include "util/log.h"
+#include "vmm/bus.h"
 
-struct vm;
 struct kvm_cpuid2;
+
+/*
+ * What a vCPU needs of its VM (not owned; must outlive the vCPUs): the KVM
+ * fds, the size of the kvm_run mapping (KVM_GET_VCPU_MMAP_SIZE, bytes),
+ * the buses its PIO/MMIO exits go to, where to ask for a stop (the first
+ * request wins), whether the VM is stopping, and a note of vCPU 0's first
+ * entry into the guest (@opaque is passed to both callbacks).
+ */
+struct vcpu_env {
+	int kvm_fd, vm_fd;
+	size_t run_size;
+	struct bus *pio, *mmio;
+	const struct vm_stop_sink *stop;
+	bool (*stopping)(void *opaque);
+	void (*first_entry)(void *opaque);
+	void *opaque;
+};
 
 enum vcpu_exit_stat {
 	VCPU_STAT_IO,
@@ -23,10 +46,10 @@ enum vcpu_exit_stat {
 };
 
 struct vcpu {
-	struct vm *vm;
+	const struct vcpu_env *env;
 	unsigned int id; /* also the APIC ID */
 	int fd;
-	struct kvm_run *run; /* mmapped, vm->run_size bytes */
+	struct kvm_run *run; /* mmapped, env->run_size bytes */
 	pthread_t thread;
 	bool started;
 	uint64_t stats[VCPU_STAT_NR];
@@ -37,7 +60,7 @@ struct vcpu {
  * with topology leaves for @nr_cpus (APIC ID = @id), MTRR default type WB,
  * and LAPIC LINT0 = ExtINT (BSP), LINT1 = NMI as a BIOS leaves them.
  */
-int vcpu_create(struct vcpu *v, struct vm *vm, unsigned int id,
+int vcpu_create(struct vcpu *v, const struct vcpu_env *env, unsigned int id,
 		const struct kvm_cpuid2 *supported, unsigned int nr_cpus,
 		struct pv_error *err);
 
