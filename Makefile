@@ -2,6 +2,9 @@
 # the kernel UAPI headers of linux-libc-dev); `make CC=gcc` builds with the
 # system compiler. `make check` runs the unit tests, then the lab scenarios.
 # `make demo` prepares a fresh Debian machine and runs the main job.
+# `make install` (PREFIX, default /usr/local; DESTDIR) installs the binary,
+# the man page and the bash completion; `make deb` builds a Debian package
+# into build/ with dpkg-deb.
 
 VERSION := 0.1.0
 CC ?= cc
@@ -49,7 +52,8 @@ TEST_SRCS := $(wildcard tests/unit/test_*.c)
 TEST_BINS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(TEST_SRCS))
 TEST_HELPERS := $(filter-out tests/unit/test_%.c,$(wildcard tests/unit/*.c))
 
-.PHONY: all unit check lab demo clean format deps bench layering FORCE
+.PHONY: all unit check lab demo clean format deps bench layering FORCE \
+	install deb install-check doc-check
 # The host objects are prerequisites of pattern rules only: keep them.
 .SECONDARY:
 all: $(B)/passvm
@@ -113,7 +117,67 @@ lab: $(B)/passvm
 layering:
 	@tests/layering
 
-check: layering unit lab
+check: layering doc-check install-check unit lab
+
+# ---- documentation and packaging ----
+
+PREFIX ?= /usr/local
+DESTDIR ?=
+BINDIR := $(PREFIX)/bin
+MANDIR := $(PREFIX)/share/man
+DOCDIR := $(PREFIX)/share/doc/passvm
+BASHCOMPDIR := $(PREFIX)/share/bash-completion/completions
+MAN := $(B)/passvm.1
+
+# The man page is doc/passvm.1 with the version filled in.
+$(MAN): doc/passvm.1 Makefile
+	@mkdir -p $(dir $@)
+	sed 's/@VERSION@/$(VERSION)/' $< >$@
+
+install: $(B)/passvm $(MAN)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(DOCDIR)
+	install -m 755 $(B)/passvm $(DESTDIR)$(BINDIR)/passvm
+	install -m 644 $(MAN) $(DESTDIR)$(MANDIR)/man1/passvm.1
+	install -m 644 packaging/passvm.bash-completion \
+		$(DESTDIR)$(BASHCOMPDIR)/passvm
+	install -m 644 README.md LICENSE $(DESTDIR)$(DOCDIR)
+
+# A Debian package (no debhelper): the install tree under /usr, the man
+# page gzipped, copyright from LICENSE, control from packaging/deb-control.
+DEB_ARCH := $(shell dpkg --print-architecture 2>/dev/null || echo amd64)
+DEB := $(B)/passvm_$(VERSION)_$(DEB_ARCH).deb
+DEB_ROOT := $(B)/deb-root
+DEB_MAINTAINER ?= passvm developers <passvm@invalid>
+
+deb: $(DEB)
+
+$(DEB): $(B)/passvm $(MAN) packaging/deb-control packaging/passvm.bash-completion LICENSE README.md
+	rm -rf $(DEB_ROOT)
+	$(MAKE) --no-print-directory install DESTDIR=$(abspath $(DEB_ROOT)) PREFIX=/usr
+	strip --strip-unneeded $(DEB_ROOT)/usr/bin/passvm
+	gzip -9n $(DEB_ROOT)/usr/share/man/man1/passvm.1
+	gzip -9n $(DEB_ROOT)/usr/share/doc/passvm/README.md
+	{ printf 'Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\n'; \
+	  printf 'Upstream-Name: passvm\n\nFiles: *\nLicense: GPL-2.0\n\nLicense: GPL-2.0\n'; \
+	  sed 's/^$$/./; s/^/ /' LICENSE; } >$(DEB_ROOT)/usr/share/doc/passvm/copyright
+	rm $(DEB_ROOT)/usr/share/doc/passvm/LICENSE
+	install -d $(DEB_ROOT)/DEBIAN
+	sed -e 's/@VERSION@/$(VERSION)/' -e 's/@ARCH@/$(DEB_ARCH)/' \
+		-e 's/@MAINTAINER@/$(DEB_MAINTAINER)/' \
+		-e "s/@SIZE@/$$(du -sk $(DEB_ROOT)/usr | cut -f1)/" \
+		packaging/deb-control >$(DEB_ROOT)/DEBIAN/control
+	dpkg-deb --root-owner-group -Zxz --build $(DEB_ROOT) $@
+
+# The installed files are where they belong, and the package installs and
+# runs (tests/install-check: make install into a scratch DESTDIR, make deb,
+# dpkg -x, passvm --version).
+install-check: $(B)/passvm
+	@tests/install-check
+
+# The man page documents every option of every command's --help.
+doc-check: $(B)/passvm
+	@tests/doc-check
 
 deps:
 	tests/lab/install-deps
