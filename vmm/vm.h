@@ -56,7 +56,6 @@ struct vm {
 	struct ram_backing ram;
 	struct mem_map mem;
 	struct kvm_mem_listener kvm_mem;
-	bool kvm_mem_listening;
 
 	struct bus pio, mmio;
 	struct irq_router irq;

@@ -145,12 +145,13 @@ int vm_run(struct vm *vm)
 	for (;;) {
 		run_once(vm);
 		status = exit_status(vm);
+		if (vm->stop_reason != VM_STOP_RESET || !vm->opts->reboot)
+			break;
+		/* Ctrl-C or SIGTERM while the guest was resetting: stop. */
 		if (vm->late_signal) {
 			status = 128 + vm->late_signal;
 			break;
 		}
-		if (vm->stop_reason != VM_STOP_RESET || !vm->opts->reboot)
-			break;
 		if (!reboot_allowed(&vm->reboot_limit, log_elapsed_ns())) {
 			pv_err("the guest reset %u times within %u s: it is "
 			       "in a reset loop, so passvm stops (exit status "
