@@ -369,11 +369,11 @@ struct vfio_ctx {
  * functions in @bdfs (canonical or short BDF), check viability, add the
  * groups to the container, set the IOMMU type (type1v2, else type1), read
  * the IOMMU info, get the device fds, and call @hook's add for each group
- * (@hook copied; NULL for none). @sysfs_root is "/sys" in use. No DMA mapping and
- * no device state change yet. On error everything is closed and @err says
- * what is wrong and how to fix it (not bound to vfio-pci, group in use,
- * group not viable naming every other member and its driver, no IOMMU).
- * Errors: negative errno.
+ * (@hook copied; NULL for none). @sysfs_root is "/sys" in use. No DMA
+ * mapping and no device state change yet. On error everything is closed
+ * and @err says what is wrong and how to fix it (not bound to vfio-pci,
+ * group in use, group not viable naming every other member and its driver,
+ * no IOMMU). Errors: negative errno.
  */
 int vfio_open(struct vfio_ctx *ctx, const char *sysfs_root,
 	      const char *const *bdfs, int n,
@@ -419,8 +419,10 @@ void vfio_detach(struct vfio_ctx *ctx);
 
 /*
  * vfio_close() - undo everything: take the models off the bus, IRQs off,
- * BARs unmapped, reset each device, DMA unmapped, the hook's del, then close device fds, group fds and the container, in that order. Safe
- * on a zeroed ctx after vfio_ctx_init() and on any half-done state.
+ * BARs unmapped, reset each device, DMA unmapped (vfio_detach), the hook's
+ * del for each group, then close device fds, group fds and the container,
+ * in that order. Safe on a zeroed ctx after vfio_ctx_init() and on any
+ * half-done state.
  */
 void vfio_close(struct vfio_ctx *ctx);
 
