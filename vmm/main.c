@@ -99,7 +99,12 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
-		printf("passvm %s (%s)\n", PASSVM_VERSION, PASSVM_REVISION);
+		/* The git revision it was built from, when built in git. */
+		if (strcmp(PASSVM_REVISION, PASSVM_VERSION))
+			printf("passvm %s (%s)\n", PASSVM_VERSION,
+			       PASSVM_REVISION);
+		else
+			printf("passvm %s\n", PASSVM_VERSION);
 		return 0;
 	}
 	if (!strcmp(argv[1], "run"))
