@@ -44,7 +44,7 @@ const char cli_run_help[] =
 	"Exit status: 0 guest powered off; N guest wrote byte N to I/O port\n"
 	"0xf4 (debug exit); 1 passvm error; 2 usage error; 3 guest reset;\n"
 	"4 guest crashed (triple fault, KVM internal error); 128+SIG when\n"
-	"killed by signal SIG (130 for Ctrl-a x).\n"
+	"killed by signal SIG (130 for Ctrl-a x); 152 bad --config-file.\n"
 	"\n"
 	"--stats=json keys: launch_to_first_instruction_ms, launch_to_exit_s,\n"
 	"reboots, exits {total, pio, mmio, hlt, signal, shutdown, system-event,\n"
