@@ -455,7 +455,21 @@ void irq_irqfd_detach(struct irq_router *r, int fd, uint32_t gsi)
 
 int irq_signal_msi(struct irq_router *r, uint64_t addr, uint32_t data)
 {
-	struct irq_msi_msg m = { .addr = addr, .data = data };
+	return irq_owner_signal_msi(r, -1, addr, data);
+}
 
+int irq_owner_signal_msi(struct irq_router *r, int owner, uint64_t addr,
+			 uint32_t data)
+{
+	struct irq_msi_msg m = { .addr = addr, .data = data };
+	const struct irq_owner *o;
+
+	pthread_mutex_lock(&r->lock);
+	o = owner_of(r, owner);
+	if (o && o->devid_valid) {
+		m.devid_valid = true;
+		m.devid = o->devid;
+	}
+	pthread_mutex_unlock(&r->lock);
 	return r->be.signal_msi ? r->be.signal_msi(r->be.ctx, &m) : -ENOSYS;
 }

@@ -11,9 +11,9 @@
  * A platform is a struct irq_layout: the routes its interrupt controller
  * starts with and the first GSI free for MSIs. The PC (irq_layout_pc):
  * GSI 0..23 are the IOAPIC pins, 0..15 also the PIC's; MSIs from 24 up to
- * the backend's limit. An arm64 layout would list the GIC's SPIs as
- * irqchip routes and give each device's requester ID as the MSI devid
- * (irq_owner_set_devid); nothing here changes for it.
+ * the backend's limit. arm64 (arch/arm64/kvm.c) lists the GIC's SPIs as
+ * irqchip routes (GSI g = SPI g = INTID 32 + g) and gives each device's
+ * requester ID as the MSI devid (irq_owner_set_devid), for the ITS.
  *
  * Fairness: MSI GSIs are drawn by owners (one per assigned device,
  * irq_owner_add), each limited to a fair share of the pool, so one device
@@ -46,6 +46,7 @@ enum irq_chip {
 	IRQ_CHIP_PIC_MASTER,
 	IRQ_CHIP_PIC_SLAVE,
 	IRQ_CHIP_IOAPIC,
+	IRQ_CHIP_GIC, /* arm64: the GIC's SPIs (pin = SPI number - 32) */
 };
 
 enum irq_route_type {
@@ -221,5 +222,12 @@ void irq_irqfd_detach(struct irq_router *r, int fd, uint32_t gsi);
 
 /* irq_signal_msi() - inject one MSI (address/data) now. */
 int irq_signal_msi(struct irq_router *r, uint64_t addr, uint32_t data);
+
+/*
+ * irq_owner_signal_msi() - the same from @owner: with its requester ID
+ * when it has one (irq_owner_set_devid), as its routes carry.
+ */
+int irq_owner_signal_msi(struct irq_router *r, int owner, uint64_t addr,
+			 uint32_t data);
 
 #endif

@@ -145,7 +145,8 @@ void vpci_vec_sync(struct vfio_pci *vp, struct vfio_msix_vec *v,
 
 	if (!masked && valid && !v->attached) {
 		if (eventfd_drain(v->efd) || v->pending) {
-			irq_signal_msi(vp->irq, v->addr, v->data);
+			irq_owner_signal_msi(vp->irq, vp->irq_owner, v->addr,
+					     v->data);
 			vp->stats.pending_injected++;
 			pv_trace(TRACE_IRQ,
 				 "%s %s vector %u pending on unmask: "

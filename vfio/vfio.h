@@ -163,6 +163,23 @@ struct vfio_pci_stats {
  */
 const struct vfio_pci_stats *vfio_pci_get_stats(const struct vfio_pci *vp);
 
+/* The interrupt kinds a model offers its guest (PCI 3.0 §6.8, INTx pin). */
+struct vfio_pci_irq_kinds {
+	bool msi, msix; /* the capability is in the guest's config space */
+	bool intx; /* an interrupt pin and VFIO's INTx index */
+};
+
+/* vfio_pci_get_irq_kinds() - which kinds @vp (on a bus) offers. */
+void vfio_pci_get_irq_kinds(const struct vfio_pci *vp,
+			    struct vfio_pci_irq_kinds *out);
+
+/*
+ * vfio_pci_use_devid() - tag @vp's MSIs with its requester ID in the guest
+ * (bus 0, its devfn), for a controller that tells senders apart by it
+ * (arm64's ITS: KVM_MSI_VALID_DEVID). Call once it is on the bus.
+ */
+void vfio_pci_use_devid(struct vfio_pci *vp);
+
 /*
  * vfio_device_reset() - VFIO_DEVICE_RESET when @dev_flags has
  * VFIO_DEVICE_FLAGS_RESET, else a bus/slot hot reset

@@ -20,6 +20,7 @@
 #include <cmocka.h>
 #include <linux/kvm.h>
 
+#include "arch/arch.h"
 #include "devices/irq.h"
 #include "vmm/kvm_irq.h"
 
@@ -487,12 +488,12 @@ static void test_irqfd_and_lines(void **state)
 
 static void test_kvm_chip_numbers(void **state)
 {
-	assert_int_equal(kvm_irq_chip(IRQ_CHIP_PIC_MASTER),
+	assert_int_equal(arch_kvm_irqchip(IRQ_CHIP_PIC_MASTER),
 			 KVM_IRQCHIP_PIC_MASTER);
-	assert_int_equal(kvm_irq_chip(IRQ_CHIP_PIC_SLAVE),
+	assert_int_equal(arch_kvm_irqchip(IRQ_CHIP_PIC_SLAVE),
 			 KVM_IRQCHIP_PIC_SLAVE);
-	assert_int_equal(kvm_irq_chip(IRQ_CHIP_IOAPIC), KVM_IRQCHIP_IOAPIC);
-	assert_int_equal(kvm_irq_chip((enum irq_chip)99), -1);
+	assert_int_equal(arch_kvm_irqchip(IRQ_CHIP_IOAPIC), KVM_IRQCHIP_IOAPIC);
+	assert_int_equal(arch_kvm_irqchip((enum irq_chip)99), -1);
 }
 
 /* The same calls through the KVM backend against the real irqchip. */

@@ -17,7 +17,7 @@
 #include <cmocka.h>
 
 #include "devices/pci.h"
-#include "memory/layout.h"
+#include "arch/x86/layout.h"
 
 #define MMIO64_BASE 0x1000000000ull
 #define MMIO64_SIZE 0x1000000000ull
