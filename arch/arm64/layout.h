@@ -62,7 +62,20 @@
 #define ARM64_DTB_MAX 0x200000ull /* booting.rst: at most 2 MiB */
 #define ARM64_FDT_BUF 0x10000ull /* what passvm's tree is built in */
 
-/* arm64's RAM: from ARM64_RAM_BASE up (arch/arm64/layout.c). */
-extern const struct layout_rules arm64_layout_rules;
+/* arm64's RAM: from ARM64_RAM_BASE up; the kernel at its start. */
+#define ARM64_LAYOUT_RULES                                                    \
+	{                                                                     \
+		.ram = { { ARM64_RAM_BASE, 0 } }, .nr_ram = 1,                \
+		.boot_base = ARM64_RAM_BASE, .boot_size = ARM64_KERNEL_ALIGN, \
+		.boot_what = "the guest kernel",                              \
+	}
+
+_Static_assert(ARM64_MAX_CPUS >= 1, "no room for a redistributor");
+_Static_assert(ARM64_MMIO32_BASE + ARM64_MMIO32_SIZE <= ARM64_PIO_CPU_BASE,
+	       "MMIO32 window runs into the I/O window");
+_Static_assert(ARM64_PIO_CPU_BASE + ARM64_PIO_SIZE <= ARM64_ECAM_BASE,
+	       "I/O window runs into the ECAM");
+_Static_assert(ARM64_ECAM_BASE + ARM64_ECAM_SIZE <= ARM64_RAM_BASE,
+	       "ECAM runs into RAM");
 
 #endif
