@@ -18,6 +18,9 @@
 #define PCI_RANGE_MEM32 0x02000000u
 #define PCI_RANGE_MEM64_PREF 0x43000000u
 #define PCI_RID_MAX 0x10000u /* requester IDs: bus 0..255, devfn 0..255 */
+#define IMAP_ENTRY_CELLS 10 /* 3 address + 1 pin + phandle + 2 + 3 */
+#define IMAP_CELLS (16 * IMAP_ENTRY_CELLS) /* 4 slots x 4 pins */
+#define PROP_MAX_CELLS IMAP_CELLS /* the longest property passvm writes */
 
 /* Each step: stop at the first libfdt error, keeping it in *ret. */
 #define FDT(call)                          \
@@ -43,10 +46,10 @@ static uint32_t lo(uint64_t v)
 static int prop_cells(void *fdt, const char *name, const uint32_t *cells,
 		      unsigned int n)
 {
-	fdt32_t be[64];
+	fdt32_t be[PROP_MAX_CELLS];
 
-	if (n > sizeof(be) / sizeof(be[0]))
-		return -FDT_ERR_NOSPACE;
+	if (n > PROP_MAX_CELLS)
+		return -FDT_ERR_BADVALUE; /* a bug here, not a full tree */
 	for (unsigned int i = 0; i < n; i++)
 		be[i] = cpu_to_fdt32(cells[i]);
 	return fdt_property(fdt, name, be, (int)(n * sizeof(be[0])));
@@ -202,7 +205,7 @@ static void uart(void *fdt, const struct arm64_fdt_config *c, int *ret)
  */
 static void pci(void *fdt, const struct arm64_fdt_config *c, int *ret)
 {
-	uint32_t ranges[3 * 7], imap[16 * 10], n = 0, m = 0;
+	uint32_t ranges[3 * 7], imap[IMAP_CELLS], n = 0, m = 0;
 	uint32_t bus_end = (uint32_t)(c->ecam_size >> 20) - 1;
 	uint32_t mask[4] = { 0x1800, 0, 0, 7 };
 	uint32_t busr[2] = { 0, bus_end };
@@ -240,7 +243,7 @@ static void pci(void *fdt, const struct arm64_fdt_config *c, int *ret)
 	/* 4 slots (the mask keeps the low 2 slot bits) x 4 pins. */
 	for (uint32_t slot = 0; slot < 4; slot++) {
 		for (uint32_t pin = 1; pin <= 4; pin++) {
-			uint32_t e[10] = {
+			uint32_t e[IMAP_ENTRY_CELLS] = {
 				slot << 11,
 				0,
 				0,
@@ -255,7 +258,7 @@ static void pci(void *fdt, const struct arm64_fdt_config *c, int *ret)
 			};
 
 			memcpy(imap + m, e, sizeof(e));
-			m += 10;
+			m += IMAP_ENTRY_CELLS;
 		}
 	}
 	begin_unit(fdt, "pcie", c->ecam_base, ret);
