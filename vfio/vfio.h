@@ -59,6 +59,11 @@ struct vfio_dev_io {
 	void *(*mmap)(void *ctx, uint64_t off, size_t len, int prot);
 	void (*munmap)(void *ctx, void *addr, size_t len);
 	void *ctx;
+	/*
+	 * The host page size the BAR mmaps come in, bytes; 0 for the
+	 * host's own (sysconf). Tests fake 64 KiB pages (arm64) with it.
+	 */
+	long page_size;
 };
 
 /* Access to the container fd: only ioctls (MAP_DMA, UNMAP_DMA, GET_INFO). */

@@ -242,7 +242,8 @@ int vfio_pci_init(struct vfio_pci *vp, const char *bdf,
 	vp->io = *io;
 	vp->mem = mem;
 	vp->irq = irq;
-	vp->page_size = sysconf(_SC_PAGESIZE);
+	vp->page_size =
+		io->page_size > 0 ? io->page_size : sysconf(_SC_PAGESIZE);
 	vp->intx_efd = vp->intx_resample_efd = -1;
 	for (unsigned int i = 0; i < VFIO_MSI_MAX_VECTORS; i++)
 		vpci_vec_reset(&vp->msi_vec[i]);

@@ -450,6 +450,13 @@ static void test_devid(void **state)
 	assert_non_null(e);
 	assert_true(e->u.msi.devid_valid);
 	assert_int_equal(e->u.msi.devid, 0x0108);
+
+	/* An injection on its behalf carries it too (a vector unmasked). */
+	assert_int_equal(irq_owner_signal_msi(&router, dev_a, 0x8090040, 0x21),
+			 0);
+	assert_true(rc.msi.devid_valid);
+	assert_int_equal(rc.msi.devid, 0x0108);
+	assert_int_equal(rc.msi.data, 0x21);
 }
 
 static void test_irqfd_and_lines(void **state)

@@ -257,3 +257,7 @@ lab_qemu() {
 		-append "$L3_CMDLINE $(lab_l3_args "$scen" qemu)" \
 		-nographic -nodefaults -no-reboot -serial stdio "$@"
 }
+
+# the arm64 lab: its QEMU and lab_qemu (run-lab --arch arm64)
+# shellcheck source=/dev/null
+[ "${LAB_ARCH:-x86_64}" != arm64 ] || . /lab/l2-arm64.sh

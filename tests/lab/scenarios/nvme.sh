@@ -55,8 +55,8 @@ check_nvme_run() {
 		why="L3 nvme driver has no MSI-X vectors"
 	elif [ "$mode" = intx ] && [ "${msix:-0}${msi:-0}" != 00 ]; then
 		why="L3 booted with pci=nomsi but nvme has msix=$msix msi=$msi vectors"
-	elif [ "$mode" = intx ] && ! grep -q 'IO-APIC' <<<"$irql"; then
-		why="no IO-APIC line for nvme in L3's /proc/interrupts"
+	elif [ "$mode" = intx ] && ! grep -q "${LAB_INTX_CHIP:-IO-APIC}" <<<"$irql"; then
+		why="no ${LAB_INTX_CHIP:-IO-APIC} line for nvme in L3's /proc/interrupts"
 	elif [ "${cnt:-0}" -lt 1 ]; then
 		why="no nvme interrupts counted in L3"
 	elif ! grep -q "L3: NVME-WRITE-OK lab=$lab vmm=$vmm" <<<"$text"; then
