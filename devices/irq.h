@@ -75,11 +75,16 @@ struct irq_route {
 	} u;
 };
 
-/* What a platform's interrupt controller starts with. */
+/*
+ * What a platform's interrupt controller starts with, and where it takes
+ * MSI writes (the x86 LAPICs' window 0xfee00000 + 1 MiB; arm64's ITS frame):
+ * a message to another address reaches no controller.
+ */
 struct irq_layout {
 	const struct irq_route *defaults; /* at most IRQ_MAX_DEFAULT_ROUTES */
 	uint32_t nr_defaults;
 	uint32_t msi_base; /* first GSI handed out for MSIs */
+	uint64_t msi_addr_base, msi_addr_size; /* GPA, bytes */
 };
 
 /*
@@ -132,6 +137,7 @@ struct irq_router {
 	struct irq_route defaults[IRQ_MAX_DEFAULT_ROUTES];
 	uint32_t nr_defaults;
 	uint32_t msi_base;
+	uint64_t msi_addr_base, msi_addr_size;
 	uint32_t max_gsi; /* exclusive */
 	struct irq_msi_route msi[IRQ_MAX_GSI]; /* index: gsi - msi_base */
 	struct irq_owner owners[IRQ_MAX_OWNERS];
@@ -151,6 +157,14 @@ struct irq_router {
 int irq_router_init(struct irq_router *r, const struct irq_backend *be,
 		    const struct irq_layout *layout, uint32_t max_gsi,
 		    struct pv_error *err);
+
+/*
+ * irq_msi_addr_valid() - an MSI address (PCI 3.0 §6.8.1.3) that reaches
+ * @r's controller (inside its layout's MSI window; for a window below
+ * 4 GiB, the low 32 bits), as opposed to one a guest leaves unprogrammed
+ * or points elsewhere.
+ */
+bool irq_msi_addr_valid(const struct irq_router *r, uint64_t addr);
 
 /* irq_set_level() - drive line @gsi; signature fits struct irq_line. */
 void irq_set_level(void *router, uint32_t gsi, int level);

@@ -50,6 +50,9 @@ const struct irq_layout irq_layout_arm64 = {
 	.defaults = arm64_routes,
 	.nr_defaults = sizeof(arm64_routes) / sizeof(arm64_routes[0]),
 	.msi_base = ARM64_NR_SPIS, /* MSI GSIs above every SPI's */
+	/* MSIs are writes to the ITS's GITS_TRANSLATER, in its frame */
+	.msi_addr_base = ARM64_GITS_BASE,
+	.msi_addr_size = ARM64_GITS_SIZE,
 };
 
 _Static_assert(ARM64_UART_SPI < 32 &&

@@ -493,6 +493,34 @@ static void test_irqfd_and_lines(void **state)
 	assert_false(rc.msi.devid_valid);
 }
 
+/* The controller's MSI window decides what a programmed vector is. */
+static void test_msi_window(void **state)
+{
+	static const struct irq_layout its = {
+		.msi_base = 96,
+		.msi_addr_base = 0x08080000,
+		.msi_addr_size = 0x20000,
+	};
+	struct irq_router *r2 = calloc(1, sizeof(*r2));
+	struct irq_backend be = rec_be;
+	struct pv_error err = { { 0 } };
+
+	assert_true(irq_msi_addr_valid(&router, 0xfee00000));
+	assert_true(irq_msi_addr_valid(&router, 0xfeeff00c));
+	/* x2APIC destination bits in the high dword: still the window */
+	assert_true(irq_msi_addr_valid(&router, 0x100000000ull | 0xfee01000));
+	assert_false(irq_msi_addr_valid(&router, 0xfef00000));
+	assert_false(irq_msi_addr_valid(&router, 0));
+	assert_false(irq_msi_addr_valid(&router, 0x08090040));
+
+	assert_non_null(r2);
+	assert_int_equal(irq_router_init(r2, &be, &its, 1024, &err), 0);
+	assert_true(irq_msi_addr_valid(r2, 0x08090040)); /* GITS_TRANSLATER */
+	assert_false(irq_msi_addr_valid(r2, 0x080a0000));
+	assert_false(irq_msi_addr_valid(r2, 0xfee00000));
+	free(r2);
+}
+
 static void test_kvm_chip_numbers(void **state)
 {
 	assert_int_equal(arch_kvm_irqchip(IRQ_CHIP_PIC_MASTER),
@@ -578,6 +606,7 @@ int main(void)
 		cmocka_unit_test_setup(test_batch_failure, setup),
 		cmocka_unit_test_setup(test_devid, setup),
 		cmocka_unit_test_setup(test_irqfd_and_lines, setup),
+		cmocka_unit_test_setup(test_msi_window, setup),
 		cmocka_unit_test(test_kvm_chip_numbers),
 		cmocka_unit_test(test_real_kvm),
 	};
