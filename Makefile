@@ -113,7 +113,7 @@ TEST_SRCS := $(wildcard tests/unit/test_*.c)
 TEST_BINS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(TEST_SRCS))
 TEST_HELPERS := $(filter-out tests/unit/test_%.c,$(wildcard tests/unit/*.c))
 
-.PHONY: all unit check lab demo clean format deps bench layering FORCE \
+.PHONY: all unit check lab arm64 demo clean format deps bench layering FORCE \
 	install deb install-check doc-check
 # The host objects are prerequisites of pattern rules only: keep them.
 .PRECIOUS: $(HOSTOBJ)/%.o
@@ -194,8 +194,15 @@ unit: $(TEST_BINS) $(B)/passvm
 	@set -e; for t in $(TEST_BINS); do echo "== $$t"; $$t; done
 
 # The nested lab (tests/lab): downloads are cached in tests/lab/cache.
-lab: $(B)/passvm
-	tests/lab/run-lab all
+# Then the arm64 lab (tests/lab/run-lab --arch arm64, with the cross-built
+# binary): LAB_ARM64 are its scenarios.
+LAB_ARM64 ?= boot nvme intx nic
+lab: $(B)/passvm arm64
+	tests/lab/run-both $(LAB_ARM64)
+
+# The arm64 binary, for the arm64 lab (a sub-make: ARCH picks the sources).
+arm64:
+	$(MAKE) ARCH=arm64
 
 # The house's one-way dependencies: memory/ and devices/ never see KVM, VFIO
 # or the VMM; util/ sees nothing of passvm; host/ (host administration)
@@ -284,7 +291,8 @@ bench: $(B)/passvm
 	tests/lab/run-lab bench
 
 format:
-	clang-format -i $(SRCS) $(wildcard */*.h) $(TEST_SRCS)
+	clang-format -i $(sort $(SHARED_SRCS) $(X86_SRCS) $(ARM64_SRCS)) \
+		$(wildcard */*.h */*/*.h) $(TEST_SRCS)
 
 clean:
 	rm -rf $(B)
