@@ -1,5 +1,6 @@
 # shellcheck shell=bash
-# Host-side helpers of the nested lab, sourced by run-lab.
+# Host-side helpers of the nested lab, sourced by run-lab (and by
+# fetch-kernels, for the cache's place).
 #
 #   L1  qemu-system-x86_64 -accel tcg on this machine, emulating SVM and an
 #       Intel IOMMU; runs the Debian full kernel (L2) from an initramfs.
@@ -13,10 +14,14 @@
 
 LAB_DIR=${LAB_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
 REPO_DIR=${REPO_DIR:-$(cd "$LAB_DIR/../.." && pwd)}
-CACHE_DIR=$LAB_DIR/cache
 OUT_DIR=${LAB_OUT:-$LAB_DIR/out}
 PASSVM_BIN=${PASSVM_BIN:-$REPO_DIR/build/passvm}
 QEMU_BIN=${QEMU_BIN:-$(command -v qemu-system-x86_64 || echo /usr/bin/qemu-system-x86_64)}
+
+# The kernel and package cache lives outside the checkout, so that a fresh
+# clone (CI) on a machine that ran the lab before reuses it; a fresh machine
+# fills it once (fetch-kernels). LAB_CACHE overrides.
+CACHE_DIR=${LAB_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/passvm/lab}
 
 # L1 sizing: one vCPU. With two, QEMU 7.2's multi-threaded TCG livelocked
 # now and then as an L3 guest started (gdb: both vCPU threads spinning in
@@ -46,10 +51,35 @@ die() {
 
 # --- kernels ---------------------------------------------------------------
 
+# lab_cache_adopt: the cache used to live in the checkout, tests/lab/cache (a
+# directory, or a symlink to one). When CACHE_DIR does not exist yet and that
+# one does, take it over rather than download again: a directory moves to
+# CACHE_DIR; for a symlink, CACHE_DIR becomes a symlink to the same target.
+lab_cache_adopt() {
+	local old=$LAB_DIR/cache
+	[ ! -e "$CACHE_DIR" ] && [ ! -L "$CACHE_DIR" ] || return 0
+	[ -d "$old" ] || return 0
+	mkdir -p "$(dirname "$CACHE_DIR")"
+	if [ -L "$old" ]; then
+		log "cache: $CACHE_DIR -> $(readlink -f "$old") (the cache $old pointed to)"
+		ln -s "$(readlink -f "$old")" "$CACHE_DIR"
+	else
+		log "cache: moving $old to $CACHE_DIR"
+		mv "$old" "$CACHE_DIR"
+	fi
+}
+
+# load_kernels: fetch (or find in the cache) the L2 and L3 kernels; sets
+# L2_KVER, L2_ROOT, L2_VMLINUZ, L3_KVER, L3_ROOT, L3_VMLINUZ (absolute).
+# kernels.env names the trees relative to the cache, so the cache can move.
 load_kernels() {
-	"$LAB_DIR/fetch-kernels"
+	LAB_CACHE=$CACHE_DIR "$LAB_DIR/fetch-kernels"
 	# shellcheck source=/dev/null
 	. "$CACHE_DIR/kernels.env"
+	L2_ROOT=$CACHE_DIR/$L2_TREE
+	L3_ROOT=$CACHE_DIR/$L3_TREE
+	L2_VMLINUZ=$L2_ROOT/boot/vmlinuz-$L2_KVER
+	L3_VMLINUZ=$L3_ROOT/boot/vmlinuz-$L3_KVER
 	# LAB_L3_VMLINUZ: boot another guest kernel in L3 (e.g. a distro's)
 	L3_VMLINUZ=${LAB_L3_VMLINUZ:-$L3_VMLINUZ}
 }
