@@ -38,6 +38,12 @@ lab_result() {
 	echo "LAB: RESULT $*"
 }
 
+# lab_word TEXT: TEXT as one RESULT value (blanks inside become _, blanks
+# around it go), as L3's lab_word (lib/l3-init)
+lab_word() {
+	printf '%s' "$*" | tr -s ' \t\n' '___' | sed 's/^_//; s/_$//'
+}
+
 # lab_want VMM: true if this run covers VMM (run-lab --vmm)
 lab_want() {
 	case " ${LAB_VMMS:-passvm qemu} " in

@@ -47,9 +47,9 @@ doctor_fixes() {
 }
 
 # doctor_fix N: item N of that list in /tmp/doctor.out, its wrapped lines
-# joined, blanks as _ (one RESULT value)
+# joined, as one RESULT value (lab_word)
 doctor_fix() {
-	doctor_fixes </tmp/doctor.out | awk -v n="$1" '
+	lab_word "$(doctor_fixes </tmp/doctor.out | awk -v n="$1" '
 		/^Fixes, in order/ || /^$/ {next}
 		/^ *[0-9]+\. / {
 			cur = $1 + 0; sub(/^ *[0-9]+\. /, "")
@@ -57,7 +57,7 @@ doctor_fix() {
 			next
 		}
 		cur == n {sub(/^ +/, ""); out = out " " $0}
-		END {print out}' | tr -s ' \t' '__' | sed 's/_$//'
+		END {print out}')"
 }
 
 # names TEXT PATTERN: "yes" if TEXT has PATTERN (fixed string), else "no"
