@@ -42,20 +42,20 @@ api() {
 
 # 1. over the API (by hand, not lab_run: L2 talks to passvm while it runs)
 echo "LAB: BEGIN fc-api-sock vmm=passvm"
-rm -f "$SOCK" /tmp/fc.metrics /tmp/fc-api.fifo
+rm -f "$SOCK" /tmp/fc.metrics
 # shellcheck disable=SC2086 # LAB_PASSVM_ARGS: options without spaces
 set -- "$PASSVM" run --api-sock "$SOCK" --id lab-fc-api --stats ${LAB_PASSVM_ARGS:-}
 echo "LAB: cmd $*"
-# passvm's output to the console and to /tmp/fc-api.out (read below); tee
-# ends when passvm does, so all of it is out before "LAB: END"
-mkfifo /tmp/fc-api.fifo
-tee /tmp/fc-api.out </tmp/fc-api.fifo &
-tp=$!
+# passvm's output to /tmp/fc-api.out (read below) and, by lab_follow, to
+# the console, all of it before "LAB: END"
+: >/tmp/fc-api.out
 t0=$(lab_uptime_cs)
-"$@" </dev/null >/tmp/fc-api.fifo 2>&1 &
+"$@" </dev/null >/tmp/fc-api.out 2>&1 &
 pid=$!
 lab_watchdog "$pid" passvm &
 wd=$!
+lab_follow /tmp/fc-api.out "$pid" &
+tp=$!
 i=0
 while [ ! -S "$SOCK" ] && [ $i -lt 100 ]; do
 	sleep 0.1
@@ -94,7 +94,6 @@ rc=$?
 t1=$(lab_uptime_cs)
 kill "$wd" 2>/dev/null
 wait "$tp"
-rm -f /tmp/fc-api.fifo
 hung=0
 [ ! -e "/tmp/lab-hung.$pid" ] || hung=1
 echo
