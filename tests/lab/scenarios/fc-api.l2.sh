@@ -23,8 +23,15 @@ FC_ARGS="i8042.nopnp i8042.noaux i8042.nomux i8042.dumbkbd"
 grp=$(lab_bind "$NVME_BDF") || exit 1
 echo "LAB: fc-api $NVME_BDF group=$grp"
 
+# While passvm runs, its output (the guest's console) goes to the L2
+# console by lab_follow, a piece at a time, often ending mid-line: a line
+# L2 printed meanwhile would cut a guest line in two (seen: the guest's
+# sigint=yes lost in "LAB: RESLAB: RESULT fc-api/api ..."). So L2's own
+# lines of the run wait in /tmp/fc-api.lab and follow passvm's output
+# once it has ended (still inside the run's frame).
+
 # api STEP METHOD PATH [BODY]: one request; its status and answer as one
-# RESULT line
+# RESULT line, in /tmp/fc-api.lab
 api() {
 	local step=$1 method=$2 path=$3 body=${4:-} code key
 	if [ -n "$body" ]; then
@@ -36,13 +43,14 @@ api() {
 			-X "$method" "http://localhost$path")
 	fi
 	key=$(echo "$step" | tr - _)
-	lab_result fc-api/api "$key=$code" "${key}_body=$(lab_word "$(cat /tmp/fc.body 2>/dev/null)")"
+	lab_result fc-api/api "$key=$code" \
+		"${key}_body=$(lab_word "$(cat /tmp/fc.body 2>/dev/null)")" >>/tmp/fc-api.lab
 	rm -f /tmp/fc.body
 }
 
 # 1. over the API (by hand, not lab_run: L2 talks to passvm while it runs)
 echo "LAB: BEGIN fc-api-sock vmm=passvm"
-rm -f "$SOCK" /tmp/fc.metrics
+rm -f "$SOCK" /tmp/fc.metrics /tmp/fc-api.lab
 # shellcheck disable=SC2086 # LAB_PASSVM_ARGS: options without spaces
 set -- "$PASSVM" run --api-sock "$SOCK" --id lab-fc-api --stats ${LAB_PASSVM_ARGS:-}
 echo "LAB: cmd $*"
@@ -76,7 +84,7 @@ while ! grep -q 'LAB: RESULT fc-api .*hold=' /tmp/fc-api.out && [ -d "/proc/$pid
 	sleep 0.1
 	i=$((i + 1))
 done
-echo "LAB: fc-api guest holding after $((i / 10))s"
+echo "LAB: fc-api guest holding after $((i / 10))s" >>/tmp/fc-api.lab
 api root-running GET /
 api vm-config GET /vm/config
 api boot-after-start PUT /boot-source "{\"kernel_image_path\": \"$L3_KERNEL\"}"
@@ -85,7 +93,7 @@ api pause PATCH /vm '{"state": "Paused"}'
 api root-paused GET /
 api resume PATCH /vm '{"state": "Resumed"}'
 api flush-metrics PUT /actions '{"action_type": "FlushMetrics"}'
-echo "LAB: fc-api metrics: $(head -c 200 /tmp/fc.metrics 2>/dev/null)"
+echo "LAB: fc-api metrics: $(head -c 200 /tmp/fc.metrics 2>/dev/null)" >>/tmp/fc-api.lab
 metrics_lines=0
 [ ! -f /tmp/fc.metrics ] || metrics_lines=$(wc -l </tmp/fc.metrics)
 api ctrl-alt-del PUT /actions '{"action_type": "SendCtrlAltDel"}'
@@ -94,9 +102,10 @@ rc=$?
 t1=$(lab_uptime_cs)
 kill "$wd" 2>/dev/null
 wait "$tp"
+echo
+cat /tmp/fc-api.lab
 hung=0
 [ ! -e "/tmp/lab-hung.$pid" ] || hung=1
-echo
 echo "LAB: passvm exit=$rc"
 # shellcheck disable=SC2046 # lab_stats_keys: KEY=VALUE words
 lab_result fc-api vmm=passvm exit=$rc wall_ms=$(((t1 - t0) * 10)) hung=$hung \
