@@ -27,7 +27,9 @@ QEMU_BIN=${QEMU_BIN:-$(command -v qemu-system-x86_64 || echo /usr/bin/qemu-syste
 # halted L3 vCPUs; with one, L2 still wedged twice in 7 runs of 'all' (both
 # in zoo, absorbed by the L1 retry), and the lab runs faster on these 2 cores
 # (boot+nvme+intx in 67 s, 'all' in 4 min), the second core left to L1's
-# device emulation. L3 still gets two vCPUs, run in turn.
+# device emulation. L3 still gets two vCPUs, run in turn. QEMU 10 (L1's
+# default, lib/stack.sh) likewise: one vCPU is faster and wedged less
+# (NOTES.md).
 L1_MEM=${L1_MEM:-2048}
 L1_SMP=${L1_SMP:-1}
 

@@ -51,8 +51,15 @@ trixie_apt_init() {
 		flock 7
 		if [ -z "$(find "$d/lists" -maxdepth 1 -name '*trixie_InRelease' -mmin "-$TRIXIE_APT_MAX_AGE" 2>/dev/null)" ]; then
 			echo "trixie-apt: apt-get update (lists in $d/lists)" >&2
-			apt-get "${TRIXIE_APT[@]}" update >&2 ||
-				{ echo "trixie-apt: apt-get update failed (network? $TRIXIE_MIRROR)" >&2; exit 1; }
+			if ! apt-get "${TRIXIE_APT[@]}" update >&2; then
+				# stale lists still name what is cached
+				if compgen -G "$d/lists/*trixie_InRelease" >/dev/null; then
+					echo "trixie-apt: warning: apt-get update failed; using the old lists" >&2
+				else
+					echo "trixie-apt: apt-get update failed (network? $TRIXIE_MIRROR)" >&2
+					exit 1
+				fi
+			fi
 		fi
 	) 7>"$d/.lock"
 }

@@ -1,7 +1,8 @@
 # shellcheck shell=dash
 # iommufd (L2 side): reports the kernel's IOMMUFD options, /dev/iommu, and
 # the NVMe 00:03.0's VFIO group and cdev once bound to vfio-pci, one
-# "LAB: iommufd ..." line each (the device nodes as "PATH char MAJ:MIN").
+# "LAB: iommufd ..." line each (the device nodes as "PATH char MAJ:MIN",
+# in hex: /dev/iommu is misc 10:257, a:101).
 bdf=0000:00:03.0
 lab_iommufd_node() { # PATH: "PATH char MAJ:MIN" or "PATH missing"
 	if [ -c "$1" ]; then
