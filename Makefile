@@ -193,7 +193,7 @@ $(B)/tests/%: tests/unit/%.c $(TEST_HELPERS) $(HOST_LIB_OBJS)
 unit: $(TEST_BINS) $(B)/passvm
 	@set -e; for t in $(TEST_BINS); do echo "== $$t"; $$t; done
 
-# The nested lab (tests/lab): downloads are cached in tests/lab/cache.
+# The nested lab (tests/lab): downloads are cached in ~/.cache/passvm/lab.
 # Then the arm64 lab (tests/lab/run-lab --arch arm64, with the cross-built
 # binary): LAB_ARM64 are its scenarios.
 LAB_ARM64 ?= boot nvme intx nic

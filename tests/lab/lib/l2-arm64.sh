@@ -5,13 +5,13 @@
 # (ttyAMA0) where passvm's is an ns16550a (ttyS0).
 QEMU=/usr/bin/qemu-system-aarch64
 
-# lab_qemu NAME SCENARIO [qemu options...]: the L3 boot under QEMU/KVM.
+# lab_qemu RUN [qemu options...]: the L3 boot under QEMU/KVM.
 lab_qemu() {
-	local name=$1 scen=$2
-	shift 2
+	local name=$1
+	shift
 	lab_run "$name" qemu "$QEMU" -enable-kvm \
 		-machine virt,gic-version=3 -cpu host -smp 2 -m "$L3_MEM_MIB" \
 		-kernel "$L3_KERNEL" -initrd "$L3_INITRD" \
-		-append "$(echo "$L3_CMDLINE" | sed 's/console=ttyS0/console=ttyAMA0/') $(lab_l3_args "$scen" qemu)" \
+		-append "$(echo "$L3_CMDLINE" | sed 's/console=ttyS0/console=ttyAMA0/') $(lab_l3_args qemu)" \
 		-nographic -nodefaults -no-reboot -serial stdio "$@"
 }
