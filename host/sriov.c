@@ -316,14 +316,18 @@ enum sriov_use sriov_vf_user(const struct sriov_env *env,
 int sriov_show(const struct sriov_env *env, const struct pci_addr *pf,
 	       FILE *out, struct pv_error *err)
 {
+	static struct vf_link_info links[SRIOV_MAX_VFS];
 	char bdf[PCI_ADDR_STRLEN], vbdf[PCI_ADDR_STRLEN], drv[64], why[160];
+	struct pv_error lerr = { "" };
+	int r, nlinks = -1, k;
 	struct sriov_pf p;
 	unsigned int i;
-	int r;
 
 	r = sriov_pf_read(env->bind.sysfs, env->state_dir, pf, &p, err);
 	if (r)
 		return r;
+	if (p.netdev[0] && p.numvfs)
+		nlinks = vf_link_get(p.netdev, links, SRIOV_MAX_VFS, &lerr);
 	pci_addr_format(pf, bdf);
 	fprintf(out,
 		"%s: SR-IOV PF, %u of %u VFs, driver %s, netdev %s, autoprobe %s",
@@ -355,9 +359,19 @@ int sriov_show(const struct sriov_env *env, const struct pci_addr *pf,
 			fprintf(out, ", IOMMU group %d", g);
 		else
 			fputs(", no IOMMU group", out);
-		fprintf(out, ", driver %s%s%s\n", drv[0] ? drv : "none",
+		fprintf(out, ", driver %s%s%s", drv[0] ? drv : "none",
 			u == SRIOV_VFIO_USER ? ", " : "",
 			u == SRIOV_VFIO_USER ? why : "");
+		for (k = 0; k < nlinks && k < SRIOV_MAX_VFS; k++) {
+			if (links[k].vf != i)
+				continue;
+			fputs("; ", out);
+			sriov_print_vf_link(&links[k], out);
+			break;
+		}
+		fputc('\n', out);
 	}
+	if (nlinks < 0 && lerr.msg[0])
+		fprintf(out, "  (no MAC/VLAN state: %s)\n", lerr.msg);
 	return 0;
 }

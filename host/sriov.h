@@ -28,6 +28,7 @@
 #include "util/log.h"
 #include "host/bind.h"
 #include "host/pci_addr.h"
+#include "host/vf_link.h"
 
 #define SRIOV_STATE_DIR "/run/passvm/sriov"
 #define SRIOV_MAX_VFS 256 /* VFs of one PF that passvm lists or makes */
@@ -131,10 +132,28 @@ int sriov_remove(const struct sriov_env *env, const struct pci_addr *pf,
 /*
  * sriov_show() - `passvm sriov PF`: the PF's counts, driver, netdev and
  * autoprobe, then one line per VF (index, address, IOMMU group, driver,
- * user) to @out. Returns 0 or a negative errno as sriov_pf_read().
+ * user, and with a netdev its MAC, VLAN, trust and spoofchk as the PF's
+ * driver reports them over rtnetlink) to @out. Returns 0 or a negative
+ * errno as sriov_pf_read().
  */
 int sriov_show(const struct sriov_env *env, const struct pci_addr *pf,
 	       FILE *out, struct pv_error *err);
+
+/*
+ * sriov_vf_configure() - `passvm sriov PF --vf N --mac .. --vlan ..
+ * --trust .. --spoofchk ..`: set what @r asks for on VF r->vf through the
+ * PF's netdev (rtnetlink), read the VF back (RTM_GETLINK) and print it
+ * to @out. In a dry run, say what would be sent. Errors (one line in
+ * @err): as sriov_pf_read(), -ERANGE (no such VF), -ENODEV (the PF has
+ * no netdev), vf_link_set()'s, -EIO (the driver reports other values).
+ */
+int sriov_vf_configure(const struct sriov_env *env, const struct pci_addr *pf,
+		       const struct vf_link_req *r, FILE *out,
+		       struct pv_error *err);
+
+/* sriov_print_vf_link() - "mac M, vlan V[ qos Q], trust T, spoofchk S
+ * [, link L]" to @out, no newline. */
+void sriov_print_vf_link(const struct vf_link_info *v, FILE *out);
 
 /* The managed VFs of one `passvm run`: zero-initialise. */
 #define SRIOV_VM_MAX_PFS 4

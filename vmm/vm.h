@@ -21,6 +21,7 @@
 #include "memory/layout.h"
 #include "memory/mem_map.h"
 #include "host/bind.h"
+#include "host/sriov.h"
 #include "host/sysfs.h"
 #include "vfio/vfio.h"
 #include "vmm/bus.h"
@@ -55,6 +56,7 @@ struct vm {
 	/* --vfio BDF,managed devices that passvm bound and must restore. */
 	struct pci_addr managed[CLI_MAX_VFIO];
 	unsigned int nr_managed;
+	struct sriov_vm sriov; /* --sriov VFs that passvm made */
 
 	struct vcpu *vcpus;
 	unsigned int nr_vcpus;
