@@ -570,6 +570,8 @@ static void fake_sysfs_numvfs(struct fake_sysfs *fs, const char *bdf,
 		fake_sysfs_symlink(fs, rel, target);
 	}
 	pf->numvfs = n;
+	snprintf(text, sizeof(text), "%u\n", n);
+	fake_sysfs_dev_attr(fs, bdf, "sriov_numvfs", text);
 }
 
 void fake_sysfs_kernel(void *ctx, const char *path, const char *data)

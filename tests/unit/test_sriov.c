@@ -220,7 +220,6 @@ static void test_remove_without_record(void **state)
 
 		snprintf(path, sizeof(path),
 			 "%s/bus/pci/devices/" PF "/sriov_numvfs", c->fs.sys);
-		fake_sysfs_dev_attr(&c->fs, PF, "sriov_numvfs", "2\n");
 		fake_sysfs_kernel(&c->fs, path, "2");
 	}
 	assert_true(fake_sysfs_exists(&c->fs, "sys/bus/pci/devices/" VF1));
