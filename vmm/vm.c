@@ -340,7 +340,7 @@ static int setup_devices(struct vm *vm, struct pv_error *err)
 		if (ret)
 			return ret;
 	}
-	if (vm->opts->nr_vfio) {
+	if (vm->vfio.nr_devs) { /* --vfio and --sriov devices */
 		ret = vfio_attach(&vm->vfio, &vm->mem, &vm->irq, &vm->pci, err);
 		if (ret)
 			return ret;
