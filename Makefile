@@ -2,6 +2,9 @@
 # the kernel UAPI headers of linux-libc-dev); `make CC=gcc` builds with the
 # system compiler. `make check` runs the unit tests, then the lab scenarios.
 # `make demo` prepares a fresh Debian machine and runs the main job.
+# `make install` (PREFIX, default /usr/local; DESTDIR) installs the binary,
+# the man page and the bash completion; `make deb` builds a Debian package
+# into build/ with dpkg-deb.
 
 VERSION := 0.1.0
 CC ?= cc
@@ -49,12 +52,15 @@ OBJS := $(patsubst %.c,$(OBJDIR)/%.o,$(SRCS)) \
 HOST_LIB_OBJS := $(patsubst %.c,$(HOSTOBJ)/%.o,$(LIB_SRCS)) \
 	$(patsubst %.S,$(HOSTOBJ)/%.o,$(ASMS))
 GEN := $(B)/gen/dsdt.aml
+# The git revision (`passvm --version`), rewritten only when it changes.
+REV_H := $(B)/gen/revision.h
 
 TEST_SRCS := $(wildcard tests/unit/test_*.c)
 TEST_BINS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(TEST_SRCS))
 TEST_HELPERS := $(filter-out tests/unit/test_%.c,$(wildcard tests/unit/*.c))
 
-.PHONY: all unit check lab demo clean format deps bench layering
+.PHONY: all unit check lab demo clean format deps bench layering FORCE \
+	install deb install-check doc-check
 # The host objects are prerequisites of pattern rules only: keep them.
 .PRECIOUS: $(HOSTOBJ)/%.o
 all: $(B)/passvm
@@ -93,6 +99,12 @@ $(UAPI)/.stamp:
 	ln -sfn /usr/include/$(shell $(HOSTCC) -print-multiarch)/asm $(UAPI)/asm
 	@touch $@
 
+$(REV_H): FORCE
+	@mkdir -p $(dir $@)
+	@rev=$$(git describe --always --dirty 2>/dev/null || echo $(VERSION)); \
+	echo "#define PASSVM_REVISION \"$$rev\"" >$@.tmp; \
+	if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
+
 # The DSDT is ASL compiled by iasl at build time; the AML is linked in with
 # .incbin (firmware/dsdt_aml.S).
 $(B)/gen/dsdt.aml: firmware/dsdt.asl $(wildcard firmware/*.asi) firmware/acpi_layout.h
@@ -100,7 +112,7 @@ $(B)/gen/dsdt.aml: firmware/dsdt.asl $(wildcard firmware/*.asi) firmware/acpi_la
 	$(IASL) -p $(B)/gen/dsdt -vs -ve firmware/dsdt.asl >$(B)/gen/iasl.log || \
 		{ cat $(B)/gen/iasl.log; exit 1; }
 
-$(OBJDIR)/%.o: %.c $(UAPI_DEP) | $(GEN) $(JANSSON_DEP)
+$(OBJDIR)/%.o: %.c $(UAPI_DEP) | $(GEN) $(JANSSON_DEP) $(REV_H)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_CC) -MMD -MP -c -o $@ $<
 
@@ -108,7 +120,7 @@ $(OBJDIR)/%.o: %.S $(GEN) $(UAPI_DEP)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_CC) -c -o $@ $<
 
-$(HOSTOBJ)/%.o: %.c | $(GEN)
+$(HOSTOBJ)/%.o: %.c | $(GEN) $(REV_H)
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(CFLAGS_COMMON) -MMD -MP -c -o $@ $<
 
@@ -137,7 +149,73 @@ lab: $(B)/passvm
 layering:
 	@tests/layering
 
-check: unit lab
+check: layering doc-check install-check unit lab
+
+# ---- documentation and packaging ----
+
+PREFIX ?= /usr/local
+DESTDIR ?=
+BINDIR := $(PREFIX)/bin
+MANDIR := $(PREFIX)/share/man
+DOCDIR := $(PREFIX)/share/doc/passvm
+BASHCOMPDIR := $(PREFIX)/share/bash-completion/completions
+MAN := $(B)/passvm.1
+
+# The man page is doc/passvm.1 with the version filled in and doctor's JSON
+# schema taken from host/doctor_json.c (its one source; see there), in roff:
+# hyphens as \-, a leading dot escaped.
+$(MAN): doc/passvm.1 host/doctor_json.c Makefile
+	@mkdir -p $(dir $@)
+	sed -n '/doctor-json-schema: begin/,/doctor-json-schema: end/s/^\t"\(.*\)\\n"$$/\1/p' \
+		host/doctor_json.c | sed 's/-/\\-/g; s/^\./\\\&./' >$@.schema
+	sed -e 's/@VERSION@/$(VERSION)/' \
+		-e '/@DOCTOR_JSON_SCHEMA@/{r $@.schema' -e 'd;}' $< >$@
+	rm -f $@.schema
+
+install: $(B)/passvm $(MAN)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(DOCDIR)
+	install -m 755 $(B)/passvm $(DESTDIR)$(BINDIR)/passvm
+	install -m 644 $(MAN) $(DESTDIR)$(MANDIR)/man1/passvm.1
+	install -m 644 packaging/passvm.bash-completion \
+		$(DESTDIR)$(BASHCOMPDIR)/passvm
+	install -m 644 README.md LICENSE $(DESTDIR)$(DOCDIR)
+
+# A Debian package (no debhelper): the install tree under /usr, the man
+# page gzipped, copyright from LICENSE, control from packaging/deb-control.
+DEB_ARCH := $(shell dpkg --print-architecture 2>/dev/null || echo amd64)
+DEB := $(B)/passvm_$(VERSION)_$(DEB_ARCH).deb
+DEB_ROOT := $(B)/deb-root
+DEB_MAINTAINER ?= passvm developers <passvm@invalid>
+
+deb: $(DEB)
+
+$(DEB): $(B)/passvm $(MAN) packaging/deb-control packaging/passvm.bash-completion LICENSE README.md
+	rm -rf $(DEB_ROOT)
+	$(MAKE) --no-print-directory install DESTDIR=$(abspath $(DEB_ROOT)) PREFIX=/usr
+	strip --strip-unneeded $(DEB_ROOT)/usr/bin/passvm
+	gzip -9n $(DEB_ROOT)/usr/share/man/man1/passvm.1
+	gzip -9n $(DEB_ROOT)/usr/share/doc/passvm/README.md
+	{ printf 'Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\n'; \
+	  printf 'Upstream-Name: passvm\n\nFiles: *\nLicense: GPL-2.0\n\nLicense: GPL-2.0\n'; \
+	  sed 's/^$$/./; s/^/ /' LICENSE; } >$(DEB_ROOT)/usr/share/doc/passvm/copyright
+	rm $(DEB_ROOT)/usr/share/doc/passvm/LICENSE
+	install -d $(DEB_ROOT)/DEBIAN
+	sed -e 's/@VERSION@/$(VERSION)/' -e 's/@ARCH@/$(DEB_ARCH)/' \
+		-e 's/@MAINTAINER@/$(DEB_MAINTAINER)/' \
+		-e "s/@SIZE@/$$(du -sk $(DEB_ROOT)/usr | cut -f1)/" \
+		packaging/deb-control >$(DEB_ROOT)/DEBIAN/control
+	dpkg-deb --root-owner-group -Zxz --build $(DEB_ROOT) $@
+
+# The installed files are where they belong, and the package installs and
+# runs (tests/install-check: make install into a scratch DESTDIR, make deb,
+# dpkg -x, passvm --version).
+install-check: $(B)/passvm
+	@tests/install-check
+
+# The man page documents every option of every command's --help.
+doc-check: $(B)/passvm $(MAN)
+	@MAN=$(MAN) PASSVM=$(B)/passvm tests/doc-check
 
 deps:
 	tests/lab/install-deps

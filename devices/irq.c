@@ -1,102 +1,69 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Interrupt routing into KVM's in-kernel irqchip; the contract is
- * devices/irq.h. Source: Documentation/virt/kvm/api.rst (KVM_SET_GSI_ROUTING
- * §4.52, KVM_IRQ_LINE §4.25, KVM_IRQFD §4.75, KVM_SIGNAL_MSI §4.71).
- *
- * The routing table lives here: KVM_SET_GSI_ROUTING replaces the whole
- * table, so every change rebuilds it from the default entries (what
- * KVM_CREATE_IRQCHIP installs) plus one MSI entry per routed MSI GSI.
- * An MSI GSI is routed when it is allocated and its address is non-zero:
+ * Interrupt routing; the contract is devices/irq.h. The model follows
+ * KVM's (Documentation/virt/kvm/api.rst, KVM_SET_GSI_ROUTING): a GSI is a
+ * number routed to controller pins and/or an MSI message, and setting the
+ * routing replaces the whole table. So every push rebuilds it from the
+ * layout's default routes plus one MSI route per routed MSI GSI. An MSI GSI
+ * is routed when it is allocated and its address is non-zero:
  * irq_msi_update(addr = 0) withdraws the route (Linux writes an all-zero
  * message when it tears a vector down; x86 MSI addresses are 0xfeexxxxx).
+ *
+ * Each MSI GSI keeps the message wanted (addr/data) and the one the
+ * backend has (live_*): a batch changes the first, a push copies them
+ * over, a failed push copies them back.
  */
 #include "devices/irq.h"
 
 #include <errno.h>
 #include <stdatomic.h>
-#include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
-#include <sys/ioctl.h>
 
-#include <linux/kvm.h>
+/* ---- the PC layout ---- */
 
-#define PIC_PINS 16 /* GSI 0..15 also reach the master/slave 8259A */
-#define NR_DEFAULT_ROUTES (PIC_PINS + IRQ_IOAPIC_PINS)
-
-/* ---- the KVM backend: ioctls on the VM fd ---- */
-
-static int vm_fd(void *ctx)
-{
-	return *(const int *)ctx;
-}
-
-static int kvm_set_routing(void *ctx, const struct kvm_irq_routing *table)
-{
-	if (ioctl(vm_fd(ctx), KVM_SET_GSI_ROUTING, table) < 0)
-		return -errno;
-	return 0;
-}
-
-static int kvm_irq_line(void *ctx, uint32_t gsi, int level)
-{
-	struct kvm_irq_level l = { .irq = gsi, .level = level ? 1 : 0 };
-
-	if (ioctl(vm_fd(ctx), KVM_IRQ_LINE, &l) < 0)
-		return -errno;
-	return 0;
-}
-
-static int kvm_irqfd(void *ctx, int fd, uint32_t gsi, int resample_fd,
-		     bool assign)
-{
-	struct kvm_irqfd a = { .fd = (uint32_t)fd, .gsi = gsi };
-
-	if (!assign) {
-		a.flags = KVM_IRQFD_FLAG_DEASSIGN;
-	} else if (resample_fd >= 0) {
-		a.flags = KVM_IRQFD_FLAG_RESAMPLE;
-		a.resamplefd = (uint32_t)resample_fd;
+#define PC_ROUTE(g, c, p)                                             \
+	{                                                             \
+		.gsi = (g), .type = IRQ_ROUTE_IRQCHIP, .u.irqchip = { \
+			.chip = (c),                                  \
+			.pin = (p)                                    \
+		}                                                     \
 	}
-	if (ioctl(vm_fd(ctx), KVM_IRQFD, &a) < 0)
-		return -errno;
-	return 0;
-}
+/* GSI g: its IOAPIC pin, and (g < 16) its pin on the master/slave PIC. */
+#define PC_LEGACY(g)                                                         \
+	PC_ROUTE(g, IRQ_CHIP_IOAPIC, g),                                     \
+		PC_ROUTE(g,                                                  \
+			 (g) < 8 ? IRQ_CHIP_PIC_MASTER : IRQ_CHIP_PIC_SLAVE, \
+			 (g) % 8)
+#define PC_IOAPIC(g) PC_ROUTE(g, IRQ_CHIP_IOAPIC, g)
 
-static int kvm_signal_msi(void *ctx, uint64_t addr, uint32_t data)
-{
-	struct kvm_msi m = {
-		.address_lo = (uint32_t)addr,
-		.address_hi = (uint32_t)(addr >> 32),
-		.data = data,
-	};
+static const struct irq_route pc_routes[] = {
+	PC_LEGACY(0),  PC_LEGACY(1),  PC_LEGACY(2),  PC_LEGACY(3),
+	PC_LEGACY(4),  PC_LEGACY(5),  PC_LEGACY(6),  PC_LEGACY(7),
+	PC_LEGACY(8),  PC_LEGACY(9),  PC_LEGACY(10), PC_LEGACY(11),
+	PC_LEGACY(12), PC_LEGACY(13), PC_LEGACY(14), PC_LEGACY(15),
+	PC_IOAPIC(16), PC_IOAPIC(17), PC_IOAPIC(18), PC_IOAPIC(19),
+	PC_IOAPIC(20), PC_IOAPIC(21), PC_IOAPIC(22), PC_IOAPIC(23),
+};
 
-	/* > 0 delivered, 0 blocked by the guest (masked): both fine. */
-	if (ioctl(vm_fd(ctx), KVM_SIGNAL_MSI, &m) < 0)
-		return -errno;
-	return 0;
-}
-
-struct irq_backend kvm_irq_backend(int *vm_fd_storage)
-{
-	struct irq_backend be = {
-		.set_routing = kvm_set_routing,
-		.irq_line = kvm_irq_line,
-		.irqfd = kvm_irqfd,
-		.signal_msi = kvm_signal_msi,
-		.ctx = vm_fd_storage,
-	};
-
-	return be;
-}
+const struct irq_layout irq_layout_pc = {
+	.defaults = pc_routes,
+	.nr_defaults = sizeof(pc_routes) / sizeof(pc_routes[0]),
+	.msi_base = IRQ_MSI_GSI_BASE,
+};
 
 /* ---- the routing table ---- */
 
+static uint32_t pool_size(const struct irq_router *r)
+{
+	return r->max_gsi > r->msi_base ? r->max_gsi - r->msi_base : 0;
+}
+
 static struct irq_msi_route *msi_slot(struct irq_router *r, uint32_t gsi)
 {
-	if (gsi < IRQ_MSI_GSI_BASE || gsi >= r->max_gsi)
+	if (gsi < r->msi_base || gsi >= r->max_gsi)
 		return NULL;
-	return &r->msi[gsi - IRQ_MSI_GSI_BASE];
+	return &r->msi[gsi - r->msi_base];
 }
 
 static bool msi_routed(const struct irq_msi_route *m)
@@ -104,71 +71,108 @@ static bool msi_routed(const struct irq_msi_route *m)
 	return m->used && m->addr;
 }
 
-static void route_irqchip(struct kvm_irq_routing_entry *e, uint32_t gsi,
-			  uint32_t chip, uint32_t pin)
+static struct irq_owner *owner_of(struct irq_router *r, int owner)
 {
-	memset(e, 0, sizeof(*e));
-	e->gsi = gsi;
-	e->type = KVM_IRQ_ROUTING_IRQCHIP;
-	e->u.irqchip.irqchip = chip;
-	e->u.irqchip.pin = pin;
+	if (owner < 0 || (unsigned int)owner >= r->nr_owners)
+		return NULL;
+	return &r->owners[owner];
+}
+
+/* Does the backend have what @m wants? */
+static bool msi_in_sync(const struct irq_msi_route *m)
+{
+	if (msi_routed(m) != m->live)
+		return false;
+	return !m->live || (m->addr == m->live_addr && m->data == m->live_data);
+}
+
+/*
+ * After a failed push: back to what the backend has; owners in a batch
+ * whose changes went are told at irq_batch_end() (@ret).
+ */
+static void undo_unpushed(struct irq_router *r, int ret)
+{
+	for (uint32_t i = 0; i < pool_size(r); i++) {
+		struct irq_msi_route *m = &r->msi[i];
+		struct irq_owner *o;
+
+		if (msi_in_sync(m))
+			continue;
+		o = owner_of(r, m->owner);
+		if (o && o->batch)
+			o->failed = ret;
+		/* Freed while routed: it stays freed, the route lingers. */
+		if (!m->used)
+			continue;
+		m->addr = m->live ? m->live_addr : 0;
+		m->data = m->live ? m->live_data : 0;
+	}
 }
 
 /* Build and push the whole table (r->lock held). */
 static int push_table(struct irq_router *r, struct pv_error *err)
 {
-	uint32_t n = NR_DEFAULT_ROUTES,
-		 nr_msi = r->max_gsi > IRQ_MSI_GSI_BASE ?
-				  r->max_gsi - IRQ_MSI_GSI_BASE :
-				  0;
-	struct kvm_irq_routing *t;
-	uint32_t i;
+	uint32_t n = r->nr_defaults;
 	int ret;
 
-	for (i = 0; i < nr_msi; i++)
-		n += msi_routed(&r->msi[i]);
-	t = calloc(1, sizeof(*t) + n * sizeof(t->entries[0]));
-	if (!t)
-		return pv_seterr(err, ENOMEM,
-				 "out of memory for the GSI routing table");
-
-	/* As KVM_CREATE_IRQCHIP does: 0..15 to both chips, 16..23 IOAPIC. */
-	n = 0;
-	for (i = 0; i < IRQ_IOAPIC_PINS; i++) {
-		route_irqchip(&t->entries[n++], i, KVM_IRQCHIP_IOAPIC, i);
-		if (i < PIC_PINS)
-			route_irqchip(&t->entries[n++], i,
-				      i < 8 ? KVM_IRQCHIP_PIC_MASTER :
-					      KVM_IRQCHIP_PIC_SLAVE,
-				      i % 8);
-	}
-	for (i = 0; i < nr_msi; i++) {
+	memcpy(r->table, r->defaults, n * sizeof(r->table[0]));
+	for (uint32_t i = 0; i < pool_size(r); i++) {
 		const struct irq_msi_route *m = &r->msi[i];
-		struct kvm_irq_routing_entry *e;
+		const struct irq_owner *o;
+		struct irq_route *e;
 
 		if (!msi_routed(m))
 			continue;
-		e = &t->entries[n++];
-		e->gsi = IRQ_MSI_GSI_BASE + i;
-		e->type = KVM_IRQ_ROUTING_MSI;
-		e->u.msi.address_lo = (uint32_t)m->addr;
-		e->u.msi.address_hi = (uint32_t)(m->addr >> 32);
+		o = &r->owners[m->owner];
+		e = &r->table[n++];
+		memset(e, 0, sizeof(*e));
+		e->gsi = r->msi_base + i;
+		e->type = IRQ_ROUTE_MSI;
+		e->u.msi.addr = m->addr;
 		e->u.msi.data = m->data;
+		e->u.msi.devid_valid = o->devid_valid;
+		e->u.msi.devid = o->devid;
 	}
-	t->nr = n;
 
-	ret = r->be.set_routing ? r->be.set_routing(r->be.ctx, t) : -ENOSYS;
-	free(t);
-	if (ret)
+	ret = r->be.set_routing ? r->be.set_routing(r->be.ctx, r->table, n) :
+				  -ENOSYS;
+	if (ret) {
+		undo_unpushed(r, ret);
 		return pv_seterr(err, -ret,
-				 "KVM_SET_GSI_ROUTING with %u entries failed: "
-				 "%s",
+				 "setting the GSI routing table (%u entries) "
+				 "failed: %s",
 				 n, strerror(-ret));
+	}
+	r->pushes++;
+	for (uint32_t i = 0; i < pool_size(r); i++) {
+		struct irq_msi_route *m = &r->msi[i];
+
+		m->live = msi_routed(m);
+		m->live_addr = m->live ? m->addr : 0;
+		m->live_data = m->live ? m->data : 0;
+	}
+	for (unsigned int i = 0; i < r->nr_owners; i++)
+		r->owners[i].dirty = false;
+	pv_trace(TRACE_IRQ, "routing table pushed: %u entries", n);
 	return 0;
 }
 
+/* A change to @m: push now, or leave it for its owner's batch end. */
+static int changed(struct irq_router *r, struct irq_msi_route *m,
+		   struct pv_error *err)
+{
+	struct irq_owner *o = owner_of(r, m->owner);
+
+	if (o && o->batch) {
+		o->dirty = true;
+		return 0;
+	}
+	return push_table(r, err);
+}
+
 int irq_router_init(struct irq_router *r, const struct irq_backend *be,
-		    uint32_t max_gsi, struct pv_error *err)
+		    const struct irq_layout *layout, uint32_t max_gsi,
+		    struct pv_error *err)
 {
 	int ret;
 
@@ -177,23 +181,30 @@ int irq_router_init(struct irq_router *r, const struct irq_backend *be,
 	r->be = *be;
 	if (max_gsi > IRQ_MAX_GSI)
 		max_gsi = IRQ_MAX_GSI;
-	if (max_gsi < IRQ_IOAPIC_PINS)
+	if (layout->nr_defaults > IRQ_MAX_DEFAULT_ROUTES)
 		return pv_seterr(err, EINVAL,
-				 "KVM offers %u GSI routes, fewer than the "
-				 "%u IOAPIC pins: is KVM_CAP_IRQ_ROUTING "
-				 "missing?",
-				 max_gsi, IRQ_IOAPIC_PINS);
+				 "%u default interrupt routes (at most %u)",
+				 layout->nr_defaults, IRQ_MAX_DEFAULT_ROUTES);
+	if (max_gsi < layout->msi_base)
+		return pv_seterr(err, EINVAL,
+				 "the interrupt controller offers %u GSI "
+				 "routes, fewer than the %u pins it must "
+				 "route",
+				 max_gsi, layout->msi_base);
+	memcpy(r->defaults, layout->defaults,
+	       layout->nr_defaults * sizeof(r->defaults[0]));
+	r->nr_defaults = layout->nr_defaults;
+	r->msi_base = layout->msi_base;
 	r->max_gsi = max_gsi;
 
 	pthread_mutex_lock(&r->lock);
 	ret = push_table(r, err);
 	pthread_mutex_unlock(&r->lock);
-	if (!ret)
-		pv_trace(TRACE_IRQ,
-			 "default routing: gsi 0..15 -> PIC+IOAPIC, 16..%u -> "
-			 "IOAPIC, msi gsi %u..%u",
-			 IRQ_IOAPIC_PINS - 1, IRQ_MSI_GSI_BASE, max_gsi - 1);
-	return ret;
+	if (ret)
+		return ret;
+	pv_trace(TRACE_IRQ, "default routing: %u routes, msi gsi %u..%u",
+		 r->nr_defaults, r->msi_base, max_gsi - 1);
+	return 0;
 }
 
 void irq_set_level(void *router, uint32_t gsi, int level)
@@ -204,7 +215,7 @@ void irq_set_level(void *router, uint32_t gsi, int level)
 
 	ret = r->be.irq_line ? r->be.irq_line(r->be.ctx, gsi, level) : -ENOSYS;
 	if (ret && !atomic_exchange(&warned, true))
-		pv_warn("KVM_IRQ_LINE gsi %u level %d failed: %s "
+		pv_warn("interrupt line gsi %u level %d failed: %s "
 			"(further failures not reported)",
 			gsi, level, strerror(-ret));
 }
@@ -220,36 +231,106 @@ struct irq_line irq_line_for(struct irq_router *r, uint32_t gsi)
 	return l;
 }
 
-int irq_msi_alloc(struct irq_router *r, uint32_t *gsi, struct pv_error *err)
+int irq_owner_add(struct irq_router *r, const char *name, struct pv_error *err)
 {
+	struct irq_owner *o;
+	int id;
+
 	pthread_mutex_lock(&r->lock);
-	for (uint32_t g = IRQ_MSI_GSI_BASE; g < r->max_gsi; g++) {
+	if (r->nr_owners == IRQ_MAX_OWNERS) {
+		pthread_mutex_unlock(&r->lock);
+		return pv_seterr(err, ENOSPC,
+				 "%s: at most %u devices may use MSIs", name,
+				 IRQ_MAX_OWNERS);
+	}
+	id = (int)r->nr_owners++;
+	o = &r->owners[id];
+	memset(o, 0, sizeof(*o));
+	snprintf(o->name, sizeof(o->name), "%s", name);
+	pthread_mutex_unlock(&r->lock);
+	pv_trace(TRACE_IRQ, "msi owner %d: %s", id, o->name);
+	return id;
+}
+
+void irq_owner_set_devid(struct irq_router *r, int owner, uint32_t devid)
+{
+	struct irq_owner *o;
+
+	pthread_mutex_lock(&r->lock);
+	o = owner_of(r, owner);
+	if (o) {
+		o->devid_valid = true;
+		o->devid = devid;
+	}
+	pthread_mutex_unlock(&r->lock);
+}
+
+static uint32_t share_locked(const struct irq_router *r)
+{
+	return pool_size(r) / (r->nr_owners ? r->nr_owners : 1);
+}
+
+uint32_t irq_msi_share(struct irq_router *r)
+{
+	uint32_t s;
+
+	pthread_mutex_lock(&r->lock);
+	s = share_locked(r);
+	pthread_mutex_unlock(&r->lock);
+	return s;
+}
+
+int irq_msi_alloc(struct irq_router *r, int owner, uint32_t *gsi,
+		  struct pv_error *err)
+{
+	struct irq_owner *o;
+	uint32_t share;
+
+	pthread_mutex_lock(&r->lock);
+	o = owner_of(r, owner);
+	if (!o) {
+		pthread_mutex_unlock(&r->lock);
+		return pv_seterr(err, EINVAL, "MSI owner %d is not registered",
+				 owner);
+	}
+	share = share_locked(r);
+	if (o->nr_gsis >= share) {
+		pthread_mutex_unlock(&r->lock);
+		return pv_seterr(err, ENOSPC,
+				 "%s asks for more than its fair share of %u "
+				 "MSI GSIs (%u shared by %u devices): this "
+				 "vector gets no interrupts; give the guest "
+				 "fewer vCPUs or queues, or assign fewer "
+				 "devices",
+				 o->name, share, pool_size(r), r->nr_owners);
+	}
+	for (uint32_t g = r->msi_base; g < r->max_gsi; g++) {
 		struct irq_msi_route *m = msi_slot(r, g);
 
-		if (m->used)
+		/* A freed GSI whose route is still live waits for a push. */
+		if (m->used || m->live)
 			continue;
 		m->used = true;
 		m->addr = 0;
 		m->data = 0;
+		m->owner = owner;
+		o->nr_gsis++;
 		pthread_mutex_unlock(&r->lock);
 		*gsi = g;
-		pv_trace(TRACE_IRQ, "msi gsi %u allocated", g);
+		pv_trace(TRACE_IRQ, "msi gsi %u allocated to %s", g, o->name);
 		return 0;
 	}
 	pthread_mutex_unlock(&r->lock);
 	return pv_seterr(err, ENOSPC,
 			 "all %u MSI GSIs (%u..%u) are in use: assign fewer "
 			 "MSI/MSI-X vectors",
-			 r->max_gsi > IRQ_MSI_GSI_BASE ?
-				 r->max_gsi - IRQ_MSI_GSI_BASE :
-				 0,
-			 IRQ_MSI_GSI_BASE, r->max_gsi - 1);
+			 pool_size(r), r->msi_base, r->max_gsi - 1);
 }
 
 int irq_msi_update(struct irq_router *r, uint32_t gsi, uint64_t addr,
 		   uint32_t data, struct pv_error *err)
 {
-	struct irq_msi_route *m, old;
+	struct irq_msi_route *m;
 	int ret;
 
 	pthread_mutex_lock(&r->lock);
@@ -259,34 +340,30 @@ int irq_msi_update(struct irq_router *r, uint32_t gsi, uint64_t addr,
 		return pv_seterr(err, EINVAL,
 				 "GSI %u is not an allocated MSI GSI", gsi);
 	}
-	/* Unchanged: spare KVM a table swap (it waits for an SRCU grace). */
+	/* Unchanged: spare the backend a table swap (KVM waits for SRCU). */
 	if (m->addr == addr && m->data == data) {
 		pthread_mutex_unlock(&r->lock);
 		return 0;
 	}
-	old = *m;
 	m->addr = addr;
 	m->data = data;
-	ret = push_table(r, err);
-	if (ret)
-		*m = old;
+	ret = changed(r, m, err);
 	pthread_mutex_unlock(&r->lock);
-	if (!ret) {
-		if (addr)
-			pv_trace(TRACE_IRQ,
-				 "msi route gsi %u -> addr 0x%llx data 0x%x",
-				 gsi, (unsigned long long)addr, data);
-		else
-			pv_trace(TRACE_IRQ, "msi route gsi %u withdrawn", gsi);
-	}
-	return ret;
+	if (ret)
+		return ret;
+	if (addr)
+		pv_trace(TRACE_IRQ, "msi route gsi %u -> addr 0x%llx data 0x%x",
+			 gsi, (unsigned long long)addr, data);
+	else
+		pv_trace(TRACE_IRQ, "msi route gsi %u withdrawn", gsi);
+	return 0;
 }
 
 void irq_msi_free(struct irq_router *r, uint32_t gsi)
 {
 	struct irq_msi_route *m;
+	struct irq_owner *o;
 	struct pv_error err;
-	bool was_routed;
 
 	pthread_mutex_lock(&r->lock);
 	m = msi_slot(r, gsi);
@@ -294,12 +371,50 @@ void irq_msi_free(struct irq_router *r, uint32_t gsi)
 		pthread_mutex_unlock(&r->lock);
 		return;
 	}
-	was_routed = msi_routed(m);
-	memset(m, 0, sizeof(*m));
-	if (was_routed && push_table(r, &err))
+	o = owner_of(r, m->owner);
+	if (o && o->nr_gsis)
+		o->nr_gsis--;
+	m->used = false;
+	m->addr = 0;
+	m->data = 0;
+	if (m->live && changed(r, m, &err))
 		pv_warn("freeing MSI gsi %u: %s", gsi, err.msg);
 	pthread_mutex_unlock(&r->lock);
 	pv_trace(TRACE_IRQ, "msi gsi %u freed", gsi);
+}
+
+void irq_batch_begin(struct irq_router *r, int owner)
+{
+	struct irq_owner *o;
+
+	pthread_mutex_lock(&r->lock);
+	o = owner_of(r, owner);
+	if (o && !o->batch++)
+		o->failed = 0;
+	pthread_mutex_unlock(&r->lock);
+}
+
+int irq_batch_end(struct irq_router *r, int owner, struct pv_error *err)
+{
+	struct irq_owner *o;
+	int ret = 0;
+
+	pthread_mutex_lock(&r->lock);
+	o = owner_of(r, owner);
+	if (!o || !o->batch || --o->batch) {
+		pthread_mutex_unlock(&r->lock);
+		return 0;
+	}
+	if (o->dirty)
+		ret = push_table(r, err);
+	if (!ret && o->failed)
+		ret = pv_seterr(err, -o->failed,
+				"%s: its MSI routes were undone by a failed "
+				"routing update: %s",
+				o->name, strerror(-o->failed));
+	o->failed = 0;
+	pthread_mutex_unlock(&r->lock);
+	return ret;
 }
 
 int irq_irqfd_attach(struct irq_router *r, int fd, uint32_t gsi,
@@ -314,8 +429,8 @@ int irq_irqfd_attach(struct irq_router *r, int fd, uint32_t gsi,
 			    -ENOSYS;
 	if (ret)
 		return pv_seterr(err, -ret,
-				 "KVM_IRQFD fd %d -> gsi %u%s failed: %s", fd,
-				 gsi, resample_fd >= 0 ? " (resample)" : "",
+				 "irqfd fd %d -> gsi %u%s failed: %s", fd, gsi,
+				 resample_fd >= 0 ? " (resample)" : "",
 				 strerror(-ret));
 	if (resample_fd >= 0)
 		pv_trace(TRACE_IRQ, "irqfd fd %d -> gsi %u (resample fd %d)",
@@ -332,7 +447,7 @@ void irq_irqfd_detach(struct irq_router *r, int fd, uint32_t gsi)
 	ret = r->be.irqfd ? r->be.irqfd(r->be.ctx, fd, gsi, -1, false) :
 			    -ENOSYS;
 	if (ret)
-		pv_warn("KVM_IRQFD deassign fd %d gsi %u failed: %s", fd, gsi,
+		pv_warn("irqfd deassign fd %d gsi %u failed: %s", fd, gsi,
 			strerror(-ret));
 	else
 		pv_trace(TRACE_IRQ, "irqfd fd %d -x gsi %u detached", fd, gsi);
@@ -340,6 +455,7 @@ void irq_irqfd_detach(struct irq_router *r, int fd, uint32_t gsi)
 
 int irq_signal_msi(struct irq_router *r, uint64_t addr, uint32_t data)
 {
-	return r->be.signal_msi ? r->be.signal_msi(r->be.ctx, addr, data) :
-				  -ENOSYS;
+	struct irq_msi_msg m = { .addr = addr, .data = data };
+
+	return r->be.signal_msi ? r->be.signal_msi(r->be.ctx, &m) : -ENOSYS;
 }

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The VFIO container and the whole assignment: container -> groups ->
- * devices, the IOMMU's IOVA constraints, the KVM VFIO pseudo-device, and
- * teardown in reverse. Sources: Documentation/driver-api/vfio.rst (the
- * "VFIO Usage Example"), linux/vfio.h VFIO_GET_API_VERSION,
- * VFIO_CHECK_EXTENSION, VFIO_SET_IOMMU, VFIO_GROUP_GET_STATUS,
- * VFIO_GROUP_SET_CONTAINER, VFIO_GROUP_GET_DEVICE_FD, VFIO_IOMMU_GET_INFO;
- * Documentation/virt/kvm/devices/vfio.rst.
+ * devices, the IOMMU's IOVA constraints, telling the VMM about each group
+ * (struct vfio_group_hook: it registers them with KVM), and teardown in
+ * reverse. Sources: Documentation/driver-api/vfio.rst (the "VFIO Usage
+ * Example"), linux/vfio.h VFIO_GET_API_VERSION, VFIO_CHECK_EXTENSION,
+ * VFIO_SET_IOMMU, VFIO_GROUP_GET_STATUS, VFIO_GROUP_SET_CONTAINER,
+ * VFIO_GROUP_GET_DEVICE_FD, VFIO_IOMMU_GET_INFO.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -18,7 +18,6 @@
 #include <unistd.h>
 
 #include <linux/capability.h>
-#include <linux/kvm.h>
 #include <linux/vfio.h>
 
 #include "host/caps.h"
@@ -28,8 +27,6 @@ void vfio_ctx_init(struct vfio_ctx *ctx)
 {
 	memset(ctx, 0, sizeof(*ctx));
 	ctx->container_fd = -1;
-	ctx->kvm_vm_fd = -1;
-	ctx->kvm_vfio_fd = -1;
 	ctx->dma_avail = ~0u;
 	for (unsigned int i = 0; i < VFIO_MAX_GROUPS; i++)
 		ctx->groups[i].fd = -1;
@@ -361,36 +358,31 @@ static int open_group(struct vfio_ctx *ctx, struct vfio_group *g,
 	return 0;
 }
 
-static int kvm_add_group(struct vfio_ctx *ctx, struct vfio_group *g,
-			 struct pv_error *err)
+int vfio_hook_groups(struct vfio_ctx *ctx, struct pv_error *err)
 {
-	struct kvm_device_attr attr = {
-		.group = KVM_DEV_VFIO_GROUP,
-		.attr = KVM_DEV_VFIO_GROUP_ADD,
-		.addr = (uintptr_t)&g->fd,
-	};
+	for (unsigned int i = 0; i < ctx->nr_groups; i++) {
+		struct vfio_group *g = &ctx->groups[i];
+		int ret;
 
-	if (ctx->kvm_vm_fd < 0)
-		return 0;
-	if (ctx->kvm_vfio_fd < 0) {
-		struct kvm_create_device cd = { .type = KVM_DEV_TYPE_VFIO };
-
-		if (ioctl(ctx->kvm_vm_fd, KVM_CREATE_DEVICE, &cd) < 0)
-			return pv_seterr(
-				err, errno,
-				"KVM_CREATE_DEVICE(KVM_DEV_TYPE_VFIO): "
-				"%s: is kvm built with VFIO support?",
-				strerror(errno));
-		ctx->kvm_vfio_fd = (int)cd.fd;
-		pv_trace(TRACE_VFIO, "kvm vfio device fd %d", ctx->kvm_vfio_fd);
+		if (!ctx->hook.add || g->hooked || g->fd < 0)
+			continue;
+		ret = ctx->hook.add(ctx->hook.opaque, g->id, g->fd, err);
+		if (ret)
+			return ret;
+		g->hooked = true;
 	}
-	if (ioctl(ctx->kvm_vfio_fd, KVM_SET_DEVICE_ATTR, &attr) < 0)
-		return pv_seterr(err, errno,
-				 "KVM_DEV_VFIO_GROUP_ADD for group %d: %s",
-				 g->id, strerror(errno));
-	g->kvm_added = true;
-	pv_trace(TRACE_VFIO, "group %d added to kvm vfio device", g->id);
 	return 0;
+}
+
+void vfio_unhook_groups(struct vfio_ctx *ctx)
+{
+	for (unsigned int i = ctx->nr_groups; i-- > 0;) {
+		struct vfio_group *g = &ctx->groups[i];
+
+		if (g->hooked && ctx->hook.del)
+			ctx->hook.del(ctx->hook.opaque, g->id, g->fd);
+		g->hooked = false;
+	}
 }
 
 static int open_device(struct vfio_ctx *ctx, struct vfio_device *d,
@@ -426,15 +418,16 @@ static int open_device(struct vfio_ctx *ctx, struct vfio_device *d,
 }
 
 int vfio_open(struct vfio_ctx *ctx, const char *sysfs_root,
-	      const char *const *bdfs, int n, int kvm_vm_fd,
-	      struct pv_error *err)
+	      const char *const *bdfs, int n,
+	      const struct vfio_group_hook *hook, struct pv_error *err)
 {
 	int ret;
 
 	vfio_ctx_init(ctx);
 	snprintf(ctx->sysfs_root, sizeof(ctx->sysfs_root), "%s",
 		 sysfs_root ? sysfs_root : "/sys");
-	ctx->kvm_vm_fd = kvm_vm_fd;
+	if (hook)
+		ctx->hook = *hook;
 	if (n <= 0 || n > VFIO_MAX_DEVICES)
 		return pv_seterr(err, EINVAL,
 				 "%d devices to assign (1 to %d supported)", n,
@@ -505,11 +498,10 @@ int vfio_open(struct vfio_ctx *ctx, const char *sysfs_root,
 		if (ret)
 			goto fail;
 	}
-	for (unsigned int g = 0; g < ctx->nr_groups; g++) {
-		ret = kvm_add_group(ctx, &ctx->groups[g], err);
-		if (ret)
-			goto fail;
-	}
+	/* Before any device is used (reset, mapped, given interrupts). */
+	ret = vfio_hook_groups(ctx, err);
+	if (ret)
+		goto fail;
 	return 0;
 fail:
 	vfio_close(ctx);
@@ -584,7 +576,7 @@ int vfio_attach(struct vfio_ctx *ctx, struct mem_map *mem,
 	return 0;
 }
 
-void vfio_close(struct vfio_ctx *ctx)
+void vfio_detach(struct vfio_ctx *ctx)
 {
 	int ids[VFIO_MAX_GROUPS], fds[VFIO_MAX_GROUPS];
 
@@ -602,8 +594,8 @@ void vfio_close(struct vfio_ctx *ctx)
 			vfio_pci_quiesce(d->model);
 			if (vfio_device_reset(&d->io, d->bdf, d->flags, ids,
 					      fds, ctx->nr_groups, &rerr))
-				pv_warn("%s not reset at exit: %s", d->bdf,
-					rerr.msg);
+				pv_warn("%s not reset after the guest: %s",
+					d->bdf, rerr.msg);
 			vfio_pci_fini(d->model);
 			free(d->model);
 			d->model = NULL;
@@ -614,22 +606,16 @@ void vfio_close(struct vfio_ctx *ctx)
 		mem_map_remove_listener(ctx->mem, &ctx->dma.l, true);
 		ctx->dma_listening = false;
 	}
-	for (unsigned int g = 0; g < ctx->nr_groups; g++) {
-		struct vfio_group *grp = &ctx->groups[g];
-		struct kvm_device_attr attr = {
-			.group = KVM_DEV_VFIO_GROUP,
-			.attr = KVM_DEV_VFIO_GROUP_DEL,
-			.addr = (uintptr_t)&grp->fd,
-		};
+	ctx->mem = NULL;
+	ctx->irq = NULL;
+	ctx->bus = NULL;
+}
 
-		if (grp->kvm_added && ctx->kvm_vfio_fd >= 0)
-			ioctl(ctx->kvm_vfio_fd, KVM_SET_DEVICE_ATTR, &attr);
-		grp->kvm_added = false;
-	}
-	if (ctx->kvm_vfio_fd >= 0) {
-		close(ctx->kvm_vfio_fd);
-		ctx->kvm_vfio_fd = -1;
-	}
+void vfio_close(struct vfio_ctx *ctx)
+{
+	vfio_detach(ctx);
+	/* The VMM lets go of each group while its fd is still open. */
+	vfio_unhook_groups(ctx);
 	for (unsigned int i = ctx->nr_devs; i-- > 0;) {
 		if (ctx->devs[i].fd >= 0) {
 			close(ctx->devs[i].fd);

@@ -110,7 +110,7 @@ void vpci_vec_sync(struct vfio_pci *vp, struct vfio_msix_vec *v,
 				idx, strerror(errno));
 			return;
 		}
-		if (irq_msi_alloc(vp->irq, &gsi, &err)) {
+		if (irq_msi_alloc(vp->irq, vp->irq_owner, &gsi, &err)) {
 			pv_warn("%s: %s vector %u: %s", vp->bdf, kind, idx,
 				err.msg);
 			close(v->efd);
@@ -180,7 +180,18 @@ bool vpci_vec_pending(struct vfio_msix_vec *v)
 	return v->pending;
 }
 
-/* ------------------------------------------------------------------ */
+void vpci_routes_begin(struct vfio_pci *vp)
+{
+	irq_batch_begin(vp->irq, vp->irq_owner);
+}
+
+void vpci_routes_end(struct vfio_pci *vp)
+{
+	struct pv_error err;
+
+	if (irq_batch_end(vp->irq, vp->irq_owner, &err))
+		pv_warn("%s: %s", vp->bdf, err.msg);
+}
 
 /* ------------------------------------------------------------------ */
 /* INTx                                                                */
@@ -344,8 +355,10 @@ void vpci_msi_disable(struct vfio_pci *vp)
 	vpci_set_irqs(vp, VFIO_PCI_MSI_IRQ_INDEX,
 		      VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_TRIGGER, 0,
 		      0, NULL);
+	vpci_routes_begin(vp);
 	for (unsigned int i = 0; i < VFIO_MSI_MAX_VECTORS; i++)
 		vpci_vec_free(vp, &vp->msi_vec[i]);
+	vpci_routes_end(vp);
 	vp->msi_nvec_enabled = 0;
 	pv_trace(TRACE_IRQ, "%s MSI disabled", vp->bdf);
 }
@@ -386,6 +399,7 @@ static void msi_update(struct vfio_pci *vp)
 		vp->msi_nvec_enabled = n;
 		pv_trace(TRACE_IRQ, "%s MSI enabled, %u vector(s)", vp->bdf, n);
 	}
+	vpci_routes_begin(vp);
 	for (uint32_t i = 0; i < n; i++) {
 		/* Multiple Message: the function sets the low data bits. */
 		uint32_t vdata = (data & ~(n - 1)) | i;
@@ -393,6 +407,7 @@ static void msi_update(struct vfio_pci *vp)
 		vpci_vec_sync(vp, &vp->msi_vec[i], "MSI", i, addr, vdata,
 			      (mask >> i) & 1, &created);
 	}
+	vpci_routes_end(vp);
 	if (created) {
 		int32_t fds[VFIO_MSI_MAX_VECTORS];
 		int ret;

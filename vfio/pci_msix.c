@@ -114,8 +114,10 @@ void vpci_msix_disable(struct vfio_pci *vp)
 				      VFIO_IRQ_SET_ACTION_TRIGGER,
 			      0, 0, NULL);
 	vp->msix_vfio_count = 0;
+	vpci_routes_begin(vp);
 	for (unsigned int i = 0; i < vp->msix.nvec; i++)
 		vpci_vec_free(vp, &vp->msix_vec[i]);
+	vpci_routes_end(vp);
 	vp->msix_enabled = false;
 	pv_trace(TRACE_IRQ, "%s MSI-X disabled", vp->bdf);
 }
@@ -143,8 +145,10 @@ static void msix_control(struct vfio_pci *vp)
 			 vp->msix.nvec,
 			 msix_fmask(vp) ? ", function masked" : "");
 	}
+	vpci_routes_begin(vp);
 	for (unsigned int i = 0; i < vp->msix.nvec; i++)
 		msix_sync_vec(vp, i, &created);
+	vpci_routes_end(vp);
 	if (created || !vp->msix_vfio_count)
 		msix_commit(vp);
 }
@@ -192,6 +196,7 @@ static void msix_table_write(struct vfio_pci *vp, uint64_t toff,
 	bool created = false;
 
 	memcpy(vp->msix_table + toff, data, len);
+	vpci_routes_begin(vp);
 	for (unsigned int v = first; v <= last && v < vp->msix.nvec; v++) {
 		uint8_t *ctl = vp->msix_table + v * PCI_MSIX_ENTRY_SIZE +
 			       PCI_MSIX_ENTRY_VECTOR_CTRL;
@@ -202,6 +207,7 @@ static void msix_table_write(struct vfio_pci *vp, uint64_t toff,
 		if (vp->msix_enabled)
 			msix_sync_vec(vp, v, &created);
 	}
+	vpci_routes_end(vp);
 	if (created)
 		msix_commit(vp);
 }

@@ -183,9 +183,24 @@ struct vfio_group {
 	int id; /* /dev/vfio/<id> */
 	int fd; /* -1 when closed */
 	bool in_container;
-	bool kvm_added;
+	bool hooked; /* vfio_group_hook.add done, del not yet */
 	struct iova_resv resv[16];
 	int nr_resv;
+};
+
+/*
+ * Who else must know each open group: the VMM registers it with KVM's VFIO
+ * device (Documentation/virt/kvm/devices/vfio.rst). @add is called once
+ * the group is in the container, before any of its devices is used;
+ * @del before its fd is closed (and before vfio_hook_groups() may add it
+ * again, e.g. to a new VM on reboot). @add returns 0 or a negative errno
+ * with a message in @err; either may be NULL.
+ */
+struct vfio_group_hook {
+	int (*add)(void *opaque, int group_id, int group_fd,
+		   struct pv_error *err);
+	void (*del)(void *opaque, int group_id, int group_fd);
+	void *opaque;
 };
 
 struct vfio_device {
@@ -210,8 +225,7 @@ struct vfio_ctx {
 	struct vfio_device devs[VFIO_MAX_DEVICES];
 	unsigned int nr_devs;
 
-	int kvm_vm_fd; /* not owned; -1: no KVM device registration */
-	int kvm_vfio_fd; /* KVM_DEV_TYPE_VFIO device, -1 none */
+	struct vfio_group_hook hook; /* zeroed: nobody to tell */
 
 	/* From VFIO_IOMMU_GET_INFO. */
 	uint64_t iova_pgsizes;
@@ -230,17 +244,26 @@ struct vfio_ctx {
  * vfio_open() - open the container, the IOMMU group of each of the @n PCI
  * functions in @bdfs (canonical or short BDF), check viability, add the
  * groups to the container, set the IOMMU type (type1v2, else type1), read
- * the IOMMU info, get the device fds, and register each group with KVM's
- * VFIO device when @kvm_vm_fd >= 0 (KVM_CREATE_DEVICE KVM_DEV_TYPE_VFIO,
- * KVM_DEV_VFIO_GROUP_ADD). @sysfs_root is "/sys" in use. No DMA mapping and
- * no device state change yet. On error everything is closed and @err says
- * what is wrong and how to fix it (not bound to vfio-pci, group in use,
- * group not viable naming every other member and its driver, no IOMMU).
- * Errors: negative errno.
+ * the IOMMU info, get the device fds, and call @hook's add for each group
+ * (@hook copied; NULL for none). @sysfs_root is "/sys" in use. No DMA
+ * mapping and no device state change yet. On error everything is closed
+ * and @err says what is wrong and how to fix it (not bound to vfio-pci,
+ * group in use, group not viable naming every other member and its driver,
+ * no IOMMU). Errors: negative errno.
  */
 int vfio_open(struct vfio_ctx *ctx, const char *sysfs_root,
-	      const char *const *bdfs, int n, int kvm_vm_fd,
-	      struct pv_error *err);
+	      const char *const *bdfs, int n,
+	      const struct vfio_group_hook *hook, struct pv_error *err);
+
+/*
+ * vfio_hook_groups() - call the hook's add for each open group not yet
+ * added (stops at the first error, which it returns). vfio_unhook_groups()
+ * - the hook's del for each added group, in reverse. vfio_open() and
+ * vfio_close() do this themselves; a VMM that replaces its KVM VM keeps the
+ * groups open and calls unhook, then hook again for the new VM.
+ */
+int vfio_hook_groups(struct vfio_ctx *ctx, struct pv_error *err);
+void vfio_unhook_groups(struct vfio_ctx *ctx);
 
 /*
  * vfio_iova_holes() - the guest-physical ranges RAM must avoid for these
@@ -263,10 +286,19 @@ int vfio_attach(struct vfio_ctx *ctx, struct mem_map *mem,
 		struct pv_error *err);
 
 /*
+ * vfio_detach() - undo vfio_attach(): take the models off the bus, IRQs
+ * off, BARs unmapped, reset each device, DMA unmapped; the container,
+ * groups and device fds stay open (and the devices bound) for another
+ * vfio_attach(), e.g. when the guest reboots. Idempotent.
+ */
+void vfio_detach(struct vfio_ctx *ctx);
+
+/*
  * vfio_close() - undo everything: take the models off the bus, IRQs off,
- * BARs unmapped, reset each device, DMA unmapped, KVM VFIO device told,
- * then close device fds, group fds and the container, in that order. Safe
- * on a zeroed ctx after vfio_ctx_init() and on any half-done state.
+ * BARs unmapped, reset each device, DMA unmapped (vfio_detach), the hook's
+ * del for each group, then close device fds, group fds and the container,
+ * in that order. Safe on a zeroed ctx after vfio_ctx_init() and on any
+ * half-done state.
  */
 void vfio_close(struct vfio_ctx *ctx);
 

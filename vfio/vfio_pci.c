@@ -232,6 +232,10 @@ int vfio_pci_init(struct vfio_pci *vp, const char *bdf,
 	vp->intx_efd = vp->intx_resample_efd = -1;
 	for (unsigned int i = 0; i < VFIO_MSI_MAX_VECTORS; i++)
 		vpci_vec_reset(&vp->msi_vec[i]);
+	ret = irq_owner_add(irq, bdf, err);
+	if (ret < 0)
+		return ret;
+	vp->irq_owner = ret;
 
 	ret = query_device(vp, err);
 	if (ret)

@@ -79,6 +79,7 @@ struct vfio_pci {
 	struct vfio_dev_io io;
 	struct mem_map *mem;
 	struct irq_router *irq;
+	int irq_owner; /* our id with the router (MSI GSI budget, batches) */
 	long page_size;
 
 	uint32_t dev_flags, num_regions, num_irqs;
@@ -259,6 +260,15 @@ void vpci_vec_sync(struct vfio_pci *vp, struct vfio_msix_vec *v,
 
 /* Fired while masked? (Consumes the eventfd count into v->pending.) */
 bool vpci_vec_pending(struct vfio_msix_vec *v);
+
+/*
+ * vpci_routes_begin() / vpci_routes_end() - the route changes of one guest
+ * write (every vector of a config or MSI-X table write) go to the router
+ * as one batch: one table push instead of one per vector (devices/irq.h
+ * irq_batch_begin). A failed push is logged.
+ */
+void vpci_routes_begin(struct vfio_pci *vp);
+void vpci_routes_end(struct vfio_pci *vp);
 
 /* INTx on (when possible and no MSI/MSI-X), off, and back on if started. */
 int vpci_intx_enable(struct vfio_pci *vp, struct pv_error *err);

@@ -24,6 +24,7 @@
 #include "api/server.h"
 #include "vmm/cli_ctl.h"
 #include "vmm/daemon.h"
+#include "vmm/preflight.h"
 #include "vmm/term.h"
 #include "vmm/vm.h"
 
@@ -83,28 +84,45 @@ static int do_resume(void *opaque, struct pv_error *err)
 static int do_cad(void *opaque, struct pv_error *err)
 {
 	struct runner *r = opaque;
+	int ret = vm_boot_get(&r->vm, err);
 
-	return i8042_ctrl_alt_del(&r->vm.i8042, err);
+	if (!ret) {
+		ret = i8042_ctrl_alt_del(&r->vm.i8042, err);
+		vm_boot_put(&r->vm);
+	}
+	return ret;
 }
 
+/* vCPU exits add up across --reboot restarts, as --stats; UART: this boot. */
 static void do_metrics(void *opaque, json_t *line)
 {
 	struct runner *r = opaque;
-	struct serial_stats ss;
-	json_t *v = json_object(), *exits = json_object();
+	struct serial_stats ss = { 0 };
+	struct pv_error err;
+	struct vm_stats *st;
+	json_t *v, *exits;
+	bool built;
 
-	for (int s = 0; s < VCPU_STAT_NR; s++) {
-		uint64_t n = 0;
-
-		for (unsigned int i = 0; i < r->vm.nr_vcpus; i++)
-			n += __atomic_load_n(&r->vm.vcpus[i].stats[s],
-					     __ATOMIC_RELAXED);
-		json_object_set_new(exits, vcpu_stat_names[s],
-				    json_integer((json_int_t)n));
+	st = calloc(1, sizeof(*st)); /* zeros before the start */
+	if (!st)
+		return;
+	pthread_mutex_lock(&r->lock);
+	built = r->built;
+	pthread_mutex_unlock(&r->lock);
+	if (built && !vm_boot_get(&r->vm, &err)) {
+		*st = r->vm.past;
+		vm_stats_add(st, &r->vm);
+		serial_get_stats(&r->vm.serial, &ss);
+		vm_boot_put(&r->vm);
 	}
+	v = json_object();
+	exits = json_object();
+	for (int s = 0; s < VCPU_STAT_NR; s++)
+		json_object_set_new(exits, vcpu_stat_names[s],
+				    json_integer((json_int_t)st->exits[s]));
+	free(st);
 	json_object_set_new(v, "exits", exits);
 	json_object_set_new(line, "vcpu", v);
-	serial_get_stats(&r->vm.serial, &ss);
 	json_object_set_new(line, "uart",
 			    json_pack("{s:I, s:I, s:I}", "write_count",
 				      (json_int_t)ss.tx_bytes,
@@ -252,8 +270,13 @@ int api_run(struct vm_config *o)
 	daemon_ready();
 	if (!r->built && wait_start(r, &status))
 		goto out;
-	if (o->console == CONSOLE_STDIO)
+	if (o->console == CONSOLE_STDIO && isatty(STDIN_FILENO)) {
+		char banner[512];
+
+		preflight_banner(o, banner, sizeof(banner));
+		fprintf(stderr, "%s\n", banner);
 		term_raw();
+	}
 	status = vm_run(&r->vm);
 	term_restore();
 out:

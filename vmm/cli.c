@@ -17,13 +17,16 @@ const char cli_run_help[] =
 	"\n"
 	"Boot a Linux bzImage in a KVM microVM, optionally with PCI devices\n"
 	"assigned through VFIO. The guest's serial console (COM1) is passvm's\n"
-	"stdin/stdout; on a terminal, press Ctrl-a x to quit.\n"
+	"stdin/stdout; on a terminal, press Ctrl-a x to quit, Ctrl-a h for\n"
+	"help (Ctrl-C goes to the guest).\n"
 	"\n"
 	"  --kernel FILE      bzImage to boot (boot protocol 2.06 or later)\n"
 	"  --initrd FILE      initramfs to load\n"
-	"  --cmdline TEXT     kernel command line (default \"console=ttyS0\")\n"
+	"  --cmdline TEXT     kernel command line (default \"console=ttyS0\";\n"
+	"                     keep console=ttyS0 in yours to see the guest)\n"
 	"  --mem SIZE         guest RAM, K/M/G suffix, bare number = MiB\n"
-	"                     (default 256M; 16M..1024G)\n"
+	"                     (default 256M; 16M..1024G; Debian's cloud\n"
+	"                     kernel needs at least 128M)\n"
 	"  --cpus N           vCPUs (default 1; 1..254)\n"
 	"  --vfio BDF[,managed]\n"
 	"                     assign host PCI device BDF (bound to vfio-pci;\n"
@@ -33,14 +36,26 @@ const char cli_run_help[] =
 	"                     make N VFs on SR-IOV PF (autoprobe off), assign\n"
 	"                     them all, remove them at exit; repeatable\n"
 	"  --hugepages        back guest RAM with 2 MiB hugetlbfs pages\n"
-	"  --reboot           restart the guest when it resets (default: exit)\n"
-	"  --stats            print exit counts and boot time at exit\n"
+	"  --reboot           restart the guest in place when it resets\n"
+	"                     (default: exit 3); more than 5 resets in 10 s\n"
+	"                     end passvm with status 3\n"
+	"  --stats[=json]     print exit counts and boot time at exit, as\n"
+	"                     \"passvm: stats:\" lines or one JSON object on\n"
+	"                     stderr (keys below)\n"
 	"  --trace LIST       narrate steps on stderr: vfio,kvm,mem,pci,irq,\n"
 	"                     boot or all\n" CLI_CTL_HELP "\n"
 	"Exit status: 0 guest powered off; N guest wrote byte N to I/O port\n"
 	"0xf4 (debug exit); 1 passvm error; 2 usage error; 3 guest reset;\n"
 	"4 guest crashed (triple fault, KVM internal error); 128+SIG when\n"
-	"killed by signal SIG (130 for Ctrl-a x).\n";
+	"killed by signal SIG (130 for Ctrl-a x); 152 bad --config-file.\n"
+	"\n"
+	"--stats=json keys: launch_to_first_instruction_ms, launch_to_exit_s,\n"
+	"reboots, exits {total, pio, mmio, hlt, signal, shutdown, system-event,\n"
+	"other}, pio and mmio {RANGE: exits, ..., unclaimed}, memory_kib\n"
+	"{vmm_rss_anon, guest_ram_touched, peak_rss}, vfio [{bdf,\n"
+	"trapped_bar_reads, trapped_bar_writes, msix_table_pba_accesses,\n"
+	"config_reads, config_writes, bar_pieces_mapped, vectors_routed}].\n"
+	"Counts add up across --reboot restarts.\n";
 
 static int parse_vfio(const char *arg, struct vm_config *o,
 		      struct pv_error *err)
@@ -147,7 +162,7 @@ int cli_parse_run(int argc, char **argv, struct vm_config *o,
 		{ "cpus", required_argument, NULL, O_CPUS },
 		{ "vfio", required_argument, NULL, O_VFIO },
 		{ "sriov", required_argument, NULL, O_SRIOV },
-		{ "stats", no_argument, NULL, O_STATS },
+		{ "stats", optional_argument, NULL, O_STATS },
 		{ "trace", required_argument, NULL, O_TRACE },
 		{ "hugepages", no_argument, NULL, O_HUGE },
 		{ "reboot", no_argument, NULL, O_REBOOT },
@@ -205,7 +220,14 @@ int cli_parse_run(int argc, char **argv, struct vm_config *o,
 				return ret;
 			break;
 		case O_STATS:
+			if (optarg && strcmp(optarg, "json") &&
+			    strcmp(optarg, "text"))
+				return pv_seterr(
+					err, EINVAL,
+					"--stats=%s: the formats are text (the default) and json",
+					optarg);
 			o->stats = true;
+			o->stats_json = optarg && !strcmp(optarg, "json");
 			break;
 		case O_TRACE:
 			if (trace_parse(optarg, &o->trace, &bad))

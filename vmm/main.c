@@ -5,11 +5,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "revision.h"
 #include "util/log.h"
 #include "vmm/api_run.h"
 #include "vmm/cli.h"
 #include "vmm/cli_host.h"
 #include "vmm/daemon.h"
+#include "vmm/preflight.h"
 #include "vmm/term.h"
 #include "vmm/vm.h"
 
@@ -33,6 +35,7 @@ static void noop(int sig)
 
 static int cmd_run(int argc, char **argv)
 {
+	char msgs[1024], banner[512];
 	struct pv_error err = { "" };
 	struct vm_config o;
 	struct sigaction sa;
@@ -68,6 +71,9 @@ static int cmd_run(int argc, char **argv)
 
 	if (o.api_sock || o.config_file)
 		return api_run(&o);
+	/* Before --daemonize sends stderr away. */
+	if (preflight_warnings(&o, "/proc/meminfo", msgs, sizeof(msgs)))
+		fputs(msgs, stderr);
 	if (daemon_begin(&o, &err) || console_redirect(&o, &err)) {
 		pv_err("%s", err.msg);
 		return VM_EXIT_VMM_ERROR;
@@ -78,6 +84,10 @@ static int cmd_run(int argc, char **argv)
 		return VM_EXIT_VMM_ERROR;
 	}
 	daemon_ready();
+	if (isatty(STDIN_FILENO)) {
+		preflight_banner(&o, banner, sizeof(banner));
+		fprintf(stderr, "%s\n", banner);
+	}
 	term_raw();
 	ret = vm_run(&vm);
 	term_restore();
@@ -85,12 +95,6 @@ static int cmd_run(int argc, char **argv)
 		vm_print_stats(&vm);
 	vm_destroy(&vm);
 	daemon_end(&o);
-	if (ret == VM_EXIT_RESET && o.reboot) {
-		fflush(NULL);
-		execv("/proc/self/exe", argv - 1);
-		pv_err("cannot restart after guest reset: %m");
-		return VM_EXIT_VMM_ERROR;
-	}
 	return ret;
 }
 
@@ -107,7 +111,12 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
-		printf("passvm %s\n", PASSVM_VERSION);
+		/* The git revision it was built from, when built in git. */
+		if (strcmp(PASSVM_REVISION, PASSVM_VERSION))
+			printf("passvm %s (%s)\n", PASSVM_VERSION,
+			       PASSVM_REVISION);
+		else
+			printf("passvm %s\n", PASSVM_VERSION);
 		return 0;
 	}
 	if (!strcmp(argv[1], "run"))

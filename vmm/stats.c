@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The --stats report: userspace exits by reason and by device, boot time. */
-#include <stdio.h>
+/* The --stats report; the contract is vmm/stats.h. */
+#include "vmm/stats.h"
 
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/json_out.h"
 #include "vmm/vm.h"
 
 const char *const vcpu_stat_names[VCPU_STAT_NR] = {
@@ -14,77 +18,234 @@ const char *const vcpu_stat_names[VCPU_STAT_NR] = {
 	[VCPU_STAT_OTHER] = "other",
 };
 
-static void print_bus(const struct bus *b)
+/* A boot registers the same ranges as the one before: match by name. */
+static void add_bus(struct stats_bus *s, const struct bus *b)
 {
-	for (unsigned int i = 0; i < b->nr; i++)
-		if (b->ranges[i].exits)
-			fprintf(stderr, "passvm: stats:   %s %-14s %llu\n",
-				b->name, b->ranges[i].name,
-				(unsigned long long)b->ranges[i].exits);
-	if (b->unhandled)
-		fprintf(stderr, "passvm: stats:   %s %-14s %llu\n", b->name,
-			"(unclaimed)", (unsigned long long)b->unhandled);
+	for (unsigned int i = 0; i < b->nr; i++) {
+		const struct bus_range *r = &b->ranges[i];
+		unsigned int k;
+
+		for (k = 0; k < s->nr; k++)
+			if (!strcmp(s->ranges[k].name, r->name))
+				break;
+		if (k == s->nr) {
+			if (s->nr == BUS_MAX_RANGES)
+				continue;
+			s->ranges[s->nr].name = r->name;
+			s->ranges[s->nr++].exits = 0;
+		}
+		s->ranges[k].exits +=
+			__atomic_load_n(&r->exits, __ATOMIC_RELAXED);
+	}
+	s->unhandled += __atomic_load_n(&b->unhandled, __ATOMIC_RELAXED);
 }
 
-/*
- * passvm's own memory, apart from guest RAM: the memfd's pages count as
- * RssShmem, the VMM's heap and stacks as RssAnon (proc(5) /proc/PID/status).
- */
-static void print_memory(void)
+static void add_vfio(struct stats_vfio *s, const struct vfio_pci_stats *m)
 {
-	char line[256], anon[64] = "?", shmem[64] = "?", hwm[64] = "?";
-	FILE *f = fopen("/proc/self/status", "r");
+	s->s.cfg_reads += m->cfg_reads;
+	s->s.cfg_writes += m->cfg_writes;
+	s->s.bar_reads += m->bar_reads;
+	s->s.bar_writes += m->bar_writes;
+	s->s.msix_table_accesses += m->msix_table_accesses;
+	s->s.irq_setups += m->irq_setups;
+	s->s.pending_injected += m->pending_injected;
+	/* Gauges: what the device has now. */
+	s->s.vectors_routed = m->vectors_routed;
+	s->s.pieces_mapped = m->pieces_mapped;
+}
 
+void vm_stats_add(struct vm_stats *s, const struct vm *vm)
+{
+	if (vm->first_entry_ns && !s->first_entry_ns)
+		s->first_entry_ns = vm->first_entry_ns;
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
+		for (int k = 0; k < VCPU_STAT_NR; k++)
+			s->exits[k] += __atomic_load_n(&vm->vcpus[i].stats[k],
+						       __ATOMIC_RELAXED);
+	add_bus(&s->pio, &vm->pio);
+	add_bus(&s->mmio, &vm->mmio);
+	for (unsigned int i = 0; i < vm->vfio.nr_devs && i < VFIO_MAX_DEVICES;
+	     i++) {
+		const struct vfio_device *d = &vm->vfio.devs[i];
+
+		if (i >= s->nr_vfio) {
+			memset(&s->vfio[i], 0, sizeof(s->vfio[i]));
+			snprintf(s->vfio[i].bdf, sizeof(s->vfio[i].bdf), "%s",
+				 d->bdf);
+			s->nr_vfio = i + 1;
+		}
+		if (d->model)
+			add_vfio(&s->vfio[i], vfio_pci_get_stats(d->model));
+	}
+}
+
+/* "Key:   1234 kB" -> 1234 (proc(5): these are in kB). */
+static void status_field(const char *line, const char *key, int64_t *out)
+{
+	size_t n = strlen(key);
+	char *end;
+	long long v;
+
+	if (strncmp(line, key, n) || line[n] != ':')
+		return;
+	v = strtoll(line + n + 1, &end, 10);
+	if (end != line + n + 1 && v >= 0)
+		*out = v;
+}
+
+void stats_read_status(struct vm_stats *s, const char *path)
+{
+	char line[256];
+	FILE *f;
+
+	s->rss_anon_kib = s->rss_shmem_kib = s->hwm_kib = -1;
+	f = fopen(path, "r");
 	if (!f)
 		return;
 	while (fgets(line, sizeof(line), f)) {
-		sscanf(line, "RssAnon: %63[0-9 kB]", anon);
-		sscanf(line, "RssShmem: %63[0-9 kB]", shmem);
-		sscanf(line, "VmHWM: %63[0-9 kB]", hwm);
+		status_field(line, "RssAnon", &s->rss_anon_kib);
+		status_field(line, "RssShmem", &s->rss_shmem_kib);
+		status_field(line, "VmHWM", &s->hwm_kib);
 	}
 	fclose(f);
-	fprintf(stderr,
-		"passvm: stats: memory: VMM (RssAnon) %s, guest RAM touched (RssShmem) %s, peak RSS %s\n",
-		anon, shmem, hwm);
 }
 
-void vm_print_stats(struct vm *vm)
+static void print_bus(FILE *f, const char *name, const struct stats_bus *b)
 {
-	uint64_t total[VCPU_STAT_NR] = { 0 }, all = 0;
+	for (unsigned int i = 0; i < b->nr; i++)
+		if (b->ranges[i].exits)
+			fprintf(f, "passvm: stats:   %s %-14s %llu\n", name,
+				b->ranges[i].name,
+				(unsigned long long)b->ranges[i].exits);
+	if (b->unhandled)
+		fprintf(f, "passvm: stats:   %s %-14s %llu\n", name,
+			"(unclaimed)", (unsigned long long)b->unhandled);
+}
 
-	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
-		for (int s = 0; s < VCPU_STAT_NR; s++)
-			total[s] += vm->vcpus[i].stats[s];
-	for (int s = 0; s < VCPU_STAT_NR; s++)
-		all += total[s];
-	fprintf(stderr,
-		"passvm: stats: launch to first guest instruction %.3f ms\n",
-		vm->first_entry_ns / 1e6);
-	fprintf(stderr, "passvm: stats: launch to exit %.3f s\n",
-		log_elapsed_ns() / 1e9);
-	fprintf(stderr, "passvm: stats: userspace exits %llu\n",
+static const char *kib(int64_t v, char *buf, size_t len)
+{
+	if (v < 0)
+		return "?";
+	snprintf(buf, len, "%lld kB", (long long)v);
+	return buf;
+}
+
+void stats_print_text(const struct vm_stats *s, FILE *f)
+{
+	char a[32], b[32], c[32];
+	uint64_t all = 0;
+
+	for (int k = 0; k < VCPU_STAT_NR; k++)
+		all += s->exits[k];
+	fprintf(f, "passvm: stats: launch to first guest instruction %.3f ms\n",
+		s->first_entry_ns / 1e6);
+	fprintf(f, "passvm: stats: launch to exit %.3f s\n", s->exit_ns / 1e9);
+	if (s->reboot_opt)
+		fprintf(f, "passvm: stats: guest reboots %u\n", s->reboots);
+	fprintf(f, "passvm: stats: userspace exits %llu\n",
 		(unsigned long long)all);
-	for (int s = 0; s < VCPU_STAT_NR; s++)
-		if (total[s])
-			fprintf(stderr, "passvm: stats:   %-18s %llu\n",
-				vcpu_stat_names[s],
-				(unsigned long long)total[s]);
-	print_bus(&vm->pio);
-	print_bus(&vm->mmio);
-	print_memory();
-	for (unsigned int i = 0; i < vm->vfio.nr_devs; i++) {
-		const struct vfio_pci_stats *m;
+	for (int k = 0; k < VCPU_STAT_NR; k++)
+		if (s->exits[k])
+			fprintf(f, "passvm: stats:   %-18s %llu\n",
+				vcpu_stat_names[k],
+				(unsigned long long)s->exits[k]);
+	print_bus(f, "pio", &s->pio);
+	print_bus(f, "mmio", &s->mmio);
+	fprintf(f,
+		"passvm: stats: memory: VMM (RssAnon) %s, guest RAM touched (RssShmem) %s, peak RSS %s\n",
+		kib(s->rss_anon_kib, a, sizeof(a)),
+		kib(s->rss_shmem_kib, b, sizeof(b)),
+		kib(s->hwm_kib, c, sizeof(c)));
+	for (unsigned int i = 0; i < s->nr_vfio; i++) {
+		const struct vfio_pci_stats *m = &s->vfio[i].s;
 
-		if (!vm->vfio.devs[i].model)
-			continue;
-		m = vfio_pci_get_stats(vm->vfio.devs[i].model);
-		fprintf(stderr,
+		fprintf(f,
 			"passvm: stats: vfio %s: trapped BAR reads %llu writes %llu, MSI-X table/PBA %llu, config %llu/%llu, BAR pieces mapped %u, vectors routed %u\n",
-			vm->vfio.devs[i].bdf, (unsigned long long)m->bar_reads,
+			s->vfio[i].bdf, (unsigned long long)m->bar_reads,
 			(unsigned long long)m->bar_writes,
 			(unsigned long long)m->msix_table_accesses,
 			(unsigned long long)m->cfg_reads,
 			(unsigned long long)m->cfg_writes, m->pieces_mapped,
 			m->vectors_routed);
 	}
+}
+
+static void json_bus(struct json_out *j, const char *key,
+		     const struct stats_bus *b)
+{
+	jout_object_begin(j, key);
+	for (unsigned int i = 0; i < b->nr; i++)
+		jout_uint(j, b->ranges[i].name, b->ranges[i].exits);
+	jout_uint(j, "unclaimed", b->unhandled);
+	jout_object_end(j);
+}
+
+static void json_kib(struct json_out *j, const char *key, int64_t v)
+{
+	if (v < 0)
+		jout_null(j, key);
+	else
+		jout_uint(j, key, (uint64_t)v);
+}
+
+/* The keys are documented in cli_run_help (vmm/cli.c) and README. */
+void stats_print_json(const struct vm_stats *s, FILE *f)
+{
+	struct json_out j;
+	uint64_t all = 0;
+
+	for (int k = 0; k < VCPU_STAT_NR; k++)
+		all += s->exits[k];
+	jout_init(&j, f);
+	jout_object_begin(&j, NULL);
+	jout_fixed(&j, "launch_to_first_instruction_ms",
+		   s->first_entry_ns / 1e6, 3);
+	jout_fixed(&j, "launch_to_exit_s", s->exit_ns / 1e9, 3);
+	jout_uint(&j, "reboots", s->reboots);
+	jout_object_begin(&j, "exits");
+	jout_uint(&j, "total", all);
+	for (int k = 0; k < VCPU_STAT_NR; k++)
+		jout_uint(&j, vcpu_stat_names[k], s->exits[k]);
+	jout_object_end(&j);
+	json_bus(&j, "pio", &s->pio);
+	json_bus(&j, "mmio", &s->mmio);
+	jout_object_begin(&j, "memory_kib");
+	json_kib(&j, "vmm_rss_anon", s->rss_anon_kib);
+	json_kib(&j, "guest_ram_touched", s->rss_shmem_kib);
+	json_kib(&j, "peak_rss", s->hwm_kib);
+	jout_object_end(&j);
+	jout_array_begin(&j, "vfio");
+	for (unsigned int i = 0; i < s->nr_vfio; i++) {
+		const struct vfio_pci_stats *m = &s->vfio[i].s;
+
+		jout_object_begin(&j, NULL);
+		jout_string(&j, "bdf", s->vfio[i].bdf);
+		jout_uint(&j, "trapped_bar_reads", m->bar_reads);
+		jout_uint(&j, "trapped_bar_writes", m->bar_writes);
+		jout_uint(&j, "msix_table_pba_accesses",
+			  m->msix_table_accesses);
+		jout_uint(&j, "config_reads", m->cfg_reads);
+		jout_uint(&j, "config_writes", m->cfg_writes);
+		jout_uint(&j, "bar_pieces_mapped", m->pieces_mapped);
+		jout_uint(&j, "vectors_routed", m->vectors_routed);
+		jout_object_end(&j);
+	}
+	jout_array_end(&j);
+	jout_object_end(&j);
+	fputc('\n', f);
+}
+
+void vm_print_stats(struct vm *vm)
+{
+	struct vm_stats s = vm->past;
+
+	vm_stats_add(&s, vm);
+	s.reboots = vm->reboots;
+	s.reboot_opt = vm->opts->reboot;
+	s.exit_ns = log_elapsed_ns();
+	stats_read_status(&s, "/proc/self/status");
+	if (vm->opts->stats_json)
+		stats_print_json(&s, stderr);
+	else
+		stats_print_text(&s, stderr);
 }

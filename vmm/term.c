@@ -15,6 +15,13 @@
 
 #define CTRL_A 0x01
 
+const char term_escape_help[] =
+	"\r\npassvm console keys (after Ctrl-a):\r\n"
+	"  x         quit passvm (exit status 130)\r\n"
+	"  h         this help\r\n"
+	"  Ctrl-a    send a Ctrl-a to the guest\r\n"
+	"Everything else goes to the guest, Ctrl-C included.\r\n";
+
 static struct termios saved;
 static volatile sig_atomic_t raw_on;
 
@@ -59,6 +66,15 @@ static struct {
 	void (*quit)(void *);
 	void *opaque;
 } con = { .stop_fd = -1 };
+
+/* The keys' help is passvm's, not the guest's: on stderr. */
+static void show_help(void)
+{
+	ssize_t n = write(STDERR_FILENO, term_escape_help,
+			  sizeof(term_escape_help) - 1);
+
+	(void)n;
+}
 
 /* Push @n bytes into the UART, waiting for FIFO space; false on stop. */
 static bool feed(const uint8_t *buf, size_t n)
@@ -117,6 +133,11 @@ static void *console_thread(void *arg)
 				if (buf[i] == 'x' || buf[i] == 'X') {
 					con.quit(con.opaque);
 					return NULL;
+				}
+				if (buf[i] == 'h' || buf[i] == 'H' ||
+				    buf[i] == '?') {
+					show_help();
+					continue;
 				}
 				if (buf[i] != CTRL_A)
 					out[o++] = CTRL_A;

@@ -2,7 +2,9 @@
 /*
  * The console: the guest's COM1 is passvm's stdin/stdout. On a terminal,
  * stdin is put in raw mode (restored on every exit path, including fatal
- * signals) and Ctrl-a x quits; Ctrl-a Ctrl-a sends a literal Ctrl-a.
+ * signals) and Ctrl-a x quits; Ctrl-a h prints the keys (on stderr);
+ * Ctrl-a Ctrl-a sends a literal Ctrl-a. Any other key after Ctrl-a goes to
+ * the guest after a Ctrl-a, as does Ctrl-C (raw mode: no SIGINT).
  */
 #ifndef PASSVM_VMM_TERM_H
 #define PASSVM_VMM_TERM_H
@@ -12,6 +14,9 @@
 #include "util/log.h"
 
 struct serial;
+
+/* The Ctrl-a h text (CR LF line ends: the terminal is raw). */
+extern const char term_escape_help[];
 
 /* term_raw() - raw mode on stdin if it is a terminal; idempotent. */
 void term_raw(void);

@@ -11,7 +11,6 @@
 #include <unistd.h>
 
 #include "firmware/linux_boot.h"
-#include "vmm/vm.h"
 
 #define MSR_MTRR_DEF_TYPE 0x2ff
 #define MTRR_DEF_ENABLE (1u << 11)
@@ -144,7 +143,7 @@ static int set_lapic_lints(struct vcpu *v)
 	return 0;
 }
 
-int vcpu_create(struct vcpu *v, struct vm *vm, unsigned int id,
+int vcpu_create(struct vcpu *v, const struct vcpu_env *env, unsigned int id,
 		const struct kvm_cpuid2 *supported, unsigned int nr_cpus,
 		struct pv_error *err)
 {
@@ -156,15 +155,15 @@ int vcpu_create(struct vcpu *v, struct vm *vm, unsigned int id,
 	int ret;
 
 	memset(v, 0, sizeof(*v));
-	v->vm = vm;
+	v->env = env;
 	v->id = id;
-	v->fd = ioctl(vm->vm_fd, KVM_CREATE_VCPU, (unsigned long)id);
+	v->fd = ioctl(env->vm_fd, KVM_CREATE_VCPU, (unsigned long)id);
 	if (v->fd < 0) {
 		v->fd = -1;
 		return pv_seterr(err, errno, "KVM_CREATE_VCPU %u failed: %s",
 				 id, strerror(errno));
 	}
-	v->run = mmap(NULL, vm->run_size, PROT_READ | PROT_WRITE, MAP_SHARED,
+	v->run = mmap(NULL, env->run_size, PROT_READ | PROT_WRITE, MAP_SHARED,
 		      v->fd, 0);
 	if (v->run == MAP_FAILED) {
 		v->run = NULL;
@@ -173,7 +172,7 @@ int vcpu_create(struct vcpu *v, struct vm *vm, unsigned int id,
 				 strerror(errno));
 	}
 	cpuid = make_cpuid(supported, id, nr_cpus,
-			   ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION,
+			   ioctl(env->kvm_fd, KVM_CHECK_EXTENSION,
 				 KVM_CAP_TSC_DEADLINE_TIMER) > 0);
 	if (!cpuid)
 		return pv_seterr(err, ENOMEM, "out of memory");
@@ -282,13 +281,18 @@ static void stat_inc(struct vcpu *v, enum vcpu_exit_stat s)
 	__atomic_add_fetch(&v->stats[s], 1, __ATOMIC_RELAXED);
 }
 
+static void stop(struct vcpu *v, enum vm_stop_reason why, int code)
+{
+	vm_request_stop(v->env->stop, why, code);
+}
+
 static void handle_io(struct vcpu *v)
 {
 	struct kvm_run *r = v->run;
 	uint8_t *data = (uint8_t *)r + r->io.data_offset;
 
 	for (uint32_t i = 0; i < r->io.count; i++) {
-		bus_access(&v->vm->pio, r->io.port, data, r->io.size,
+		bus_access(v->env->pio, r->io.port, data, r->io.size,
 			   r->io.direction == KVM_EXIT_IO_OUT);
 		data += r->io.size;
 	}
@@ -328,13 +332,13 @@ static bool handle_exit(struct vcpu *v)
 		return true;
 	case KVM_EXIT_MMIO:
 		stat_inc(v, VCPU_STAT_MMIO);
-		bus_access(&v->vm->mmio, r->mmio.phys_addr, r->mmio.data,
+		bus_access(v->env->mmio, r->mmio.phys_addr, r->mmio.data,
 			   r->mmio.len, r->mmio.is_write);
 		return true;
 	case KVM_EXIT_HLT:
 		/* Only without an in-kernel LAPIC; treat as power-off. */
 		stat_inc(v, VCPU_STAT_HLT);
-		vm_stop(v->vm, VM_STOP_POWEROFF, 0);
+		stop(v, VM_STOP_POWEROFF, 0);
 		return false;
 	case KVM_EXIT_SHUTDOWN:
 		stat_inc(v, VCPU_STAT_SHUTDOWN);
@@ -343,16 +347,16 @@ static bool handle_exit(struct vcpu *v)
 		if (dump_regs(v))
 			pv_err("vCPU %u: (that is the reset state: KVM on AMD re-initialises a vCPU after a triple fault, so its state is lost; boot the guest with earlyprintk=serial,ttyS0 to see how it crashed)",
 			       v->id);
-		vm_stop(v->vm, VM_STOP_CRASH, 0);
+		stop(v, VM_STOP_CRASH, 0);
 		return false;
 	case KVM_EXIT_SYSTEM_EVENT:
 		stat_inc(v, VCPU_STAT_SYSTEM_EVENT);
 		if (r->system_event.type == KVM_SYSTEM_EVENT_RESET)
-			vm_stop(v->vm, VM_STOP_RESET, 0);
+			stop(v, VM_STOP_RESET, 0);
 		else if (r->system_event.type == KVM_SYSTEM_EVENT_SHUTDOWN)
-			vm_stop(v->vm, VM_STOP_POWEROFF, 0);
+			stop(v, VM_STOP_POWEROFF, 0);
 		else
-			vm_stop(v->vm, VM_STOP_CRASH, 0);
+			stop(v, VM_STOP_CRASH, 0);
 		return false;
 	case KVM_EXIT_INTERNAL_ERROR:
 		stat_inc(v, VCPU_STAT_OTHER);
@@ -362,7 +366,7 @@ static bool handle_exit(struct vcpu *v)
 			       " (instruction emulation failed)" :
 			       "");
 		dump_regs(v);
-		vm_stop(v->vm, VM_STOP_CRASH, 0);
+		stop(v, VM_STOP_CRASH, 0);
 		return false;
 	case KVM_EXIT_FAIL_ENTRY:
 		stat_inc(v, VCPU_STAT_OTHER);
@@ -370,13 +374,13 @@ static bool handle_exit(struct vcpu *v)
 		       v->id,
 		       (unsigned long long)
 			       r->fail_entry.hardware_entry_failure_reason);
-		vm_stop(v->vm, VM_STOP_CRASH, 0);
+		stop(v, VM_STOP_CRASH, 0);
 		return false;
 	default:
 		stat_inc(v, VCPU_STAT_OTHER);
 		pv_err("vCPU %u: unexpected KVM exit reason %u", v->id,
 		       r->exit_reason);
-		vm_stop(v->vm, VM_STOP_VMM_ERROR, 0);
+		stop(v, VM_STOP_VMM_ERROR, 0);
 		return false;
 	}
 }
@@ -390,10 +394,11 @@ static void *vcpu_thread(void *arg)
 	sigemptyset(&set);
 	sigaddset(&set, SIGUSR1);
 	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
-	if (v->id == 0)
-		vm_note_first_entry(v->vm);
-	while (!vm_stopping(v->vm)) {
-		vm_pause_point(v->vm);
+	if (v->id == 0 && v->env->first_entry)
+		v->env->first_entry(v->env->opaque);
+	while (!v->env->stopping(v->env->opaque)) {
+		if (v->env->pause_point)
+			v->env->pause_point(v->env->opaque);
 		if (ioctl(v->fd, KVM_RUN, 0) < 0) {
 			if (errno == EINTR || errno == EAGAIN) {
 				stat_inc(v, VCPU_STAT_INTR);
@@ -402,7 +407,7 @@ static void *vcpu_thread(void *arg)
 			}
 			pv_err("vCPU %u: KVM_RUN failed: %s", v->id,
 			       strerror(errno));
-			vm_stop(v->vm, VM_STOP_VMM_ERROR, 0);
+			stop(v, VM_STOP_VMM_ERROR, 0);
 			break;
 		}
 		if (!handle_exit(v))
@@ -437,7 +442,7 @@ void vcpu_destroy(struct vcpu *v)
 		pthread_join(v->thread, NULL);
 	v->started = false;
 	if (v->run)
-		munmap(v->run, v->vm->run_size);
+		munmap(v->run, v->env->run_size);
 	if (v->fd >= 0)
 		close(v->fd);
 	v->run = NULL;

@@ -1,15 +1,41 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* vCPU threads: CPUID, boot register state, the KVM_RUN loop. */
+/*
+ * vCPU threads: CPUID, boot register state, the KVM_RUN loop. A vCPU sees
+ * the VM only through struct vcpu_env: it never includes vmm/vm.h.
+ */
 #ifndef PASSVM_VMM_VCPU_H
 #define PASSVM_VMM_VCPU_H
 
 #include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
+#include "devices/io.h"
 #include "util/log.h"
+#include "vmm/bus.h"
 
-struct vm;
 struct kvm_cpuid2;
+
+/*
+ * What a vCPU needs of its VM (not owned; must outlive the vCPUs): the KVM
+ * fds, the size of the kvm_run mapping (KVM_GET_VCPU_MMAP_SIZE, bytes),
+ * the buses its PIO/MMIO exits go to, where to ask for a stop (the first
+ * request wins), whether the VM is stopping, a note of vCPU 0's first
+ * entry into the guest, and a pause point called before each KVM_RUN that
+ * returns once the VM is not paused (may be NULL; @opaque is passed to
+ * the callbacks).
+ */
+struct vcpu_env {
+	int kvm_fd, vm_fd;
+	size_t run_size;
+	struct bus *pio, *mmio;
+	const struct vm_stop_sink *stop;
+	bool (*stopping)(void *opaque);
+	void (*first_entry)(void *opaque);
+	void (*pause_point)(void *opaque);
+	void *opaque;
+};
 
 enum vcpu_exit_stat {
 	VCPU_STAT_IO,
@@ -27,10 +53,10 @@ enum vcpu_exit_stat {
 extern const char *const vcpu_stat_names[VCPU_STAT_NR];
 
 struct vcpu {
-	struct vm *vm;
+	const struct vcpu_env *env;
 	unsigned int id; /* also the APIC ID */
 	int fd;
-	struct kvm_run *run; /* mmapped, vm->run_size bytes */
+	struct kvm_run *run; /* mmapped, env->run_size bytes */
 	pthread_t thread;
 	bool started;
 	uint64_t stats[VCPU_STAT_NR];
@@ -41,7 +67,7 @@ struct vcpu {
  * with topology leaves for @nr_cpus (APIC ID = @id), MTRR default type WB,
  * and LAPIC LINT0 = ExtINT (BSP), LINT1 = NMI as a BIOS leaves them.
  */
-int vcpu_create(struct vcpu *v, struct vm *vm, unsigned int id,
+int vcpu_create(struct vcpu *v, const struct vcpu_env *env, unsigned int id,
 		const struct kvm_cpuid2 *supported, unsigned int nr_cpus,
 		struct pv_error *err);
 

@@ -1,133 +1,28 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Building, running and tearing down the VM. The order of vm_create()
+ * Building, rebuilding and tearing down the VM. The order of vm_create()
  * follows the dependencies: assigned devices are opened before RAM is laid
  * out (their IOMMU constrains where RAM may go), RAM exists before the VFIO
  * DMA listener (which maps it), and devices exist before the firmware
- * tables that describe them.
+ * tables that describe them. One boot's part (boot_build) is redone by
+ * vm_reboot() on a new KVM VM, with the assigned devices kept open.
  */
 #include "vmm/vm.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <linux/kvm.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "firmware/acpi.h"
 #include "firmware/linux_boot.h"
-#include "vmm/term.h"
+#include "vmm/kvm_irq.h"
 
-#define KVM_DEV "/dev/kvm"
 #define DEFAULT_CMDLINE "console=ttyS0"
 #define COM1_IRQ 4
 #define ACPI_SCI_IRQ 9
 #define EBDA_START 0x9fc00ull
-
-static int kvm_check_caps(struct vm *vm, struct pv_error *err)
-{
-	static const struct {
-		int cap;
-		const char *name;
-	} need[] = {
-		{ KVM_CAP_IRQCHIP, "KVM_CAP_IRQCHIP" },
-		{ KVM_CAP_USER_MEMORY, "KVM_CAP_USER_MEMORY" },
-		{ KVM_CAP_IRQ_ROUTING, "KVM_CAP_IRQ_ROUTING" },
-		{ KVM_CAP_IRQFD, "KVM_CAP_IRQFD" },
-		{ KVM_CAP_PIT2, "KVM_CAP_PIT2" },
-		{ KVM_CAP_IMMEDIATE_EXIT, "KVM_CAP_IMMEDIATE_EXIT" },
-		{ KVM_CAP_EXT_CPUID, "KVM_CAP_EXT_CPUID" },
-	};
-
-	for (size_t i = 0; i < sizeof(need) / sizeof(need[0]); i++)
-		if (ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, need[i].cap) <= 0)
-			return pv_seterr(
-				err, ENOTSUP,
-				"this kernel's KVM lacks %s: passvm needs Linux 4.11 or later",
-				need[i].name);
-	return 0;
-}
-
-static int kvm_open_vm(struct vm *vm, struct pv_error *err)
-{
-	int max_vcpus, n = 256;
-
-	vm->kvm_fd = open(KVM_DEV, O_RDWR | O_CLOEXEC);
-	if (vm->kvm_fd < 0)
-		return pv_seterr(
-			err, errno,
-			"cannot open " KVM_DEV
-			": %s: load kvm-intel or kvm-amd and make sure you may use it (group kvm)",
-			strerror(errno));
-	if (ioctl(vm->kvm_fd, KVM_GET_API_VERSION, 0) != KVM_API_VERSION)
-		return pv_seterr(err, ENOTSUP, "unsupported KVM API version");
-	if (kvm_check_caps(vm, err))
-		return -ENOTSUP;
-	max_vcpus = ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_MAX_VCPUS);
-	if (max_vcpus <= 0)
-		max_vcpus = ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION,
-				  KVM_CAP_NR_VCPUS);
-	if (max_vcpus > 0 && vm->opts->cpus > (unsigned int)max_vcpus)
-		return pv_seterr(
-			err, EINVAL,
-			"--cpus %u exceeds this host's KVM limit of %d vCPUs",
-			vm->opts->cpus, max_vcpus);
-	vm->vm_fd = ioctl(vm->kvm_fd, KVM_CREATE_VM, 0);
-	if (vm->vm_fd < 0)
-		return pv_seterr(err, errno, "KVM_CREATE_VM failed: %s",
-				 strerror(errno));
-	pv_trace(TRACE_KVM, "vm created (fd %d), up to %d vCPUs", vm->vm_fd,
-		 max_vcpus);
-	vm->run_size = (size_t)ioctl(vm->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
-	for (;;) {
-		vm->cpuid =
-			calloc(1, sizeof(*vm->cpuid) +
-					  n * sizeof(vm->cpuid->entries[0]));
-		if (!vm->cpuid)
-			return pv_seterr(err, ENOMEM, "out of memory");
-		vm->cpuid->nent = (uint32_t)n;
-		if (!ioctl(vm->kvm_fd, KVM_GET_SUPPORTED_CPUID, vm->cpuid))
-			break;
-		free(vm->cpuid);
-		vm->cpuid = NULL;
-		if (errno != E2BIG || n > 4096)
-			return pv_seterr(err, errno,
-					 "KVM_GET_SUPPORTED_CPUID failed: %s",
-					 strerror(errno));
-		n *= 2;
-	}
-	vm->phys_bits = 36;
-	for (uint32_t i = 0; i < vm->cpuid->nent; i++)
-		if (vm->cpuid->entries[i].function == 0x80000008)
-			vm->phys_bits = vm->cpuid->entries[i].eax & 0xff;
-	return 0;
-}
-
-static int kvm_irqchip(struct vm *vm, struct pv_error *err)
-{
-	/* Port 0x61 (speaker, NMI status) is answered in the kernel. */
-	struct kvm_pit_config pit = { .flags = KVM_PIT_SPEAKER_DUMMY };
-	uint64_t ident = LAYOUT_KVM_IDENT_MAP;
-
-	if (ioctl(vm->vm_fd, KVM_SET_IDENTITY_MAP_ADDR, &ident))
-		pv_trace(TRACE_KVM, "KVM_SET_IDENTITY_MAP_ADDR: %s",
-			 strerror(errno));
-	if (ioctl(vm->vm_fd, KVM_SET_TSS_ADDR, (unsigned long)LAYOUT_KVM_TSS))
-		return pv_seterr(err, errno, "KVM_SET_TSS_ADDR: %s",
-				 strerror(errno));
-	if (ioctl(vm->vm_fd, KVM_CREATE_IRQCHIP, 0))
-		return pv_seterr(err, errno, "KVM_CREATE_IRQCHIP: %s",
-				 strerror(errno));
-	if (ioctl(vm->vm_fd, KVM_CREATE_PIT2, &pit))
-		return pv_seterr(err, errno, "KVM_CREATE_PIT2: %s",
-				 strerror(errno));
-	pv_trace(TRACE_KVM, "in-kernel irqchip (PIC, IOAPIC, LAPIC) and PIT");
-	return 0;
-}
 
 /*
  * --sriov: make the VFs and bind them (host/sriov_vm.c, undone by
@@ -162,15 +57,16 @@ static int start_sriov(struct vm *vm, const char **bdfs,
 
 /*
  * Bind the managed devices, make the --sriov VFs, then open every
- * assigned device (container, groups, device fds) and learn which GPAs
- * its IOMMU cannot map, before RAM is placed.
+ * assigned device (container, groups, device fds; each group registered
+ * with KVM's VFIO device) and learn which GPAs its IOMMU cannot map,
+ * before RAM is placed.
  */
-static int open_assigned(struct vm *vm, struct layout_range *holes,
-			 unsigned int *nr_holes, struct pv_error *err)
+static int open_assigned(struct vm *vm, struct pv_error *err)
 {
 	const struct vm_config *o = vm->opts;
 	const char *bdfs[CLI_MAX_VFIO];
 	char vf_names[CLI_MAX_VFIO][PCI_ADDR_STRLEN];
+	struct vfio_group_hook hook = kvm_vfio_hook(&vm->kvm_vfio);
 	unsigned int n = o->nr_vfio;
 	struct bind_env env;
 	int ret;
@@ -198,30 +94,29 @@ static int open_assigned(struct vm *vm, struct layout_range *holes,
 	ret = start_sriov(vm, bdfs, vf_names, &n, err);
 	if (ret)
 		return ret;
-	ret = vfio_open(&vm->vfio, "/sys", bdfs, (int)n, vm->vm_fd, err);
+	ret = vfio_open(&vm->vfio, "/sys", bdfs, (int)n, &hook, err);
 	if (ret)
 		return ret;
-	ret = vfio_iova_holes(&vm->vfio, holes, 64);
+	ret = vfio_iova_holes(&vm->vfio, vm->holes, VM_MAX_HOLES);
 	if (ret < 0)
 		return pv_seterr(err, -ret,
 				 "cannot read the IOMMU's IOVA ranges");
-	if (ret > 64)
+	if (ret > VM_MAX_HOLES)
 		return pv_seterr(
 			err, E2BIG,
-			"the IOMMU reports %d reserved ranges; passvm handles 64",
-			ret);
-	*nr_holes = (unsigned int)ret;
+			"the IOMMU reports %d reserved ranges; passvm handles %d",
+			ret, VM_MAX_HOLES);
+	vm->nr_holes = (unsigned int)ret;
 	return 0;
 }
 
-static int setup_memory(struct vm *vm, const struct layout_range *holes,
-			unsigned int nr_holes, struct pv_error *err)
+static int setup_memory(struct vm *vm, struct pv_error *err)
 {
 	uint64_t off = 0;
-	int ret, slots;
+	int ret;
 
-	ret = layout_compute(&vm->layout, vm->opts->mem, vm->phys_bits, holes,
-			     nr_holes, err);
+	ret = layout_compute(&vm->layout, vm->opts->mem, vm->phys_bits,
+			     vm->holes, vm->nr_holes, err);
 	if (ret)
 		return ret;
 	ret = ram_backing_create(&vm->ram, vm->opts->mem, vm->opts->hugepages,
@@ -229,9 +124,7 @@ static int setup_memory(struct vm *vm, const struct layout_range *holes,
 	if (ret)
 		return ret;
 	mem_map_init(&vm->mem);
-	slots = ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_NR_MEMSLOTS);
-	kvm_mem_listener_init(&vm->kvm_mem, vm->vm_fd,
-			      slots > 0 ? (unsigned int)slots : 32);
+	kvm_mem_listener_init(&vm->kvm_mem, vm->vm_fd, kvm_nr_memslots(vm));
 	ret = mem_map_add_listener(&vm->mem, &vm->kvm_mem.l, err);
 	if (ret)
 		return ret;
@@ -252,22 +145,16 @@ static int setup_memory(struct vm *vm, const struct layout_range *holes,
 	return 0;
 }
 
-static void stop_cb(void *opaque, enum vm_stop_reason why, int code)
-{
-	vm_stop(opaque, why, code);
-}
-
-static int setup_devices(struct vm *vm, struct pv_error *err)
+/* The CMOS RAM keeps its contents across a reboot, as on a PC. */
+static int setup_devices(struct vm *vm, bool power_on, struct pv_error *err)
 {
 	struct irq_backend be;
 	struct irq_line com1, kbd;
-	int max_gsi, ret;
+	int ret;
 
 	vm->vm_fd_store = vm->vm_fd;
 	be = kvm_irq_backend(&vm->vm_fd_store);
-	max_gsi = ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_IRQ_ROUTING);
-	ret = irq_router_init(&vm->irq, &be,
-			      max_gsi > 0 ? (uint32_t)max_gsi : IRQ_MAX_GSI,
+	ret = irq_router_init(&vm->irq, &be, &irq_layout_pc, kvm_max_gsi(vm),
 			      err);
 	if (ret)
 		return ret;
@@ -283,7 +170,8 @@ static int setup_devices(struct vm *vm, struct pv_error *err)
 	kbd = irq_line_for(&vm->irq, I8042_KBD_IRQ);
 	i8042_init(&vm->i8042, &vm->stop_sink, &kbd);
 	debug_exit_init(&vm->dbg, &vm->stop_sink);
-	rtc_init(&vm->rtc, NULL);
+	if (power_on)
+		rtc_init(&vm->rtc, NULL);
 	pci_bus_init(&vm->pci, LAYOUT_PIO_PCI_BASE, LAYOUT_PIO_PCI_SIZE,
 		     LAYOUT_MMIO32_BASE, LAYOUT_MMIO32_SIZE,
 		     vm->layout.mmio64_base, vm->layout.mmio64_size,
@@ -434,193 +322,182 @@ static int load_firmware(struct vm *vm, struct linux_boot_result *boot,
 	return 0;
 }
 
-int vm_create(struct vm *vm, const struct vm_config *o, struct pv_error *err)
+static bool stopping_cb(void *opaque)
+{
+	return vm_stopping(opaque);
+}
+
+static void first_entry_cb(void *opaque)
+{
+	struct vm *vm = opaque;
+
+	/* The figure is launch to the first boot's first instruction. */
+	if (!vm->first_entry_ns)
+		vm->first_entry_ns = log_elapsed_ns();
+}
+
+static void pause_point_cb(void *opaque)
+{
+	vm_pause_point(opaque);
+}
+
+static int create_vcpus(struct vm *vm, struct pv_error *err)
+{
+	unsigned int n = vm->opts->cpus;
+	int ret;
+
+	vm->vcpu_env = (struct vcpu_env){
+		.kvm_fd = vm->kvm_fd,
+		.vm_fd = vm->vm_fd,
+		.run_size = vm->run_size,
+		.pio = &vm->pio,
+		.mmio = &vm->mmio,
+		.stop = &vm->stop_sink,
+		.stopping = stopping_cb,
+		.first_entry = first_entry_cb,
+		.pause_point = pause_point_cb,
+		.opaque = vm,
+	};
+	vm->vcpus = calloc(n, sizeof(*vm->vcpus));
+	if (!vm->vcpus)
+		return pv_seterr(err, ENOMEM, "out of memory");
+	for (unsigned int i = 0; i < n; i++)
+		vm->vcpus[i].fd = -1;
+	for (unsigned int i = 0; i < n; i++) {
+		ret = vcpu_create(&vm->vcpus[i], &vm->vcpu_env, i, vm->cpuid, n,
+				  err);
+		vm->nr_vcpus = i + 1;
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/* One boot on vm->vm_fd: RAM, devices, firmware, vCPUs. */
+static int boot_build(struct vm *vm, bool power_on, struct pv_error *err)
 {
 	struct linux_boot_result boot;
-	struct layout_range holes[64];
-	unsigned int nr_holes = 0;
+	int ret;
+
+	ret = setup_memory(vm, err);
+	if (!ret)
+		ret = setup_devices(vm, power_on, err);
+	if (!ret)
+		ret = load_firmware(vm, &boot, err);
+	if (!ret)
+		ret = create_vcpus(vm, err);
+	if (!ret)
+		ret = vcpu_setup_boot(&vm->vcpus[0], boot.entry_gpa,
+				      boot.zero_page_gpa, err);
+	return ret;
+}
+
+/* Undo boot_build (and a KVM VM's assignment state); safe when partial. */
+static void boot_teardown(struct vm *vm)
+{
+	struct vcpu *vcpus;
+	unsigned int n;
+
+	/* vm_stop() kicks vCPUs under stop_lock: take them away under it. */
+	pthread_mutex_lock(&vm->stop_lock);
+	vcpus = vm->vcpus;
+	n = vm->nr_vcpus;
+	vm->vcpus = NULL;
+	vm->nr_vcpus = 0;
+	pthread_mutex_unlock(&vm->stop_lock);
+	for (unsigned int i = 0; i < n; i++)
+		vcpu_destroy(&vcpus[i]);
+	free(vcpus);
+	/* Assigned devices: quiet, reset, unmapped; still open and bound. */
+	vfio_detach(&vm->vfio);
+	if (vm->serial_ready)
+		serial_destroy(&vm->serial);
+	vm->serial_ready = false;
+	if (vm->ram.hva) {
+		ram_backing_destroy(&vm->ram);
+		pv_trace(TRACE_MEM, "guest RAM released");
+	}
+}
+
+/* Let go of the KVM VM: its VFIO device first, then the VM fd. */
+static void kvm_vm_close(struct vm *vm)
+{
+	vfio_unhook_groups(&vm->vfio);
+	kvm_vfio_close(&vm->kvm_vfio);
+	if (vm->vm_fd >= 0) {
+		close(vm->vm_fd);
+		pv_trace(TRACE_KVM, "vm closed");
+	}
+	vm->vm_fd = -1;
+}
+
+int vm_create(struct vm *vm, const struct vm_config *o, struct pv_error *err)
+{
 	int ret;
 
 	memset(vm, 0, sizeof(*vm));
 	vm->opts = o;
 	vm->kvm_fd = vm->vm_fd = -1;
 	vfio_ctx_init(&vm->vfio);
+	kvm_vfio_init(&vm->kvm_vfio, -1);
 	pthread_mutex_init(&vm->stop_lock, NULL);
 	pthread_cond_init(&vm->stop_cond, NULL);
 	vm_pause_init(&vm->pause);
-	vm->stop_sink.request_stop = stop_cb;
+	pthread_mutex_init(&vm->boot_lock, NULL);
+	vm->stop_sink.request_stop = vm_stop_cb;
 	vm->stop_sink.opaque = vm;
 
-	ret = kvm_open_vm(vm, err);
+	ret = kvm_open_dev(vm, err);
 	if (!ret)
-		ret = kvm_irqchip(vm, err);
-	if (ret)
-		goto fail;
-	ret = open_assigned(vm, holes, &nr_holes, err);
-	if (ret)
-		goto fail;
-	ret = setup_memory(vm, holes, nr_holes, err);
-	if (!ret)
-		ret = setup_devices(vm, err);
-	if (!ret)
-		ret = load_firmware(vm, &boot, err);
-	if (ret)
-		goto fail;
-	vm->vcpus = calloc(o->cpus, sizeof(*vm->vcpus));
-	if (!vm->vcpus) {
-		ret = pv_seterr(err, ENOMEM, "out of memory");
-		goto fail;
+		ret = kvm_create_vm(vm, err);
+	if (!ret) {
+		kvm_vfio_init(&vm->kvm_vfio, vm->vm_fd);
+		ret = open_assigned(vm, err);
 	}
-	for (unsigned int i = 0; i < o->cpus; i++)
-		vm->vcpus[i].fd = -1;
-	for (unsigned int i = 0; i < o->cpus; i++) {
-		ret = vcpu_create(&vm->vcpus[i], vm, i, vm->cpuid, o->cpus,
-				  err);
-		vm->nr_vcpus = i + 1;
-		if (ret)
-			goto fail;
-	}
-	ret = vcpu_setup_boot(&vm->vcpus[0], boot.entry_gpa, boot.zero_page_gpa,
-			      err);
+	if (!ret)
+		ret = boot_build(vm, true, err);
 	if (ret)
-		goto fail;
-	return 0;
-fail:
-	vm_destroy(vm);
+		vm_destroy(vm);
+	else
+		vm->booted = true;
 	return ret;
 }
 
-void vm_stop(struct vm *vm, enum vm_stop_reason why, int code)
+int vm_reboot(struct vm *vm, struct pv_error *err)
 {
-	static const char *const why_names[] = {
-		[VM_STOP_POWEROFF] = "power-off",
-		[VM_STOP_RESET] = "reset",
-		[VM_STOP_DEBUG_EXIT] = "debug exit",
-		[VM_STOP_CRASH] = "crash",
-		[VM_STOP_VMM_ERROR] = "passvm error",
-		[VM_STOP_SIGNAL] = "signal",
-	};
+	int ret;
 
-	pthread_mutex_lock(&vm->stop_lock);
-	if (!vm->stopping) {
-		vm->stopping = true;
-		vm->stop_reason = why;
-		vm->stop_code = code;
-		pthread_cond_broadcast(&vm->stop_cond);
-		pv_trace(TRACE_KVM, "stop requested: %s (%d)", why_names[why],
-			 code);
+	/* The API thread may be reading this boot's counters or devices. */
+	pthread_mutex_lock(&vm->boot_lock);
+	vm->booted = false;
+	vm_stats_add(&vm->past, vm);
+	boot_teardown(vm);
+	kvm_vm_close(vm);
+	vm->reboots++;
+	pv_trace(TRACE_KVM, "guest reset: rebuilding it (reboot %u)",
+		 vm->reboots);
+	ret = kvm_create_vm(vm, err);
+	if (!ret) {
+		kvm_vfio_init(&vm->kvm_vfio, vm->vm_fd);
+		ret = vfio_hook_groups(&vm->vfio, err);
 	}
-	pthread_mutex_unlock(&vm->stop_lock);
-	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
-		vcpu_kick(&vm->vcpus[i]);
-}
-
-bool vm_stopping(struct vm *vm)
-{
-	return __atomic_load_n(&vm->stopping, __ATOMIC_ACQUIRE);
-}
-
-void vm_note_first_entry(struct vm *vm)
-{
-	vm->first_entry_ns = log_elapsed_ns();
-}
-
-static void quit_cb(void *opaque)
-{
-	vm_stop(opaque, VM_STOP_SIGNAL, SIGINT);
-}
-
-struct sig_waiter {
-	struct vm *vm;
-	sigset_t set;
-};
-
-static void *signal_thread(void *arg)
-{
-	struct sig_waiter *w = arg;
-	int sig;
-
-	while (!sigwait(&w->set, &sig)) {
-		if (sig == SIGUSR2)
-			break; /* vm_run's wake-up to end this thread */
-		vm_stop(w->vm, VM_STOP_SIGNAL, sig);
-	}
-	return NULL;
-}
-
-int vm_run(struct vm *vm)
-{
-	struct sig_waiter w = { .vm = vm };
-	struct pv_error err = { "" };
-	pthread_t sig_thread;
-	bool console = false;
-	int status;
-
-	sigemptyset(&w.set);
-	sigaddset(&w.set, SIGINT);
-	sigaddset(&w.set, SIGTERM);
-	sigaddset(&w.set, SIGHUP);
-	sigaddset(&w.set, SIGUSR2);
-	pthread_create(&sig_thread, NULL, signal_thread, &w);
-
-	if (console_start(&vm->serial, quit_cb, vm, &err))
-		pv_warn("%s: the guest gets no console input", err.msg);
-	else
-		console = true;
-	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
-		if (vcpu_start(&vm->vcpus[i], &err)) {
-			pv_err("%s", err.msg);
-			vm_stop(vm, VM_STOP_VMM_ERROR, 0);
-			break;
-		}
-	}
-	pthread_mutex_lock(&vm->stop_lock);
-	while (!vm->stopping)
-		pthread_cond_wait(&vm->stop_cond, &vm->stop_lock);
-	pthread_mutex_unlock(&vm->stop_lock);
-	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
-		vcpu_kick(&vm->vcpus[i]);
-	if (console)
-		console_stop();
-	pthread_kill(sig_thread, SIGUSR2);
-	pthread_join(sig_thread, NULL);
-
-	switch (vm->stop_reason) {
-	case VM_STOP_POWEROFF:
-		status = VM_EXIT_POWEROFF;
-		break;
-	case VM_STOP_RESET:
-		status = VM_EXIT_RESET;
-		break;
-	case VM_STOP_DEBUG_EXIT:
-		status = vm->stop_code & 0xff;
-		break;
-	case VM_STOP_CRASH:
-		status = VM_EXIT_CRASH;
-		break;
-	case VM_STOP_SIGNAL:
-		status = 128 + vm->stop_code;
-		break;
-	default:
-		status = VM_EXIT_VMM_ERROR;
-		break;
-	}
-	return status;
+	if (!ret)
+		ret = boot_build(vm, false, err);
+	vm->booted = !ret;
+	pthread_mutex_unlock(&vm->boot_lock);
+	if (ret)
+		return ret;
+	vm_rearm(vm);
+	return 0;
 }
 
 void vm_destroy(struct vm *vm)
 {
 	vm_stop(vm, VM_STOP_VMM_ERROR, 0);
-	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
-		vcpu_destroy(&vm->vcpus[i]);
-	free(vm->vcpus);
-	vm->vcpus = NULL;
-	vm->nr_vcpus = 0;
-	/* Devices are reset and closed (device, group, container) first. */
+	boot_teardown(vm);
+	/* Devices closed (device, group, container) after their reset. */
 	vfio_close(&vm->vfio);
-	if (vm->serial_ready)
-		serial_destroy(&vm->serial);
-	vm->serial_ready = false;
+	kvm_vm_close(vm);
 	if (vm->nr_managed) {
 		struct pv_error err = { "" };
 		struct bind_env env;
@@ -632,17 +509,9 @@ void vm_destroy(struct vm *vm)
 		vm->nr_managed = 0;
 	}
 	sriov_vm_stop(&vm->sriov); /* --sriov VFs: unbound, removed */
-	if (vm->ram.hva) {
-		ram_backing_destroy(&vm->ram);
-		pv_trace(TRACE_MEM, "guest RAM released");
-	}
 	free(vm->cpuid);
 	vm->cpuid = NULL;
-	if (vm->vm_fd >= 0)
-		close(vm->vm_fd);
 	if (vm->kvm_fd >= 0)
 		close(vm->kvm_fd);
-	if (vm->vm_fd >= 0)
-		pv_trace(TRACE_KVM, "vm closed");
-	vm->vm_fd = vm->kvm_fd = -1;
+	vm->kvm_fd = -1;
 }

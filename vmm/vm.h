@@ -1,7 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The VM: KVM VM with in-kernel irqchip and PIT, guest memory, buses,
- * devices, assigned devices and vCPUs, and how it stops.
+ * devices, assigned devices and vCPUs, how it stops, and how it restarts
+ * in place when the guest resets under --reboot.
+ *
+ * What lives for the whole run: /dev/kvm, the VFIO container, groups and
+ * device fds (devices stay bound), the managed bindings, the CMOS RAM and
+ * the --stats counters. What one boot builds and a reboot rebuilds: the KVM
+ * VM (irqchip, PIT, LAPICs, memslots, routes), guest RAM, the device
+ * models, the assigned devices' models (reset in between), firmware and
+ * vCPUs.
  */
 #ifndef PASSVM_VMM_VM_H
 #define PASSVM_VMM_VM_H
@@ -27,8 +35,13 @@
 #include "vmm/bus.h"
 #include "vmm/cli.h"
 #include "vmm/kvm_mem.h"
+#include "vmm/kvm_vfio.h"
+#include "vmm/reboot.h"
+#include "vmm/stats.h"
 #include "vmm/vcpu.h"
 #include "vmm/vm_ctl.h"
+
+#define VM_MAX_HOLES 64
 
 struct vm {
 	const struct vm_config *opts;
@@ -38,6 +51,9 @@ struct vm {
 	struct kvm_cpuid2 *cpuid; /* KVM_GET_SUPPORTED_CPUID */
 	unsigned int phys_bits;
 
+	/* GPA ranges RAM must avoid (the assigned devices' IOMMU). */
+	struct layout_range holes[VM_MAX_HOLES];
+	unsigned int nr_holes;
 	struct guest_layout layout;
 	struct ram_backing ram;
 	struct mem_map mem;
@@ -53,11 +69,13 @@ struct vm {
 	struct rtc rtc;
 	struct debug_exit dbg;
 	struct vfio_ctx vfio;
+	struct kvm_vfio kvm_vfio;
 	/* --vfio BDF,managed devices that passvm bound and must restore. */
 	struct pci_addr managed[CLI_MAX_VFIO];
 	unsigned int nr_managed;
 	struct sriov_vm sriov; /* --sriov VFs that passvm made */
 
+	struct vcpu_env vcpu_env;
 	struct vcpu *vcpus;
 	unsigned int nr_vcpus;
 
@@ -67,23 +85,47 @@ struct vm {
 	bool stopping;
 	enum vm_stop_reason stop_reason;
 	int stop_code;
+	int late_signal; /* a signal that came while a reset stopped the VM */
 
 	struct vm_pause pause; /* PATCH /vm Paused/Resumed */
+	/* Held by vm_reboot() and by other threads' vm_boot_get(). */
+	pthread_mutex_t boot_lock;
+	bool booted; /* a boot is built: false after a failed restart */
 	uint64_t first_entry_ns; /* launch → first KVM_RUN of vCPU 0 */
 	struct vm_stop_sink stop_sink;
+
+	/* Across reboots: counters of the boots before this one. */
+	struct vm_stats past;
+	unsigned int reboots;
+	struct reboot_limit reboot_limit;
 };
 
 /*
  * vm_create() - build the whole VM from @o (not owned; must outlive the
- * VM): KVM, memory, devices, assigned devices, firmware, vCPUs. On error
+ * VM): KVM, assigned devices, memory, devices, firmware, vCPUs. On error
  * everything built so far is torn down (vm_destroy) and the message is in
  * @err.
  */
 int vm_create(struct vm *vm, const struct vm_config *o, struct pv_error *err);
 
-/* vm_run() - start the vCPUs and wait until the VM stops. Returns the
- * exit status (VM_EXIT_* or the debug-exit byte). */
+/*
+ * vm_run() - start the console and the vCPUs and wait until the VM stops.
+ * Returns the exit status (VM_EXIT_* or the debug-exit byte). With
+ * --reboot, a guest reset restarts the guest in place (vm_reboot) and the
+ * run goes on, unless the guest resets more than REBOOT_BURST times in
+ * REBOOT_WINDOW_S seconds (then VM_EXIT_RESET, with a message) or the
+ * restart fails (VM_EXIT_VMM_ERROR).
+ */
 int vm_run(struct vm *vm);
+
+/*
+ * vm_reboot() - after a guest reset, with the vCPUs stopped: fold this
+ * boot's counters into vm->past, tear down what a boot built (the assigned
+ * devices are reset, not closed or unbound) and build it again, as
+ * powered on. Errors: as vm_create's; the VM is then left for
+ * vm_destroy().
+ */
+int vm_reboot(struct vm *vm, struct pv_error *err);
 
 /* vm_destroy() - stop vCPUs, reset and release devices, free memory. Safe
  * on a partly built VM. */
@@ -93,9 +135,26 @@ void vm_destroy(struct vm *vm);
 void vm_stop(struct vm *vm, enum vm_stop_reason why, int code);
 
 bool vm_stopping(struct vm *vm);
-void vm_note_first_entry(struct vm *vm);
 
-/* vm_print_stats() - the --stats report on stderr. */
+/*
+ * vm_print_stats() - the --stats report on stderr (text, or one JSON
+ * object with --stats=json): the boots before plus this one.
+ */
 void vm_print_stats(struct vm *vm);
+
+/* ---- between vm.c, vm_run.c and kvm_vm.c ---- */
+
+/* The stop sink's callback: vm_stop(@opaque, ...). */
+void vm_stop_cb(void *opaque, enum vm_stop_reason why, int code);
+/* After a rebuild: not stopping any more, unless a signal came meanwhile. */
+void vm_rearm(struct vm *vm);
+/* Open /dev/kvm, check its capabilities and the vCPU limit, get CPUID. */
+int kvm_open_dev(struct vm *vm, struct pv_error *err);
+/* KVM_CREATE_VM with the in-kernel irqchip and PIT: vm->vm_fd. */
+int kvm_create_vm(struct vm *vm, struct pv_error *err);
+/* KVM_CAP_IRQ_ROUTING: GSIs the routing table may use. */
+uint32_t kvm_max_gsi(struct vm *vm);
+/* KVM_CAP_NR_MEMSLOTS (32 when KVM does not say). */
+unsigned int kvm_nr_memslots(struct vm *vm);
 
 #endif

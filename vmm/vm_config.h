@@ -126,6 +126,7 @@ struct vm_config {
 	/* The VMM process (not part of GET /vm/config). */
 	char id[VM_ID_MAX + 1]; /* --id, reported by GET / */
 	bool stats;
+	bool stats_json; /* --stats=json: one JSON object instead of lines */
 	unsigned int trace; /* enum trace_cat mask */
 	bool reboot; /* restart the guest on reset instead of exiting */
 	const char *api_sock; /* --api-sock PATH, or NULL */

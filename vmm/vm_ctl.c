@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* vCPU pause and resume: a flag checked before each KVM_RUN, kicks, and a count of parked threads. */
+/* vCPU pause and resume (a flag checked before each KVM_RUN, kicks, a count of parked threads) and the boot lock of vm_boot_get(). */
 #include "vmm/vm_ctl.h"
 
 #include <errno.h>
@@ -37,6 +37,15 @@ static struct timespec deadline(unsigned int ms)
 	return t;
 }
 
+static bool passed(const struct timespec *end)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return now.tv_sec > end->tv_sec ||
+	       (now.tv_sec == end->tv_sec && now.tv_nsec >= end->tv_nsec);
+}
+
 static unsigned int started(struct vm *vm)
 {
 	unsigned int n = 0;
@@ -46,21 +55,47 @@ static unsigned int started(struct vm *vm)
 	return n;
 }
 
+int vm_boot_get(struct vm *vm, struct pv_error *err)
+{
+	pthread_mutex_lock(&vm->boot_lock);
+	if (vm->booted)
+		return 0;
+	pthread_mutex_unlock(&vm->boot_lock);
+	return pv_seterr(err, EAGAIN,
+			 "the guest is not running: its restart failed");
+}
+
+void vm_boot_put(struct vm *vm)
+{
+	pthread_mutex_unlock(&vm->boot_lock);
+}
+
 int vm_pause(struct vm *vm, struct pv_error *err)
 {
 	struct vm_pause *p = &vm->pause;
 	struct timespec end = deadline(PAUSE_TIMEOUT_MS);
-	int ret = 0;
+	int ret = vm_boot_get(vm, err);
 
+	if (ret)
+		return ret;
 	pthread_mutex_lock(&p->lock);
 	__atomic_store_n(&p->paused, true, __ATOMIC_RELEASE);
 	pthread_mutex_unlock(&p->lock);
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
 		vcpu_kick(&vm->vcpus[i]);
 	pthread_mutex_lock(&p->lock);
-	while (p->parked < started(vm) && !vm_stopping(vm) && !ret)
-		ret = pthread_cond_timedwait(&p->cond, &p->lock, &end);
+	/* Polled: a vCPU that stops (a reset, an exit) leaves unparked. */
+	while (p->parked < started(vm) && !vm_stopping(vm)) {
+		struct timespec t = deadline(PARK_POLL_MS);
+
+		if (passed(&end)) {
+			ret = ETIMEDOUT;
+			break;
+		}
+		pthread_cond_timedwait(&p->cond, &p->lock, &t);
+	}
 	pthread_mutex_unlock(&p->lock);
+	vm_boot_put(vm);
 	if (ret)
 		return pv_seterr(err, ETIMEDOUT,
 				 "the vCPUs did not stop within %d ms",

@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Pausing and resuming a running VM's vCPUs (Firecracker's PATCH /vm). */
+/*
+ * Pausing and resuming a running VM's vCPUs (Firecracker's PATCH /vm), and
+ * how threads other than the VM's own (the API's) reach a VM that a
+ * --reboot may be tearing down and rebuilding.
+ */
 #ifndef PASSVM_VMM_VM_CTL_H
 #define PASSVM_VMM_VM_CTL_H
 
@@ -20,9 +24,21 @@ struct vm_pause {
 void vm_pause_init(struct vm_pause *p);
 
 /*
+ * vm_boot_get() - hold off a reboot's teardown and rebuild (vm_reboot) so
+ * that the caller may use what one boot builds: vCPUs, device models,
+ * their counters. Returns 0 with the boot held (release it with
+ * vm_boot_put), or -EAGAIN with a message in @err when no boot is built
+ * (a restart failed). Waits while a reboot is under way.
+ */
+int vm_boot_get(struct vm *vm, struct pv_error *err);
+void vm_boot_put(struct vm *vm);
+
+/*
  * vm_pause() - kick every vCPU out of KVM_RUN and wait until all started
- * ones are parked (so guest code runs nowhere). Returns 0, or -ETIMEDOUT
- * with a message after 5 s (the VM stays marked paused).
+ * ones are parked (so guest code runs nowhere). The pause outlasts a
+ * --reboot: the new boot's vCPUs park before their first KVM_RUN. Returns
+ * 0, -EAGAIN as vm_boot_get, or -ETIMEDOUT with a message after 5 s (the
+ * VM stays marked paused).
  */
 int vm_pause(struct vm *vm, struct pv_error *err);
 

@@ -464,7 +464,7 @@ const struct fake_set_irqs *fake_vfio_last_irqs(const struct fake_vfio *f,
 
 /* ---- irq backend ---- */
 
-static int fi_routing(void *ctx, const struct kvm_irq_routing *t)
+static int fi_routing(void *ctx, const struct irq_route *routes, uint32_t n)
 {
 	((struct fake_irq *)ctx)->nr_routing++;
 	return 0;
@@ -486,13 +486,13 @@ static int fi_irqfd(void *ctx, int fd, uint32_t gsi, int resample_fd,
 	return 0;
 }
 
-static int fi_msi(void *ctx, uint64_t addr, uint32_t data)
+static int fi_msi(void *ctx, const struct irq_msi_msg *m)
 {
 	struct fake_irq *fi = ctx;
 
 	if (fi->nr_msi < FAKE_IRQ_LOG) {
-		fi->msi[fi->nr_msi].addr = addr;
-		fi->msi[fi->nr_msi].data = data;
+		fi->msi[fi->nr_msi].addr = m->addr;
+		fi->msi[fi->nr_msi].data = m->data;
 		fi->nr_msi++;
 	}
 	return 0;

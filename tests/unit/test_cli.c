@@ -131,6 +131,31 @@ static void test_vfio_forms(void **state)
 		     "/sys/bus/pci/devices/0000:01:00.0", NULL);
 }
 
+/* --stats is text ("passvm: stats:" lines), --stats=json one object. */
+static void test_stats_formats(void **state)
+{
+	struct vm_config o;
+	struct pv_error e;
+
+	assert_int_equal(parse(&o, &e, "--kernel", "k", "--stats", NULL), 0);
+	assert_true(o.stats);
+	assert_false(o.stats_json);
+	assert_int_equal(parse(&o, &e, "--kernel", "k", "--stats=json", NULL),
+			 0);
+	assert_true(o.stats);
+	assert_true(o.stats_json);
+	assert_int_equal(parse(&o, &e, "--kernel", "k", "--stats=text", NULL),
+			 0);
+	assert_true(o.stats);
+	assert_false(o.stats_json);
+	expect_usage("the formats are text (the default) and json", "--kernel",
+		     "k", "--stats=xml", NULL);
+	/* The help documents the JSON keys and the reboot guard. */
+	assert_non_null(strstr(cli_run_help, "launch_to_first_instruction_ms"));
+	assert_non_null(strstr(cli_run_help, "vectors_routed"));
+	assert_non_null(strstr(cli_run_help, "5 resets in 10 s"));
+}
+
 /* --sriov PF,numvfs=N: the PF canonical, N from 1 to the device limit. */
 static void test_sriov(void **state)
 {
@@ -172,6 +197,7 @@ int main(void)
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_vfio_forms),
 		cmocka_unit_test(test_sriov),
+		cmocka_unit_test(test_stats_formats),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

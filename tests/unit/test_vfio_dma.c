@@ -302,7 +302,7 @@ static void test_driver_and_viability_messages(void **state)
 	assert_non_null(strstr(err.msg, "passvm bind 0000:01:00.0"));
 
 	/* vfio_open stops at the same check, before /dev/vfio. */
-	assert_int_equal(vfio_open(&ctx, fs.sys, bdfs, 1, -1, &err), -ENODEV);
+	assert_int_equal(vfio_open(&ctx, fs.sys, bdfs, 1, NULL, &err), -ENODEV);
 	assert_non_null(strstr(err.msg, "not vfio-pci"));
 	assert_int_equal(ctx.container_fd, -1);
 
@@ -312,7 +312,7 @@ static void test_driver_and_viability_messages(void **state)
 
 	/* Bound to vfio-pci, but no IOMMU group. */
 	bdfs[0] = "02:00.0";
-	assert_int_equal(vfio_open(&ctx, fs.sys, bdfs, 1, -1, &err), -ENODEV);
+	assert_int_equal(vfio_open(&ctx, fs.sys, bdfs, 1, NULL, &err), -ENODEV);
 	assert_non_null(strstr(err.msg, "IOMMU"));
 
 	/* Non-viable group: the other member and its driver are named. */
@@ -351,11 +351,11 @@ static void test_driver_and_viability_messages(void **state)
 
 	/* Bad address, duplicates. */
 	bdfs[0] = "zz:00.0";
-	assert_int_equal(vfio_open(&ctx, fs.sys, bdfs, 1, -1, &err), -EINVAL);
+	assert_int_equal(vfio_open(&ctx, fs.sys, bdfs, 1, NULL, &err), -EINVAL);
 	{
 		const char *two[2] = { "0000:01:00.0", "01:00.0" };
 
-		assert_int_equal(vfio_open(&ctx, fs.sys, two, 2, -1, &err),
+		assert_int_equal(vfio_open(&ctx, fs.sys, two, 2, NULL, &err),
 				 -EINVAL);
 		assert_non_null(strstr(err.msg, "twice"));
 	}

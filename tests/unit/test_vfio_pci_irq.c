@@ -222,6 +222,35 @@ static void test_msi_multi(void **state)
 	assert_true(vp.intx_on);
 }
 
+/*
+ * One guest write that routes every MSI-X vector (clearing the function
+ * mask) pushes the routing table once, not once per vector; so does
+ * disabling MSI-X, which frees them all.
+ */
+static void test_msix_routes_pushed_once(void **state)
+{
+	unsigned int before;
+
+	env_start();
+	cfgw(PCI_COMMAND, 2, PCI_COMMAND_MEMORY);
+	cfgw(0x72, 2, PCI_MSIX_FLAGS_ENABLE | PCI_MSIX_FLAGS_MASKALL);
+	for (unsigned int v = 0; v < 16; v++)
+		msix_program(v, 0xfee00000, 0x4020 + v, false);
+	before = fi.nr_routing;
+	cfgw(0x72, 2, PCI_MSIX_FLAGS_ENABLE);
+	assert_int_equal(vp.stats.vectors_routed, 16);
+	assert_int_equal(fi.nr_routing, before + 1);
+	for (unsigned int v = 0; v < 16; v++) {
+		assert_true(router.msi[v].live);
+		assert_int_equal(router.msi[v].data, 0x4020 + v);
+	}
+	before = fi.nr_routing;
+	cfgw(0x72, 2, 0);
+	assert_int_equal(vp.stats.vectors_routed, 0);
+	assert_int_equal(fi.nr_routing, before + 1);
+	assert_false(router.msi[0].live);
+}
+
 /* A table that does not fit its BAR, or a reserved BIR: MSI-X hidden. */
 static void test_msix_misplaced_table_hidden(void **state)
 {
@@ -254,6 +283,7 @@ int main(void)
 		T(test_msix_unprogrammed_unmask),
 		T(test_intx_resample),
 		T(test_msi_multi),
+		T(test_msix_routes_pushed_once),
 		T(test_msix_misplaced_table_hidden),
 	};
 

@@ -9,6 +9,7 @@
  */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -139,6 +140,29 @@ static const uint8_t guest_triple_fault[] = {
 	0x0f, 0x01, 0x1d, 0x02, 0x00, 0x00, 0x00, /* lidt [rip+2] */
 	0xcc, 0xcc, /* int3 */
 	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+};
+
+/*
+ * --reboot: each boot must find fresh RAM (a marker at 16 MiB left by the
+ * boot before means it did not: exit 99) and counts itself in CMOS byte
+ * 0x40, which survives a reset as on a PC; it prints OK, resets through
+ * 0xcf9, and powers off at the third boot.
+ */
+static const uint8_t guest_reboot3[] = {
+	0x8a, 0x04, 0x25, 0x00, 0x00, 0x00, 0x01, 0x84, 0xc0, 0x75, 0x43,
+	0xc6, 0x04, 0x25, 0x00, 0x00, 0x00, 0x01, 0x01, 0xb0, 0x40, 0xe6,
+	0x70, 0xe4, 0x71, 0xfe, 0xc0, 0x88, 0xc3, 0xb0, 0x40, 0xe6, 0x70,
+	0x88, 0xd8, 0xe6, 0x71, 0x66, 0xba, 0xf8, 0x03, 0xb0, 0x4f, 0xee,
+	0xb0, 0x4b, 0xee, 0xb0, 0x0a, 0xee, 0x80, 0xfb, 0x03, 0x73, 0x0a,
+	0xb0, 0x06, 0x66, 0xba, 0xf9, 0x0c, 0xee, 0xf4, 0xeb, 0xfd, 0x66,
+	0xba, 0x04, 0x06, 0x66, 0xb8, 0x00, 0x34, 0x66, 0xef, 0xf4, 0xeb,
+	0xfd, 0xb0, 0x63, 0xe6, 0xf4, 0xf4, 0xeb, 0xfd,
+};
+
+/* mov dx, 0x3f8; "R\n" to COM1; then reset through 0xcf9, every boot */
+static const uint8_t guest_reset_loop[] = {
+	0x66, 0xba, 0xf8, 0x03, 0xb0, 0x52, 0xee, 0xb0, 0x0a, 0xee,
+	0xb0, 0x06, 0x66, 0xba, 0xf9, 0x0c, 0xee, 0xf4, 0xeb, 0xfd,
 };
 
 static int setup(void **state)
@@ -412,6 +436,7 @@ static off_t size_of(int fd)
 
 /* A passvm serving the API, its console in a file, the boot source set. */
 struct api_vm {
+	const char *extra; /* one more `passvm run` argument, or NULL */
 	char img[32], con[32], sock[64];
 	int cfd; /* the console file */
 	int c; /* a keep-alive API connection */
@@ -438,7 +463,7 @@ static void api_vm_start(struct api_vm *v, const uint8_t *code, size_t len)
 	assert_true(v->pid >= 0);
 	if (!v->pid) {
 		execl(passvm(), "passvm", "run", "--api-sock", v->sock,
-		      "--console", consarg, (char *)NULL);
+		      "--console", consarg, v->extra, (char *)NULL);
 		_exit(127);
 	}
 	v->c = dial_api(v->sock);
@@ -473,6 +498,7 @@ static void test_api_pause(void **state)
 	int i;
 
 	setup(state);
+	v.extra = NULL;
 	api_vm_start(&v, guest_chatter, sizeof(guest_chatter));
 	assert_int_equal(api_call(v.c, "PUT", "/actions",
 				  "{\"action_type\": \"InstanceStart\"}"),
@@ -506,6 +532,7 @@ static void test_api_socket(void **state)
 	char text[64] = "";
 
 	setup(state);
+	v.extra = NULL;
 	api_vm_start(&v, guest_ok42, sizeof(guest_ok42));
 	assert_int_equal(
 		api_call(v.c, "PUT", "/machine-config",
@@ -523,6 +550,222 @@ static void test_api_socket(void **state)
 	api_vm_free(&v);
 }
 
+static int count(const char *s, const char *needle)
+{
+	int n = 0;
+
+	for (; (s = strstr(s, needle)); s++)
+		n++;
+	return n;
+}
+
+/* Boot @code with @extra args (NULL-terminated); stdout/stderr back. */
+static int run_with(const uint8_t *code, size_t len, const char *const *extra,
+		    char *out, size_t olen, char *err, size_t elen)
+{
+	char img[] = "/tmp/passvm-smoke-rbXXXXXX";
+	const char *args[32] = { "passvm", "run",   "--kernel",
+				 img,	   "--mem", "32M" };
+	int fd = mkstemp(img), n = 6, status;
+
+	assert_true(fd >= 0);
+	close(fd);
+	make_bzimage(img, code, len);
+	while (*extra && n < 31)
+		args[n++] = *extra++;
+	args[n] = NULL;
+	status = run(args, out, olen, err, elen);
+	unlink(img);
+	return status;
+}
+
+/*
+ * A reset under --reboot restarts the guest inside the same passvm (one
+ * --stats report, counted across the boots), with fresh RAM each time.
+ */
+static void test_reboot_in_place(void **state)
+{
+	const char *const text[] = { "--reboot", "--stats", NULL };
+	const char *const json[] = { "--reboot", "--stats=json", NULL };
+	char out[4096], err[8192];
+
+	setup(state);
+	assert_int_equal(run_with(guest_reboot3, sizeof(guest_reboot3), text,
+				  out, sizeof(out), err, sizeof(err)),
+			 0);
+	assert_string_equal(out, "OK\nOK\nOK\n");
+	if (!strstr(err, "passvm: stats: guest reboots 2\n"))
+		fail_msg("no reboot count in: %s", err);
+	assert_int_equal(count(err, "passvm: stats: launch to exit"), 1);
+	/* 3 boots x 13 port writes at least, all in the one report. */
+	assert_non_null(strstr(err, "passvm: stats: userspace exits"));
+
+	assert_int_equal(run_with(guest_reboot3, sizeof(guest_reboot3), json,
+				  out, sizeof(out), err, sizeof(err)),
+			 0);
+	assert_string_equal(out, "OK\nOK\nOK\n");
+	/* One JSON object, no text lines. */
+	assert_null(strstr(err, "passvm: stats:"));
+	if (!strstr(err, "{\"launch_to_first_instruction_ms\":") ||
+	    !strstr(err, "\"reboots\":2,") ||
+	    !strstr(err, "\"exits\":{\"total\":"))
+		fail_msg("no JSON stats in: %s", err);
+	assert_int_equal(count(err, "\"reboots\""), 1);
+}
+
+/*
+ * The VM that InstanceStart built restarts in place under --reboot too:
+ * three boots, each with fresh RAM and the CMOS count, then power-off.
+ */
+static void test_api_reboot_in_place(void **state)
+{
+	struct api_vm v;
+	char text[64] = "";
+
+	setup(state);
+	v.extra = "--reboot";
+	api_vm_start(&v, guest_reboot3, sizeof(guest_reboot3));
+	assert_int_equal(api_call(v.c, "PUT", "/machine-config",
+				  "{\"vcpu_count\": 1, \"mem_size_mib\": 32}"),
+			 204);
+	assert_int_equal(api_call(v.c, "PUT", "/actions",
+				  "{\"action_type\": \"InstanceStart\"}"),
+			 204);
+	assert_int_equal(api_vm_end(&v), 0);
+	assert_true(pread(v.cfd, text, sizeof(text) - 1, 0) > 0);
+	assert_string_equal(text, "OK\nOK\nOK\n");
+	api_vm_free(&v);
+}
+
+/* A guest that resets in a loop ends passvm: status 3, and why. */
+static void test_reboot_loop_stops(void **state)
+{
+	const char *const extra[] = { "--reboot", NULL };
+	char out[4096], err[8192];
+
+	setup(state);
+	assert_int_equal(run_with(guest_reset_loop, sizeof(guest_reset_loop),
+				  extra, out, sizeof(out), err, sizeof(err)),
+			 3);
+	/* Five restarts allowed, the sixth reset stops it. */
+	assert_int_equal(count(out, "R\n"), 6);
+	if (!strstr(err, "reset 6 times within 10 s") ||
+	    !strstr(err, "without --reboot"))
+		fail_msg("no reset-loop message in: %s", err);
+}
+
+/* A --cmdline without the serial console says so (the screen would be
+ * blank); one with it says nothing. */
+static void test_cmdline_console_warning(void **state)
+{
+	const char *const quiet[] = { "--cmdline", "quiet", NULL };
+	const char *const fine[] = { "--cmdline", "console=ttyS0 quiet",
+				     "--mem", "128M", NULL };
+	char out[4096], err[8192];
+
+	setup(state);
+	assert_int_equal(run_with(guest_ok42, sizeof(guest_ok42), quiet, out,
+				  sizeof(out), err, sizeof(err)),
+			 42);
+	if (!strstr(err, "--cmdline has no console=ttyS0: the guest's "
+			 "messages will not appear; add console=ttyS0"))
+		fail_msg("no console warning in: %s", err);
+	/* 32M: also below what a distro kernel needs. */
+	assert_non_null(strstr(err, "below 128 MiB"));
+	assert_int_equal(run_with(guest_ok42, sizeof(guest_ok42), fine, out,
+				  sizeof(out), err, sizeof(err)),
+			 42);
+	assert_null(strstr(err, "warning"));
+}
+
+/* Read from @fd into @buf until @needle shows up (or 10 s pass). */
+static bool read_until(int fd, char *buf, size_t len, const char *needle)
+{
+	size_t n = strlen(buf);
+
+	for (int i = 0; i < 1000 && !strstr(buf, needle); i++) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		ssize_t r;
+
+		if (poll(&p, 1, 10) <= 0)
+			continue;
+		r = read(fd, buf + n, len - 1 - n);
+		if (r <= 0)
+			break;
+		n += (size_t)r;
+		buf[n] = '\0';
+	}
+	return strstr(buf, needle) != NULL;
+}
+
+/*
+ * On a terminal: one line says what boots and how to quit; Ctrl-a h
+ * lists the keys (Ctrl-C goes to the guest); Ctrl-a x quits.
+ */
+static void test_terminal_banner_and_help(void **state)
+{
+	char img[] = "/tmp/passvm-smoke-helpXXXXXX";
+	char buf[8192] = "";
+	int fd = mkstemp(img), master, slave, status;
+	pid_t pid;
+
+	setup(state);
+	assert_true(fd >= 0);
+	close(fd);
+	make_bzimage(img, guest_spin, sizeof(guest_spin));
+	master = posix_openpt(O_RDWR | O_NOCTTY);
+	assert_true(master >= 0);
+	assert_int_equal(grantpt(master), 0);
+	assert_int_equal(unlockpt(master), 0);
+	slave = open(ptsname(master), O_RDWR | O_NOCTTY);
+	assert_true(slave >= 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (!pid) {
+		dup2(slave, 0);
+		dup2(slave, 1);
+		dup2(slave, 2);
+		execl(passvm(), "passvm", "run", "--kernel", img, "--mem",
+		      "128M", "--cpus", "2", (char *)NULL);
+		_exit(127);
+	}
+	if (!read_until(master, buf, sizeof(buf),
+			"Ctrl-a x to quit, Ctrl-a h for help")) {
+		kill(pid, SIGKILL);
+		waitpid(pid, &status, 0);
+		fail_msg("no banner in: %s", buf);
+	}
+	assert_non_null(strstr(buf, "passvm: booting "));
+	assert_non_null(strstr(buf, "128 MiB RAM, 2 vCPUs"));
+	assert_int_equal(write(master, "\001h", 2), 2);
+	if (!read_until(master, buf, sizeof(buf), "Ctrl-C")) {
+		kill(pid, SIGKILL);
+		waitpid(pid, &status, 0);
+		fail_msg("no help in: %s", buf);
+	}
+	assert_non_null(strstr(buf, "quit passvm"));
+	assert_non_null(strstr(buf, "send a Ctrl-a to the guest"));
+	assert_int_equal(write(master, "\001x", 2), 2);
+	for (int i = 0; i < 1000 && waitpid(pid, &status, WNOHANG) == 0; i++) {
+		char drain[256];
+		struct pollfd p = { .fd = master, .events = POLLIN };
+
+		if (poll(&p, 1, 10) > 0 &&
+		    read(master, drain, sizeof(drain)) < 0)
+			break;
+	}
+	if (waitpid(pid, &status, WNOHANG) == 0 && kill(pid, 0) == 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, &status, 0);
+		fail_msg("passvm did not quit on Ctrl-a x");
+	}
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 130);
+	close(slave);
+	close(master);
+	unlink(img);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -534,6 +777,11 @@ int main(void)
 		cmocka_unit_test(test_config_file),
 		cmocka_unit_test(test_api_socket),
 		cmocka_unit_test(test_api_pause),
+		cmocka_unit_test(test_reboot_in_place),
+		cmocka_unit_test(test_reboot_loop_stops),
+		cmocka_unit_test(test_api_reboot_in_place),
+		cmocka_unit_test(test_cmdline_console_warning),
+		cmocka_unit_test(test_terminal_banner_and_help),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

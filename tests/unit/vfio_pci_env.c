@@ -43,7 +43,8 @@ int env_setup(void **state)
 	memset(&vp, 0, sizeof(vp));
 	fake_vfio_nvme(&fv);
 	be = fake_irq_backend(&fi);
-	assert_int_equal(irq_router_init(&router, &be, 1024, &err), 0);
+	assert_int_equal(
+		irq_router_init(&router, &be, &irq_layout_pc, 1024, &err), 0);
 	mem_map_init(&mem);
 	pci_bus_init(&bus, LAYOUT_PIO_PCI_BASE, LAYOUT_PIO_PCI_SIZE,
 		     LAYOUT_MMIO32_BASE, LAYOUT_MMIO32_SIZE, ENV_MMIO64_BASE,

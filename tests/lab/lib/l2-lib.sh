@@ -131,6 +131,25 @@ lab_wait_gone() {
 	[ ! -d "/proc/$1" ]
 }
 
+# lab_follow FILE PID: print FILE as it grows (every 0.2 s) until PID is
+# gone (reaped), then what came last. Unlike busybox's tail -f (which reads
+# once a second and is killed), nothing written just before the exit is
+# lost: a guest's last words, passvm's --stats. Run it in the background
+# and wait for it after waiting for PID.
+lab_follow() {
+	local file=$1 pid=$2 off=0 size gone=
+	while :; do
+		[ -d "/proc/$pid" ] || gone=1
+		size=$(stat -c %s "$file" 2>/dev/null || echo 0)
+		if [ "$size" -gt "$off" ]; then
+			tail -c +$((off + 1)) "$file" | head -c $((size - off))
+			off=$size
+		fi
+		[ -z "$gone" ] || return 0
+		sleep 0.2
+	done
+}
+
 # lab_watchdog PID VMM: after VMM_TIMEOUT seconds, report what PID is
 # doing, SIGTERM it (passvm then prints its --stats: exit 143) and after 5 s
 # SIGKILL it (exit 137). If even that does not end it within 10 s, the L2

@@ -46,7 +46,7 @@ t0=$(lab_uptime_cs)
 pid=$!
 lab_watchdog "$pid" passvm &
 wd=$!
-tail -f /tmp/fc-api.out &
+lab_follow /tmp/fc-api.out "$pid" &
 tp=$!
 i=0
 while [ ! -S "$SOCK" ] && [ $i -lt 100 ]; do
@@ -82,8 +82,7 @@ wait "$pid"
 rc=$?
 t1=$(lab_uptime_cs)
 kill "$wd" 2>/dev/null
-sleep 0.2
-kill "$tp" 2>/dev/null
+wait "$tp"
 echo
 echo "LAB: fc-api socket after exit: $([ -e "$SOCK" ] && echo present || echo removed)"
 echo "LAB: passvm exit=$rc"

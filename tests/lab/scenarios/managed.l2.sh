@@ -51,7 +51,7 @@ t0=$(lab_uptime_cs)
 pid=$!
 lab_watchdog "$pid" passvm &
 wd=$!
-tail -f /tmp/managed-term.out &
+lab_follow /tmp/managed-term.out "$pid" &
 tp=$!
 i=0
 while ! grep -q 'L3: MANAGED-HOLD' /tmp/managed-term.out && [ -d "/proc/$pid" ] && [ $i -lt 900 ]; do
@@ -66,8 +66,7 @@ wait "$pid"
 rc=$?
 t1=$(lab_uptime_cs)
 kill "$wd" 2>/dev/null
-sleep 0.2
-kill "$tp" 2>/dev/null
+wait "$tp"
 echo
 echo "LAB: passvm exit=$rc"
 echo "LAB: END managed-term vmm=passvm exit=$rc wall_ms=$(((t1 - t0) * 10))"

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The --stats figures, kept apart from the live VM so that they add up
+ * across reboots: userspace exits by reason, by bus range, per assigned
+ * device, and the launch times. Printed at exit as "passvm: stats: ..."
+ * lines (the lab parses them: their wording is fixed) or, with
+ * --stats=json, as one JSON object (keys in cli_run_help and README).
+ */
+#ifndef PASSVM_VMM_STATS_H
+#define PASSVM_VMM_STATS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "vfio/vfio.h"
+#include "vmm/bus.h"
+#include "vmm/vcpu.h"
+
+struct stats_bus {
+	unsigned int nr;
+	struct {
+		const char *name; /* the bus range's (a string literal) */
+		uint64_t exits;
+	} ranges[BUS_MAX_RANGES];
+	uint64_t unhandled;
+};
+
+struct stats_vfio {
+	char bdf[PCI_ADDR_STRLEN];
+	struct vfio_pci_stats s; /* counters summed; gauges the latest */
+};
+
+struct vm_stats {
+	uint64_t first_entry_ns; /* launch → first boot's first entry */
+	uint64_t exit_ns; /* launch → exit */
+	unsigned int reboots;
+	bool reboot_opt; /* --reboot given: say how many there were */
+	uint64_t exits[VCPU_STAT_NR];
+	struct stats_bus pio, mmio;
+	struct stats_vfio vfio[VFIO_MAX_DEVICES];
+	unsigned int nr_vfio;
+	/* From /proc/self/status at exit, KiB; -1 when not known. */
+	int64_t rss_anon_kib, rss_shmem_kib, hwm_kib;
+};
+
+struct vm;
+
+/* vm_stats_add() - add the live VM's counters (one boot's) into @s. */
+void vm_stats_add(struct vm_stats *s, const struct vm *vm);
+
+/*
+ * stats_read_status() - fill the memory figures of @s from @path
+ * (/proc/self/status in use; proc(5)): RssAnon, RssShmem, VmHWM.
+ */
+void stats_read_status(struct vm_stats *s, const char *path);
+
+/* stats_print_text() - the "passvm: stats: ..." lines. */
+void stats_print_text(const struct vm_stats *s, FILE *f);
+
+/* stats_print_json() - one JSON object on one line. */
+void stats_print_json(const struct vm_stats *s, FILE *f);
+
+#endif
