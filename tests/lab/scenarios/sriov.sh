@@ -23,10 +23,10 @@
 #                  VF (igbvf), exit 0, then no VFs and autoprobe 1
 #   sriov/sigterm  the same run stopped by SIGTERM while the guest is up:
 #                  exit 143, a VF on vfio-pci meanwhile, none after
-# passvm only (QEMU has no part in making VFs). Not in `all`: it needs
-# QEMU >= 8 in L1.
-SRIOV_PF_BDF=0000:00:0d.0 # L2 finds it by its ID, 8086:10c9
-SRIOV_PF_MAC=52:54:00:12:36:00
+# passvm only (QEMU has no part in making VFs). In `all`: it needs QEMU >= 8
+# in L1, the lab's default (lib/stack.sh).
+# SRIOV_PF_BDF, SRIOV_PF_MAC: lib/devices.sh (L2 finds the PF by its ID,
+# 8086:10c9)
 
 scen_sriov_devices() {
 	if ! "${L1_QEMU:-$QEMU_BIN}" -device help 2>/dev/null | grep -q '"igb"'; then
