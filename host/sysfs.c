@@ -360,3 +360,28 @@ int state_mkdir(const char *dir)
 		return -errno;
 	return 0;
 }
+
+int state_write(const char *dir, const char *path, const char *text)
+{
+	char tmp[4200];
+	FILE *f;
+	int r;
+
+	r = state_mkdir(dir);
+	if (!r)
+		r = sysfs_path(tmp, sizeof(tmp), "%s.tmp", path);
+	if (r)
+		return r;
+	f = fopen(tmp, "we");
+	if (!f)
+		return -errno;
+	fputs(text, f);
+	r = ferror(f) ? -EIO : 0;
+	if (fclose(f) && !r)
+		r = -errno;
+	if (!r && rename(tmp, path))
+		r = -errno;
+	if (r)
+		unlink(tmp);
+	return r;
+}

@@ -107,6 +107,15 @@ bool sysfs_group_member_blocks(const char *root, const struct pci_addr *a,
  */
 int state_mkdir(const char *dir);
 
+/*
+ * state_write() - make @path, a record in passvm's state directory @dir,
+ * hold @text, atomically: @dir is created (state_mkdir), @text written to
+ * "@path.tmp" and renamed over @path, so a reader sees the old record or
+ * the new one, never half of one. Nothing is left behind on failure.
+ * Errors: -errno from mkdir/open/write/rename, -ENAMETOOLONG.
+ */
+int state_write(const char *dir, const char *path, const char *text);
+
 struct iova_resv {
 	uint64_t start, end; /* inclusive, bytes */
 	char type[24]; /* "msi", "reserved", "direct", ... */
