@@ -99,7 +99,7 @@ static int write_attr(const struct sriov_env *env, const struct pci_addr *pf,
 		      const char *leaf, const char *data)
 {
 	char path[4096];
-	int r = sriov_dev_path(path, sizeof(path), env->bind.sysfs, pf, leaf);
+	int r = sysfs_pci_path(path, sizeof(path), env->bind.sysfs, pf, leaf);
 
 	return r ? r : bind_sysfs_write(&env->bind, path, data);
 }
