@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "revision.h"
+#include "sandbox/sandbox.h"
 #include "util/log.h"
 #include "vmm/api_run.h"
 #include "vmm/cli.h"
@@ -50,6 +51,12 @@ static int cmd_run(int argc, char **argv)
 		return VM_EXIT_USAGE;
 	}
 	trace_mask = o.trace;
+	/* Before any thread: each installs its own filter (sandbox.h). */
+	if (sandbox_init(o.seccomp, term_restore, &err)) {
+		pv_err("%s", err.msg);
+		return VM_EXIT_VMM_ERROR;
+	}
+	sandbox_set_test(o.seccomp_test);
 
 	/*
 	 * SIGUSR1 kicks vCPUs out of KVM_RUN (unblocked only in vCPU
