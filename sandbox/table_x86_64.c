@@ -27,6 +27,8 @@
  * executable), signals (vCPU kicks; the fatal-signal and SIGSYS handlers
  * restore the terminal and re-raise), clocks.
  */
+/* The lists keep one rule a line. */
+/* clang-format off */
 static const uint32_t ioctl_tty_restore[] = { TCSETS };
 
 static const struct sandbox_rule base[] = {
@@ -258,6 +260,8 @@ static const struct sandbox_rule io[] = {
 	SB_ALLOW(sendmsg),
 	SB_ALLOW(timerfd_settime),
 };
+
+/* clang-format on */
 
 static const struct sandbox_table table = {
 	.audit_arch = AUDIT_ARCH_X86_64,
