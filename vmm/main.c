@@ -11,6 +11,7 @@
 #include "vmm/api_run.h"
 #include "vmm/cli.h"
 #include "vmm/cli_host.h"
+#include "vmm/cli_jail.h"
 #include "vmm/daemon.h"
 #include "vmm/preflight.h"
 #include "vmm/term.h"
@@ -23,6 +24,8 @@ static const char usage[] =
 	"  doctor   check that this host can assign devices, and say how to fix it\n"
 	"  bind     bind PCI devices to vfio-pci (remembering their driver)\n"
 	"  unbind   give PCI devices back to their original driver\n"
+	"  jail     run passvm run unprivileged: chroot, namespaces, cgroup,\n"
+	"           no capabilities (as Firecracker's jailer)\n"
 	"\n"
 	"`passvm COMMAND --help` describes each command.\n"
 	"  --help     this text\n"
@@ -133,6 +136,8 @@ int main(int argc, char **argv)
 		return cli_bind(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "unbind"))
 		return cli_unbind(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "jail"))
+		return cli_jail(argc - 1, argv + 1);
 	pv_err("unknown command '%s': try passvm --help", argv[1]);
 	return VM_EXIT_USAGE;
 }
