@@ -140,6 +140,7 @@ static const struct sandbox_rule main_rules[] = {
 	SB_ALLOW(close),
 	SB_ALLOW(fstat),
 	SB_ALLOW(stat),
+	SB_ALLOW(lstat),
 	SB_ALLOW(newfstatat),
 	SB_ALLOW(statx),
 	SB_ALLOW(lseek),
