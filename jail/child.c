@@ -222,13 +222,27 @@ static void enter_root(const char *root)
 		die("cannot mount /proc in the jail: %s", strerror(errno));
 }
 
+/*
+ * pivot_root, or where the host's root is the initramfs (rootfs cannot
+ * be pivoted away from: pivot_root(2) EINVAL), move the jail's mount onto
+ * / and chroot into it, as switch_root does; with every capability gone
+ * afterwards (CAP_SYS_CHROOT included), the hidden rootfs is out of reach.
+ */
 static void pivot(const char *root)
 {
-	if (chdir(root) || syscall(SYS_pivot_root, ".", "."))
+	if (chdir(root))
+		die("chdir %s: %s", root, strerror(errno));
+	if (!syscall(SYS_pivot_root, ".", ".")) {
+		/* The old root is stacked on the new one: detach it. */
+		if (umount2(".", MNT_DETACH) || chdir("/"))
+			die("cannot let go of the host's root: %s",
+			    strerror(errno));
+		return;
+	}
+	if (errno != EINVAL)
 		die("pivot_root into %s: %s", root, strerror(errno));
-	/* The old root is stacked on the new one: detach it. */
-	if (umount2(".", MNT_DETACH) || chdir("/"))
-		die("cannot let go of the host's root: %s", strerror(errno));
+	if (mount(".", "/", NULL, MS_MOVE, NULL) || chroot(".") || chdir("/"))
+		die("cannot move into %s: %s", root, strerror(errno));
 }
 
 static void limit(int res, uint64_t v, const char *name)
