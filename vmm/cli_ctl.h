@@ -52,11 +52,11 @@ enum {
 	"  --daemonize        detach (fork, setsid, stdio to /dev/null)\n"     \
 	"  --pidfile FILE     write passvm's pid there (removed at exit)\n"    \
 	"  --http-api-max-payload-size BYTES\n"                                \
-	"                     largest API request body (default 51200)\n"  \
+	"                     largest API request body (default 51200)\n"      \
 	"  --seccomp on|log|off\n"                                             \
-	"                     seccomp filters per thread (default on: a\n"    \
-	"                     forbidden system call ends passvm with 148;\n"  \
-	"                     log: allowed but logged by the kernel)\n"       \
+	"                     seccomp filters per thread (default on: a\n"     \
+	"                     forbidden system call ends passvm with 148;\n"   \
+	"                     log: allowed but logged by the kernel)\n"        \
 	"  --no-seccomp       the same as --seccomp off (Firecracker's)\n"
 
 /* Exit status for a bad --config-file (Firecracker's BadConfiguration). */
