@@ -76,29 +76,39 @@ static void mkdir_p(const char *path, mode_t mode)
 		die("cannot create %s: %s", path, strerror(errno));
 }
 
-static void bind(const char *src, const char *dst, bool ro, bool dir)
+/*
+ * Bind @src at @dst (made first: a directory, or an empty file), then
+ * remount the bind nosuid and noexec, read-only if @ro, and nodev unless
+ * @src is a device (a disk given as a block device).
+ */
+static void bind(const char *src, const char *dst, bool ro)
 {
-	unsigned long fl = MS_BIND | MS_REMOUNT | MS_NOSUID;
+	unsigned long fl = MS_BIND | MS_REMOUNT | MS_NOSUID | MS_NOEXEC;
+	struct stat st;
 
-	if (dir) {
+	if (stat(src, &st))
+		die("%s: %s", src, strerror(errno));
+	if (S_ISDIR(st.st_mode)) {
 		mkdir_p(dst, 0755);
 	} else {
 		int fd;
 
 		parents(dst);
-		fd = open(dst, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+		fd = open(dst, O_WRONLY | O_CREAT | O_NONBLOCK | O_CLOEXEC,
+			  0600);
 		if (fd < 0 && errno != EISDIR && errno != ENXIO &&
 		    errno != EACCES)
 			die("cannot create %s: %s", dst, strerror(errno));
 		if (fd >= 0)
 			close(fd);
 	}
+	if (!S_ISBLK(st.st_mode) && !S_ISCHR(st.st_mode))
+		fl |= MS_NODEV;
 	if (mount(src, dst, NULL, MS_BIND, NULL))
 		die("cannot bind %s into the jail: %s", src, strerror(errno));
 	/* A bind's flags change only by a remount of the bind. */
 	if (mount(NULL, dst, NULL, fl | (ro ? MS_RDONLY : 0), NULL))
-		die("cannot make %s read-only in the jail: %s", src,
-		    strerror(errno));
+		die("cannot remount %s in the jail: %s", src, strerror(errno));
 }
 
 static void node(const struct jail_spec *s, const char *path, const char *dst,
@@ -147,7 +157,7 @@ static void pseudo_fs(const struct jail_spec *s, const char *root)
 			node(s, e->path, dst, 0666);
 			break;
 		case JAIL_SYS_DIR:
-			bind(e->path, dst, true, true);
+			bind(e->path, dst, true);
 			break;
 		case JAIL_SYS_LINK:
 			parents(dst);
@@ -175,12 +185,7 @@ static void files(const struct jail_spec *s, const char *root)
 
 		in_root(root, e->path, dst, sizeof(dst));
 		if (e->kind == JAIL_FILE_RO || e->kind == JAIL_FILE_RW) {
-			struct stat st;
-
-			if (stat(e->path, &st))
-				die("%s: %s", e->path, strerror(errno));
-			bind(e->path, dst, e->kind == JAIL_FILE_RO,
-			     S_ISDIR(st.st_mode));
+			bind(e->path, dst, e->kind == JAIL_FILE_RO);
 		} else if (e->kind == JAIL_DIR) {
 			mkdir_p(dst, 0700);
 			if (chown(dst, s->uid, s->gid) || chmod(dst, 0700))

@@ -251,11 +251,14 @@ static int check_access(const struct jail_spec *s, struct pv_error *err)
 }
 
 static volatile pid_t child_pid;
+static volatile sig_atomic_t early_sig; /* came before the child */
 
 static void forward(int sig)
 {
 	if (child_pid > 0)
 		kill(child_pid, sig);
+	else
+		early_sig = sig;
 }
 
 static int wait_child(pid_t pid)
@@ -358,6 +361,8 @@ int jail_run(struct jail_spec *s, int *status, struct pv_error *err)
 		jail_child(s, root, cgroup[0] ? cgroup : NULL, p[1]);
 	}
 	child_pid = pid;
+	if (early_sig)
+		kill(pid, early_sig);
 	close(p[1]);
 	read_child_error(p[0], err);
 	close(p[0]);
