@@ -298,6 +298,11 @@ int cli_jail_plan(struct jail_spec *s, const struct vm_config *o,
 				err, EINVAL,
 				"--vfio %s,managed: the jail cannot bind drivers (its sysfs is read-only): run passvm bind %s first and passvm unbind %s after",
 				o->vfio[i].bdf, o->vfio[i].bdf, o->vfio[i].bdf);
+	if (o->nr_sriov)
+		return pv_seterr(
+			err, EINVAL,
+			"--sriov %s: the jail cannot make VFs (its sysfs is read-only): run passvm sriov %s --numvfs N --bind first, pass the VFs with --vfio, and passvm sriov %s --remove after",
+			o->sriov[0].pf, o->sriov[0].pf, o->sriov[0].pf);
 	if (o->nr_nets && !s->netns)
 		return pv_seterr(
 			err, EINVAL,

@@ -26,6 +26,7 @@ static const char usage[] =
 	"  unbind   give PCI devices back to their original driver\n"
 	"  jail     run passvm run unprivileged: chroot, namespaces, cgroup,\n"
 	"           no capabilities (as Firecracker's jailer)\n"
+	"  sriov    make or remove a PF's SR-IOV VFs, set a VF's MAC and VLAN\n"
 	"\n"
 	"`passvm COMMAND --help` describes each command.\n"
 	"  --help     this text\n"
@@ -138,6 +139,8 @@ int main(int argc, char **argv)
 		return cli_unbind(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "jail"))
 		return cli_jail(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "sriov"))
+		return cli_sriov(argc - 1, argv + 1);
 	pv_err("unknown command '%s': try passvm --help", argv[1]);
 	return VM_EXIT_USAGE;
 }

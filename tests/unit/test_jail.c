@@ -214,10 +214,15 @@ static void test_plan_refuses(void **state)
 			   "--console", "file:/tmp/c", NULL };
 	char *rootsock[] = { "run", "--api-sock", "/pv.sock", NULL };
 	char *nodev[] = { "run", "--kernel", "k", "--vfio", "01:00.0", NULL };
+	char *sriov[] = { "run",     "--kernel",	 "k",
+			  "--sriov", "01:00.0,numvfs=2", NULL };
 	struct pv_error err;
 
 	assert_int_equal(plan_err(5, managed, NULL, &err), -EINVAL);
 	assert_non_null(strstr(err.msg, "passvm bind 0000:01:00.0 first"));
+	assert_int_equal(plan_err(5, sriov, NULL, &err), -EINVAL);
+	assert_non_null(
+		strstr(err.msg, "passvm sriov 0000:01:00.0 --numvfs N --bind"));
 	assert_int_equal(plan_err(6, daemon, NULL, &err), -EINVAL);
 	assert_non_null(strstr(err.msg, "--daemonize"));
 	assert_int_equal(plan_err(3, rootsock, NULL, &err), -EINVAL);
