@@ -20,6 +20,7 @@
 #include <sys/socket.h>
 
 #include "sandbox/table.h"
+#include "sandbox/table_common.h"
 
 /*
  * Every thread. Messages (stdio: musl writes with writev), locks, thread
@@ -63,6 +64,10 @@ static const struct sandbox_rule base[] = {
  * push routes, attach irqfds, inject pending MSIs and set up the device's
  * interrupts; the UART, i8042 and RTC raise lines; trapped BAR and config
  * accesses are pread/pwrite on the VFIO device; the UART polls stdout.
+ * virtio (merge-virtio branch): a BAR0 move (de)assigns the queues'
+ * notify ioeventfds (KVM_IOEVENTFD), vhost-net follows a memory map change
+ * (VHOST_SET_MEM_TABLE), a vector's first use makes its irqfd (eventfd2);
+ * the rest of a register write runs on the device's I/O thread.
  */
 static const uint32_t ioctl_vcpu[] = {
 	KVM_RUN,
@@ -78,6 +83,7 @@ static const uint32_t ioctl_vcpu[] = {
 
 static const struct sandbox_rule vcpu[] = {
 	SB_ALLOW_IN(ioctl, 1, ioctl_vcpu),
+	SB_ALLOW_IN(ioctl, 1, ioctl_vcpu_virtio),
 	SB_ALLOW(read),
 	SB_ALLOW(pread64),
 	SB_ALLOW(pwrite64),
@@ -95,9 +101,23 @@ static const struct sandbox_rule vcpu[] = {
  * reset and rebuilt, their RAM DMA-mapped again, vCPUs); at the end,
  * --stats (/proc/self/status), teardown (devices reset, groups out of the
  * container), managed devices given back through sysfs, the pidfile and
- * sockets removed. Not here: what only opening needs (VFIO_SET_IOMMU,
- * VFIO_GROUP_SET_CONTAINER, VFIO_GROUP_GET_DEVICE_FD, KVM_GET_API_VERSION
- * ...): no device can be opened or added once the guest runs.
+ * sockets removed; run --sriov's VFs given back and removed (sysfs writes,
+ * /proc/PID/fd scanned for their users, the PF's record deleted).
+ * For the branches that merge after this list: iommufd maps and unmaps
+ * guest RAM in its IOAS on a --reboot, and at exit detaches the devices
+ * and destroys the IOAS; its parallel prefault (each boot) asks the CPU
+ * count (sched_getaffinity in musl's sysconf) and starts threads that
+ * madvise(MADV_POPULATE_WRITE) under this filter; virtio rebuilds its
+ * devices each boot (epoll_create1, eventfd2, vsock's timerfd_create,
+ * vhost-net opened again: VHOST_SET_OWNER, VHOST_GET_FEATURES) and tears
+ * them down (ioeventfds and irqfds off, vhost stopped, TUNSETOFFLOAD);
+ * ci's --timeout presses the power button (KVM_IRQ_LINE) from here and
+ * --result writes its file atomically (mkostemp: getrandom in glibc,
+ * fsync, chmod, rename). Not here: what only opening needs
+ * (VFIO_SET_IOMMU, VFIO_GROUP_SET_CONTAINER, VFIO_GROUP_GET_DEVICE_FD,
+ * KVM_GET_API_VERSION, iommufd's IOMMU_IOAS_ALLOC,
+ * VFIO_DEVICE_BIND_IOMMUFD, VFIO_DEVICE_ATTACH_IOMMUFD_PT, tap's
+ * TUNSETIFF ...): no device can be opened or added once the guest runs.
  */
 static const uint32_t ioctl_main[] = {
 	KVM_CHECK_EXTENSION,
@@ -132,6 +152,7 @@ static const uint32_t seccomp_filter[] = { SECCOMP_SET_MODE_FILTER };
 
 static const struct sandbox_rule main_rules[] = {
 	SB_ALLOW_IN(ioctl, 1, ioctl_main),
+	SB_ALLOW_IN(ioctl, 1, ioctl_main_devices),
 	SB_ALLOW(read),
 	SB_ALLOW(pread64),
 	SB_ALLOW(pwrite64),
@@ -156,12 +177,24 @@ static const struct sandbox_rule main_rules[] = {
 	SB_ALLOW(memfd_create),
 	SB_ALLOW(ftruncate),
 	SB_ALLOW(eventfd2),
+	SB_ALLOW(epoll_create1),
+	SB_ALLOW(timerfd_create),
 	SB_ALLOW(poll),
 	SB_ALLOW(ppoll),
 	SB_ALLOW(nanosleep),
 	SB_ALLOW(clock_nanosleep),
 	SB_ALLOW(prlimit64),
 	SB_ALLOW(getrlimit),
+	SB_ALLOW(sched_getaffinity),
+	/* --result: a temporary file made durable, then renamed */
+	SB_ALLOW(getrandom),
+	SB_ALLOW(fsync),
+	SB_ALLOW(chmod),
+	SB_ALLOW(fchmod),
+	SB_ALLOW(fchmodat),
+	SB_ALLOW(rename),
+	SB_ALLOW(renameat),
+	SB_ALLOW(renameat2),
 	/* threads only: a process cannot be forked */
 	SB_ALLOW_SET(clone, 0, CLONE_THREAD),
 	SB_ERRNO(clone3, ENOSYS),
@@ -226,15 +259,22 @@ static const struct sandbox_rule signal_rules[] = {
 };
 
 /*
- * A device's I/O thread (virtio/loop.c on the virtio branch): epoll on
- * eventfds and host fds; block images (vectored and positioned I/O, flush,
- * discard); taps (readv/writev); vsock over Unix sockets (connect to the
- * host side, accept, a timer for its retries). A device that needs
- * ioctls on its thread (tap offloads, vhost) adds a list here.
+ * A device's I/O thread (virtio/loop.c on the merge-virtio branch): epoll
+ * on eventfds and host fds; block images (vectored and positioned I/O,
+ * flush, discard and write-zeroes with fallocate); taps (readv/writev);
+ * vsock over Unix sockets (connect to the host side, accept, a timer for
+ * its retries). The transport's calls run here too (vio_loop_call):
+ * DRIVER_OK starts vhost-net (features, memory table, rings, backend) and
+ * sets the tap's offloads, a reset stops it (backend off, ring bases
+ * read back), an MSI-X change moves vhost's call fds; a queue's interrupt
+ * is an irqfd write, or a line (KVM_IRQ_LINE) under INTx, and its routes
+ * may be pushed from here (KVM_SET_GSI_ROUTING, KVM_IRQFD).
  */
 static const uint32_t socket_unix[] = { AF_UNIX };
 
+
 static const struct sandbox_rule io[] = {
+	SB_ALLOW_IN(ioctl, 1, ioctl_io),
 	SB_ALLOW(epoll_wait),
 	SB_ALLOW(epoll_pwait),
 	SB_ALLOW(epoll_ctl),
@@ -249,6 +289,9 @@ static const struct sandbox_rule io[] = {
 	SB_ALLOW(fallocate),
 	SB_ALLOW(lseek),
 	SB_ALLOW(fstat),
+	SB_ALLOW(newfstatat), /* fstat() in glibc */
+	SB_ALLOW(fcntl),
+	SB_ALLOW(flock),
 	SB_ALLOW(close),
 	SB_ALLOW(eventfd2),
 	SB_ALLOW_IN(socket, 0, socket_unix),

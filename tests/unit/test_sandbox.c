@@ -21,6 +21,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/audit.h>
+#include <linux/if_tun.h>
 #include <linux/kvm.h>
 #include <linux/sched.h>
 #include <linux/seccomp.h>
@@ -34,7 +35,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "sandbox/iommufd_ioctl.h"
 #include "sandbox/policy.h"
+#include "sandbox_child.h"
 
 #define PID 4242u
 
@@ -263,6 +266,17 @@ static void test_main_cannot_open_devices(void **state)
 			 SECCOMP_RET_TRAP);
 	assert_int_equal(call(len, SYS_ioctl, 10, VFIO_SET_IOMMU, 0),
 			 SECCOMP_RET_TRAP);
+	/* iommufd (its branch): no new IOAS, no device bound or attached */
+	assert_int_equal(call(len, SYS_ioctl, 10, IOMMU_IOAS_ALLOC, 0),
+			 SECCOMP_RET_TRAP);
+	assert_int_equal(call(len, SYS_ioctl, 10, VFIO_DEVICE_BIND_IOMMUFD, 0),
+			 SECCOMP_RET_TRAP);
+	assert_int_equal(
+		call(len, SYS_ioctl, 10, VFIO_DEVICE_ATTACH_IOMMUFD_PT, 0),
+		SECCOMP_RET_TRAP);
+	/* virtio (its branch): no tap made or attached to another device */
+	assert_int_equal(call(len, SYS_ioctl, 10, TUNSETIFF, 0),
+			 SECCOMP_RET_TRAP);
 	assert_int_equal(call(len, SYS_ioctl, 10, KVM_CREATE_VM, 0),
 			 SECCOMP_RET_ALLOW); /* --reboot */
 	assert_int_equal(call(len, SYS_clone,
@@ -360,31 +374,6 @@ static void test_parse_mode(void **state)
 }
 
 /* ---- in the kernel, in forked children ---- */
-
-/* Fork; the child runs @fn and exits with its value. Stderr in @err. */
-static int in_child(int (*fn)(void *), void *arg, char *err, size_t len)
-{
-	char path[] = "/tmp/passvm-sandbox-XXXXXX";
-	int fd = mkstemp(path), status;
-	ssize_t n;
-	pid_t pid;
-
-	assert_true(fd >= 0);
-	unlink(path);
-	fflush(NULL);
-	pid = fork();
-	assert_true(pid >= 0);
-	if (!pid) {
-		dup2(fd, STDERR_FILENO);
-		_exit(fn(arg));
-	}
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	n = pread(fd, err, len - 1, 0);
-	err[n > 0 ? n : 0] = '\0';
-	close(fd);
-	assert_true(WIFEXITED(status));
-	return WEXITSTATUS(status);
-}
 
 static int enter_and_forbid(void *arg)
 {
