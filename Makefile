@@ -19,7 +19,7 @@ B := build
 OBJDIR := $(B)/obj-$(notdir $(CC))
 HOSTOBJ := $(B)/obj-host
 
-SRC_DIRS := util memory devices firmware host vfio api vmm
+SRC_DIRS := util sandbox memory devices firmware host jail vfio api vmm
 SRCS := $(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.c))
 ASMS := $(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.S))
 LIB_SRCS := $(filter-out vmm/main.c,$(SRCS))
@@ -51,7 +51,7 @@ OBJS := $(patsubst %.c,$(OBJDIR)/%.o,$(SRCS)) \
 	$(patsubst %.S,$(OBJDIR)/%.o,$(ASMS))
 HOST_LIB_OBJS := $(patsubst %.c,$(HOSTOBJ)/%.o,$(LIB_SRCS)) \
 	$(patsubst %.S,$(HOSTOBJ)/%.o,$(ASMS))
-GEN := $(B)/gen/dsdt.aml
+GEN := $(B)/gen/dsdt.aml $(B)/gen/syscall_names.h
 # The git revision (`passvm --version`), rewritten only when it changes.
 REV_H := $(B)/gen/revision.h
 
@@ -104,6 +104,15 @@ $(REV_H): FORCE
 	@rev=$$(git describe --always --dirty 2>/dev/null || echo $(VERSION)); \
 	echo "#define PASSVM_REVISION \"$$rev\"" >$@.tmp; \
 	if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
+
+# The system calls' names for the SIGSYS message (sandbox/sandbox.c): each
+# __NR_ name of the kernel headers, kept where the compiler defines it.
+$(B)/gen/syscall_names.h:
+	@mkdir -p $(dir $@)
+	echo '#include <asm/unistd.h>' | $(HOSTCC) -E -dM -x c - | \
+		sed -n 's/^#define __NR_\([a-z0-9_]*\) .*/\1/p' | sort -u | \
+		sed 's/.*/#ifdef __NR_&\nSYSCALL_NAME(&)\n#endif/' >$@.tmp
+	mv $@.tmp $@
 
 # The DSDT is ASL compiled by iasl at build time; the AML is linked in with
 # .incbin (firmware/dsdt_aml.S).

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "devices/serial.h"
+#include "sandbox/sandbox.h"
 
 #define CTRL_A 0x01
 
@@ -104,9 +105,15 @@ static bool feed(const uint8_t *buf, size_t n)
 static void *console_thread(void *arg)
 {
 	bool tty = isatty(STDIN_FILENO), escape = false;
+	struct pv_error err = { "" };
 	uint8_t buf[256], out[256];
 
 	(void)arg;
+	pthread_setname_np(pthread_self(), "passvm-console");
+	if (sandbox_enter(SANDBOX_CONSOLE, &err)) {
+		pv_err("%s: the guest gets no console input", err.msg);
+		return NULL;
+	}
 	for (;;) {
 		struct pollfd p[2] = {
 			{ .fd = STDIN_FILENO, .events = POLLIN },

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -237,6 +238,145 @@ static void test_exit_statuses(void **state)
 
 /* jmp $: the guest spins until passvm stops it */
 static const uint8_t guest_spin[] = { 0xeb, 0xfe };
+
+/* Run @code with extra options; returns the status, stdout in @out. */
+static int run_guest_opts(const uint8_t *code, size_t len,
+			  const char *const *extra, char *out, size_t olen,
+			  char *err, size_t elen)
+{
+	char img[] = "/tmp/passvm-smoke-secXXXXXX";
+	const char *args[16] = { "passvm", "run", "--kernel", img,
+				 "--mem",  "32M", "--cpus",   "2" };
+	int fd = mkstemp(img), status, n = 8;
+
+	assert_true(fd >= 0);
+	close(fd);
+	for (; *extra && n < 15; extra++)
+		args[n++] = *extra;
+	args[n] = NULL;
+	make_bzimage(img, code, len);
+	status = run(args, out, olen, err, elen);
+	unlink(img);
+	return status;
+}
+
+/*
+ * seccomp: a forbidden system call ends passvm with 148 and names it and
+ * its thread; the vCPU's and the main thread's filters are on before the
+ * guest's first instruction (the guest printed nothing); off runs it.
+ */
+static void test_seccomp_forbidden(void **state)
+{
+	static const char *const vcpu[] = { "--seccomp-test-forbidden", "vcpu",
+					    NULL };
+	static const char *const main_thread[] = { "--seccomp-test-forbidden",
+						   "main", NULL };
+	static const char *const off[] = { "--seccomp", "off",
+					   "--seccomp-test-forbidden", "vcpu",
+					   NULL };
+	static const char *const no[] = { "--no-seccomp", NULL };
+	static const char *const bad[] = { "--seccomp", "strict", NULL };
+	char out[4096], err[4096];
+
+	setup(state);
+	assert_int_equal(run_guest_opts(guest_ok42, sizeof(guest_ok42), vcpu,
+					out, sizeof(out), err, sizeof(err)),
+			 148);
+	assert_string_equal(out, "");
+	if (!strstr(err,
+		    "the vcpu thread made a forbidden system call: socket ("))
+		fail_msg("no message naming the call in: %s", err);
+	assert_int_equal(run_guest_opts(guest_ok42, sizeof(guest_ok42),
+					main_thread, out, sizeof(out), err,
+					sizeof(err)),
+			 148);
+	assert_string_equal(out, "");
+	assert_non_null(strstr(err, "the main thread made a forbidden"));
+	assert_int_equal(run_guest_opts(guest_ok42, sizeof(guest_ok42), off,
+					out, sizeof(out), err, sizeof(err)),
+			 42);
+	assert_string_equal(out, "OK\n");
+	assert_int_equal(run_guest_opts(guest_ok42, sizeof(guest_ok42), no, out,
+					sizeof(out), err, sizeof(err)),
+			 42);
+	assert_int_equal(run_guest_opts(guest_ok42, sizeof(guest_ok42), bad,
+					out, sizeof(out), err, sizeof(err)),
+			 2);
+	assert_non_null(strstr(err, "--seccomp 'strict'"));
+}
+
+/*
+ * The threads of @pid: how many there are, how many are vCPUs ("fc_vcpu
+ * N") and how many have a seccomp filter (Seccomp: 2 in their status).
+ */
+static void scan_tasks(pid_t pid, int *tasks, int *vcpus, int *filtered)
+{
+	char path[64], line[256];
+	struct dirent *e;
+	DIR *d;
+
+	*tasks = *vcpus = *filtered = 0;
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+	d = opendir(path);
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		char st[400];
+		FILE *f;
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(st, sizeof(st), "%s/%s/status", path, e->d_name);
+		f = fopen(st, "r");
+		if (!f)
+			continue;
+		(*tasks)++;
+		while (fgets(line, sizeof(line), f)) {
+			*vcpus += !strncmp(line, "Name:\tfc_vcpu ", 14);
+			*filtered += !strcmp(line, "Seccomp:\t2\n");
+		}
+		fclose(f);
+	}
+	closedir(d);
+}
+
+/* Every thread of a running VM is filtered; SIGTERM still tears down. */
+static void test_seccomp_every_thread(void **state)
+{
+	char img[] = "/tmp/passvm-smoke-thrXXXXXX";
+	int fd = mkstemp(img), status, i, tasks = 0, vcpus = 0, filtered = 0;
+	pid_t pid;
+
+	setup(state);
+	assert_true(fd >= 0);
+	close(fd);
+	make_bzimage(img, guest_spin, sizeof(guest_spin));
+	pid = fork();
+	assert_true(pid >= 0);
+	if (!pid) {
+		int null = open("/dev/null", O_RDWR);
+
+		dup2(null, 0);
+		dup2(null, 1);
+		dup2(null, 2);
+		execl(passvm(), "passvm", "run", "--kernel", img, "--mem",
+		      "32M", "--cpus", "2", NULL);
+		_exit(127);
+	}
+	for (i = 0; i < 500 && vcpus < 2; i++) {
+		usleep(10000);
+		scan_tasks(pid, &tasks, &vcpus, &filtered);
+	}
+	assert_int_equal(vcpus, 2);
+	/* main, signal and 2 vCPUs at least (console: gone at EOF) */
+	assert_true(tasks >= 4);
+	assert_int_equal(filtered, tasks);
+	kill(pid, SIGTERM);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 128 + SIGTERM);
+	unlink(img);
+}
 
 /*
  * On a terminal, passvm puts stdin in raw mode (so Ctrl-a x reaches it
@@ -782,6 +922,8 @@ int main(void)
 		cmocka_unit_test(test_api_reboot_in_place),
 		cmocka_unit_test(test_cmdline_console_warning),
 		cmocka_unit_test(test_terminal_banner_and_help),
+		cmocka_unit_test(test_seccomp_forbidden),
+		cmocka_unit_test(test_seccomp_every_thread),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
