@@ -104,7 +104,12 @@ static bool feed(const uint8_t *buf, size_t n)
 static void *console_thread(void *arg)
 {
 	bool tty = isatty(STDIN_FILENO), escape = false;
-	uint8_t buf[256], out[256];
+	/*
+	 * A read that ends in Ctrl-a leaves the escape pending: the next
+	 * read's first byte may come out as two (Ctrl-a and itself), every
+	 * other byte as at most one. So one more byte than a read returns.
+	 */
+	uint8_t buf[256], out[sizeof(buf) + 1];
 
 	(void)arg;
 	for (;;) {
