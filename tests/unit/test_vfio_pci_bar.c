@@ -97,6 +97,40 @@ static void test_sparse_mmap(void **state)
 }
 
 /*
+ * Sparse areas the model must not take at their word (fuzz_vfio_pci):
+ * two that overlap, and one that starts past the region's end near 2^64,
+ * whose rounding up to a page once wrapped to 0 and mapped the whole BAR
+ * twice. Each byte ends up in one memslot, inside an area, and the BAR
+ * still gets its memslots (overlapping ones would all be refused).
+ */
+static void test_sparse_mmap_hostile_areas(void **state)
+{
+	uint64_t b0;
+
+	fv.regions[0].msix_mappable = false;
+	fv.regions[0].nr_sparse = 4;
+	fv.regions[0].sparse[0].off = 0;
+	fv.regions[0].sparse[0].size = 0x2000;
+	fv.regions[0].sparse[1].off = 0x1000;
+	fv.regions[0].sparse[1].size = 0x2000;
+	fv.regions[0].sparse[2].off = UINT64_MAX - 0xfff;
+	fv.regions[0].sparse[2].size = 0x800;
+	fv.regions[0].sparse[3].off = 0x3000;
+	fv.regions[0].sparse[3].size = 0x1000;
+	env_start();
+	assert_int_equal(vp.bars[0].nr_pieces, 2);
+	cfgw(PCI_COMMAND, 2, PCI_COMMAND_MEMORY);
+	b0 = bar_addr(0);
+	assert_non_null(find_region(b0));
+	assert_int_equal(find_region(b0)->size, 0x2000);
+	assert_null(find_region(b0 + 0x1000));
+	assert_null(find_region(b0 + 0x2000)); /* the MSI-X page */
+	assert_non_null(find_region(b0 + 0x3000));
+	assert_int_equal(find_region(b0 + 0x3000)->size, 0x1000);
+	assert_int_equal(mem.nr_regions, 3); /* and BAR4's */
+}
+
+/*
  * BAR4 moved onto BAR0: neither keeps a memslot (the guest keeps running,
  * both trap). BAR0 moved away: both get their memslots back.
  */
@@ -287,6 +321,7 @@ int main(void)
 #define T(f) cmocka_unit_test_setup_teardown(f, env_setup, env_teardown)
 		T(test_command_forwarded_and_bar_split),
 		T(test_sparse_mmap),
+		T(test_sparse_mmap_hostile_areas),
 		T(test_bars_overlapping_stay_trapped),
 		T(test_bar_over_msix_table),
 		T(test_bar_over_reserved_range),
