@@ -315,6 +315,63 @@ static void test_region_info_growth(void **state)
 	assert_int_equal(r.nr_areas, 0);
 }
 
+/*
+ * A region info whose capability chain starts at @cap_off: one sparse
+ * mmap area [0, 0x1000) of a 0x4000-byte mmappable region.
+ */
+static uint32_t raw_cap_off;
+
+static int raw_caps_ioctl(void *ctx, unsigned long req, void *arg)
+{
+	struct vfio_region_info *ri = arg;
+	struct vfio_region_info_cap_sparse_mmap s = {
+		.header = { .id = VFIO_REGION_INFO_CAP_SPARSE_MMAP,
+			    .version = 1 },
+		.nr_areas = 1,
+	};
+	struct vfio_region_sparse_mmap_area a = { .offset = 0, .size = 0x1000 };
+	uint32_t need = raw_cap_off + sizeof(s) + sizeof(a);
+
+	if (req != VFIO_DEVICE_GET_REGION_INFO)
+		return -ENOTTY;
+	ri->flags = VFIO_REGION_INFO_FLAG_READ | VFIO_REGION_INFO_FLAG_MMAP |
+		    VFIO_REGION_INFO_FLAG_CAPS;
+	ri->size = 0x4000;
+	ri->offset = 0;
+	ri->cap_offset = raw_cap_off;
+	if (ri->argsz < need) {
+		ri->argsz = need;
+		return 0;
+	}
+	memcpy((uint8_t *)ri + raw_cap_off, &s, sizeof(s));
+	memcpy((uint8_t *)ri + raw_cap_off + sizeof(s), &a, sizeof(a));
+	return 0;
+}
+
+/*
+ * The kernel aligns capabilities to 8 bytes; a chain at an offset that
+ * is not aligned is no chain (fuzz_vfio_pci: UBSan caught the misaligned
+ * read of its header). The region is then mmappable whole.
+ */
+static void test_region_info_misaligned_caps(void **state)
+{
+	struct vfio_dev_io io = { .ioctl = raw_caps_ioctl };
+	struct vfio_region r;
+
+	raw_cap_off = sizeof(struct vfio_region_info); /* 32: aligned */
+	assert_int_equal(vfio_region_info(&io, 0, &r), 0);
+	assert_true(r.sparse);
+	assert_int_equal(r.nr_areas, 1);
+	assert_int_equal(r.areas[0].size, 0x1000);
+	for (uint32_t off = 33; off < 40; off++) {
+		raw_cap_off = off;
+		assert_int_equal(vfio_region_info(&io, 0, &r), 0);
+		assert_false(r.sparse);
+		assert_int_equal(r.nr_areas, 1);
+		assert_int_equal(r.areas[0].size, 0x4000);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -330,6 +387,7 @@ int main(void)
 		T(test_bar_offsets_cannot_wrap),
 		T(test_bar_read_checks_len_first),
 		T(test_region_info_growth),
+		T(test_region_info_misaligned_caps),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
