@@ -23,7 +23,7 @@
  * a config file that --config-file takes back as the same description.
  */
 /* FUZZ-TARGETS: api/router.c api/model.c api/model_util.c api/config.c */
-/* FUZZ-OPTIONS: -max_len=8192 */
+/* FUZZ-OPTIONS: -max_len=8192 -dict=tests/fuzz/dict/api.dict */
 #include <errno.h>
 #include <jansson.h>
 #include <stdlib.h>

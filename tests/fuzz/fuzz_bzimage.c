@@ -6,11 +6,12 @@
  * into a guest RAM buffer that ends at a guard page.
  *
  * Input: u8 flags (bit 0 trace; bit 1 an initrd; bit 2 the kernel path
- * does not exist; bit 3 the initrd is a directory), u8 RAM (2 MiB << (N %
- * 10), plus N * 4 KiB + 0x123 when bit 7 is set), u8 e820 ranges, u8
- * initrd length in KiB beyond its bytes (sparse zeros), u16 command-line
- * length and its bytes, u16 initrd length and its bytes, then the kernel
- * image: the rest of the input.
+ * does not exist; bit 3 the initrd is a directory), u8 RAM (1 MiB << (N %
+ * 11), plus (N & 0x7f) * 4 KiB + 0x123 when bit 7 is set), u8 e820
+ * ranges, u8 zeros after the initrd's bytes (16 KiB units), u8 zeros
+ * after the kernel's (16 KiB units), u16 command-line length and its
+ * bytes, u16 initrd length and its bytes, then the kernel image: the
+ * rest of the input.
  *
  * Invariants: bzimage_parse() of the image in a buffer of exactly its
  * size reads nothing outside it (ASan) and, when it accepts it, reports a
@@ -84,29 +85,36 @@ FZ_NOCOV static void check_parse(const uint8_t *img, size_t len)
 	free(copy);
 }
 
-FZ_NOCOV static void check_loaded(const uint8_t *ram, uint64_t ram_size,
-				  const uint8_t *img, size_t len,
-				  const char *cmdline, const uint8_t *initrd,
-				  size_t initrd_n, uint64_t initrd_total,
-				  const struct e820_range *e820,
-				  unsigned int ne,
-				  const struct linux_boot_result *res)
+FZ_NOCOV static void
+check_loaded(const uint8_t *ram, uint64_t ram_size, const uint8_t *img,
+	     size_t len, uint64_t kzeros, const char *cmdline,
+	     const uint8_t *initrd, size_t initrd_n, uint64_t initrd_total,
+	     const struct e820_range *e820, unsigned int ne,
+	     const struct linux_boot_result *res)
 {
 	const struct bp_boot_params *zp =
 		(const void *)(ram + BOOT_ZERO_PAGE_GPA);
 	const struct bzimage_info *bi = &res->info;
 	size_t hdr_end = 0x202u + img[BP_HDR_LEN_BYTE];
-	uint64_t kend = BOOT_KERNEL_GPA + bi->kernel_size;
+	uint64_t kend = BOOT_KERNEL_GPA + bi->kernel_size, head;
 
 	FZ_CHECK(res->entry_gpa == BOOT_KERNEL_GPA + 0x200 &&
 			 res->zero_page_gpa == BOOT_ZERO_PAGE_GPA,
 		 "entry 0x%llx zero page 0x%llx",
 		 (unsigned long long)res->entry_gpa,
 		 (unsigned long long)res->zero_page_gpa);
-	FZ_CHECK(bi->setup_size + bi->kernel_size == len && kend <= ram_size &&
-			 !memcmp(ram + BOOT_KERNEL_GPA, img + bi->setup_size,
-				 bi->kernel_size),
+	/* The file is the image's bytes, then @kzeros zeros. */
+	FZ_CHECK(bi->setup_size + bi->kernel_size == len + kzeros &&
+			 kend <= ram_size,
+		 "kernel of %llu bytes after %u of setup, file %zu + %llu",
+		 (unsigned long long)bi->kernel_size, bi->setup_size, len,
+		 (unsigned long long)kzeros);
+	head = bi->setup_size < len ? len - bi->setup_size : 0;
+	FZ_CHECK(!memcmp(ram + BOOT_KERNEL_GPA, img + bi->setup_size, head),
 		 "the kernel is not at 1 MiB as in the file");
+	for (uint64_t i = head; i < bi->kernel_size; i += 4093)
+		FZ_CHECK(!ram[BOOT_KERNEL_GPA + i], "kernel byte %llu is not 0",
+			 (unsigned long long)i);
 	FZ_CHECK(!strcmp((const char *)ram + BOOT_CMDLINE_GPA, cmdline),
 		 "the command line is not at 0x%x", BOOT_CMDLINE_GPA);
 	FZ_CHECK(strlen(cmdline) <= bi->cmdline_size,
@@ -173,7 +181,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint64_t ram_size, map, initrd_total;
 	int fds = fuzz_count_fds(), kfd = -1, ifd = -1, ret;
 	uint8_t flags, sel, *ram, *region;
-	unsigned int ne, extra;
+	unsigned int ne, extra, kextra;
 	struct fz f;
 
 	fz_init(&f, data, size);
@@ -181,17 +189,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	sel = fz_u8(&f);
 	ne = fz_u8(&f);
 	extra = fz_u8(&f);
+	kextra = fz_u8(&f);
 	fuzz_trace(flags & 1);
 	p = fz_span(&f, fz_u16(&f), &cmd_n);
 	memcpy(cmdline, p, cmd_n);
 	cmdline[cmd_n] = '\0'; /* the CLI's string stops at a NUL */
 	initrd = fz_span(&f, fz_u16(&f), &initrd_n);
-	initrd_total = initrd_n + (uint64_t)extra * 1024;
+	initrd_total = initrd_n + (uint64_t)extra * 16384;
 	img = fz_span(&f, fz_left(&f), &img_n);
 
-	check_parse(img, img_n);
+	if (!kextra)
+		check_parse(img, img_n);
 
-	ram_size = (2 * SZ_1M) << (sel % 10);
+	ram_size = SZ_1M << (sel % 11);
 	if (sel & 0x80)
 		ram_size += (uint64_t)(sel & 0x7f) * PAGE + 0x123;
 	map = (ram_size + PAGE - 1) & ~(PAGE - 1);
@@ -208,7 +218,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		e820[i].size = SZ_1G - PAGE * i;
 		e820[i].type = i & 1 ? E820_TYPE_RESERVED : E820_TYPE_RAM;
 	}
-	kfd = memfd_with("kernel", img, img_n, img_n);
+	kfd = memfd_with("kernel", img, img_n,
+			 img_n + (uint64_t)kextra * 16384);
 	if (flags & 2)
 		ifd = flags & 8 ? -2 :
 				  memfd_with("initrd", initrd, initrd_n,
@@ -242,7 +253,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	} else {
 		FZ_CHECK(!(flags & 4) && !((flags & 2) && (flags & 8)),
 			 "loaded a kernel or initrd that is not a file");
-		check_loaded(ram, ram_size, img, img_n, cmdline,
+		check_loaded(ram, ram_size, img, img_n,
+			     (uint64_t)kextra * 16384, cmdline,
 			     flags & 2 ? initrd : NULL, initrd_n, initrd_total,
 			     e820, ne, &res);
 	}

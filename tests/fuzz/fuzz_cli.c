@@ -21,7 +21,7 @@
  */
 /* FUZZ-TARGETS: vmm/cli.c vmm/cli_ctl.c vmm/cli_host.c host/pci_addr.c */
 /* FUZZ-TARGETS: util/parse.c */
-/* FUZZ-OPTIONS: -max_len=2048 */
+/* FUZZ-OPTIONS: -max_len=2048 -dict=tests/fuzz/dict/cli.dict */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>

@@ -16,7 +16,7 @@
  * same VM; nothing leaks.
  */
 /* FUZZ-TARGETS: api/config.c api/model.c api/model_util.c */
-/* FUZZ-OPTIONS: -max_len=8192 */
+/* FUZZ-OPTIONS: -max_len=8192 -dict=tests/fuzz/dict/api.dict */
 #include <errno.h>
 
 #include "api/model.h"

@@ -20,7 +20,7 @@
  * writer never writes past the buffer it is given.
  */
 /* FUZZ-TARGETS: api/http.c */
-/* FUZZ-OPTIONS: -max_len=16384 */
+/* FUZZ-OPTIONS: -max_len=16384 -dict=tests/fuzz/dict/api.dict */
 #include <stdlib.h>
 #include <string.h>
 
