@@ -10,7 +10,10 @@
 # libFuzzer and the sanitizers are clang's (Debian: clang-14,
 # libclang-rt-14-dev); coverage is llvm-profdata/llvm-cov (llvm-14).
 
-FUZZ_CC ?= clang
+# Debian's clang-14 (tests/lab/install-deps), or whatever clang is.
+ifeq ($(origin FUZZ_CC),undefined)
+FUZZ_CC := $(or $(shell command -v clang-14),clang)
+endif
 # One short line per object (V=1: the whole command).
 FQ := $(if $(V),,@)
 FUZZ_SECONDS ?= 60
