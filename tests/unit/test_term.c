@@ -6,7 +6,9 @@
  * escapes (Ctrl-a Ctrl-a sends one Ctrl-a, Ctrl-a x quits) and a read that
  * ends in Ctrl-a followed by a full 256-byte read (a paste, or a pty
  * feeder), which once overflowed the thread's output buffer by one byte
- * (run under ASan: make unit-asan).
+ * (run under ASan: make unit-asan); and that a guest cannot take Ctrl-a x
+ * away by leaving its RX FIFO full or turning on loopback (issue #9 item
+ * 4: the thread once blocked feeding the FIFO and stopped reading).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -27,6 +29,8 @@
 #include "devices/serial.h"
 #include "vmm/term.h"
 
+#define MCR 4
+#define MCR_LOOP 0x10
 #define LSR 5
 #define LSR_DR 0x01
 #define CTRL_A 0x01
@@ -167,12 +171,93 @@ static void test_escapes(void **state)
 	assert_guest_idle();
 }
 
+/* Ctrl-a x quits within a few seconds (the thread reads its terminal). */
+static void assert_quits(void)
+{
+	put((const uint8_t[]){ CTRL_A, 'x' }, 2);
+	for (int i = 0; i < 5000 && !quits; i++)
+		nanosleep(&(struct timespec){ 0, 1000000 }, NULL);
+	assert_int_equal(quits, 1);
+}
+
+static void fill(uint8_t *buf, size_t n, size_t from)
+{
+	for (size_t i = 0; i < n; i++)
+		buf[i] = (uint8_t)('a' + (from + i) % 26);
+}
+
+/* The guest never reads: its FIFO fills, Ctrl-a x still quits. */
+static void test_escape_while_guest_stalls(void **state)
+{
+	uint8_t typed[100], got[SERIAL_FIFO_SIZE];
+
+	fill(typed, sizeof(typed), 0);
+	put(typed, sizeof(typed));
+	wait_consumed();
+	assert_quits();
+	/* What the FIFO took is the start of what was typed. */
+	guest_read(got, sizeof(got));
+	assert_memory_equal(got, typed, sizeof(got));
+	assert_guest_idle();
+}
+
+/*
+ * While the guest stalls, CONSOLE_PENDING bytes wait beyond the FIFO and
+ * arrive in order once it reads; more are dropped, and input flows again.
+ */
+static void test_stalled_input_waits_then_drops(void **state)
+{
+	enum { KEPT = SERIAL_FIFO_SIZE + CONSOLE_PENDING, CHUNK = 256 };
+	static uint8_t typed[KEPT + 4 * CHUNK], got[KEPT];
+
+	fill(typed, sizeof(typed), 0);
+	for (size_t off = 0; off < sizeof(typed); off += CHUNK) {
+		size_t n = sizeof(typed) - off;
+
+		put(typed + off, n < CHUNK ? n : CHUNK);
+		wait_consumed(); /* the thread keeps reading */
+	}
+	guest_read(got, sizeof(got));
+	assert_memory_equal(got, typed, sizeof(got));
+	assert_guest_idle(); /* the rest was dropped */
+	put("ok", 2);
+	guest_read(got, 2);
+	assert_memory_equal(got, "ok", 2);
+	assert_int_equal(quits, 0);
+}
+
+/* Loopback disconnects the host's input: Ctrl-a x still quits. */
+static void test_escape_in_loopback(void **state)
+{
+	uint8_t got[3];
+
+	serial_ops.write(&uart, MCR, (const uint8_t[]){ MCR_LOOP }, 1);
+	put("abc", 3);
+	wait_consumed();
+	assert_int_equal(quits, 0);
+	/* Leaving loopback delivers what waited. */
+	serial_ops.write(&uart, MCR, (const uint8_t[]){ 0 }, 1);
+	guest_read(got, 3);
+	assert_memory_equal(got, "abc", 3);
+	serial_ops.write(&uart, MCR, (const uint8_t[]){ MCR_LOOP }, 1);
+	put("def", 3);
+	wait_consumed();
+	assert_quits();
+	assert_guest_idle();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_escape_then_full_read,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_escapes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_escape_while_guest_stalls,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_stalled_input_waits_then_drops, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_escape_in_loopback, setup,
+						teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
