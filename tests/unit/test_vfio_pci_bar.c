@@ -277,6 +277,31 @@ static void test_bar_offsets_cannot_wrap(void **state)
 	assert_int_equal(vp.stats.msix_table_accesses, 0);
 }
 
+/*
+ * The MSI-X accessors themselves stay inside the table and PBA whatever
+ * offset they are handed: a range check that wraps (off + len past 2^64)
+ * once read and wrote msix_table[] far outside it.
+ */
+static void test_msix_accessors_cannot_wrap(void **state)
+{
+	uint8_t b[8], table[16 * 16];
+	int bir;
+
+	env_start();
+	bir = (int)vp.msix.table_bir;
+	memcpy(table, vp.msix_table, sizeof(table));
+	for (uint64_t k = 1; k <= 8; k++) {
+		memset(b, 0x5a, sizeof(b));
+		vpci_msix_bar_read(&vp, bir, UINT64_MAX - k + 1, b,
+				   (uint32_t)k);
+		for (uint64_t i = 0; i < k; i++)
+			assert_int_equal(b[i], 0xff);
+		vpci_msix_bar_write(&vp, bir, UINT64_MAX - k + 1, b,
+				    (uint32_t)k);
+	}
+	assert_memory_equal(table, vp.msix_table, sizeof(table));
+}
+
 /* A length the bus never passes (0, > 8) leaves the buffer untouched. */
 static void test_bar_read_checks_len_first(void **state)
 {
@@ -385,6 +410,7 @@ int main(void)
 		T(test_registers_beside_table_forwarded),
 		T(test_rom),
 		T(test_bar_offsets_cannot_wrap),
+		T(test_msix_accessors_cannot_wrap),
 		T(test_bar_read_checks_len_first),
 		T(test_region_info_growth),
 		T(test_region_info_misaligned_caps),
