@@ -84,9 +84,10 @@ static void show_help(void)
 /*
  * Input for the guest waits here while the guest does not drain its RX
  * FIFO (a hung guest, or loopback on: MCR bit 4, PC16550D §8.6). The
- * console thread never waits for the guest: it keeps reading the terminal
+ * console thread never waits for the guest: it keeps reading a terminal
  * so that Ctrl-a x always reaches passvm, and drops what does not fit, as
- * a real UART overruns.
+ * a real UART overruns. A pipe or file on stdin is not read past the
+ * queue's room instead (nothing is lost; it has no escape to protect).
  */
 static const char dropped_msg[] =
 	"\r\npassvm: the guest is not reading its console; typed input is "
@@ -149,10 +150,19 @@ static void *console_thread(void *arg)
 
 	(void)arg;
 	for (;;) {
+		/*
+		 * A terminal is always read (its Ctrl-a x must get through;
+		 * typing beyond the queue is dropped). A pipe or file has no
+		 * escape: it is read only into the queue's room, so a slow
+		 * guest holds it back and loses nothing.
+		 */
+		size_t room = sizeof(con.pending) - con.plen;
+		size_t want = tty || room > sizeof(buf) ? sizeof(buf) : room;
 		/* Wait for the guest's room only while something waits. */
 		struct pollfd p[3] = {
 			{ .fd = con.stop_fd, .events = POLLIN },
-			{ .fd = in_open ? STDIN_FILENO : -1, .events = POLLIN },
+			{ .fd = in_open && want ? STDIN_FILENO : -1,
+			  .events = POLLIN },
 			{ .fd = con.plen ? serial_rx_space_fd(con.s) : -1,
 			  .events = POLLIN },
 		};
@@ -172,7 +182,7 @@ static void *console_thread(void *arg)
 		if (p[2].revents && read(p[2].fd, &v, sizeof(v)) < 0)
 			v = 0;
 		if (p[1].revents) {
-			n = read(STDIN_FILENO, buf, sizeof(buf));
+			n = read(STDIN_FILENO, buf, want);
 			if (n < 0 && errno != EINTR && errno != EAGAIN)
 				in_open = false;
 			else if (!n)

@@ -79,6 +79,25 @@ static int teardown(void **state)
 	return 0;
 }
 
+/* Stdin a pipe (a script feeding the console): @master is its write end. */
+static int setup_pipe(void **state)
+{
+	struct pv_error err;
+	int fds[2];
+
+	assert_int_equal(pipe(fds), 0);
+	saved_stdin = dup(STDIN_FILENO);
+	assert_true(saved_stdin >= 0);
+	assert_int_equal(dup2(fds[0], STDIN_FILENO), STDIN_FILENO);
+	close(fds[0]);
+	master = fds[1];
+	assert_int_equal(serial_init(&uart, -1, NULL, &err), 0);
+	serial_ops.write(&uart, 2, (const uint8_t[]){ 0x01 }, 1);
+	quits = 0;
+	assert_int_equal(console_start(&uart, on_quit, NULL, &err), 0);
+	return 0;
+}
+
 static void put(const void *buf, size_t n)
 {
 	assert_int_equal(write(master, buf, n), (ssize_t)n);
@@ -226,6 +245,27 @@ static void test_stalled_input_waits_then_drops(void **state)
 	assert_int_equal(quits, 0);
 }
 
+/*
+ * From a pipe nothing is dropped, however far the guest lags: the thread
+ * reads the pipe only as the guest takes the bytes (and a pipe has no
+ * Ctrl-a escape: Ctrl-a x reaches the guest).
+ */
+static void test_pipe_input_never_dropped(void **state)
+{
+	static uint8_t typed[SERIAL_FIFO_SIZE + CONSOLE_PENDING + 2048],
+		got[sizeof(typed)];
+
+	fill(typed, sizeof(typed), 0);
+	typed[100] = CTRL_A;
+	typed[101] = 'x';
+	put(typed, sizeof(typed)); /* fits in the pipe: 64 KiB */
+	nanosleep(&(struct timespec){ 0, 50000000 }, NULL); /* guest hangs */
+	guest_read(got, sizeof(got));
+	assert_memory_equal(got, typed, sizeof(got));
+	assert_int_equal(quits, 0);
+	assert_guest_idle();
+}
+
 /* Loopback disconnects the host's input: Ctrl-a x still quits. */
 static void test_escape_in_loopback(void **state)
 {
@@ -258,6 +298,8 @@ int main(void)
 			test_stalled_input_waits_then_drops, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_escape_in_loopback, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_pipe_input_never_dropped,
+						setup_pipe, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
