@@ -158,7 +158,9 @@ lab: $(B)/passvm
 layering:
 	@tests/layering
 
-check: layering doc-check install-check unit lab
+# Unit tests, then the same under ASan/UBSan, then every fuzz harness for
+# a few seconds (tests/fuzz), then the lab.
+check: layering doc-check install-check unit unit-asan fuzz-short lab
 
 # ---- documentation and packaging ----
 
@@ -238,9 +240,12 @@ bench: $(B)/passvm
 	tests/lab/run-lab bench
 
 format:
-	clang-format -i $(SRCS) $(wildcard */*.h) $(TEST_SRCS)
+	clang-format -i $(SRCS) $(wildcard */*.h) $(TEST_SRCS) \
+		$(wildcard tests/fuzz/*.[ch])
 
 clean:
 	rm -rf $(B)
+
+include tests/fuzz/fuzz.mk
 
 -include $(OBJS:.o=.d) $(HOST_LIB_OBJS:.o=.d)

@@ -177,7 +177,12 @@ int cli_parse_run(int argc, char **argv, struct vm_config *o,
 	int c, ret;
 
 	vm_config_init(o);
-	optind = 1;
+	/*
+	 * 0, not 1: glibc and musl then reset getopt entirely. With 1, a
+	 * scan an earlier call left inside an option cluster ("-xk" stopped
+	 * at x) would go on in that call's argv.
+	 */
+	optind = 0;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		switch (c) {

@@ -52,6 +52,8 @@ static void make_bzimage(const char *path, const uint8_t *code, size_t len)
 
 	img[0x1f1] = 1; /* setup_sects: setup is 2 x 512 bytes */
 	put16(img, 0x1fe, 0xaa55);
+	img[0x200] = 0xeb; /* the jump: the header ends at 0x202 + 0x6a */
+	img[0x201] = 0x6a;
 	memcpy(img + 0x202, "HdrS", 4);
 	put16(img, 0x206, 0x020f);
 	img[0x211] = 0x01; /* loadflags: LOADED_HIGH */
