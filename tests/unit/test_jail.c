@@ -19,6 +19,8 @@
 
 #include <cmocka.h>
 
+#include "boot_image.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -415,42 +417,6 @@ static bool can_jail(void)
 	return waitpid(pid, &st, 0) == pid && WIFEXITED(st) && !WEXITSTATUS(st);
 }
 
-static void put16(uint8_t *b, size_t off, uint16_t v)
-{
-	memcpy(b + off, &v, 2);
-}
-
-static void put32(uint8_t *b, size_t off, uint32_t v)
-{
-	memcpy(b + off, &v, 4);
-}
-
-/* The smoke test's minimal bzImage (test_vm_smoke.c), running @code. */
-static void make_bzimage(const char *path, const uint8_t *code, size_t len)
-{
-	uint8_t img[4096] = { 0 };
-	FILE *f;
-
-	img[0x1f1] = 1;
-	put16(img, 0x1fe, 0xaa55);
-	memcpy(img + 0x202, "HdrS", 4);
-	put16(img, 0x206, 0x020f);
-	img[0x211] = 0x01;
-	put32(img, 0x214, 0x100000);
-	put32(img, 0x22c, 0x7fffffff);
-	put32(img, 0x230, 0x200000);
-	img[0x234] = 1;
-	put16(img, 0x236, 0x1);
-	put32(img, 0x238, 2047);
-	put32(img, 0x260, 0x100000);
-	put32(img, 0x1f4, (sizeof(img) - 1024) / 16);
-	memcpy(img + 1024 + 0x200, code, len);
-	f = fopen(path, "wb");
-	assert_non_null(f);
-	assert_int_equal(fwrite(img, 1, sizeof(img), f), sizeof(img));
-	fclose(f);
-}
-
 static const uint8_t guest_ok42[] = {
 	0x66, 0xba, 0xf8, 0x03, 0xb0, 'O',  0xee, 0xb0, 'K',  0xee,
 	0xb0, '\n', 0xee, 0xb0, 42,   0xe6, 0xf4, 0xf4, 0xeb, 0xfd,
@@ -512,7 +478,7 @@ static void test_jail_runs_guest(void **state)
 		skip();
 	fd = mkstemp(img);
 	close(fd);
-	make_bzimage(img, guest_ok42, sizeof(guest_ok42));
+	make_test_bzimage(img, guest_ok42, sizeof(guest_ok42));
 	/* mkstemp's 0600: the jail's user could not read it */
 	assert_int_equal(finish(start("t-ok", img, NULL, out, -1)), 1);
 	assert_true(file_has(out, "cannot be read by uid 65534"));
@@ -553,7 +519,7 @@ static void test_jail_unprivileged(void **state)
 		skip();
 	fd = mkstemp(img);
 	close(fd);
-	make_bzimage(img, guest_spin, sizeof(guest_spin));
+	make_test_bzimage(img, guest_spin, sizeof(guest_spin));
 	chmod(img, 0644);
 	leak_fd = mkstemp(leak); /* an fd the caller holds */
 	jail = start("t-priv", img, NULL, out, leak_fd);

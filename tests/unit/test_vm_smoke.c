@@ -27,50 +27,13 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "boot_image.h"
+
 static const char *passvm(void)
 {
 	const char *p = getenv("PASSVM");
 
 	return p ? p : "build/passvm";
-}
-
-static void put16(uint8_t *b, size_t off, uint16_t v)
-{
-	memcpy(b + off, &v, 2);
-}
-
-static void put32(uint8_t *b, size_t off, uint32_t v)
-{
-	memcpy(b + off, &v, 4);
-}
-
-/* Write a minimal protocol-2.15 bzImage running @code at its 64-bit entry. */
-static void make_bzimage(const char *path, const uint8_t *code, size_t len)
-{
-	uint8_t img[4096] = { 0 };
-	FILE *f;
-
-	img[0x1f1] = 1; /* setup_sects: setup is 2 x 512 bytes */
-	put16(img, 0x1fe, 0xaa55);
-	img[0x200] = 0xeb; /* the jump: the header ends at 0x202 + 0x6a */
-	img[0x201] = 0x6a;
-	memcpy(img + 0x202, "HdrS", 4);
-	put16(img, 0x206, 0x020f);
-	img[0x211] = 0x01; /* loadflags: LOADED_HIGH */
-	put32(img, 0x214, 0x100000); /* code32_start */
-	put32(img, 0x22c, 0x7fffffff); /* initrd_addr_max */
-	put32(img, 0x230, 0x200000); /* kernel_alignment */
-	img[0x234] = 1; /* relocatable */
-	put16(img, 0x236, 0x1); /* xloadflags: XLF_KERNEL_64 */
-	put32(img, 0x238, 2047); /* cmdline_size */
-	put32(img, 0x260, 0x100000); /* init_size */
-	put32(img, 0x1f4, (sizeof(img) - 1024) / 16); /* syssize */
-	/* The 64-bit entry is at protected-mode start + 0x200. */
-	memcpy(img + 1024 + 0x200, code, len);
-	f = fopen(path, "wb");
-	assert_non_null(f);
-	assert_int_equal(fwrite(img, 1, sizeof(img), f), sizeof(img));
-	fclose(f);
 }
 
 /* Run passvm with @args; return exit status, stdout in @out. */
@@ -188,7 +151,7 @@ static void test_console_and_debug_exit(void **state)
 	setup(state);
 	assert_true(fd >= 0);
 	close(fd);
-	make_bzimage(img, guest_ok42, sizeof(guest_ok42));
+	make_test_bzimage(img, guest_ok42, sizeof(guest_ok42));
 	assert_int_equal(run(args, out, sizeof(out), err, sizeof(err)), 42);
 	assert_string_equal(out, "OK\n");
 	/* --stats counted the PIO exits by device. */
@@ -207,7 +170,7 @@ static int run_guest(const uint8_t *code, size_t len, char *err, size_t elen)
 
 	assert_true(fd >= 0);
 	close(fd);
-	make_bzimage(img, code, len);
+	make_test_bzimage(img, code, len);
 	status = run(args, out, sizeof(out), err, elen);
 	unlink(img);
 	return status;
@@ -256,7 +219,7 @@ static int run_guest_opts(const uint8_t *code, size_t len,
 	for (; *extra && n < 15; extra++)
 		args[n++] = *extra;
 	args[n] = NULL;
-	make_bzimage(img, code, len);
+	make_test_bzimage(img, code, len);
 	status = run(args, out, olen, err, elen);
 	unlink(img);
 	return status;
@@ -352,7 +315,7 @@ static void test_seccomp_every_thread(void **state)
 	setup(state);
 	assert_true(fd >= 0);
 	close(fd);
-	make_bzimage(img, guest_spin, sizeof(guest_spin));
+	make_test_bzimage(img, guest_spin, sizeof(guest_spin));
 	pid = fork();
 	assert_true(pid >= 0);
 	if (!pid) {
@@ -394,7 +357,7 @@ static void test_terminal_escape(void **state)
 	setup(state);
 	assert_true(fd >= 0);
 	close(fd);
-	make_bzimage(img, guest_spin, sizeof(guest_spin));
+	make_test_bzimage(img, guest_spin, sizeof(guest_spin));
 	master = posix_openpt(O_RDWR | O_NOCTTY);
 	assert_true(master >= 0);
 	assert_int_equal(grantpt(master), 0);
@@ -497,7 +460,7 @@ static void test_config_file(void **state)
 
 	setup(state);
 	close(fd);
-	make_bzimage(img, guest_ok42, sizeof(guest_ok42));
+	make_test_bzimage(img, guest_ok42, sizeof(guest_ok42));
 	snprintf(
 		doc, sizeof(doc),
 		"{\"boot-source\": {\"kernel_image_path\": \"%s\"}, \"drives\": [],"
@@ -596,7 +559,7 @@ static void api_vm_start(struct api_vm *v, const uint8_t *code, size_t len)
 	v->cfd = mkstemp(v->con);
 	assert_true(fd >= 0 && v->cfd >= 0);
 	close(fd);
-	make_bzimage(v->img, code, len);
+	make_test_bzimage(v->img, code, len);
 	snprintf(v->sock, sizeof(v->sock), "/tmp/passvm-smoke-%d.sock",
 		 (int)getpid());
 	snprintf(consarg, sizeof(consarg), "file:%s", v->con);
@@ -712,7 +675,7 @@ static int run_with(const uint8_t *code, size_t len, const char *const *extra,
 
 	assert_true(fd >= 0);
 	close(fd);
-	make_bzimage(img, code, len);
+	make_test_bzimage(img, code, len);
 	while (*extra && n < 31)
 		args[n++] = *extra++;
 	args[n] = NULL;
@@ -854,7 +817,7 @@ static void test_terminal_banner_and_help(void **state)
 	setup(state);
 	assert_true(fd >= 0);
 	close(fd);
-	make_bzimage(img, guest_spin, sizeof(guest_spin));
+	make_test_bzimage(img, guest_spin, sizeof(guest_spin));
 	master = posix_openpt(O_RDWR | O_NOCTTY);
 	assert_true(master >= 0);
 	assert_int_equal(grantpt(master), 0);
