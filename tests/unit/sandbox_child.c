@@ -21,6 +21,16 @@ int in_child(int (*fn)(void *), void *arg, char *err, size_t len)
 	ssize_t n;
 	pid_t pid;
 
+#ifdef __SANITIZE_ADDRESS__
+	/*
+	 * The sanitizers' runtime makes calls of its own (LeakSanitizer's
+	 * thread, its /proc reads) that no production filter lists: a real
+	 * filter is tested in the plain unit build only.
+	 */
+	close(fd);
+	unlink(path);
+	skip();
+#endif
 	assert_true(fd >= 0);
 	unlink(path);
 	fflush(NULL);

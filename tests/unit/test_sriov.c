@@ -615,10 +615,15 @@ static void test_vm_stop_under_filter(void **state)
 	struct ctx *c = *state;
 	struct pci_addr pf = A(PF), vfs[4];
 	unsigned int numvfs = 2, n = 0;
-	struct sriov_vm *s = calloc(1, sizeof(*s));
-	struct filtered_stop f = { c, s };
+	struct sriov_vm *s;
+	struct filtered_stop f = { c, NULL };
 	char err[4096];
 
+#ifdef __SANITIZE_ADDRESS__
+	skip(); /* no real filter in the sanitizer build: see in_child() */
+#endif
+	s = calloc(1, sizeof(*s));
+	f.s = s;
 	assert_non_null(s);
 	assert_int_equal(sriov_vm_start(s, &c->env, &pf, &numvfs, 1, vfs, 4, &n,
 					&c->err),
