@@ -372,10 +372,8 @@ static void serial_read(void *opaque, uint64_t offset, uint8_t *data,
 {
 	struct serial *s = opaque;
 
-	/* The length first: never write past the caller's buffer. */
-	if (!len || len > 8)
+	if (!io_read_start(data, len))
 		return;
-	memset(data, 0xff, len);
 	if (offset >= SERIAL_NR_PORTS)
 		return;
 	pthread_mutex_lock(&s->lock);
