@@ -46,16 +46,19 @@ X86_ASMS := firmware/dsdt_aml.S
 ARM64_SRCS := $(wildcard arch/arm64/*.c)
 ARM64_PURE := arch/arm64/fdt.c arch/arm64/image.c
 
-SRC_DIRS := util memory devices firmware host vfio api vmm
+SRC_DIRS := util sandbox memory devices firmware host jail vfio api vmm
 SHARED_SRCS := $(filter-out $(X86_SRCS),$(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.c)))
+# The system calls' names (sandbox/sandbox.c's SIGSYS message) are the
+# target's: generated per architecture.
+SYSCALL_NAMES := $(B)/gen/$(ARCH)/syscall_names.h
 ifeq ($(ARCH),x86_64)
 SRCS := $(SHARED_SRCS) $(X86_SRCS)
 ASMS := $(X86_ASMS)
-GEN := $(B)/gen/dsdt.aml
+GEN := $(B)/gen/dsdt.aml $(SYSCALL_NAMES)
 else
 SRCS := $(SHARED_SRCS) $(ARM64_SRCS)
 ASMS :=
-GEN :=
+GEN := $(SYSCALL_NAMES)
 endif
 # The host's unit tests: the x86 build's objects plus arm64's KVM-free ones.
 LIB_SRCS := $(filter-out vmm/main.c,$(SHARED_SRCS) $(X86_SRCS)) $(ARM64_PURE)
@@ -63,7 +66,7 @@ HOST_ASMS := $(X86_ASMS)
 
 WARN := -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow \
 	-Wstrict-prototypes -Wmissing-prototypes
-CFLAGS_COMMON := -std=gnu11 -O2 -g $(WARN) -I. -I$(B)/gen \
+CFLAGS_COMMON := -std=gnu11 -O2 -g $(WARN) -I. -I$(B)/gen/$(ARCH) -I$(B)/gen \
 	-D_GNU_SOURCE -DPASSVM_VERSION='"$(VERSION)"'
 UAPI := $(B)/uapi
 JANSSON_CMAKE :=
@@ -105,7 +108,7 @@ OBJS := $(patsubst %.c,$(OBJDIR)/%.o,$(SRCS)) \
 	$(patsubst %.S,$(OBJDIR)/%.o,$(ASMS))
 HOST_LIB_OBJS := $(patsubst %.c,$(HOSTOBJ)/%.o,$(LIB_SRCS)) \
 	$(patsubst %.S,$(HOSTOBJ)/%.o,$(HOST_ASMS))
-HOST_GEN := $(B)/gen/dsdt.aml
+HOST_GEN := $(B)/gen/dsdt.aml $(B)/gen/$(HOST_ARCH)/syscall_names.h
 # The git revision (`passvm --version`), rewritten only when it changes.
 REV_H := $(B)/gen/revision.h
 
@@ -160,6 +163,17 @@ $(REV_H): FORCE
 	echo "#define PASSVM_REVISION \"$$rev\"" >$@.tmp; \
 	if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
 
+# The system calls' names for the SIGSYS message (sandbox/sandbox.c): each
+# __NR_ name of the kernel headers, kept where the compiler defines it;
+# the target's headers (a cross build's are its compiler's).
+SYSCALL_CC := $(if $(CROSS),$(CC),$(HOSTCC))
+$(SYSCALL_NAMES):
+	@mkdir -p $(dir $@)
+	echo '#include <asm/unistd.h>' | $(SYSCALL_CC) -E -dM -x c - | \
+		sed -n 's/^#define __NR_\([a-z0-9_]*\) .*/\1/p' | sort -u | \
+		sed 's/.*/#ifdef __NR_&\nSYSCALL_NAME(&)\n#endif/' >$@.tmp
+	mv $@.tmp $@
+
 # The DSDT is ASL compiled by iasl at build time; the AML is linked in with
 # .incbin (firmware/dsdt_aml.S).
 $(B)/gen/dsdt.aml: firmware/dsdt.asl $(wildcard firmware/*.asi) firmware/acpi_layout.h
@@ -211,7 +225,9 @@ arm64:
 layering:
 	@tests/layering
 
-check: layering doc-check install-check unit lab
+# Unit tests, then the same under ASan/UBSan, then every fuzz harness for
+# a few seconds (tests/fuzz), then the lab.
+check: layering doc-check install-check unit unit-asan fuzz-short lab
 
 # ---- documentation and packaging ----
 
@@ -292,9 +308,11 @@ bench: $(B)/passvm
 
 format:
 	clang-format -i $(sort $(SHARED_SRCS) $(X86_SRCS) $(ARM64_SRCS)) \
-		$(wildcard */*.h */*/*.h) $(TEST_SRCS)
+		$(wildcard */*.h */*/*.h) $(TEST_SRCS) $(wildcard tests/fuzz/*.[ch])
 
 clean:
 	rm -rf $(B)
+
+include tests/fuzz/fuzz.mk
 
 -include $(OBJS:.o=.d) $(HOST_LIB_OBJS:.o=.d)

@@ -95,7 +95,9 @@ static void pm_write(void *opaque, uint64_t offset, const uint8_t *data,
 		pv_trace(TRACE_BOOT, "acpi: S5 requested: powering off");
 		vm_request_stop(&pm->stop, VM_STOP_POWEROFF, 0);
 	} else if (slp_typ >= 0) {
-		pv_warn("acpi: guest asked for sleep state SLP_TYP %d; only "
+		pv_warn_limited(
+			&pm->sleep_warn,
+			"acpi: guest asked for sleep state SLP_TYP %d; only "
 			"S5 (SLP_TYP %u) is supported, ignored",
 			slp_typ, ACPI_PM_S5_SLP_TYP);
 	}
@@ -116,7 +118,7 @@ void debug_exit_init(struct debug_exit *d, const struct vm_stop_sink *stop)
 static void debug_exit_read(void *opaque, uint64_t offset, uint8_t *data,
 			    uint32_t len)
 {
-	memset(data, 0xff, len);
+	io_read_start(data, len); /* nothing to read: all ones */
 }
 
 static void debug_exit_write(void *opaque, uint64_t offset, const uint8_t *data,

@@ -7,7 +7,9 @@
 #ifndef PASSVM_DEVICES_IO_H
 #define PASSVM_DEVICES_IO_H
 
+#include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 /*
  * Access handlers for one registered range. @offset is in bytes from the
@@ -21,6 +23,20 @@ struct io_ops {
 	void (*write)(void *opaque, uint64_t offset, const uint8_t *data,
 		      uint32_t len);
 };
+
+/*
+ * io_read_start() - the first step of every read handler: true for an
+ * access of 1..8 bytes, with @data set to all ones (what a read of nothing
+ * returns); false, and @data untouched, for any other @len, so that no
+ * handler ever writes past its caller's buffer.
+ */
+static inline bool io_read_start(uint8_t *data, uint32_t len)
+{
+	if (!len || len > 8)
+		return false;
+	memset(data, 0xff, len);
+	return true;
+}
 
 /* Why the guest asked to stop, and the exit status passvm returns. */
 enum vm_stop_reason {

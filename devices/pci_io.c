@@ -51,9 +51,8 @@ static void cf8_read(void *opaque, uint64_t offset, uint8_t *data, uint32_t len)
 	struct pci_bus *b = opaque;
 	uint8_t devfn;
 
-	if (!len || len > 8)
-		return; /* never write past the caller's buffer */
-	memset(data, 0xff, len);
+	if (!io_read_start(data, len))
+		return;
 	if (offset >= 8)
 		return;
 	pthread_mutex_lock(&b->lock);
@@ -163,9 +162,8 @@ static void ecam_access(struct pci_bus *b, uint64_t offset, uint8_t *rd,
 static void ecam_read(void *opaque, uint64_t offset, uint8_t *data,
 		      uint32_t len)
 {
-	if (!len || len > 8)
-		return; /* never write past the caller's buffer */
-	memset(data, 0xff, len);
+	if (!io_read_start(data, len))
+		return;
 	ecam_access(opaque, offset, data, NULL, len);
 }
 
@@ -251,9 +249,8 @@ static void window_access(struct pci_window *w, uint64_t offset, uint8_t *rdata,
 static void window_read(void *opaque, uint64_t offset, uint8_t *data,
 			uint32_t len)
 {
-	if (!len || len > 8)
-		return; /* never write past the caller's buffer */
-	memset(data, 0xff, len);
+	if (!io_read_start(data, len))
+		return;
 	window_access(opaque, offset, data, NULL, len);
 }
 
