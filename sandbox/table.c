@@ -349,40 +349,26 @@ static const struct sandbox_rule io[] = {
 
 /* clang-format on */
 
+/* A kind's policy: its own list, then the base every thread holds. */
+#define SB_POLICY(r, ...)                                              \
+	{                                                              \
+		.lists = { SB_LIST(r), SB_LIST(base) }, .nr_lists = 2, \
+		__VA_ARGS__                                            \
+	}
+
 static const struct sandbox_table table = {
 	.audit_arch = SB_ARCH_AUDIT,
 	.nr_limit = SB_ARCH_NR_LIMIT,
 	.policies = {
-		[SANDBOX_MAIN] = {
-			.lists = { SB_LIST(main_rules), SB_LIST(base) },
-			.nr_lists = 2,
+		[SANDBOX_MAIN] = SB_POLICY(main_rules,
 			.starts = 1u << SANDBOX_VCPU | 1u << SANDBOX_CONSOLE |
-				  1u << SANDBOX_IO,
-		},
-		[SANDBOX_VCPU] = {
-			.lists = { SB_LIST(vcpu), SB_LIST(base) },
-			.nr_lists = 2,
-		},
-		[SANDBOX_API] = {
-			.lists = { SB_LIST(api), SB_LIST(base) },
-			.nr_lists = 2,
-		},
-		[SANDBOX_CONSOLE] = {
-			.lists = { SB_LIST(console), SB_LIST(base) },
-			.nr_lists = 2,
-		},
-		[SANDBOX_CONSOLE_SOCKET] = {
-			.lists = { SB_LIST(console_socket), SB_LIST(base) },
-			.nr_lists = 2,
-		},
-		[SANDBOX_SIGNAL] = {
-			.lists = { SB_LIST(signal_rules), SB_LIST(base) },
-			.nr_lists = 2,
-		},
-		[SANDBOX_IO] = {
-			.lists = { SB_LIST(io), SB_LIST(base) },
-			.nr_lists = 2,
-		},
+				  1u << SANDBOX_IO),
+		[SANDBOX_VCPU] = SB_POLICY(vcpu),
+		[SANDBOX_API] = SB_POLICY(api),
+		[SANDBOX_CONSOLE] = SB_POLICY(console),
+		[SANDBOX_CONSOLE_SOCKET] = SB_POLICY(console_socket),
+		[SANDBOX_SIGNAL] = SB_POLICY(signal_rules),
+		[SANDBOX_IO] = SB_POLICY(io),
 	},
 };
 
