@@ -87,4 +87,5 @@ void vm_print_stats(struct vm *vm)
 			(unsigned long long)m->cfg_writes, m->pieces_mapped,
 			m->vectors_routed);
 	}
+	virtio_devices_print_stats(vm->virtio);
 }

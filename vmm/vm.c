@@ -310,6 +310,10 @@ static int setup_devices(struct vm *vm, struct pv_error *err)
 		if (ret)
 			return ret;
 	}
+	ret = virtio_devices_create(&vm->virtio, vm->opts, &vm->mem, &vm->irq,
+				    &vm->pci, vm->vm_fd, err);
+	if (ret)
+		return ret;
 	pci_bus_enable_decode(&vm->pci);
 	return 0;
 }
@@ -583,6 +587,8 @@ void vm_destroy(struct vm *vm)
 	vm->nr_vcpus = 0;
 	/* Devices are reset and closed (device, group, container) first. */
 	vfio_close(&vm->vfio);
+	virtio_devices_destroy(vm->virtio);
+	vm->virtio = NULL;
 	if (vm->serial_ready)
 		serial_destroy(&vm->serial);
 	vm->serial_ready = false;

@@ -27,6 +27,7 @@
 #include "vmm/cli.h"
 #include "vmm/kvm_mem.h"
 #include "vmm/vcpu.h"
+#include "vmm/virtio_glue.h"
 #include "vmm/vm_ctl.h"
 
 struct vm {
@@ -52,6 +53,7 @@ struct vm {
 	struct rtc rtc;
 	struct debug_exit dbg;
 	struct vfio_ctx vfio;
+	struct virtio_devices *virtio; /* disks, interfaces, vsock; or NULL */
 	/* --vfio BDF,managed devices that passvm bound and must restore. */
 	struct pci_addr managed[CLI_MAX_VFIO];
 	unsigned int nr_managed;
