@@ -350,7 +350,9 @@ int virtio_dev_init(struct virtio_dev *v, const struct virtio_dev_params *p,
 		return pv_seterr(err, -ret, "%s: BAR0", v->name);
 	virtio_build_caps(v);
 
-	snprintf(tname, sizeof(tname), "vio-%.11s", v->name);
+	/* "virtio-blk rootfs" runs in thread "vio-rootfs" */
+	snprintf(tname, sizeof(tname), "vio-%.11s",
+		 strrchr(v->name, ' ') ? strrchr(v->name, ' ') + 1 : v->name);
 	ret = vio_loop_init(&v->loop, tname, err);
 	if (ret)
 		return ret;

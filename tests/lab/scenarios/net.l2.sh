@@ -48,10 +48,10 @@ net_run() {
 
 if lab_want passvm; then
 	net_run net-passvm lab_passvm net-passvm net \
-		--net "tap=$TAP,mac=$MAC,vhost=on,id=net-passvm"
+		--net "tap=$TAP,mac=$MAC,vhost=on,id=net_passvm"
 	net_run net-passvm-user lab_passvm net-passvm-user net \
-		--net "tap=$TAP,mac=$MAC,vhost=off,id=net-passvm-user"
+		--net "tap=$TAP,mac=$MAC,vhost=off,id=net_passvm_user"
 fi
 lab_want qemu && net_run net-qemu lab_qemu net-qemu net \
 	-netdev "tap,id=n0,ifname=$TAP,script=no,downscript=no,vhost=on" \
-	-device "virtio-net-pci,netdev=n0,mac=$MAC"
+	-device "virtio-net-pci,netdev=n0,mac=$MAC,romfile="

@@ -29,7 +29,7 @@ check_net_run() {
 	l2p=$(lines "$all" "LAB: net L2->L3 run=$sec " | tail -n1)
 	tp=$(lines "$all" "LAB: net throughput run=$sec " | tail -n1)
 	sink=$(lines "$text" 'L3: net sink:' | tail -n1)
-	mbs=$(grep -o 'throughput=[0-9.]*MB/s' <<<"$tp" | cut -d= -f2)
+	mbs=$({ grep -o 'throughput=[0-9.]*MB/s' <<<"$tp" || true; } | cut -d= -f2)
 	if [ -z "$text" ]; then
 		why="no output from this run in L2 (tap set-up failed? L2 died?)"
 		text=$(lines "$all" 'LAB:|net|tap')
@@ -47,15 +47,15 @@ check_net_run() {
 	elif [ -z "$mbs" ] || ! grep -q "labtool: OK tcp-sink bytes=$NET_BYTES" <<<"$sink"; then
 		why="TCP L2 -> L3: ${tp:-no report} / ${sink:-no report from L3}"
 	elif [ "$vmm" = passvm ]; then
-		v=$(stat_virtio "$text" "$sec")
+		v=$(stat_virtio "$text" "${sec//-/_}")
 		read -r n tr irq reg <<<"$v"
 		if [ -z "$v" ]; then
-			why="no 'virtio-net $sec' line in passvm's --stats"
+			why="no 'virtio-net ${sec//-/_}' line in passvm's --stats"
 		elif [ "$tr" != 0 ]; then
 			why="$tr notifications trapped (want 0: ioeventfd)"
 		elif [ "$reg" -ge "$NET_MAX_REG" ]; then
 			why="$reg register accesses (want < $NET_MAX_REG: no exit per packet)"
-		elif ! lines "$text" "passvm: stats: virtio-net $sec: tap tap0, data path $mode" | grep -q .; then
+		elif ! lines "$text" "passvm: stats: virtio-net ${sec//-/_}: tap tap0, data path $mode" | grep -q .; then
 			why="passvm's data path was not $mode"
 		fi
 	fi
