@@ -29,7 +29,7 @@ check_net_run() {
 	l2p=$(lines "$all" "LAB: net L2->L3 run=$sec " | tail -n1)
 	tp=$(lines "$all" "LAB: net throughput run=$sec " | tail -n1)
 	sink=$(lines "$text" 'L3: net sink:' | tail -n1)
-	mbs=$({ grep -o 'throughput=[0-9.]*MB/s' <<<"$tp" || true; } | cut -d= -f2)
+	mbs=$({ grep -o 'throughput=[0-9.]*' <<<"$tp" || true; } | cut -d= -f2)
 	if [ -z "$text" ]; then
 		why="no output from this run in L2 (tap set-up failed? L2 died?)"
 		text=$(lines "$all" 'LAB:|net|tap')
