@@ -19,7 +19,7 @@ B := build
 OBJDIR := $(B)/obj-$(notdir $(CC))
 HOSTOBJ := $(B)/obj-host
 
-SRC_DIRS := util memory devices firmware host vfio api vmm
+SRC_DIRS := util memory devices firmware host vfio virtio api vmm
 SRCS := $(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.c))
 ASMS := $(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.S))
 LIB_SRCS := $(filter-out vmm/main.c,$(SRCS))

@@ -10,6 +10,7 @@
 #include "host/pci_addr.h"
 #include "util/parse.h"
 #include "vmm/cli_ctl.h"
+#include "vmm/cli_dev.h"
 
 const char cli_run_help[] =
 	"Usage: passvm run --kernel FILE [options]\n"
@@ -31,7 +32,7 @@ const char cli_run_help[] =
 	"  --vfio BDF[,managed]\n"
 	"                     assign host PCI device BDF (bound to vfio-pci;\n"
 	"                     with ,managed passvm binds it and restores the\n"
-	"                     original driver at exit); repeatable\n"
+	"                     original driver at exit); repeatable\n" CLI_DEV_HELP
 	"  --hugepages        back guest RAM with 2 MiB hugetlbfs pages\n"
 	"  --reboot           restart the guest in place when it resets\n"
 	"                     (default: exit 3); more than 5 resets in 10 s\n"
@@ -122,6 +123,7 @@ int cli_parse_run(int argc, char **argv, struct vm_config *o,
 		{ "reboot", no_argument, NULL, O_REBOOT },
 		{ "help", no_argument, NULL, O_HELP },
 		CLI_CTL_OPTIONS,
+		CLI_DEV_OPTIONS,
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *bad;
@@ -201,6 +203,12 @@ int cli_parse_run(int argc, char **argv, struct vm_config *o,
 				"option '%s' needs a value: see passvm run --help",
 				argv[optind - 1]);
 		default:
+			if (c >= O_DEV_FIRST) {
+				ret = cli_dev_opt(c, optarg, o, err);
+				if (ret)
+					return ret;
+				break;
+			}
 			if (c >= O_CTL_FIRST) {
 				ret = cli_ctl_opt(c, optarg, o, err);
 				if (ret)
@@ -218,5 +226,6 @@ int cli_parse_run(int argc, char **argv, struct vm_config *o,
 			err, EINVAL,
 			"unexpected argument '%s': see passvm run --help",
 			argv[optind]);
-	return cli_ctl_check(o, err);
+	ret = cli_dev_check(o, err);
+	return ret ? ret : cli_ctl_check(o, err);
 }

@@ -196,6 +196,10 @@ static int setup_devices(struct vm *vm, bool power_on, struct pv_error *err)
 		if (ret)
 			return ret;
 	}
+	ret = virtio_devices_create(&vm->virtio, vm->opts, &vm->mem, &vm->irq,
+				    &vm->pci, vm->vm_fd, err);
+	if (ret)
+		return ret;
 	pci_bus_enable_decode(&vm->pci);
 	return 0;
 }
@@ -371,6 +375,9 @@ static void boot_teardown(struct vm *vm)
 	for (unsigned int i = 0; i < n; i++)
 		vcpu_destroy(&vcpus[i]);
 	free(vcpus);
+	/* virtio devices: I/O threads stopped, ioeventfds and irqfds gone. */
+	virtio_devices_destroy(vm->virtio);
+	vm->virtio = NULL;
 	/* Assigned devices: quiet, reset, unmapped; still open and bound. */
 	vfio_detach(&vm->vfio);
 	if (vm->serial_ready)

@@ -38,6 +38,7 @@
 #include "vmm/reboot.h"
 #include "vmm/stats.h"
 #include "vmm/vcpu.h"
+#include "vmm/virtio_glue.h"
 #include "vmm/vm_ctl.h"
 
 #define VM_MAX_HOLES 64
@@ -69,6 +70,7 @@ struct vm {
 	struct debug_exit dbg;
 	struct vfio_ctx vfio;
 	struct kvm_vfio kvm_vfio;
+	struct virtio_devices *virtio; /* disks, interfaces, vsock; or NULL */
 	/* --vfio BDF,managed devices that passvm bound and must restore. */
 	struct pci_addr managed[CLI_MAX_VFIO];
 	unsigned int nr_managed;

@@ -38,13 +38,20 @@ struct disk_cfg {
 	const char *rate_limiter; /* JSON text as given, or NULL */
 };
 
+/* How a network interface moves its packets (--net ...,vhost=on|off). */
+enum vm_vhost {
+	VM_VHOST_AUTO, /* vhost-net when /dev/vhost-net is there (default) */
+	VM_VHOST_ON, /* vhost-net, or fail */
+	VM_VHOST_OFF, /* passvm's I/O thread */
+};
+
 /* A network interface (PUT /network-interfaces/{id}). */
 struct net_cfg {
 	char id[VM_ID_MAX + 1];
 	const char *tap; /* host_dev_name */
 	uint8_t mac[6];
 	bool has_mac; /* guest_mac given */
-	bool vhost;
+	enum vm_vhost vhost;
 	unsigned int mtu; /* 0: not given */
 	const char *rx_rate_limiter, *tx_rate_limiter; /* JSON text or NULL */
 };
