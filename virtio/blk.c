@@ -370,10 +370,15 @@ int virtio_blk_create(struct virtio_blk **out,
 	if (!b)
 		return pv_seterr(err, ENOMEM, "out of memory");
 	b->im.fd = -1;
-	ret = blk_image_open(&b->im, p->path, p->read_only, err);
-	if (ret) {
-		free(b);
-		return ret;
+	if (p->image) {
+		b->im = *p->image;
+	} else {
+		ret = blk_image_open(&b->im, p->path, p->read_only, err);
+		if (ret) {
+			free(b);
+			return ret;
+		}
+		b->own_image = true;
 	}
 	snprintf(b->path, sizeof(b->path), "%s", p->path);
 	if (p->serial) /* NUL-padded, as many bytes as fit (§5.2.6) */
@@ -415,6 +420,7 @@ void virtio_blk_destroy(struct virtio_blk *b)
 	if (!b)
 		return;
 	virtio_dev_destroy(&b->vdev);
-	blk_image_close(&b->im);
+	if (b->own_image)
+		blk_image_close(&b->im);
 	free(b);
 }

@@ -56,12 +56,19 @@ struct virtio_blk {
 	/* fdatasync(2); a test may count the calls. */
 	int (*sync)(int fd);
 	bool unsafe_cache;
+	bool own_image; /* opened here (else the VMM's, kept across boots) */
 	struct virtio_blk_stats stats;
 };
 
 struct virtio_blk_params {
 	const char *name; /* e.g. "blk0" or the drive id */
 	const char *path;
+	/*
+	 * NULL: open and lock @path here (closed with the device). Else an
+	 * image the caller opened with blk_image_open() and keeps open (and
+	 * locked) across devices, e.g. across a guest reboot; not owned.
+	 */
+	const struct blk_image *image;
 	bool read_only;
 	const char *serial; /* NULL: none (GET_ID answers zeros) */
 	/*
@@ -72,7 +79,8 @@ struct virtio_blk_params {
 };
 
 /*
- * virtio_blk_create() - open and lock the image and build the device
+ * virtio_blk_create() - open and lock the image (or take @p->image) and
+ * build the device
  * (features: SEG_MAX, FLUSH, and RO for a read-only disk, else DISCARD
  * and WRITE_ZEROES). Not yet on a bus. Errors: blk_image_open's, -EINVAL
  * (a serial longer than 20 bytes), the transport's; @err names the disk.
@@ -81,7 +89,7 @@ int virtio_blk_create(struct virtio_blk **out,
 		      const struct virtio_blk_params *p,
 		      const struct virtio_env *env, struct pv_error *err);
 
-/* virtio_blk_destroy() - the device, then the image (unlocked). */
+/* virtio_blk_destroy() - the device, then the image it opened (unlocked). */
 void virtio_blk_destroy(struct virtio_blk *b);
 
 /*

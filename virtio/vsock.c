@@ -509,9 +509,12 @@ int virtio_vsock_create(struct virtio_vsock **out, const struct vsock_params *p,
 	d->next_port = VSOCK_HOST_PORT_FIRST;
 	vp.opaque = d;
 	ret = virtio_dev_init(&d->vdev, &vp, err);
-	if (!ret) {
+	if (!ret && p->listen_fd >= 0) {
+		d->listen_fd = p->listen_fd;
+	} else if (!ret) {
 		d->listen_fd = vsock_uds_listen(p->uds_path, err);
 		ret = d->listen_fd < 0 ? d->listen_fd : 0;
+		d->own_listen = !ret;
 	}
 	if (!ret) {
 		d->timer_fd = timerfd_create(CLOCK_MONOTONIC,
@@ -548,7 +551,7 @@ void virtio_vsock_destroy(struct virtio_vsock *d)
 		return;
 	virtio_dev_destroy(&d->vdev); /* the thread stops, reset closes all */
 	close_all(d);
-	if (d->listen_fd >= 0) {
+	if (d->own_listen) {
 		close(d->listen_fd);
 		unlink(d->uds_path);
 	}

@@ -125,6 +125,7 @@ struct virtio_vsock {
 	uint64_t guest_cid;
 	char uds_path[108];
 	int listen_fd;
+	bool own_listen; /* listen_fd is ours: close it, unlink uds_path */
 	struct vio_handler listen_h;
 	int timer_fd; /* sweeps requests the guest never answered */
 	struct vio_handler timer_h;
@@ -162,17 +163,28 @@ void vsock_request_started(struct virtio_vsock *d);
 struct vsock_params {
 	uint32_t guest_cid;
 	const char *uds_path;
+	/*
+	 * -1: bind and listen on @uds_path here (closed and unlinked with
+	 * the device). Else a socket the caller made with vsock_uds_listen()
+	 * on @uds_path and keeps (e.g. across a guest reboot, so that hosts
+	 * connecting meanwhile wait in its backlog); not owned.
+	 */
+	int listen_fd;
 };
 
 /*
  * virtio_vsock_create() - bind and listen on @p->uds_path (a stale
  * socket nobody listens on is replaced; a live one or another file is an
- * error saying so), build the device. Errors: -errno with @err.
+ * error saying so), or take @p->listen_fd; build the device. Errors:
+ * -errno with @err.
  */
 int virtio_vsock_create(struct virtio_vsock **out, const struct vsock_params *p,
 			const struct virtio_env *env, struct pv_error *err);
 
-/* virtio_vsock_destroy() - close every connection, unlink uds_path. */
+/*
+ * virtio_vsock_destroy() - close every connection; the listener and
+ * uds_path too when the device made them.
+ */
 void virtio_vsock_destroy(struct virtio_vsock *d);
 
 #endif

@@ -6,9 +6,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "virtio/blk.h"
 #include "virtio/net.h"
+#include "virtio/tap.h"
 #include "virtio/vsock.h"
 
 int virtio_devices_check(const struct vm_config *c, struct pv_error *err)
@@ -67,9 +69,78 @@ int virtio_devices_check(const struct vm_config *c, struct pv_error *err)
 	return 0;
 }
 
+static void warn_ignored(const struct vm_config *c)
+{
+	for (unsigned int i = 0; i < c->nr_disks; i++)
+		if (c->disks[i].rate_limiter)
+			pv_warn("drive '%s': passvm does not apply rate limiters yet",
+				c->disks[i].id);
+	for (unsigned int i = 0; i < c->nr_nets; i++)
+		if (c->nets[i].rx_rate_limiter || c->nets[i].tx_rate_limiter)
+			pv_warn("interface '%s': passvm does not apply rate limiters yet",
+				c->nets[i].id);
+}
+
+int virtio_host_open(struct virtio_host *h, const struct vm_config *c,
+		     struct pv_error *err)
+{
+	int ret;
+
+	memset(h, 0, sizeof(*h));
+	h->vsock_fd = -1;
+	ret = virtio_devices_check(c, err);
+	if (ret)
+		return ret;
+	for (unsigned int i = 0; i < c->nr_disks; i++) {
+		const struct disk_cfg *d = &c->disks[i];
+
+		ret = blk_image_open(&h->image[i], d->path, d->read_only, err);
+		if (ret)
+			goto fail;
+		h->nr_images = i + 1;
+	}
+	for (unsigned int i = 0; i < c->nr_nets; i++) {
+		h->tap_fd[i] = tap_open(c->nets[i].tap, err);
+		if (h->tap_fd[i] < 0) {
+			ret = -EINVAL;
+			goto fail;
+		}
+		h->nr_taps = i + 1;
+	}
+	if (c->vsock.present) {
+		h->vsock_fd = vsock_uds_listen(c->vsock.uds_path, err);
+		if (h->vsock_fd < 0) {
+			ret = h->vsock_fd;
+			goto fail;
+		}
+		h->vsock_open = true;
+	}
+	warn_ignored(c);
+	return 0;
+fail:
+	virtio_host_close(h, c);
+	return ret;
+}
+
+void virtio_host_close(struct virtio_host *h, const struct vm_config *c)
+{
+	for (unsigned int i = 0; i < h->nr_images; i++)
+		blk_image_close(&h->image[i]);
+	for (unsigned int i = 0; i < h->nr_taps; i++)
+		close(h->tap_fd[i]);
+	h->nr_images = h->nr_taps = 0;
+	if (h->vsock_open) {
+		close(h->vsock_fd);
+		unlink(c->vsock.uds_path);
+	}
+	h->vsock_open = false;
+	h->vsock_fd = -1;
+}
+
 /* What every device of one boot is built with. */
 struct build {
 	struct virtio_devices *vd;
+	const struct virtio_host *host;
 	struct virtio_env env; /* irq: filled per device (next_dev) */
 	struct irq_router *irq;
 	struct pci_bus *pci;
@@ -114,11 +185,12 @@ static int plug(struct build *b, struct virtio_glue_dev *g,
 }
 
 static int create_disk(struct build *b, const struct disk_cfg *d,
-		       struct pv_error *err)
+		       const struct blk_image *image, struct pv_error *err)
 {
 	struct virtio_blk_params p = {
 		.name = d->id,
 		.path = d->path,
+		.image = image,
 		.read_only = d->read_only,
 		.serial = d->serial,
 		/* Firecracker's "Unsafe": flushes are not passed on */
@@ -129,9 +201,6 @@ static int create_disk(struct build *b, const struct disk_cfg *d,
 	struct virtio_env env;
 	int ret;
 
-	if (d->rate_limiter)
-		pv_warn("drive '%s': passvm does not apply rate limiters yet",
-			d->id);
 	g = next_dev(b, VIRTIO_KIND_BLK, d->id, &env, err);
 	if (!g)
 		return -ENOSPC;
@@ -147,14 +216,16 @@ static int create_disks(struct build *b, const struct vm_config *c,
 	/* The root drive takes the first slot: the guest calls it vda. */
 	for (unsigned int i = 0; !ret && i < c->nr_disks; i++)
 		if (c->disks[i].root)
-			ret = create_disk(b, &c->disks[i], err);
+			ret = create_disk(b, &c->disks[i], &b->host->image[i],
+					  err);
 	for (unsigned int i = 0; !ret && i < c->nr_disks; i++)
 		if (!c->disks[i].root)
-			ret = create_disk(b, &c->disks[i], err);
+			ret = create_disk(b, &c->disks[i], &b->host->image[i],
+					  err);
 	return ret;
 }
 
-static int create_net(struct build *b, const struct net_cfg *n,
+static int create_net(struct build *b, const struct net_cfg *n, int tap_fd,
 		      struct pv_error *err)
 {
 	static const enum virtio_net_vhost vhost[] = {
@@ -165,7 +236,7 @@ static int create_net(struct build *b, const struct net_cfg *n,
 	struct virtio_net_params p = {
 		.name = n->id,
 		.tap = n->tap,
-		.tap_fd = -1,
+		.tap_fd = tap_fd,
 		.has_mac = n->has_mac,
 		.mtu = n->mtu,
 		.vhost = vhost[n->vhost],
@@ -174,9 +245,6 @@ static int create_net(struct build *b, const struct net_cfg *n,
 	struct virtio_env env;
 	int ret;
 
-	if (n->rx_rate_limiter || n->tx_rate_limiter)
-		pv_warn("interface '%s': passvm does not apply rate limiters yet",
-			n->id);
 	memcpy(p.mac, n->mac, 6);
 	g = next_dev(b, VIRTIO_KIND_NET, n->id, &env, err);
 	if (!g)
@@ -189,7 +257,8 @@ static int create_vsock(struct build *b, const struct vsock_cfg *v,
 			struct pv_error *err)
 {
 	struct vsock_params vp = { .guest_cid = v->cid,
-				   .uds_path = v->uds_path };
+				   .uds_path = v->uds_path,
+				   .listen_fd = b->host->vsock_fd };
 	struct virtio_glue_dev *g;
 	struct virtio_env env;
 	int ret;
@@ -202,20 +271,20 @@ static int create_vsock(struct build *b, const struct vsock_cfg *v,
 }
 
 int virtio_devices_create(struct virtio_devices **out,
-			  const struct vm_config *c, struct mem_map *mem,
+			  const struct vm_config *c,
+			  const struct virtio_host *h, struct mem_map *mem,
 			  struct irq_router *irq, struct pci_bus *pci,
 			  int vm_fd, struct pv_error *err)
 {
-	struct build b = { .env = { .mem = mem }, .irq = irq, .pci = pci };
+	struct build b = {
+		.host = h, .env = { .mem = mem }, .irq = irq, .pci = pci
+	};
 	struct virtio_devices *vd;
 	int ret;
 
 	*out = NULL;
 	if (!c->nr_disks && !c->nr_nets && !c->vsock.present)
 		return 0;
-	ret = virtio_devices_check(c, err);
-	if (ret)
-		return ret;
 	vd = calloc(1, sizeof(*vd));
 	if (!vd)
 		return pv_seterr(err, ENOMEM, "out of memory");
@@ -223,7 +292,7 @@ int virtio_devices_create(struct virtio_devices **out,
 	b.env.ioev = kvm_ioeventfd_backend(&vd->ioev, vm_fd);
 	ret = create_disks(&b, c, err);
 	for (unsigned int i = 0; !ret && i < c->nr_nets; i++)
-		ret = create_net(&b, &c->nets[i], err);
+		ret = create_net(&b, &c->nets[i], h->tap_fd[i], err);
 	if (!ret && c->vsock.present)
 		ret = create_vsock(&b, &c->vsock, err);
 	if (ret) {

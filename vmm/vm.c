@@ -196,8 +196,9 @@ static int setup_devices(struct vm *vm, bool power_on, struct pv_error *err)
 		if (ret)
 			return ret;
 	}
-	ret = virtio_devices_create(&vm->virtio, vm->opts, &vm->mem, &vm->irq,
-				    &vm->pci, vm->vm_fd, err);
+	ret = virtio_devices_create(&vm->virtio, vm->opts, &vm->virtio_host,
+				    &vm->mem, &vm->irq, &vm->pci, vm->vm_fd,
+				    err);
 	if (ret)
 		return ret;
 	pci_bus_enable_decode(&vm->pci);
@@ -425,6 +426,8 @@ int vm_create(struct vm *vm, const struct vm_config *o, struct pv_error *err)
 		ret = open_assigned(vm, err);
 	}
 	if (!ret)
+		ret = virtio_host_open(&vm->virtio_host, o, err);
+	if (!ret)
 		ret = boot_build(vm, true, err);
 	if (ret)
 		vm_destroy(vm);
@@ -467,6 +470,7 @@ void vm_destroy(struct vm *vm)
 	boot_teardown(vm);
 	/* Devices closed (device, group, container) after their reset. */
 	vfio_close(&vm->vfio);
+	virtio_host_close(&vm->virtio_host, vm->opts);
 	kvm_vm_close(vm);
 	if (vm->nr_managed) {
 		struct pv_error err = { "" };

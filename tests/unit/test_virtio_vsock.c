@@ -130,7 +130,7 @@ static int setup(void **state)
 {
 	struct t *t = calloc(1, sizeof(*t));
 	struct pv_error err = { "" };
-	struct vsock_params p = { .guest_cid = CID };
+	struct vsock_params p = { .guest_cid = CID, .listen_fd = -1 };
 
 	snprintf(t->dir, sizeof(t->dir), "/tmp/passvm-vs-XXXXXX");
 	assert_non_null(mkdtemp(t->dir));
