@@ -52,8 +52,15 @@ const char cli_run_help[] =
 	"other}, pio and mmio {RANGE: exits, ..., unclaimed}, memory_kib\n"
 	"{vmm_rss_anon, guest_ram_touched, peak_rss}, vfio [{bdf,\n"
 	"trapped_bar_reads, trapped_bar_writes, msix_table_pba_accesses,\n"
-	"config_reads, config_writes, bar_pieces_mapped, vectors_routed}].\n"
-	"Counts add up across --reboot restarts.\n";
+	"config_reads, config_writes, bar_pieces_mapped, vectors_routed}],\n"
+	"virtio [{id, type (blk, net, vsock), slot, notifications,\n"
+	"trapped_notifications, interrupts, config_interrupts,\n"
+	"register_accesses; blk: reads, read_bytes, writes, written_bytes,\n"
+	"flushes, discards, write_zeroes, get_ids, errors; net: tap, vhost,\n"
+	"rx_packets, rx_bytes, tx_packets, tx_bytes, tx_errors,\n"
+	"rx_no_buffers (null with vhost); vsock: host_connections,\n"
+	"guest_connections, refused, rsts_sent, to_guest_bytes,\n"
+	"from_guest_bytes}]. Counts add up across --reboot restarts.\n";
 
 static int parse_vfio(const char *arg, struct vm_config *o,
 		      struct pv_error *err)

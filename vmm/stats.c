@@ -233,6 +233,7 @@ void stats_print_json(const struct vm_stats *s, FILE *f)
 		jout_object_end(&j);
 	}
 	jout_array_end(&j);
+	virtio_figures_json(&s->virtio, &j);
 	jout_object_end(&j);
 	fputc('\n', f);
 }

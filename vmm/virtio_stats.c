@@ -146,3 +146,77 @@ void virtio_figures_print(const struct virtio_figures *f, FILE *out)
 		}
 	}
 }
+
+static const char *const kind_names[] = {
+	[VIRTIO_KIND_BLK] = "blk",
+	[VIRTIO_KIND_NET] = "net",
+	[VIRTIO_KIND_VSOCK] = "vsock",
+};
+
+static void json_net(const struct virtio_dev_figures *d, struct json_out *j)
+{
+	static const char *const keys[] = { "rx_packets", "rx_bytes",
+					    "tx_packets", "tx_bytes",
+					    "tx_errors",  "rx_no_buffers" };
+	const struct virtio_net_stats *s = &d->u.net;
+	const uint64_t v[] = { s->rx_packets, s->rx_bytes,  s->tx_packets,
+			       s->tx_bytes,   s->tx_errors, s->rx_no_buffers };
+
+	jout_string(j, "tap", d->tap);
+	jout_bool(j, "vhost", d->vhost);
+	/* vhost-net moves the packets in the kernel: passvm counts none */
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		if (d->vhost)
+			jout_null(j, keys[i]);
+		else
+			jout_uint(j, keys[i], v[i]);
+	}
+}
+
+void virtio_figures_json(const struct virtio_figures *f, struct json_out *j)
+{
+	jout_array_begin(j, "virtio");
+	for (unsigned int i = 0; i < f->nr; i++) {
+		const struct virtio_dev_figures *d = &f->dev[i];
+		const struct virtio_stats *c = &d->common;
+
+		jout_object_begin(j, NULL);
+		jout_string(j, "id", d->id);
+		jout_string(j, "type", kind_names[d->kind]);
+		jout_uint(j, "slot", d->slot);
+		jout_uint(j, "notifications", c->kicks);
+		jout_uint(j, "trapped_notifications", c->trapped_kicks);
+		jout_uint(j, "interrupts", c->irqs);
+		jout_uint(j, "config_interrupts", c->config_irqs);
+		jout_uint(j, "register_accesses", c->reg_accesses);
+		switch (d->kind) {
+		case VIRTIO_KIND_BLK:
+			jout_uint(j, "reads", d->u.blk.reads);
+			jout_uint(j, "read_bytes", d->u.blk.read_bytes);
+			jout_uint(j, "writes", d->u.blk.writes);
+			jout_uint(j, "written_bytes", d->u.blk.written_bytes);
+			jout_uint(j, "flushes", d->u.blk.flushes);
+			jout_uint(j, "discards", d->u.blk.discards);
+			jout_uint(j, "write_zeroes", d->u.blk.write_zeroes);
+			jout_uint(j, "get_ids", d->u.blk.get_ids);
+			jout_uint(j, "errors", d->u.blk.errors);
+			break;
+		case VIRTIO_KIND_NET:
+			json_net(d, j);
+			break;
+		case VIRTIO_KIND_VSOCK:
+			jout_uint(j, "host_connections", d->u.vsock.host_conns);
+			jout_uint(j, "guest_connections",
+				  d->u.vsock.guest_conns);
+			jout_uint(j, "refused", d->u.vsock.refused);
+			jout_uint(j, "rsts_sent", d->u.vsock.rst_sent);
+			jout_uint(j, "to_guest_bytes",
+				  d->u.vsock.to_guest_bytes);
+			jout_uint(j, "from_guest_bytes",
+				  d->u.vsock.from_guest_bytes);
+			break;
+		}
+		jout_object_end(j);
+	}
+	jout_array_end(j);
+}
