@@ -181,6 +181,16 @@ static const uint8_t guest_virtio_reboot[] = {
 	0xb0, 0x06, 0x66, 0xba, 0xf9, 0x0c, 0xee, 0xf4, 0xeb, 0xfe,
 };
 
+/*
+ * Prints the kernel command line (boot_params.hdr.cmd_line_ptr, zero page
+ * offset 0x228, %rsi the zero page) and a newline, then debug exit 42.
+ */
+static const uint8_t guest_print_cmdline[] = {
+	0x8b, 0x9e, 0x28, 0x02, 0x00, 0x00, 0x66, 0xba, 0xf8, 0x03, 0x8a,
+	0x03, 0x84, 0xc0, 0x74, 0x06, 0xee, 0x48, 0xff, 0xc3, 0xeb, 0xf4,
+	0xb0, 0x0a, 0xee, 0xb0, 0x2a, 0xe6, 0xf4, 0xf4, 0xeb, 0xfd,
+};
+
 static int setup(void **state)
 {
 	if (access("/dev/kvm", R_OK | W_OK))
@@ -395,6 +405,49 @@ static void test_config_file(void **state)
 	assert_string_equal(out, ""); /* no guest ran */
 	close(cfd);
 	unlink(cfg);
+	unlink(img);
+}
+
+/*
+ * A drive with is_root_device: the guest boots with root=/dev/vda and rw
+ * or ro after the boot args, as under Firecracker.
+ */
+static void test_config_root_drive(void **state)
+{
+	char img[] = "/tmp/passvm-smoke-rootbzXXXXXX";
+	char cfg[] = "/tmp/passvm-smoke-rootcfgXXXXXX";
+	char disk[] = "/tmp/passvm-smoke-rootdiskXXXXXX";
+	char out[4096], err[4096], doc[1024];
+	int fd = mkstemp(img), cfd = mkstemp(cfg), dfd = mkstemp(disk);
+	const char *args[] = { "passvm", "run",	     "--config-file",
+			       cfg,	 "--no-api", NULL };
+
+	setup(state);
+	assert_true(fd >= 0 && cfd >= 0 && dfd >= 0);
+	close(fd);
+	assert_int_equal(ftruncate(dfd, 1 << 20), 0);
+	close(dfd);
+	make_bzimage(img, guest_print_cmdline, sizeof(guest_print_cmdline));
+	for (int ro = 0; ro < 2; ro++) {
+		snprintf(
+			doc, sizeof(doc),
+			"{\"boot-source\": {\"kernel_image_path\": \"%s\", \"boot_args\": \"console=ttyS0 quiet\"},"
+			" \"drives\": [{\"drive_id\": \"rootfs\", \"path_on_host\": \"%s\","
+			" \"is_root_device\": true, \"is_read_only\": %s}],"
+			" \"machine-config\": {\"vcpu_count\": 1, \"mem_size_mib\": 64}}",
+			img, disk, ro ? "true" : "false");
+		assert_int_equal(pwrite(cfd, doc, strlen(doc), 0),
+				 (ssize_t)strlen(doc));
+		assert_int_equal(ftruncate(cfd, (off_t)strlen(doc)), 0);
+		assert_int_equal(run(args, out, sizeof(out), err, sizeof(err)),
+				 42);
+		assert_string_equal(
+			out, ro ? "console=ttyS0 quiet root=/dev/vda ro\n" :
+				  "console=ttyS0 quiet root=/dev/vda rw\n");
+	}
+	close(cfd);
+	unlink(cfg);
+	unlink(disk);
 	unlink(img);
 }
 
@@ -892,6 +945,7 @@ int main(void)
 		cmocka_unit_test(test_bad_kernel),
 		cmocka_unit_test(test_usage_errors),
 		cmocka_unit_test(test_config_file),
+		cmocka_unit_test(test_config_root_drive),
 		cmocka_unit_test(test_api_socket),
 		cmocka_unit_test(test_api_pause),
 		cmocka_unit_test(test_reboot_in_place),
