@@ -396,6 +396,38 @@ static void test_msix_mask_and_pba(void **state)
 	assert_int_equal(eventfd_take(t->v.vec[0].fd), 1);
 }
 
+/*
+ * One MSI-X register write reaches the interrupt controller once: the
+ * routes it changes are made inside one batch of the backend.
+ */
+static void test_msix_routes_batched(void **state)
+{
+	struct tdev *t = *state;
+	struct vfake_irq *f = &t->e.irq;
+	unsigned int routed, batches, unbatched;
+
+	assert_true(drv_setup(&t->v, GOOD_FEATURES, t->q, 2, true));
+	unbatched = f->unbatched_routes;
+	/* the function mask off again: every unmasked vector re-routed */
+	drv_cfg_write(&t->v, VIRTIO_CAP_MSIX + PCI_MSIX_FLAGS, 2,
+		      PCI_MSIX_FLAGS_ENABLE | PCI_MSIX_FLAGS_MASKALL);
+	routed = f->routed;
+	batches = f->batches;
+	drv_cfg_write(&t->v, VIRTIO_CAP_MSIX + PCI_MSIX_FLAGS, 2,
+		      PCI_MSIX_FLAGS_ENABLE);
+	assert_true(f->routed >= routed + 2); /* queues 0 and 1 */
+	assert_int_equal(f->batches, batches + 1);
+	/* one table entry's data word: one batch, one route */
+	routed = f->routed;
+	drv_write(&t->v, VIRTIO_REGS_MSIX_TABLE + 16 + PCI_MSIX_ENTRY_DATA,
+		  0x4011, 4);
+	assert_int_equal(f->routed, routed + 1);
+	assert_int_equal(f->last_data, 0x4011);
+	assert_int_equal(f->batches, batches + 2);
+	assert_int_equal(f->unbatched_routes, unbatched);
+	assert_int_equal(f->batch_depth, 0);
+}
+
 static void test_call_fd_from_backend(void **state)
 {
 	struct tdev *t = *state;
@@ -467,6 +499,7 @@ int main(void)
 		T(test_activate_failure),
 		T(test_vector_assignment),
 		T(test_msix_mask_and_pba),
+		T(test_msix_routes_batched),
 		T(test_call_fd_from_backend),
 		T(test_device_config_and_pci_cfg_window),
 		T(test_odd_register_accesses),

@@ -73,6 +73,8 @@ static int irq_route(void *ctx, uint32_t gsi, uint64_t addr, uint32_t data,
 	struct vfake_irq *f = ctx;
 
 	f->routed++;
+	if (!f->batch_depth)
+		f->unbatched_routes++;
 	f->last_gsi = gsi;
 	f->last_addr = addr;
 	f->last_data = data;
@@ -82,6 +84,22 @@ static int irq_route(void *ctx, uint32_t gsi, uint64_t addr, uint32_t data,
 static void irq_detach(void *ctx, int fd, uint32_t gsi)
 {
 	((struct vfake_irq *)ctx)->detached++;
+}
+
+static void irq_batch_begin(void *ctx)
+{
+	((struct vfake_irq *)ctx)->batch_depth++;
+}
+
+static int irq_batch_end(void *ctx, struct pv_error *err)
+{
+	struct vfake_irq *f = ctx;
+
+	if (!f->batch_depth)
+		return pv_seterr(err, EINVAL, "fake: batch_end without begin");
+	if (!--f->batch_depth)
+		f->batches++;
+	return 0;
 }
 
 static void irq_intx(void *ctx, uint32_t gsi, int level)
@@ -97,6 +115,8 @@ struct virtio_irq_backend vfake_irq_backend(struct vfake_irq *f)
 	return (struct virtio_irq_backend){ .msi_attach = irq_attach,
 					    .msi_route = irq_route,
 					    .msi_detach = irq_detach,
+					    .batch_begin = irq_batch_begin,
+					    .batch_end = irq_batch_end,
 					    .intx_set = irq_intx,
 					    .ctx = f };
 }

@@ -36,6 +36,8 @@ struct vfake_irq {
 	int intx_level;
 	unsigned int intx_changes;
 	bool fail_attach;
+	/* batches: depth now, batch_end calls, routes made outside one */
+	unsigned int batch_depth, batches, unbatched_routes;
 };
 struct virtio_irq_backend vfake_irq_backend(struct vfake_irq *f);
 
