@@ -658,13 +658,6 @@ stats_cond() {
 	[ "$1" != passvm ] || echo stats==yes
 }
 
-# stat_virtio TEXT ID: "NOTIFY TRAPPED IRQS REG" from the run's stats line
-# of virtio device ID (its --disk/--net id): notifications the I/O thread
-# served, notify writes that trapped, interrupts, register accesses
-stat_virtio() {
-	passvm_stats "$1" | sed -n "s/^virtio-[a-z]* $2 ([0-9a-f:.]*): notifications \([0-9]*\) (trapped \([0-9]*\)), interrupts \([0-9]*\), config interrupts [0-9]*, register accesses \([0-9]*\)$/\1 \2 \3 \4/p" | head -n1
-}
-
 # The side-by-side table of VMM runs: record_run LABEL EXIT WALL_MS UPTIME
 # EXITS ("-" where not known), print_run_table prints and clears it.
 RUN_TIMES=()

@@ -1,7 +1,7 @@
 # shellcheck shell=dash
 # rootfs (L3 side, in the initramfs; /init loaded virtio_pci and
 # virtio_blk): mount /dev/vda and switch_root to it; its /sbin/init
-# (lib/rootfs-init) does the rest. Returns only on failure.
+# (lib/rootfs-init) does the rest and reports. Returns only on failure.
 i=0
 while [ ! -b /dev/vda ] && [ $i -lt 150 ]; do
 	sleep 0.1
@@ -9,10 +9,10 @@ while [ ! -b /dev/vda ] && [ $i -lt 150 ]; do
 done
 mkdir -p /newroot
 if [ ! -b /dev/vda ]; then
-	echo "L3: ROOTFS-FAIL no /dev/vda after 15s"
+	lab_result rootfs root=missing
 	dmesg | grep -i -E 'virtio|vda|pci' | tail -n 20
 elif ! mount -t ext4 /dev/vda /newroot; then
-	echo "L3: ROOTFS-FAIL cannot mount /dev/vda"
+	lab_result rootfs root=unmountable
 	dmesg | tail -n 20
 else
 	umount /sys /dev 2>/dev/null

@@ -3,7 +3,13 @@
 /*
  * Busybox has no vsock tool, no tap creation and no TCP throughput test;
  * this static binary does what the virtio scenarios need. Every mode
- * prints one result line and exits 0 on success, 1 on failure; a hard
+ * prints one result line, words for a LAB: RESULT line (tests/lab/README.md
+ * "Writing a scenario"), and exits 0 on success, 1 on failure:
+ *
+ *   labtool: KEY=ok KEY_bytes=N KEY_t=SECONDS ...
+ *   labtool: KEY=fail KEY_error=WHAT:_WHY
+ *
+ * KEY is $LABTOOL_KEY, else the mode with '-' as '_' (tcp_sink). A hard
  * timeout (LABTOOL_TIMEOUT seconds, 90) ends a hung one.
  *
  *   labtool listen PORT              AF_VSOCK: accept one, echo to EOF
@@ -28,6 +34,7 @@
 #include <net/if.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,10 +55,45 @@ static double now(void)
 	return t.tv_sec + t.tv_nsec / 1e9;
 }
 
+static char key[64]; /* the result's key (main) */
+
+/* One value: blanks become '_' (RESULT values have none). */
+static void put_word(const char *s)
+{
+	for (; *s; s++)
+		putchar(*s == ' ' || *s == '\t' || *s == '\n' ? '_' : *s);
+}
+
+/* "labtool: KEY=ok KEY_k=v ...", from a printf of "k=v k=v ...". */
+static int ok(const char *fmt, ...)
+{
+	char buf[512], *w, *save;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	printf("labtool: %s=ok", key);
+	for (w = strtok_r(buf, " ", &save); w; w = strtok_r(NULL, " ", &save))
+		printf(" %s_%s", key, w);
+	putchar('\n');
+	return 0;
+}
+
+/* "labtool: KEY=fail KEY_error=WHAT:_WHY"; returns 1. */
+static int fail_why(const char *what, const char *why)
+{
+	printf("labtool: %s=fail %s_error=", key, key);
+	put_word(what);
+	putchar(':');
+	put_word(why);
+	putchar('\n');
+	return 1;
+}
+
 static int fail(const char *what)
 {
-	printf("labtool: FAIL %s: %s\n", what, strerror(errno));
-	return 1;
+	return fail_why(what, strerror(errno));
 }
 
 static int write_all(int fd, const void *b, size_t n)
@@ -89,7 +131,7 @@ static int read_all(int fd, void *b, size_t n)
 }
 
 /* accept one connection on @l and echo it back until EOF */
-static int echo_one(int l, const char *name)
+static int echo_one(int l)
 {
 	char buf[CHUNK];
 	long long total = 0;
@@ -108,13 +150,15 @@ static int echo_one(int l, const char *name)
 			return fail("echo write");
 		total += r;
 	}
-	printf("labtool: OK %s echoed bytes=%lld\n", name, total);
 	close(s);
-	return 0;
+	return ok("bytes=%lld", total);
 }
 
-/* send @bytes of a pattern in chunks, read each back, compare */
-static int echo_test(int s, long long bytes, const char *name, double t0)
+/*
+ * send @bytes of a pattern in chunks, read each back, compare; @extra:
+ * more words for the result line
+ */
+static int echo_test(int s, long long bytes, double t0, const char *extra)
 {
 	char out[CHUNK], in[CHUNK];
 	long long done = 0;
@@ -131,16 +175,16 @@ static int echo_test(int s, long long bytes, const char *name, double t0)
 		if (read_all(s, in, n))
 			return fail("read back");
 		if (memcmp(in, out, n)) {
-			printf("labtool: FAIL %s: echo differs at byte %lld\n",
-			       name, done);
-			return 1;
+			char at[32];
+
+			snprintf(at, sizeof(at), "at byte %lld", done);
+			return fail_why("echo differs", at);
 		}
 		done += (long long)n;
 	}
 	t = now() - t0;
-	printf("labtool: OK %s bytes=%lld t=%.2fs\n", name, done, t);
 	close(s);
-	return 0;
+	return ok("bytes=%lld t=%.2f %s", done, t, extra);
 }
 
 static int vsock_socket(void)
@@ -157,7 +201,7 @@ static int cmd_listen(unsigned int port)
 
 	if (l < 0 || bind(l, (struct sockaddr *)&a, sizeof(a)) || listen(l, 4))
 		return fail("vsock listen");
-	return echo_one(l, "vsock-listen");
+	return echo_one(l);
 }
 
 static int cmd_connect(unsigned int cid, unsigned int port, long long bytes,
@@ -166,9 +210,10 @@ static int cmd_connect(unsigned int cid, unsigned int port, long long bytes,
 	struct sockaddr_vm a = { .svm_family = AF_VSOCK,
 				 .svm_cid = cid,
 				 .svm_port = port };
-	int s = -1;
+	char extra[32];
+	int s = -1, i;
 
-	for (int i = 0; i < tries; i++) {
+	for (i = 0; i < tries; i++) {
 		s = vsock_socket();
 		if (s < 0)
 			return fail("vsock socket");
@@ -180,7 +225,8 @@ static int cmd_connect(unsigned int cid, unsigned int port, long long bytes,
 	}
 	if (s < 0)
 		return fail("vsock connect");
-	return echo_test(s, bytes, "vsock-connect", now());
+	snprintf(extra, sizeof(extra), "tries=%d", i + 1);
+	return echo_test(s, bytes, now(), extra);
 }
 
 static int unix_addr(struct sockaddr_un *a, const char *path)
@@ -202,7 +248,7 @@ static int cmd_uds_listen(const char *path)
 	if (l < 0 || unix_addr(&a, path) ||
 	    bind(l, (struct sockaddr *)&a, sizeof(a)) || listen(l, 4))
 		return fail("uds listen");
-	return echo_one(l, "uds-listen");
+	return echo_one(l);
 }
 
 /* One CONNECT attempt: the socket with "OK <port>" read, or -1. */
@@ -239,23 +285,23 @@ bad:
 static int cmd_uds_connect(const char *path, unsigned int port, long long bytes,
 			   int tries)
 {
-	char ok[32];
+	char answer[32], extra[64], n[32];
 	int s = -1, i;
-	double t0;
+	double t0 = now();
 
 	for (i = 0; i < tries && s < 0; i++) {
 		t0 = now();
-		s = uds_try(path, port, ok, sizeof(ok));
+		s = uds_try(path, port, answer, sizeof(answer));
 		if (s < 0)
 			usleep(250000);
 	}
 	if (s < 0) {
-		printf("labtool: FAIL uds-connect: no OK after %d tries\n",
-		       tries);
-		return 1;
+		snprintf(n, sizeof(n), "after %d tries", tries);
+		return fail_why("no OK answer to CONNECT", n);
 	}
-	printf("labtool: uds-connect answer '%s' after %d tries\n", ok, i);
-	return echo_test(s, bytes, "uds-connect", t0);
+	/* "OK <host port>": the port, and the tries it took */
+	snprintf(extra, sizeof(extra), "port=%.16s tries=%d", answer + 3, i);
+	return echo_test(s, bytes, t0, extra);
 }
 
 static int cmd_tap_add(const char *name)
@@ -267,8 +313,7 @@ static int cmd_tap_add(const char *name)
 	ifr.ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR;
 	if (fd < 0 || ioctl(fd, TUNSETIFF, &ifr) || ioctl(fd, TUNSETPERSIST, 1))
 		return fail("tap-add");
-	printf("labtool: OK tap %s persistent\n", name);
-	return 0;
+	return ok("name=%s persistent=yes", name);
 }
 
 static int cmd_tcp_sink(unsigned int port)
@@ -296,8 +341,7 @@ static int cmd_tcp_sink(unsigned int port)
 			break;
 		total += r;
 	}
-	printf("labtool: OK tcp-sink bytes=%lld t=%.2fs\n", total, now() - t0);
-	return 0;
+	return ok("bytes=%lld t=%.2f", total, now() - t0);
 }
 
 static int cmd_tcp_source(const char *ip, unsigned int port, long long bytes,
@@ -338,16 +382,20 @@ static int cmd_tcp_source(const char *ip, unsigned int port, long long bytes,
 	while (read(s, buf, sizeof(buf)) > 0)
 		;
 	t = now() - t0;
-	printf("labtool: OK tcp-source bytes=%lld t=%.2fs throughput=%.1fMB/s\n",
-	       done, t, done / t / 1e6);
-	return 0;
+	return ok("bytes=%lld t=%.2f mbs=%.1f", done, t, done / t / 1e6);
 }
 
 int main(int argc, char **argv)
 {
 	const char *tmo = getenv("LABTOOL_TIMEOUT");
+	const char *k = getenv("LABTOOL_KEY");
 	const char *c = argc > 1 ? argv[1] : "";
 	int tries = 1;
+
+	snprintf(key, sizeof(key), "%s", k && *k ? k : c);
+	for (char *p = key; *p; p++)
+		if (*p == '-')
+			*p = '_';
 
 	alarm(tmo ? (unsigned int)atoi(tmo) : 90);
 	signal(SIGPIPE, SIG_IGN);
