@@ -226,7 +226,7 @@ demo:
 	tests/lab/run-lab demo
 
 bench: $(B)/passvm
-	tests/lab/run-lab bench
+	tests/lab/run-lab bench bench-virtio
 
 format:
 	clang-format -i $(SRCS) $(wildcard */*.h) $(TEST_SRCS)

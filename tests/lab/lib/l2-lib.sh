@@ -8,7 +8,8 @@
 #   ... the VMM's output (the L3 console, LAB: RESULT lines from L3) ...
 #   LAB: VMM exit=N
 #   LAB: RESULT SCENARIO vmm=VMM exit=N wall_ms=N hung=0|1 stderr_lines=N
-#          [stats=yes|no exits=N first_insn_ms=N guest_ram_resident_kb=N]
+#          [stats=yes|no exits=N first_insn_ms=N guest_ram_resident_kb=N
+#          vmm_rss_anon_kb=N]
 #   LAB: RESULT SCENARIO/vfio vmm=passvm bdf=BDF trapped_reads=N
 #          trapped_writes=N trapped_msix=N trapped_other=N ...  (per device)
 #   LAB: RESULT SCENARIO/virtio vmm=passvm id=ID kind=blk|net|vsock
@@ -269,7 +270,8 @@ lab_run_once() {
 # lab_stats_keys FILE: RESULT keys from the --stats lines of passvm's
 # stderr in FILE (vmm/stats.c): stats=yes|no, exits (userspace exits, all
 # reasons), first_insn_ms (launch to the guest's first instruction),
-# guest_ram_resident_kb (RssShmem at exit: guest RAM touched or pinned)
+# guest_ram_resident_kb (RssShmem at exit: guest RAM touched or pinned),
+# vmm_rss_anon_kb (RssAnon at exit: the VMM's own memory)
 lab_stats_keys() {
 	if ! grep -q '^passvm: stats: ' "$1"; then
 		echo stats=no
@@ -278,6 +280,7 @@ lab_stats_keys() {
 	echo stats=yes
 	sed -n -e 's/^passvm: stats: userspace exits \([0-9]*\)$/exits=\1/p' \
 		-e 's/^passvm: stats: launch to first guest instruction \([0-9.]*\) ms$/first_insn_ms=\1/p' \
+		-e 's/^passvm: stats: memory: VMM (RssAnon) \([0-9]*\) kB, guest RAM touched (RssShmem) \([0-9]*\) kB.*/vmm_rss_anon_kb=\1 guest_ram_resident_kb=\2/p' \
 		-e 's/^passvm: stats: memory: .*guest RAM touched (RssShmem) \([0-9]*\) kB.*/guest_ram_resident_kb=\1/p' "$1"
 }
 

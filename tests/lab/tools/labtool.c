@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The lab's socket tool (L2 and L3): vsock, Firecracker's uds, taps, TCP. */
+/*
+ * The lab's socket and disk tool (L2 and L3): vsock, Firecracker's uds,
+ * taps, TCP, block device reads.
+ */
 /*
  * Busybox has no vsock tool, no tap creation and no TCP throughput test;
  * this static binary does what the virtio scenarios need. Every mode
@@ -23,12 +26,18 @@
  *   labtool tcp-sink PORT            accept one, count bytes to EOF
  *   labtool tcp-source IP PORT BYTES [TRIES]
  *                                    send BYTES, print MB/s
+ *   labtool blk-rand DEV SECONDS     4 KiB O_DIRECT reads at random
+ *                                    aligned offsets for SECONDS: IOPS
+ *   labtool blk-seq DEV              1 MiB O_DIRECT reads of all of DEV
+ *                                    in order: MB/s
  *
  * Build: gcc -static -O2 -o labtool labtool.c (run-lab does it).
  */
+#define _GNU_SOURCE /* O_DIRECT */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/fs.h>
 #include <linux/if_tun.h>
 #include <linux/vm_sockets.h>
 #include <net/if.h>
@@ -46,6 +55,7 @@
 #include <unistd.h>
 
 #define CHUNK 16384
+#define CHUNK_DIRECT (1 << 20) /* blk-seq's reads, bytes */
 
 static double now(void)
 {
@@ -385,6 +395,86 @@ static int cmd_tcp_source(const char *ip, unsigned int port, long long bytes,
 	return ok("bytes=%lld t=%.2f mbs=%.1f", done, t, done / t / 1e6);
 }
 
+/*
+ * @dev opened O_DIRECT, its size in @size (bytes) and a 1 MiB aligned
+ * buffer in @buf; -1 with the failure printed.
+ */
+static int blk_open(const char *dev, unsigned long long *size, void **buf)
+{
+	int fd = open(dev, O_RDONLY | O_DIRECT);
+
+	if (fd < 0) {
+		fail("open");
+		return -1;
+	}
+	if (ioctl(fd, BLKGETSIZE64, size)) {
+		fail("BLKGETSIZE64");
+		close(fd);
+		return -1;
+	}
+	if (*size < CHUNK_DIRECT) {
+		fail_why("device", "under 1 MiB");
+		close(fd);
+		return -1;
+	}
+	if (posix_memalign(buf, 4096, CHUNK_DIRECT)) {
+		fail_why("posix_memalign", "no memory");
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* 4 KiB reads at random 4 KiB-aligned offsets for @secs seconds */
+static int cmd_blk_rand(const char *dev, double secs)
+{
+	unsigned long long size, x = 88172645463325252ull;
+	long long ios = 0;
+	double t0, t;
+	void *buf;
+	int fd = blk_open(dev, &size, &buf);
+
+	if (fd < 0)
+		return 1;
+	t0 = now();
+	do {
+		/* xorshift64: cheap, and the same offsets every run */
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		if (pread(fd, buf, 4096, (off_t)(x % (size / 4096)) * 4096) !=
+		    4096)
+			return fail("pread");
+		ios++;
+		t = now() - t0;
+	} while (t < secs);
+	close(fd);
+	free(buf);
+	return ok("ios=%lld t=%.2f iops=%.0f", ios, t, ios / t);
+}
+
+/* all of @dev read in order, 1 MiB at a time */
+static int cmd_blk_seq(const char *dev)
+{
+	unsigned long long size, done = 0;
+	double t0, t;
+	void *buf;
+	int fd = blk_open(dev, &size, &buf);
+
+	if (fd < 0)
+		return 1;
+	t0 = now();
+	while (done + CHUNK_DIRECT <= size) {
+		if (pread(fd, buf, CHUNK_DIRECT, (off_t)done) != CHUNK_DIRECT)
+			return fail("pread");
+		done += CHUNK_DIRECT;
+	}
+	t = now() - t0;
+	close(fd);
+	free(buf);
+	return ok("bytes=%llu t=%.2f mbs=%.1f", done, t, done / t / 1e6);
+}
+
 int main(int argc, char **argv)
 {
 	const char *tmo = getenv("LABTOOL_TIMEOUT");
@@ -427,7 +517,11 @@ int main(int argc, char **argv)
 		return cmd_tcp_source(argv[2], (unsigned int)atoi(argv[3]),
 				      atoll(argv[4]), tries);
 	}
+	if (!strcmp(c, "blk-rand") && argc == 4)
+		return cmd_blk_rand(argv[2], atof(argv[3]));
+	if (!strcmp(c, "blk-seq") && argc == 3)
+		return cmd_blk_seq(argv[2]);
 	fprintf(stderr,
-		"usage: labtool listen|connect|uds-listen|uds-connect|tap-add|tcp-sink|tcp-source ...\n");
+		"usage: labtool listen|connect|uds-listen|uds-connect|tap-add|tcp-sink|tcp-source|blk-rand|blk-seq ...\n");
 	return 2;
 }
