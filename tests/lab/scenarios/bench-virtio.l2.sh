@@ -1,16 +1,16 @@
 # shellcheck shell=dash
 # bench-virtio (L2 side): a 64 MiB disk image in /tmp (L2's RAM) and a
-# persistent tap0 at 10.0.2.1/24; one L3 run per VMM with both, and beside
-# it L2 pings L3 (10.0.2.2) until it answers, then sends it 32 MiB over
+# persistent tap1 at 10.0.3.1/24; one L3 run per VMM with both, and beside
+# it L2 pings L3 (10.0.3.2) until it answers, then sends it 32 MiB over
 # TCP. Its report, after each run's END line:
 #   LAB: RESULT bench-virtio/peer run=RUN replies=0|1 tcp=ok|fail
 #     tcp_bytes=N tcp_t=SECONDS tcp_mbs=MB/s
-TAP=tap0
+TAP=tap1 # not net's tap0: both may run in one L2
 BV_NET_BYTES=33554432
 MAC=52:54:00:12:34:20
 IMG=/tmp/bench-virtio.img
 
-if ! /lab/labtool tap-add "$TAP" || ! ip addr add 10.0.2.1/24 dev "$TAP" ||
+if ! /lab/labtool tap-add "$TAP" || ! ip addr add 10.0.3.1/24 dev "$TAP" ||
 	! ip link set "$TAP" up; then
 	echo "LAB: bench-virtio: cannot set up $TAP"
 	lab_result bench-virtio/tap up=no
@@ -29,7 +29,7 @@ bv_peer() {
 	local n=0 got=0
 	while [ $n -lt 120 ]; do
 		n=$((n + 1))
-		if ping -c 1 -W 1 10.0.2.2 >/dev/null 2>&1; then
+		if ping -c 1 -W 1 10.0.3.2 >/dev/null 2>&1; then
 			got=1
 			break
 		fi
@@ -37,7 +37,7 @@ bv_peer() {
 	done
 	echo "replies=$got tries=$n" >/tmp/bv-peer
 	if [ $got = 1 ]; then
-		LABTOOL_KEY=tcp /lab/labtool tcp-source 10.0.2.2 5201 "$BV_NET_BYTES" 120 |
+		LABTOOL_KEY=tcp /lab/labtool tcp-source 10.0.3.2 5201 "$BV_NET_BYTES" 120 |
 			sed -n 's/^labtool: //p' >>/tmp/bv-peer
 	else
 		echo "tcp=fail tcp_error=no_ping_reply" >>/tmp/bv-peer

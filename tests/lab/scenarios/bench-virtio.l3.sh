@@ -1,6 +1,6 @@
 # shellcheck shell=dash
 # bench-virtio (L3 side; /init loaded virtio_pci, virtio_blk and
-# virtio_net): eth0 at 10.0.2.2/24 takes L2's TCP stream on port 5201,
+# virtio_net): eth0 at 10.0.3.2/24 takes L2's TCP stream on port 5201,
 # then the disk (/dev/vda) is read at random and in order:
 #   LAB: RESULT bench-virtio vmm=VMM sink=ok sink_bytes=N sink_t=S
 #   LAB: RESULT bench-virtio vmm=VMM blk_rand=ok blk_rand_ios=N
@@ -16,7 +16,7 @@ if [ ! -e /sys/class/net/eth0 ]; then
 	lab_result bench-virtio sink=fail sink_error=no_eth0
 else
 	ip link set lo up
-	ip addr add 10.0.2.2/24 dev eth0
+	ip addr add 10.0.3.2/24 dev eth0
 	l3_wait_carrier eth0
 	# L2 sends once its pings get answers; labtool's own timeout (90 s)
 	# ends a wait for a stream that never comes

@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # bench-virtio (host side, in `make bench`): figures of the virtio devices,
 # passvm beside QEMU, one L3 run each with one virtio-blk disk (a 64 MiB
-# image in L2's RAM) and one virtio-net NIC on tap0 with vhost-net. The
+# image in L2's RAM) and one virtio-net NIC on tap1 with vhost-net. The
 # guest (bench-virtio.l3.sh) takes 32 MiB of TCP from L2 (L2 -> L3
 # throughput, as net does), then reads its disk: 4 KiB O_DIRECT reads at
 # random offsets for BENCH_BLK_SECONDS (IOPS, one at a time) and all of it
