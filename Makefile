@@ -19,7 +19,7 @@ B := build
 OBJDIR := $(B)/obj-$(notdir $(CC))
 HOSTOBJ := $(B)/obj-host
 
-SRC_DIRS := util sandbox memory devices firmware host jail vfio api vmm
+SRC_DIRS := util sandbox memory devices firmware host jail vfio virtio api vmm
 SRCS := $(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.c))
 ASMS := $(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.S))
 LIB_SRCS := $(filter-out vmm/main.c,$(SRCS))
@@ -237,7 +237,7 @@ demo:
 	tests/lab/run-lab demo
 
 bench: $(B)/passvm
-	tests/lab/run-lab bench
+	tests/lab/run-lab bench bench-virtio
 
 format:
 	clang-format -i $(SRCS) $(wildcard */*.h) $(TEST_SRCS) \

@@ -19,7 +19,6 @@
 #include "firmware/linux_boot.h"
 #include "vmm/kvm_irq.h"
 
-#define DEFAULT_CMDLINE "console=ttyS0"
 #define COM1_IRQ 4
 #define ACPI_SCI_IRQ 9
 #define EBDA_START 0x9fc00ull
@@ -233,6 +232,11 @@ static int setup_devices(struct vm *vm, bool power_on, struct pv_error *err)
 		if (ret)
 			return ret;
 	}
+	ret = virtio_devices_create(&vm->virtio, vm->opts, &vm->virtio_host,
+				    &vm->mem, &vm->irq, &vm->pci, vm->vm_fd,
+				    err);
+	if (ret)
+		return ret;
 	pci_bus_enable_decode(&vm->pci);
 	return 0;
 }
@@ -293,13 +297,12 @@ static int load_firmware(struct vm *vm, struct linux_boot_result *boot,
 	struct linux_boot_args args = {
 		.kernel_path = vm->opts->kernel,
 		.initrd_path = vm->opts->initrd,
-		.cmdline =
-			vm->opts->cmdline ? vm->opts->cmdline : DEFAULT_CMDLINE,
 		.ram = vm->ram.hva,
 		.low_ram_size = vm->layout.low_ram_end,
 		.e820 = e820,
 	};
 	uint64_t rsdp;
+	char *cmdline;
 	int ret;
 
 	args.nr_e820 = build_e820(vm, e820);
@@ -308,7 +311,12 @@ static int load_firmware(struct vm *vm, struct linux_boot_result *boot,
 		return ret;
 	args.rsdp_gpa = rsdp;
 	boot_write_tables(vm->ram.hva);
+	cmdline = vm_config_boot_cmdline(vm->opts);
+	if (!cmdline)
+		return pv_seterr(err, ENOMEM, "out of memory");
+	args.cmdline = cmdline;
 	ret = linux_boot_load(&args, boot, err);
+	free(cmdline);
 	if (ret)
 		return ret;
 	pv_trace(
@@ -408,6 +416,9 @@ static void boot_teardown(struct vm *vm)
 	for (unsigned int i = 0; i < n; i++)
 		vcpu_destroy(&vcpus[i]);
 	free(vcpus);
+	/* virtio devices: I/O threads stopped, ioeventfds and irqfds gone. */
+	virtio_devices_destroy(vm->virtio);
+	vm->virtio = NULL;
 	/* Assigned devices: quiet, reset, unmapped; still open and bound. */
 	vfio_detach(&vm->vfio);
 	if (vm->serial_ready)
@@ -455,6 +466,8 @@ int vm_create(struct vm *vm, const struct vm_config *o, struct pv_error *err)
 		ret = open_assigned(vm, err);
 	}
 	if (!ret)
+		ret = virtio_host_open(&vm->virtio_host, o, err);
+	if (!ret)
 		ret = boot_build(vm, true, err);
 	if (ret)
 		vm_destroy(vm);
@@ -497,6 +510,7 @@ void vm_destroy(struct vm *vm)
 	boot_teardown(vm);
 	/* Devices closed (device, group, container) after their reset. */
 	vfio_close(&vm->vfio);
+	virtio_host_close(&vm->virtio_host, vm->opts);
 	kvm_vm_close(vm);
 	if (vm->nr_managed) {
 		struct pv_error err = { "" };
