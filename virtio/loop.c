@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The I/O thread: one epoll loop per device, and calls into it. */
 #include "virtio/loop.h"
+#include "sandbox/sandbox.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -84,8 +85,14 @@ int vio_loop_poll(struct vio_loop *l, int timeout_ms)
 static void *loop_thread(void *arg)
 {
 	struct vio_loop *l = arg;
+	struct pv_error err = { "" };
 
 	pthread_setname_np(pthread_self(), l->name);
+	/* Before the first guest request: no I/O thread runs unfiltered. */
+	if (sandbox_enter(SANDBOX_IO, &err)) {
+		pv_err("%s: %s: the device stops", l->name, err.msg);
+		return NULL;
+	}
 	while (!__atomic_load_n(&l->stop, __ATOMIC_ACQUIRE)) {
 		int ret = vio_loop_poll(l, -1);
 
