@@ -532,7 +532,7 @@ static void test_config_root_drive(void **state)
 	close(fd);
 	assert_int_equal(ftruncate(dfd, 1 << 20), 0);
 	close(dfd);
-	make_bzimage(img, guest_print_cmdline, sizeof(guest_print_cmdline));
+	make_test_bzimage(img, guest_print_cmdline, sizeof(guest_print_cmdline));
 	for (int ro = 0; ro < 2; ro++) {
 		snprintf(
 			doc, sizeof(doc),
@@ -875,7 +875,7 @@ static void test_reboot_virtio(void **state)
 	setup(state);
 	assert_true(fd >= 0 && dfd >= 0 && ofd >= 0 && efd >= 0);
 	close(fd);
-	make_bzimage(img, guest_virtio_reboot, sizeof(guest_virtio_reboot));
+	make_test_bzimage(img, guest_virtio_reboot, sizeof(guest_virtio_reboot));
 	assert_int_equal(ftruncate(dfd, 1 << 20), 0);
 	close(dfd);
 	snprintf(uds, sizeof(uds), "/tmp/passvm-smoke-v%d.sock", getpid());
