@@ -46,7 +46,7 @@ X86_ASMS := firmware/dsdt_aml.S
 ARM64_SRCS := $(wildcard arch/arm64/*.c)
 ARM64_PURE := arch/arm64/fdt.c arch/arm64/image.c
 
-SRC_DIRS := util sandbox memory devices firmware host jail vfio api vmm
+SRC_DIRS := util sandbox memory devices firmware host jail vfio virtio api vmm
 SHARED_SRCS := $(filter-out $(X86_SRCS),$(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.c)))
 # The system calls' names (sandbox/sandbox.c's SIGSYS message) are the
 # target's: generated per architecture.
@@ -304,7 +304,7 @@ demo:
 	tests/lab/run-lab demo
 
 bench: $(B)/passvm
-	tests/lab/run-lab bench
+	tests/lab/run-lab bench bench-virtio
 
 format:
 	clang-format -i $(sort $(SHARED_SRCS) $(X86_SRCS) $(ARM64_SRCS)) \

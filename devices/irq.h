@@ -38,7 +38,8 @@
 #define IRQ_MSI_GSI_BASE 24 /* the PC's first MSI GSI */
 #define IRQ_MAX_GSI 1024
 #define IRQ_MAX_DEFAULT_ROUTES 64
-#define IRQ_MAX_OWNERS 32
+/* assigned devices (16) and virtio devices (16 disks, 8 NICs, vsock) */
+#define IRQ_MAX_OWNERS 64
 #define IRQ_OWNER_NAME_LEN 32
 
 /* Interrupt controllers a route can name; the backend maps them. */

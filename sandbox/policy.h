@@ -2,8 +2,8 @@
 /*
  * Inside the sandbox room: a policy is a set of rule lists; a rule allows
  * one system call, with any arguments or with one argument checked. The
- * per-architecture tables (sandbox/table_*.c) define the lists; bpf.c
- * turns a policy into classic BPF for seccomp(2)
+ * table (sandbox/table.c, with sandbox/table_<arch>.h) defines the lists;
+ * bpf.c turns a policy into classic BPF for seccomp(2)
  * (Documentation/userspace-api/seccomp_filter.rst).
  */
 #ifndef PASSVM_SANDBOX_POLICY_H
@@ -58,7 +58,7 @@ struct sandbox_policy {
 	uint32_t starts;
 };
 
-/* The architecture's tables (sandbox/table_*.c). */
+/* The architecture's tables (sandbox/table.c). */
 struct sandbox_table {
 	uint32_t audit_arch; /* AUDIT_ARCH_* of seccomp_data.arch */
 	/* Syscall numbers at or above this are another ABI (x32): denied. */

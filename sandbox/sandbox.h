@@ -9,8 +9,9 @@
  *
  * A room of its own: it depends on util/ only, and every layer that starts
  * a thread (vmm/, api/, the virtio devices) calls sandbox_enter() with its
- * kind. The lists are per architecture (sandbox/table_*.c); the BPF is
- * generated from them (sandbox/bpf.c) with an architecture check.
+ * kind. The lists are in sandbox/table.c (what differs per architecture
+ * in sandbox/table_<arch>.h); the BPF is generated from them
+ * (sandbox/bpf.c) with an architecture check.
  *
  * A thread inherits the filter of the thread that created it, and filters
  * stack (the strictest answer wins). So the main thread's filter also holds

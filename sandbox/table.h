@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Rule constructors for the per-architecture tables (sandbox/table_*.c). */
+/* Rule constructors for the lists of sandbox/table.c and table_<arch>.h. */
 #ifndef PASSVM_SANDBOX_TABLE_H
 #define PASSVM_SANDBOX_TABLE_H
 

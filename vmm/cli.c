@@ -10,6 +10,7 @@
 #include "host/pci_addr.h"
 #include "util/parse.h"
 #include "vmm/cli_ctl.h"
+#include "vmm/cli_dev.h"
 
 const char cli_run_help[] =
 	"Usage: passvm run --kernel FILE [options]\n"
@@ -35,7 +36,7 @@ const char cli_run_help[] =
 	"                     original driver at exit); repeatable\n"
 	"  --sriov PF,numvfs=N\n"
 	"                     make N VFs on SR-IOV PF (autoprobe off), assign\n"
-	"                     them all, remove them at exit; repeatable\n"
+	"                     them all, remove them at exit; repeatable\n" CLI_DEV_HELP
 	"  --hugepages        back guest RAM with 2 MiB hugetlbfs pages\n"
 	"  --reboot           restart the guest in place when it resets\n"
 	"                     (default: exit 3); more than 5 resets in 10 s\n"
@@ -56,8 +57,15 @@ const char cli_run_help[] =
 	"other}, pio and mmio {RANGE: exits, ..., unclaimed}, memory_kib\n"
 	"{vmm_rss_anon, guest_ram_touched, peak_rss}, vfio [{bdf,\n"
 	"trapped_bar_reads, trapped_bar_writes, msix_table_pba_accesses,\n"
-	"config_reads, config_writes, bar_pieces_mapped, vectors_routed}].\n"
-	"Counts add up across --reboot restarts.\n";
+	"config_reads, config_writes, bar_pieces_mapped, vectors_routed}],\n"
+	"virtio [{id, type (blk, net, vsock), slot, notifications,\n"
+	"trapped_notifications, interrupts, config_interrupts,\n"
+	"register_accesses; blk: reads, read_bytes, writes, written_bytes,\n"
+	"flushes, discards, write_zeroes, get_ids, errors; net: tap, vhost,\n"
+	"rx_packets, rx_bytes, tx_packets, tx_bytes, tx_errors,\n"
+	"rx_no_buffers (null with vhost); vsock: host_connections,\n"
+	"guest_connections, refused, rsts_sent, to_guest_bytes,\n"
+	"from_guest_bytes}]. Counts add up across --reboot restarts.\n";
 
 static int parse_vfio(const char *arg, struct vm_config *o,
 		      struct pv_error *err)
@@ -170,6 +178,7 @@ int cli_parse_run(int argc, char **argv, struct vm_config *o,
 		{ "reboot", no_argument, NULL, O_REBOOT },
 		{ "help", no_argument, NULL, O_HELP },
 		CLI_CTL_OPTIONS,
+		CLI_DEV_OPTIONS,
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *bad;
@@ -259,6 +268,12 @@ int cli_parse_run(int argc, char **argv, struct vm_config *o,
 				"option '%s' needs a value: see passvm run --help",
 				argv[optind - 1]);
 		default:
+			if (c >= O_DEV_FIRST) {
+				ret = cli_dev_opt(c, optarg, o, err);
+				if (ret)
+					return ret;
+				break;
+			}
 			if (c >= O_CTL_FIRST) {
 				ret = cli_ctl_opt(c, optarg, o, err);
 				if (ret)
@@ -276,5 +291,6 @@ int cli_parse_run(int argc, char **argv, struct vm_config *o,
 			err, EINVAL,
 			"unexpected argument '%s': see passvm run --help",
 			argv[optind]);
-	return cli_ctl_check(o, err);
+	ret = cli_dev_check(o, err);
+	return ret ? ret : cli_ctl_check(o, err);
 }

@@ -350,7 +350,7 @@ int cli_jail_plan(struct jail_spec *s, const struct vm_config *o,
 	}
 	for (unsigned int i = 0; i < o->nr_nets; i++) {
 		if (jail_add(s, JAIL_DEV, "/dev/net/tun", NULL) ||
-		    (o->nets[i].vhost &&
+		    (o->nets[i].vhost != VM_VHOST_OFF &&
 		     jail_add(s, JAIL_DEV, "/dev/vhost-net", NULL)))
 			return pv_seterr(err, ENOMEM, "out of memory");
 	}

@@ -155,6 +155,24 @@ void preflight_banner(const struct vm_config *o, char *out, size_t len)
 			     o->vfio[i].managed ? " (managed)" : "");
 		used += w < 0 ? 0 : (size_t)w;
 	}
+	for (unsigned int i = 0; i < o->nr_disks && used < len; i++) {
+		w = snprintf(out + used, len - used, "%s%s%s%s",
+			     i ? ", " : ", disks ", o->disks[i].id,
+			     o->disks[i].root ? " (root)" : "",
+			     o->disks[i].read_only ? " (ro)" : "");
+		used += w < 0 ? 0 : (size_t)w;
+	}
+	for (unsigned int i = 0; i < o->nr_nets && used < len; i++) {
+		w = snprintf(out + used, len - used, "%s%s on %s",
+			     i ? ", " : ", interfaces ", o->nets[i].id,
+			     o->nets[i].tap);
+		used += w < 0 ? 0 : (size_t)w;
+	}
+	if (o->vsock.present && used < len) {
+		w = snprintf(out + used, len - used, ", vsock CID %u",
+			     o->vsock.cid);
+		used += w < 0 ? 0 : (size_t)w;
+	}
 	if (used < len)
 		snprintf(out + used, len - used,
 			 " -- Ctrl-a x to quit, Ctrl-a h for help");

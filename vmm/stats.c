@@ -77,6 +77,7 @@ void vm_stats_add(struct vm_stats *s, const struct vm *vm)
 		if (d->model)
 			add_vfio(&s->vfio[i], vfio_pci_get_stats(d->model));
 	}
+	virtio_figures_add(&s->virtio, vm->virtio);
 }
 
 /* "Key:   1234 kB" -> 1234 (proc(5): these are in kB). */
@@ -168,6 +169,7 @@ void stats_print_text(const struct vm_stats *s, FILE *f)
 			(unsigned long long)m->cfg_writes, m->pieces_mapped,
 			m->vectors_routed);
 	}
+	virtio_figures_print(&s->virtio, f);
 }
 
 static void json_bus(struct json_out *j, const char *key,
@@ -231,6 +233,7 @@ void stats_print_json(const struct vm_stats *s, FILE *f)
 		jout_object_end(&j);
 	}
 	jout_array_end(&j);
+	virtio_figures_json(&s->virtio, &j);
 	jout_object_end(&j);
 	fputc('\n', f);
 }

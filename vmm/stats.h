@@ -16,6 +16,7 @@
 #include "vfio/vfio.h"
 #include "vmm/bus.h"
 #include "vmm/vcpu.h"
+#include "vmm/virtio_stats.h"
 
 struct stats_bus {
 	unsigned int nr;
@@ -40,6 +41,7 @@ struct vm_stats {
 	struct stats_bus pio, mmio;
 	struct stats_vfio vfio[VFIO_MAX_DEVICES];
 	unsigned int nr_vfio;
+	struct virtio_figures virtio;
 	/* From /proc/self/status at exit, KiB; -1 when not known. */
 	int64_t rss_anon_kib, rss_shmem_kib, hwm_kib;
 };

@@ -198,6 +198,11 @@ static int setup_devices(struct vm *vm, bool power_on, struct pv_error *err)
 		if (ret)
 			return ret;
 	}
+	ret = virtio_devices_create(&vm->virtio, vm->opts, &vm->virtio_host,
+				    &vm->mem, &vm->irq, &vm->pci, vm->vm_fd,
+				    err);
+	if (ret)
+		return ret;
 	pci_bus_enable_decode(&vm->pci);
 	return 0;
 }
@@ -290,6 +295,9 @@ static void boot_teardown(struct vm *vm)
 	for (unsigned int i = 0; i < n; i++)
 		vcpu_destroy(&vcpus[i]);
 	free(vcpus);
+	/* virtio devices: I/O threads stopped, ioeventfds and irqfds gone. */
+	virtio_devices_destroy(vm->virtio);
+	vm->virtio = NULL;
 	/* Assigned devices: quiet, reset, unmapped; still open and bound. */
 	vfio_detach(&vm->vfio);
 	if (vm->serial_ready)
@@ -337,6 +345,8 @@ int vm_create(struct vm *vm, const struct vm_config *o, struct pv_error *err)
 		ret = open_assigned(vm, err);
 	}
 	if (!ret)
+		ret = virtio_host_open(&vm->virtio_host, o, err);
+	if (!ret)
 		ret = boot_build(vm, true, err);
 	if (ret)
 		vm_destroy(vm);
@@ -379,6 +389,7 @@ void vm_destroy(struct vm *vm)
 	boot_teardown(vm);
 	/* Devices closed (device, group, container) after their reset. */
 	vfio_close(&vm->vfio);
+	virtio_host_close(&vm->virtio_host, vm->opts);
 	kvm_vm_close(vm);
 	if (vm->nr_managed) {
 		struct pv_error err = { "" };

@@ -5,11 +5,13 @@
  * in place when the guest resets under --reboot.
  *
  * What lives for the whole run: /dev/kvm, the VFIO container, groups and
- * device fds (devices stay bound), the managed bindings, the CMOS RAM and
- * the --stats counters. What one boot builds and a reboot rebuilds: the KVM
- * VM (irqchip, PIT, LAPICs, memslots, routes), guest RAM, the device
- * models, the assigned devices' models (reset in between), firmware and
- * vCPUs.
+ * device fds (devices stay bound), the managed bindings, the virtio
+ * devices' host side (images and their locks, taps, the vsock socket), the
+ * CMOS RAM and the --stats counters. What one boot builds and a reboot
+ * rebuilds: the KVM VM (irqchip, PIT, LAPICs, memslots, routes), guest
+ * RAM, the device models (virtio ones with their I/O threads, ioeventfds
+ * and irqfds), the assigned devices' models (reset in between), firmware
+ * and vCPUs.
  */
 #ifndef PASSVM_VMM_VM_H
 #define PASSVM_VMM_VM_H
@@ -39,6 +41,7 @@
 #include "vmm/reboot.h"
 #include "vmm/stats.h"
 #include "vmm/vcpu.h"
+#include "vmm/virtio_glue.h"
 #include "vmm/vm_ctl.h"
 
 #define VM_MAX_HOLES 64
@@ -71,6 +74,8 @@ struct vm {
 	struct debug_exit dbg;
 	struct vfio_ctx vfio;
 	struct kvm_vfio kvm_vfio;
+	struct virtio_host virtio_host; /* images, taps, vsock socket */
+	struct virtio_devices *virtio; /* this boot's devices, or NULL */
 	/* --vfio BDF,managed devices that passvm bound and must restore. */
 	struct pci_addr managed[CLI_MAX_VFIO];
 	unsigned int nr_managed;

@@ -3,6 +3,7 @@
 #include "vmm/vm_config.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -82,6 +83,59 @@ int vm_config_check(const struct vm_config *c, struct pv_error *err)
 			err, EINVAL,
 			"--hugepages (huge_pages \"2M\") needs --mem (mem_size_mib) to be a multiple of 2M");
 	return 0;
+}
+
+/*
+ * The kernel's own part of @args (Documentation/admin-guide/
+ * kernel-parameters.rst: what follows "--" goes to init): its length, and
+ * whether a word of it is root=...
+ */
+static size_t kernel_part(const char *args, bool *has_root)
+{
+	const char *p = args;
+
+	*has_root = false;
+	for (;;) {
+		const char *w;
+
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (!*p)
+			return (size_t)(p - args);
+		w = p;
+		while (*p && *p != ' ' && *p != '\t')
+			p++;
+		if (p - w == 2 && !strncmp(w, "--", 2))
+			return (size_t)(w - args);
+		if (!strncmp(w, "root=", 5))
+			*has_root = true;
+	}
+}
+
+char *vm_config_boot_cmdline(const struct vm_config *c)
+{
+	const char *args = c->cmdline ? c->cmdline : VM_DEFAULT_CMDLINE;
+	const struct disk_cfg *root = NULL;
+	const char *init;
+	bool has_root;
+	size_t n;
+	char *out;
+
+	for (unsigned int i = 0; i < c->nr_disks; i++)
+		if (c->disks[i].root)
+			root = &c->disks[i];
+	n = kernel_part(args, &has_root);
+	if (!root || has_root)
+		return strdup(args);
+	init = args + n; /* "-- ..." or "" */
+	while (n && (args[n - 1] == ' ' || args[n - 1] == '\t'))
+		n--;
+	if (asprintf(&out, "%.*s%sroot=%s%s %s%s%s", (int)n, args, n ? " " : "",
+		     root->partuuid ? "PARTUUID=" : "",
+		     root->partuuid ? root->partuuid : "/dev/vda",
+		     root->read_only ? "ro" : "rw", *init ? " " : "", init) < 0)
+		return NULL;
+	return out;
 }
 
 bool vm_id_valid(const char *id, bool instance)

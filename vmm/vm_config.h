@@ -19,6 +19,7 @@
 /* Resource ids (drive_id, iface_id, device-passthrough id) and --id. */
 #define VM_ID_MAX 64
 #define VM_DEFAULT_ID "anonymous-instance" /* Firecracker's --id default */
+#define VM_DEFAULT_CMDLINE "console=ttyS0" /* when no boot args are given */
 
 /* An assigned host PCI function (--vfio, PUT /device-passthrough/{id}). */
 struct vfio_opt {
@@ -49,13 +50,20 @@ struct disk_cfg {
 	const char *rate_limiter; /* JSON text as given, or NULL */
 };
 
+/* How a network interface moves its packets (--net ...,vhost=on|off). */
+enum vm_vhost {
+	VM_VHOST_AUTO, /* vhost-net when /dev/vhost-net is there (default) */
+	VM_VHOST_ON, /* vhost-net, or fail */
+	VM_VHOST_OFF, /* passvm's I/O thread */
+};
+
 /* A network interface (PUT /network-interfaces/{id}). */
 struct net_cfg {
 	char id[VM_ID_MAX + 1];
 	const char *tap; /* host_dev_name */
 	uint8_t mac[6];
 	bool has_mac; /* guest_mac given */
-	bool vhost;
+	enum vm_vhost vhost;
 	unsigned int mtu; /* 0: not given */
 	const char *rx_rate_limiter, *tx_rate_limiter; /* JSON text or NULL */
 };
@@ -102,7 +110,8 @@ struct vm_config {
 	/* Boot source. */
 	const char *kernel; /* NULL until given */
 	const char *initrd; /* NULL: none */
-	const char *cmdline; /* NULL: "console=ttyS0" default applied later */
+	/* NULL: VM_DEFAULT_CMDLINE (see vm_config_boot_cmdline) */
+	const char *cmdline;
 	/* Machine. */
 	uint64_t mem; /* bytes, a whole number of MiB */
 	unsigned int cpus;
@@ -165,6 +174,18 @@ void vm_config_release(struct vm_config *c);
  * with a message in @err saying what to add (option and API names).
  */
 int vm_config_check(const struct vm_config *c, struct pv_error *err);
+
+/*
+ * vm_config_boot_cmdline() - the kernel command line the guest boots with
+ * (a new string; the caller frees it): the boot args (VM_DEFAULT_CMDLINE
+ * when none), and for a drive with is_root_device what Firecracker adds
+ * (its builder's block-device setup): "root=/dev/vda" (the root drive is
+ * the first virtio-blk disk) or "root=PARTUUID=<partuuid>" when it has
+ * one, then "ro" or "rw" per is_read_only, before any " -- " (the init's
+ * arguments), unless the boot args already have a root= of their own.
+ * Returns NULL only when out of memory.
+ */
+char *vm_config_boot_cmdline(const struct vm_config *c);
 
 /*
  * vm_id_valid() - Firecracker's rules (src/utils/src/validators.rs): an

@@ -18,8 +18,7 @@
 #include "arch/arm64/layout.h"
 #include "arch/arm64/msi_policy.h"
 #include "vmm/vm.h"
-
-#define DEFAULT_CMDLINE "console=ttyS0 earlycon"
+#include "vmm/vm_config.h"
 
 const struct layout_rules arch_layout_rules = ARM64_LAYOUT_RULES;
 
@@ -125,12 +124,17 @@ int arch_load_guest(struct vm *vm, struct pv_error *err)
 	};
 	struct arm64_boot_result boot;
 	struct arm64_fdt_config fc;
+	char *cmdline;
 	void *fdt;
 	int ret;
 
 	ret = arm64_boot_load(&args, &boot, err);
 	if (ret)
 		return ret;
+	/* the boot args, with root= for a root disk (as on x86) */
+	cmdline = vm_config_boot_cmdline(vm->opts);
+	if (!cmdline)
+		return pv_seterr(err, ENOMEM, "out of memory");
 	fc = (struct arm64_fdt_config){
 		.nr_cpus = a->nr_cpus,
 		.mpidr = a->mpidr,
@@ -156,15 +160,17 @@ int arch_load_guest(struct vm *vm, struct pv_error *err)
 		.mmio64_size = vm->layout.mmio64_size,
 		.pci_spi_base = ARM64_PCI_SPI_BASE,
 		.pci_spi_count = ARM64_PCI_SPI_COUNT,
-		.bootargs =
-			vm->opts->cmdline ? vm->opts->cmdline : DEFAULT_CMDLINE,
+		.bootargs = cmdline,
 		.initrd_start = boot.initrd_gpa,
 		.initrd_end = boot.initrd_gpa + boot.initrd_size,
 	};
 	fdt = calloc(1, ARM64_FDT_BUF);
-	if (!fdt)
+	if (!fdt) {
+		free(cmdline);
 		return pv_seterr(err, ENOMEM, "out of memory");
+	}
 	ret = arm64_fdt_build(fdt, ARM64_FDT_BUF, &fc, err);
+	free(cmdline);
 	if (!ret) {
 		memcpy(vm->ram.hva + (boot.dtb_gpa - ram0->base), fdt,
 		       fdt_totalsize(fdt));

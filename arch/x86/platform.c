@@ -6,6 +6,7 @@
  * tables and ACPI tables; Ctrl-Alt-Del on the i8042.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include "arch/x86/layout.h"
@@ -13,8 +14,8 @@
 #include "firmware/acpi.h"
 #include "firmware/linux_boot.h"
 #include "vmm/vm.h"
+#include "vmm/vm_config.h"
 
-#define DEFAULT_CMDLINE "console=ttyS0"
 #define ACPI_SCI_IRQ 9
 #define EBDA_START 0x9fc00ull
 
@@ -158,13 +159,12 @@ static int load_firmware(struct vm *vm, struct linux_boot_result *boot,
 	struct linux_boot_args args = {
 		.kernel_path = vm->opts->kernel,
 		.initrd_path = vm->opts->initrd,
-		.cmdline =
-			vm->opts->cmdline ? vm->opts->cmdline : DEFAULT_CMDLINE,
 		.ram = vm->ram.hva,
 		.low_ram_size = vm->layout.low_ram_end,
 		.e820 = e820,
 	};
 	uint64_t rsdp;
+	char *cmdline;
 	int ret;
 
 	args.nr_e820 = build_e820(vm, e820);
@@ -173,7 +173,12 @@ static int load_firmware(struct vm *vm, struct linux_boot_result *boot,
 		return ret;
 	args.rsdp_gpa = rsdp;
 	boot_write_tables(vm->ram.hva);
+	cmdline = vm_config_boot_cmdline(vm->opts);
+	if (!cmdline)
+		return pv_seterr(err, ENOMEM, "out of memory");
+	args.cmdline = cmdline;
 	ret = linux_boot_load(&args, boot, err);
+	free(cmdline);
 	if (ret)
 		return ret;
 	pv_trace(

@@ -155,6 +155,7 @@ static void test_stats_formats(void **state)
 	/* The help documents the JSON keys and the reboot guard. */
 	assert_non_null(strstr(cli_run_help, "launch_to_first_instruction_ms"));
 	assert_non_null(strstr(cli_run_help, "vectors_routed"));
+	assert_non_null(strstr(cli_run_help, "trapped_notifications"));
 	assert_non_null(strstr(cli_run_help, "5 resets in 10 s"));
 }
 

@@ -423,13 +423,27 @@ static const uint8_t guest_ok42[] = {
 };
 static const uint8_t guest_spin[] = { 0xeb, 0xfe };
 
+/* A jail id of this test process's own: tests may run side by side. */
+static const char *jail_id(const char *name)
+{
+	static char id[64];
+
+	snprintf(id, sizeof(id), "%s-%d", name, (int)getpid());
+	return id;
+}
+
+static pid_t live_jail; /* the jail a failed assertion left running */
+
 /* passvm jail --id @id ... -- run --kernel @img @extra; stdout in @out. */
 static pid_t start(const char *id, const char *img, const char *extra,
 		   const char *outfile, int leak_fd)
 {
-	pid_t pid = fork();
+	pid_t pid;
 
+	id = jail_id(id);
+	pid = fork();
 	assert_true(pid >= 0);
+	live_jail = pid;
 	if (!pid) {
 		int o = open(outfile, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 
@@ -451,8 +465,29 @@ static int finish(pid_t pid)
 	int st;
 
 	assert_int_equal(waitpid(pid, &st, 0), pid);
+	live_jail = 0;
 	assert_true(WIFEXITED(st));
 	return WEXITSTATUS(st);
+}
+
+/* Stop what a failed test left running: the jail forwards SIGTERM. */
+static int stop_live_jail(void **state)
+{
+	int st;
+
+	(void)state;
+	if (live_jail > 0) {
+		kill(live_jail, SIGTERM);
+		for (int i = 0; i < 500; i++) {
+			if (waitpid(live_jail, &st, WNOHANG) == live_jail)
+				break;
+			usleep(10000);
+		}
+		kill(live_jail, SIGKILL);
+		waitpid(live_jail, &st, WNOHANG);
+		live_jail = 0;
+	}
+	return 0;
 }
 
 static bool file_has(const char *path, const char *needle)
@@ -469,13 +504,36 @@ static bool file_has(const char *path, const char *needle)
 	return strstr(buf, needle) != NULL;
 }
 
+/* The threads of @pid, and how many of them run under a seccomp filter. */
+static void count_tasks(pid_t pid, int *tasks, int *filtered)
+{
+	char dir[64], path[384];
+	struct dirent *e;
+	DIR *d;
+
+	*tasks = *filtered = 0;
+	snprintf(dir, sizeof(dir), "/proc/%d/task", (int)pid);
+	d = opendir(dir);
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		(*tasks)++;
+		snprintf(path, sizeof(path), "%s/%s/status", dir, e->d_name);
+		*filtered += file_has(path, "Seccomp:\t2\n");
+	}
+	closedir(d);
+}
+
 static void test_jail_runs_guest(void **state)
 {
-	char img[] = "/tmp/passvm-jail-imgXXXXXX", out[] = "/tmp/pvj-out";
+	char img[] = "/tmp/passvm-jail-imgXXXXXX", out[64];
 	int fd;
 
 	if (!can_jail())
 		skip();
+	snprintf(out, sizeof(out), "/tmp/pvj-out-%d", (int)getpid());
 	fd = mkstemp(img);
 	close(fd);
 	make_test_bzimage(img, guest_ok42, sizeof(guest_ok42));
@@ -506,7 +564,7 @@ static bool status_is(pid_t pid, const char *line)
 
 static void test_jail_unprivileged(void **state)
 {
-	char img[] = "/tmp/passvm-jail-imgXXXXXX", out[] = "/tmp/pvj-out2";
+	char img[] = "/tmp/passvm-jail-imgXXXXXX", out[64];
 	char leak[] = "/tmp/passvm-jail-leakXXXXXX", path[1200], link[600];
 	char root[512], rootlink[600];
 	int fd, leak_fd, i, tasks = 0, filtered = 0;
@@ -517,14 +575,16 @@ static void test_jail_unprivileged(void **state)
 
 	if (!can_jail())
 		skip();
+	snprintf(out, sizeof(out), "/tmp/pvj-out-%d", (int)getpid());
 	fd = mkstemp(img);
 	close(fd);
 	make_test_bzimage(img, guest_spin, sizeof(guest_spin));
 	chmod(img, 0644);
 	leak_fd = mkstemp(leak); /* an fd the caller holds */
 	jail = start("t-priv", img, NULL, out, leak_fd);
-	snprintf(path, sizeof(path), "%s/passvm/t-priv/passvm.pid", base);
-	for (i = 0; i < 500 && !vmm; i++) {
+	snprintf(path, sizeof(path), "%s/passvm/%s/passvm.pid", base,
+		 jail_id("t-priv"));
+	for (i = 0; i < 3000 && !vmm; i++) { /* 30 s: a loaded machine */
 		usleep(10000);
 		f = fopen(path, "r");
 		if (f) {
@@ -534,16 +594,13 @@ static void test_jail_unprivileged(void **state)
 		}
 	}
 	assert_true(vmm > 0);
-	/* until its vCPUs run */
-	for (i = 0; i < 500; i++) {
-		snprintf(link, sizeof(link), "/proc/%d/task", (int)vmm);
-		d = opendir(link);
-		tasks = 0;
-		while (d && (e = readdir(d)))
-			tasks += e->d_name[0] != '.';
-		if (d)
-			closedir(d);
-		if (tasks >= 4)
+	/*
+	 * Until its vCPUs run and every thread has entered its filter (a
+	 * thread installs its own as it starts): 30 s on a loaded machine.
+	 */
+	for (i = 0; i < 3000; i++) {
+		count_tasks(vmm, &tasks, &filtered);
+		if (tasks >= 4 && filtered == tasks)
 			break;
 		usleep(10000);
 	}
@@ -555,16 +612,6 @@ static void test_jail_unprivileged(void **state)
 	assert_true(status_is(vmm, "NSpid:\t"));
 	assert_true(status_is(vmm, "\t1\n")); /* PID 1 of its namespace */
 	/* every thread filtered */
-	snprintf(link, sizeof(link), "/proc/%d/task", (int)vmm);
-	d = opendir(link);
-	assert_non_null(d);
-	while ((e = readdir(d))) {
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "%s/%s/status", link, e->d_name);
-		filtered += file_has(path, "Seccomp:\t2\n");
-	}
-	closedir(d);
 	assert_true(tasks >= 4);
 	assert_int_equal(filtered, tasks);
 	/* its root is the chroot; its namespaces are not ours */
@@ -616,8 +663,9 @@ int main(void)
 		cmocka_unit_test(test_cgroup_mount),
 		cmocka_unit_test(test_cgroup_create),
 		cmocka_unit_test(test_static_binary),
-		cmocka_unit_test(test_jail_runs_guest),
-		cmocka_unit_test(test_jail_unprivileged),
+		cmocka_unit_test_teardown(test_jail_runs_guest, stop_live_jail),
+		cmocka_unit_test_teardown(test_jail_unprivileged,
+					  stop_live_jail),
 	};
 
 	if (!mkdtemp(base))

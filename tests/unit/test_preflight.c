@@ -168,6 +168,23 @@ static void test_banner(void **state)
 	/* Truncated, still terminated. */
 	preflight_banner(&o, out, 20);
 	assert_int_equal(strlen(out), 19);
+	/* The virtio devices, by id. */
+	o.nr_vfio = 0;
+	o.initrd = NULL;
+	o.nr_disks = 2;
+	strcpy(o.disks[0].id, "rootfs");
+	o.disks[0].root = true;
+	strcpy(o.disks[1].id, "seed");
+	o.disks[1].read_only = true;
+	o.nr_nets = 1;
+	strcpy(o.nets[0].id, "net0");
+	o.nets[0].tap = "tap0";
+	o.vsock.present = true;
+	o.vsock.cid = 3;
+	preflight_banner(&o, out, sizeof(out));
+	assert_string_equal(
+		out,
+		"passvm: booting bzImage, 1.5 GiB RAM, 4 vCPUs, disks rootfs (root), seed (ro), interfaces net0 on tap0, vsock CID 3 -- Ctrl-a x to quit, Ctrl-a h for help");
 }
 
 int main(void)

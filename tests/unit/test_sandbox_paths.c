@@ -2,7 +2,7 @@
 /*
  * Each thread kind's filter admits what its code does once the guest
  * runs, in the kernel, in forked children, with the C library of the
- * tests (glibc; the lists cover musl too, see sandbox/table_x86_64.c):
+ * tests (glibc; the lists cover musl too, see sandbox/table.c):
  * threads started after the main thread's filter run under both, as in
  * passvm. The calls are those of main's code and of the branches that
  * merge after the filters, written here from their code, not from the

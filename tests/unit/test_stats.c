@@ -2,7 +2,8 @@
 /*
  * --stats (vmm/stats.c): the text lines keep their wording (the lab parses
  * them), --stats=json carries the same figures, counts add up across
- * reboots; and the --reboot guard (vmm/reboot.c).
+ * reboots (the virtio devices' too, vmm/virtio_stats.c); and the --reboot
+ * guard (vmm/reboot.c).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -186,7 +187,129 @@ static void test_reboots_add_up(void **state)
 		"\"trapped_bar_reads\":21,\"trapped_bar_writes\":24,"
 		"\"msix_table_pba_accesses\":27,\"config_reads\":300,"
 		"\"config_writes\":150,\"bar_pieces_mapped\":3,"
-		"\"vectors_routed\":5}]}\n");
+		"\"vectors_routed\":5}],\"virtio\":[]}\n");
+	free(t);
+	free_vm(boot1);
+	free_vm(boot2);
+}
+
+/* One boot's virtio devices as the stats see them, counts times @scale. */
+struct fake_virtio {
+	struct virtio_devices vd;
+	struct virtio_blk blk;
+	struct virtio_net net, vnet;
+	struct virtio_vsock vsock;
+};
+
+static void fake_dev(struct fake_virtio *f, enum virtio_kind kind,
+		     const char *id, struct virtio_dev *v, unsigned int slot,
+		     uint64_t scale)
+{
+	struct virtio_glue_dev *g = &f->vd.dev[f->vd.nr++];
+
+	g->kind = kind;
+	g->id = id;
+	g->vdev = v;
+	snprintf(v->name, sizeof(v->name), "virtio-%s%s%s",
+		 kind == VIRTIO_KIND_BLK ? "blk" :
+		 kind == VIRTIO_KIND_NET ? "net" :
+					   "vsock",
+		 kind == VIRTIO_KIND_VSOCK ? "" : " ",
+		 kind == VIRTIO_KIND_VSOCK ? "" : id);
+	v->pci.devfn = (uint8_t)(slot << 3);
+	v->stats.kicks = 100 * scale;
+	v->stats.irqs = 90 * scale;
+	v->stats.config_irqs = scale;
+	v->stats.reg_accesses = 40 * scale;
+}
+
+static void fake_virtio_init(struct fake_virtio *f, uint64_t scale)
+{
+	static char vhost; /* stands for a struct vhost_net: never read */
+
+	memset(f, 0, sizeof(*f));
+	fake_dev(f, VIRTIO_KIND_BLK, "root", &f->blk.vdev, 1, scale);
+	f->vd.dev[0].u.blk = &f->blk;
+	f->blk.stats.reads = 10 * scale;
+	f->blk.stats.read_bytes = 4096 * scale;
+	f->blk.stats.writes = 3 * scale;
+	f->blk.stats.written_bytes = 2048 * scale;
+	f->blk.stats.flushes = scale;
+	fake_dev(f, VIRTIO_KIND_NET, "eth0", &f->net.vdev, 2, scale);
+	f->vd.dev[1].u.net = &f->net;
+	strcpy(f->net.tap, "tap0");
+	f->net.stats.rx_packets = 7 * scale;
+	f->net.stats.rx_bytes = 7 * 1024 * scale;
+	f->net.stats.tx_packets = 5 * scale;
+	f->net.stats.tx_bytes = 5 * 2048 * scale;
+	fake_dev(f, VIRTIO_KIND_NET, "eth1", &f->vnet.vdev, 3, scale);
+	f->vd.dev[2].u.net = &f->vnet;
+	strcpy(f->vnet.tap, "tap1");
+	f->vnet.vhost = (struct vhost_net *)&vhost;
+	fake_dev(f, VIRTIO_KIND_VSOCK, "vsock", &f->vsock.vdev, 4, scale);
+	f->vd.dev[3].u.vsock = &f->vsock;
+	f->vsock.stats.host_conns = 2 * scale;
+	f->vsock.stats.guest_conns = scale;
+	f->vsock.stats.to_guest_bytes = 3072 * scale;
+	f->vsock.stats.from_guest_bytes = 1024 * scale;
+}
+
+/*
+ * The virtio devices: each boot builds them anew, under the same ids;
+ * their counts add up into one line set (and one JSON entry) per device.
+ */
+static void test_virtio_add_up(void **state)
+{
+	static struct vfio_pci m1, m2;
+	static struct fake_virtio v1, v2;
+	struct vm *boot1 = fake_vm(&m1, 1), *boot2 = fake_vm(&m2, 1);
+	struct vm_stats s;
+	char *t;
+
+	fake_virtio_init(&v1, 1);
+	fake_virtio_init(&v2, 2);
+	boot1->virtio = &v1.vd;
+	boot2->virtio = &v2.vd;
+	memset(&s, 0, sizeof(s));
+	vm_stats_add(&s, boot1);
+	vm_stats_add(&s, boot2);
+	vm_stats_add(&s, boot2); /* a third boot, like the second */
+	s.rss_anon_kib = s.rss_shmem_kib = s.hwm_kib = -1;
+	t = print(&s, false);
+	assert_non_null(strstr(
+		t,
+		"\npassvm: stats: virtio-blk root (00:01.0): notifications 500 (trapped 0), interrupts 450, config interrupts 5, register accesses 200\n"
+		"passvm: stats: virtio-blk root: reads 50 (20 KiB), writes 15 (10 KiB), flushes 5, discards 0, write-zeroes 0, get-id 0, errors 0\n"
+		"passvm: stats: virtio-net eth0 (00:02.0): notifications 500 (trapped 0), interrupts 450, config interrupts 5, register accesses 200\n"
+		"passvm: stats: virtio-net eth0: tap tap0, data path userspace: rx 35 packets (35 KiB), tx 25 packets (50 KiB), tx errors 0, rx out of buffers 0\n"
+		"passvm: stats: virtio-net eth1 (00:03.0): notifications 500 (trapped 0), interrupts 450, config interrupts 5, register accesses 200\n"
+		"passvm: stats: virtio-net eth1: tap tap1, data path vhost-net (packets counted in the kernel)\n"
+		"passvm: stats: virtio-vsock (00:04.0): notifications 500 (trapped 0), interrupts 450, config interrupts 5, register accesses 200\n"
+		"passvm: stats: virtio-vsock: connections from the host 10, from the guest 5, refused 0, RSTs sent 0, to the guest 15 KiB, from the guest 5 KiB\n"));
+	free(t);
+	t = print(&s, true);
+	assert_non_null(strstr(
+		t,
+		",\"virtio\":[{\"id\":\"root\",\"type\":\"blk\",\"slot\":1,"
+		"\"notifications\":500,\"trapped_notifications\":0,"
+		"\"interrupts\":450,\"config_interrupts\":5,"
+		"\"register_accesses\":200,\"reads\":50,\"read_bytes\":20480,"
+		"\"writes\":15,\"written_bytes\":10240,\"flushes\":5,"
+		"\"discards\":0,\"write_zeroes\":0,\"get_ids\":0,\"errors\":0},"
+		"{\"id\":\"eth0\",\"type\":\"net\",\"slot\":2,"));
+	assert_non_null(strstr(
+		t, "\"tap\":\"tap0\",\"vhost\":false,\"rx_packets\":35,"
+		   "\"rx_bytes\":35840,\"tx_packets\":25,\"tx_bytes\":51200,"
+		   "\"tx_errors\":0,\"rx_no_buffers\":0}"));
+	assert_non_null(strstr(t, "\"tap\":\"tap1\",\"vhost\":true,"
+				  "\"rx_packets\":null,\"rx_bytes\":null,"));
+	assert_non_null(strstr(
+		t, "{\"id\":\"vsock\",\"type\":\"vsock\",\"slot\":4,"
+		   "\"notifications\":500,\"trapped_notifications\":0,"
+		   "\"interrupts\":450,\"config_interrupts\":5,"
+		   "\"register_accesses\":200,\"host_connections\":10,"
+		   "\"guest_connections\":5,\"refused\":0,\"rsts_sent\":0,"
+		   "\"to_guest_bytes\":15360,\"from_guest_bytes\":5120}]}\n"));
 	free(t);
 	free_vm(boot1);
 	free_vm(boot2);
@@ -221,6 +344,7 @@ int main(void)
 		cmocka_unit_test(test_reboot_guard),
 		cmocka_unit_test(test_text_unchanged),
 		cmocka_unit_test(test_reboots_add_up),
+		cmocka_unit_test(test_virtio_add_up),
 		cmocka_unit_test(test_read_status),
 	};
 

@@ -131,6 +131,32 @@ static const uint8_t guest_reset_loop[] = {
 	0xb0, 0x06, 0x66, 0xba, 0xf9, 0x0c, 0xee, 0xf4, 0xeb, 0xfd,
 };
 
+/*
+ * Counts its boots in CMOS byte 0x41, counts the functions on PCI bus 0
+ * with vendor 0x1af4 (virtio) through CF8/CFC, prints "V<count>\n"; the
+ * first boot resets through 0xcf9, the second spins.
+ */
+static const uint8_t guest_virtio_reboot[] = {
+	0xb0, 0x41, 0xe6, 0x70, 0xe4, 0x71, 0xfe, 0xc0, 0x88, 0xc3, 0xb0,
+	0x41, 0xe6, 0x70, 0x88, 0xd8, 0xe6, 0x71, 0x31, 0xc9, 0x31, 0xf6,
+	0x89, 0xc8, 0xc1, 0xe0, 0x0b, 0x0d, 0x00, 0x00, 0x00, 0x80, 0x66,
+	0xba, 0xf8, 0x0c, 0xef, 0x66, 0xba, 0xfc, 0x0c, 0xed, 0x66, 0x3d,
+	0xf4, 0x1a, 0x75, 0x02, 0xff, 0xc6, 0xff, 0xc1, 0x83, 0xf9, 0x20,
+	0x72, 0xdd, 0x66, 0xba, 0xf8, 0x03, 0xb0, 0x56, 0xee, 0x89, 0xf0,
+	0x04, 0x30, 0xee, 0xb0, 0x0a, 0xee, 0x80, 0xfb, 0x02, 0x73, 0x08,
+	0xb0, 0x06, 0x66, 0xba, 0xf9, 0x0c, 0xee, 0xf4, 0xeb, 0xfe,
+};
+
+/*
+ * Prints the kernel command line (boot_params.hdr.cmd_line_ptr, zero page
+ * offset 0x228, %rsi the zero page) and a newline, then debug exit 42.
+ */
+static const uint8_t guest_print_cmdline[] = {
+	0x8b, 0x9e, 0x28, 0x02, 0x00, 0x00, 0x66, 0xba, 0xf8, 0x03, 0x8a,
+	0x03, 0x84, 0xc0, 0x74, 0x06, 0xee, 0x48, 0xff, 0xc3, 0xeb, 0xf4,
+	0xb0, 0x0a, 0xee, 0xb0, 0x2a, 0xe6, 0xf4, 0xf4, 0xeb, 0xfd,
+};
+
 static int setup(void **state)
 {
 	if (access("/dev/kvm", R_OK | W_OK))
@@ -487,6 +513,49 @@ static void test_config_file(void **state)
 	unlink(img);
 }
 
+/*
+ * A drive with is_root_device: the guest boots with root=/dev/vda and rw
+ * or ro after the boot args, as under Firecracker.
+ */
+static void test_config_root_drive(void **state)
+{
+	char img[] = "/tmp/passvm-smoke-rootbzXXXXXX";
+	char cfg[] = "/tmp/passvm-smoke-rootcfgXXXXXX";
+	char disk[] = "/tmp/passvm-smoke-rootdiskXXXXXX";
+	char out[4096], err[4096], doc[1024];
+	int fd = mkstemp(img), cfd = mkstemp(cfg), dfd = mkstemp(disk);
+	const char *args[] = { "passvm", "run",	     "--config-file",
+			       cfg,	 "--no-api", NULL };
+
+	setup(state);
+	assert_true(fd >= 0 && cfd >= 0 && dfd >= 0);
+	close(fd);
+	assert_int_equal(ftruncate(dfd, 1 << 20), 0);
+	close(dfd);
+	make_test_bzimage(img, guest_print_cmdline, sizeof(guest_print_cmdline));
+	for (int ro = 0; ro < 2; ro++) {
+		snprintf(
+			doc, sizeof(doc),
+			"{\"boot-source\": {\"kernel_image_path\": \"%s\", \"boot_args\": \"console=ttyS0 quiet\"},"
+			" \"drives\": [{\"drive_id\": \"rootfs\", \"path_on_host\": \"%s\","
+			" \"is_root_device\": true, \"is_read_only\": %s}],"
+			" \"machine-config\": {\"vcpu_count\": 1, \"mem_size_mib\": 64}}",
+			img, disk, ro ? "true" : "false");
+		assert_int_equal(pwrite(cfd, doc, strlen(doc), 0),
+				 (ssize_t)strlen(doc));
+		assert_int_equal(ftruncate(cfd, (off_t)strlen(doc)), 0);
+		assert_int_equal(run(args, out, sizeof(out), err, sizeof(err)),
+				 42);
+		assert_string_equal(
+			out, ro ? "console=ttyS0 quiet root=/dev/vda ro\n" :
+				  "console=ttyS0 quiet root=/dev/vda rw\n");
+	}
+	close(cfd);
+	unlink(cfg);
+	unlink(disk);
+	unlink(img);
+}
+
 static int dial_api(const char *path)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
@@ -761,6 +830,107 @@ static void test_reboot_loop_stops(void **state)
 
 /* A --cmdline without the serial console says so (the screen would be
  * blank); one with it says nothing. */
+/* Whether a write lock on @path would be refused (someone holds one). */
+static bool locked(const char *path)
+{
+	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+	int fd = open(path, O_RDWR), ret;
+
+	assert_true(fd >= 0);
+	ret = fcntl(fd, F_OFD_SETLK, &fl);
+	close(fd);
+	return ret != 0;
+}
+
+static bool uds_alive(const char *path)
+{
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0), ret;
+
+	snprintf(a.sun_path, sizeof(a.sun_path), "%s", path);
+	ret = connect(fd, (struct sockaddr *)&a, sizeof(a));
+	close(fd);
+	return ret == 0;
+}
+
+/*
+ * --reboot with virtio devices: each boot has them on its bus again (the
+ * guest counts them, before and after its reset), while what they use on
+ * the host outlives the reset: the disk's lock is held and the vsock
+ * socket accepts during the second boot; at exit both are let go, and
+ * --stats gives each device once, its counts added over the boots.
+ */
+static void test_reboot_virtio(void **state)
+{
+	char img[] = "/tmp/passvm-smoke-vbzXXXXXX";
+	char disk[] = "/tmp/passvm-smoke-vdiskXXXXXX";
+	char ofile[] = "/tmp/passvm-smoke-voutXXXXXX";
+	char efile[] = "/tmp/passvm-smoke-verrXXXXXX";
+	char uds[64], dopt[96], vopt[96], out[256], err[8192];
+	int fd = mkstemp(img), dfd = mkstemp(disk), ofd = mkstemp(ofile);
+	int efd = mkstemp(efile), status, i;
+	pid_t pid;
+	ssize_t n;
+
+	setup(state);
+	assert_true(fd >= 0 && dfd >= 0 && ofd >= 0 && efd >= 0);
+	close(fd);
+	make_test_bzimage(img, guest_virtio_reboot, sizeof(guest_virtio_reboot));
+	assert_int_equal(ftruncate(dfd, 1 << 20), 0);
+	close(dfd);
+	snprintf(uds, sizeof(uds), "/tmp/passvm-smoke-v%d.sock", getpid());
+	unlink(uds);
+	snprintf(dopt, sizeof(dopt), "%s,id=d0", disk);
+	snprintf(vopt, sizeof(vopt), "cid=3,uds=%s", uds);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (!pid) {
+		dup2(ofd, 1);
+		dup2(efd, 2);
+		close(0);
+		execl(passvm(), "passvm", "run", "--kernel", img, "--mem",
+		      "32M", "--reboot", "--stats", "--disk", dopt, "--vsock",
+		      vopt, (char *)NULL);
+		_exit(127);
+	}
+	/* Both boots saw a disk and a vsock device: the second one spins. */
+	for (i = 0; i < 500; i++) {
+		n = pread(ofd, out, sizeof(out) - 1, 0);
+		out[n > 0 ? n : 0] = '\0';
+		if (!strcmp(out, "V2\nV2\n") || waitpid(pid, &status, WNOHANG))
+			break;
+		usleep(10000);
+	}
+	if (strcmp(out, "V2\nV2\n")) {
+		kill(pid, SIGKILL);
+		waitpid(pid, &status, 0);
+		fail_msg(
+			"the guest printed '%s', want two boots with 2 virtio functions each",
+			out);
+	}
+	assert_true(locked(disk));
+	assert_true(uds_alive(uds));
+	kill(pid, SIGTERM);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	n = pread(efd, err, sizeof(err) - 1, 0);
+	err[n > 0 ? n : 0] = '\0';
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 128 + SIGTERM);
+	if (!strstr(err, "passvm: stats: guest reboots 1\n"))
+		fail_msg("no reboot count in: %s", err);
+	assert_int_equal(count(err, "passvm: stats: virtio-blk d0 ("), 1);
+	assert_int_equal(count(err, "passvm: stats: virtio-blk d0: reads"), 1);
+	assert_int_equal(count(err, "passvm: stats: virtio-vsock ("), 1);
+	assert_false(locked(disk));
+	assert_int_equal(access(uds, F_OK), -1);
+	close(ofd);
+	close(efd);
+	unlink(ofile);
+	unlink(efile);
+	unlink(disk);
+	unlink(img);
+}
+
 static void test_cmdline_console_warning(void **state)
 {
 	const char *const quiet[] = { "--cmdline", "quiet", NULL };
@@ -880,11 +1050,13 @@ int main(void)
 		cmocka_unit_test(test_bad_kernel),
 		cmocka_unit_test(test_usage_errors),
 		cmocka_unit_test(test_config_file),
+		cmocka_unit_test(test_config_root_drive),
 		cmocka_unit_test(test_api_socket),
 		cmocka_unit_test(test_api_pause),
 		cmocka_unit_test(test_reboot_in_place),
 		cmocka_unit_test(test_reboot_loop_stops),
 		cmocka_unit_test(test_api_reboot_in_place),
+		cmocka_unit_test(test_reboot_virtio),
 		cmocka_unit_test(test_cmdline_console_warning),
 		cmocka_unit_test(test_terminal_banner_and_help),
 		cmocka_unit_test(test_seccomp_forbidden),

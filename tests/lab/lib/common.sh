@@ -155,6 +155,19 @@ copy_dynamic() {
 	done < <(ldd "$bin" | awk '$2 == "=>" && $3 ~ /^\// {print $3} $1 ~ /^\// {print $1}')
 }
 
+# lab_tool NAME: tests/lab/tools/NAME.c as a static binary in
+# $OUT_DIR/tools (rebuilt when the source is newer); prints its path. The
+# scenarios name them in scen_NAME_l3_tools / scen_NAME_l2_tools.
+lab_tool() {
+	local src=$LAB_DIR/tools/$1.c out=$OUT_DIR/tools/$1
+	if [ ! -x "$out" ] || [ "$src" -nt "$out" ]; then
+		mkdir -p "$OUT_DIR/tools"
+		"${LAB_TOOL_CC:-gcc}" -static -O2 -Wall -o "$out" "$src" >&2 ||
+			die "cannot build $src (gcc -static needs libc6-dev)"
+	fi
+	echo "$out"
+}
+
 # mkcpio DIR OUT: newc archive, uncompressed (fast to unpack under TCG).
 mkcpio() {
 	local dir=$1 out=$2
@@ -187,6 +200,27 @@ build_l3_initramfs() {
 	install -m 0644 "$LAB_DIR/lib/devices.sh" "$d/lab/devices.sh"
 	for f in "$LAB_DIR"/scenarios/*.l3.sh; do
 		install -m 0644 "$f" "$d/lab/${f##*/}"
+	done
+	for s in "$@"; do
+		# the cloud kernel's own modules (virtio_pci, virtio_blk...):
+		# scen_NAME_l3_cloud_modules, loaded by the L3 /init for
+		# lab=NAME from /lab/modules-cloud.NAME.list
+		declare -F "scen_${s}_l3_cloud_modules" >/dev/null || continue
+		# shellcheck disable=SC2046 # word splitting of the module list is wanted
+		mods=$(resolve_modules "$L3_ROOT" "$L3_KVER" $("scen_${s}_l3_cloud_modules")) ||
+			die "cannot resolve L3 (cloud kernel) modules of $s"
+		: >"$d/lab/modules-cloud.$s.list"
+		for f in $mods; do
+			install -D -m 0644 "$L3_ROOT/lib/modules/$L3_KVER/$f" \
+				"$d/lib/modules/$L3_KVER/$f"
+			echo "/lib/modules/$L3_KVER/$f" >>"$d/lab/modules-cloud.$s.list"
+		done
+	done
+	for s in "$@"; do
+		declare -F "scen_${s}_l3_tools" >/dev/null || continue
+		for f in $("scen_${s}_l3_tools"); do
+			install -m 0755 "$f" "$d/bin/${f##*/}"
+		done
 	done
 	for s in "$@"; do
 		declare -F "scen_${s}_l3_modules" >/dev/null || continue
@@ -273,6 +307,14 @@ build_l2_initramfs() {
 		declare -F "scen_${s}_l2_bins" >/dev/null || continue
 		for f in $("scen_${s}_l2_bins"); do
 			copy_dynamic "$d" "$f"
+		done
+	done
+
+	# tools a scenario's L2 script runs (tests/lab/tools), in /lab
+	for s in "$@"; do
+		declare -F "scen_${s}_l2_tools" >/dev/null || continue
+		for f in $("scen_${s}_l2_tools"); do
+			install -m 0755 "$f" "$d/lab/${f##*/}"
 		done
 	done
 

@@ -40,6 +40,9 @@ IVSHMEM_ID=1af4:1110
 # sriov's igb (82576) PF, QEMU >= 8; its VFs appear at 00:1d.0, 00:1d.2
 SRIOV_PF_BDF=0000:00:0d.0
 SRIOV_PF_MAC=52:54:00:12:36:00
+# rootfs: a virtio-blk disk of L1 that L2 mounts (ext4), carrying the
+# image files the L3 VMMs open (out/rootfs-carrier.img)
+CARRIER_BDF=0000:00:0e.0
 
 # lab_slot BDF: the "SLOT.FN" part, as QEMU's addr= takes it (03.0)
 lab_slot() {

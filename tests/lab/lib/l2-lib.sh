@@ -8,9 +8,12 @@
 #   ... the VMM's output (the L3 console, LAB: RESULT lines from L3) ...
 #   LAB: VMM exit=N
 #   LAB: RESULT SCENARIO vmm=VMM exit=N wall_ms=N hung=0|1 stderr_lines=N
-#          [stats=yes|no exits=N first_insn_ms=N guest_ram_resident_kb=N]
+#          [stats=yes|no exits=N first_insn_ms=N guest_ram_resident_kb=N
+#          vmm_rss_anon_kb=N]
 #   LAB: RESULT SCENARIO/vfio vmm=passvm bdf=BDF trapped_reads=N
 #          trapped_writes=N trapped_msix=N trapped_other=N ...  (per device)
+#   LAB: RESULT SCENARIO/virtio vmm=passvm id=ID kind=blk|net|vsock
+#          notifications=N trapped=N interrupts=N ...  (per virtio device)
 #   LAB: END RUN vmm=VMM exit=N wall_ms=N
 # exit is the VMM's exit status (143 or 137 with hung=1: stopped by the L2
 # watchdog with SIGTERM or SIGKILL; "missing": the binary is not there);
@@ -259,6 +262,7 @@ lab_run_once() {
 		hung=$hung stderr_lines="$(grep -c -v -e '^passvm: stats: ' -e '^$' "$LAB_VMM_ERR")" \
 		$([ "$vmm" != passvm ] || lab_stats_keys "$LAB_VMM_ERR")
 	[ "$vmm" != passvm ] || lab_stats_vfio "$LAB_VMM_ERR"
+	[ "$vmm" != passvm ] || lab_stats_virtio "$LAB_VMM_ERR"
 	echo "LAB: END $name vmm=$vmm exit=$rc wall_ms=$(((t1 - t0) * 10))"
 	return 0
 }
@@ -266,7 +270,8 @@ lab_run_once() {
 # lab_stats_keys FILE: RESULT keys from the --stats lines of passvm's
 # stderr in FILE (vmm/stats.c): stats=yes|no, exits (userspace exits, all
 # reasons), first_insn_ms (launch to the guest's first instruction),
-# guest_ram_resident_kb (RssShmem at exit: guest RAM touched or pinned)
+# guest_ram_resident_kb (RssShmem at exit: guest RAM touched or pinned),
+# vmm_rss_anon_kb (RssAnon at exit: the VMM's own memory)
 lab_stats_keys() {
 	if ! grep -q '^passvm: stats: ' "$1"; then
 		echo stats=no
@@ -275,6 +280,7 @@ lab_stats_keys() {
 	echo stats=yes
 	sed -n -e 's/^passvm: stats: userspace exits \([0-9]*\)$/exits=\1/p' \
 		-e 's/^passvm: stats: launch to first guest instruction \([0-9.]*\) ms$/first_insn_ms=\1/p' \
+		-e 's/^passvm: stats: memory: VMM (RssAnon) \([0-9]*\) kB, guest RAM touched (RssShmem) \([0-9]*\) kB.*/vmm_rss_anon_kb=\1 guest_ram_resident_kb=\2/p' \
 		-e 's/^passvm: stats: memory: .*guest RAM touched (RssShmem) \([0-9]*\) kB.*/guest_ram_resident_kb=\1/p' "$1"
 }
 
@@ -290,6 +296,45 @@ lab_stats_vfio() {
 				trapped_reads="$r" trapped_writes="$w" trapped_msix="$m" \
 				trapped_other=$((r + w - m)) config_reads="$cr" \
 				config_writes="$cw" pieces_mapped="$pm" vectors_routed="$vr"
+		done
+}
+
+# lab_stats_virtio FILE: one RESULT line per virtio device from passvm's
+# --stats (vmm/virtio_stats.c): "virtio-KIND [ID] (SLOT): notifications N
+# (trapped T), interrupts I, config interrupts C, register accesses R"
+# (notifications: what the I/O thread served; trapped: notify writes that
+# exited, 0 with ioeventfds), and the device's own line: blk reads=N
+# writes=N flushes=N errors=N; net tap=NAME datapath=vhost-net|userspace
+# (rx_packets=N tx_packets=N on the userspace path); vsock host_conns=N
+# guest_conns=N refused=N. The vsock device's id is "vsock".
+lab_stats_virtio() {
+	local kind id slot n t i c r more line
+	sed -n -E 's/^passvm: stats: virtio-([a-z]+) ?([A-Za-z0-9_]*) \(([0-9a-f:.]+)\): notifications ([0-9]+) \(trapped ([0-9]+)\), interrupts ([0-9]+), config interrupts ([0-9]+), register accesses ([0-9]+)$/\1 \2 \3 \4 \5 \6 \7 \8/p' "$1" |
+		while read -r kind id slot n t i c r; do
+			# the vsock device has no id: its line has one word less
+			if [ "$kind" = vsock ]; then
+				r=$c c=$i i=$t t=$n n=$slot slot=$id id=vsock
+			fi
+			case $kind in
+			vsock) line=$(grep -m1 '^passvm: stats: virtio-vsock: ' "$1") ;;
+			*) line=$(grep -m1 "^passvm: stats: virtio-$kind $id: " "$1") ;;
+			esac
+			case $kind in
+			blk)
+				more=$(echo "$line" | sed -n -E 's/.*: reads ([0-9]+) .*, writes ([0-9]+) .*, flushes ([0-9]+), .*, errors ([0-9]+)$/reads=\1 writes=\2 flushes=\3 errors=\4/p')
+				;;
+			net)
+				more=$(echo "$line" | sed -n -E -e 's/.*: tap ([^,]+), data path vhost-net.*/tap=\1 datapath=vhost-net/p' \
+					-e 's/.*: tap ([^,]+), data path userspace: rx ([0-9]+) packets .*, tx ([0-9]+) packets .*/tap=\1 datapath=userspace rx_packets=\2 tx_packets=\3/p')
+				;;
+			vsock)
+				more=$(echo "$line" | sed -n -E 's/.*: connections from the host ([0-9]+), from the guest ([0-9]+), refused ([0-9]+),.*/host_conns=\1 guest_conns=\2 refused=\3/p')
+				;;
+			esac
+			# shellcheck disable=SC2086 # $more: KEY=VALUE words
+			lab_result "$LAB_SCENARIO/virtio" vmm=passvm id="$id" kind="$kind" \
+				slot="$slot" notifications="$n" trapped="$t" interrupts="$i" \
+				config_interrupts="$c" register_accesses="$r" $more
 		done
 }
 
