@@ -35,7 +35,7 @@ FUZZ_HELPERS := $(filter-out tests/fuzz/fuzz_%.c tests/fuzz/replay.c, \
 	$(wildcard tests/fuzz/*.c)) tests/unit/fake_vfio.c \
 	$(wildcard tests/unit/virtq_fuzz.c)
 FUZZ_FLAGS := -std=gnu11 -g $(WARN) -Wno-gnu-variable-sized-type-not-at-end \
-	-I. -I$(B)/gen -Itests/unit -Itests/fuzz -D_GNU_SOURCE \
+	-I. -I$(B)/gen/$(ARCH) -I$(B)/gen -Itests/unit -Itests/fuzz -D_GNU_SOURCE \
 	-DPASSVM_VERSION='"$(VERSION)"'
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer

@@ -38,7 +38,7 @@
 #include "devices/i8042.h"
 #include "devices/rtc.h"
 #include "fuzz.h"
-#include "memory/layout.h"
+#include "arch/x86/layout.h"
 #include "vmm/bus.h"
 
 static struct bus pio;
