@@ -215,9 +215,9 @@ void irq_set_level(void *router, uint32_t gsi, int level)
 
 	ret = r->be.irq_line ? r->be.irq_line(r->be.ctx, gsi, level) : -ENOSYS;
 	if (ret && !atomic_exchange(&warned, true))
-		pv_warn("interrupt line gsi %u level %d failed: %s "
-			"(further failures not reported)",
-			gsi, level, strerror(-ret));
+		pv_warn_ratelimited("interrupt line gsi %u level %d failed: %s "
+				    "(further failures not reported)",
+				    gsi, level, strerror(-ret));
 }
 
 struct irq_line irq_line_for(struct irq_router *r, uint32_t gsi)
@@ -378,7 +378,7 @@ void irq_msi_free(struct irq_router *r, uint32_t gsi)
 	m->addr = 0;
 	m->data = 0;
 	if (m->live && changed(r, m, &err))
-		pv_warn("freeing MSI gsi %u: %s", gsi, err.msg);
+		pv_warn_ratelimited("freeing MSI gsi %u: %s", gsi, err.msg);
 	pthread_mutex_unlock(&r->lock);
 	pv_trace(TRACE_IRQ, "msi gsi %u freed", gsi);
 }
@@ -447,8 +447,8 @@ void irq_irqfd_detach(struct irq_router *r, int fd, uint32_t gsi)
 	ret = r->be.irqfd ? r->be.irqfd(r->be.ctx, fd, gsi, -1, false) :
 			    -ENOSYS;
 	if (ret)
-		pv_warn("irqfd deassign fd %d gsi %u failed: %s", fd, gsi,
-			strerror(-ret));
+		pv_warn_ratelimited("irqfd deassign fd %d gsi %u failed: %s",
+				    fd, gsi, strerror(-ret));
 	else
 		pv_trace(TRACE_IRQ, "irqfd fd %d -x gsi %u detached", fd, gsi);
 }

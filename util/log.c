@@ -2,6 +2,7 @@
 #include "util/log.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -10,6 +11,10 @@
 unsigned int trace_mask;
 enum log_level log_level = LOG_LEVEL_INFO;
 static uint64_t origin_ns;
+/* The last pv_err() line and the rate-limit buckets. */
+static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
+static char last_error[512];
+static unsigned int ratelimit_gen;
 
 static uint64_t now_ns(void)
 {
@@ -82,11 +87,75 @@ void pv_err(const char *fmt, ...)
 {
 	va_list ap;
 
+	va_start(ap, fmt);
+	pthread_mutex_lock(&log_lock);
+	vsnprintf(last_error, sizeof(last_error), fmt, ap);
+	pthread_mutex_unlock(&log_lock);
+	va_end(ap);
 	if (log_level < LOG_LEVEL_ERROR)
 		return;
 	va_start(ap, fmt);
 	vlog("", fmt, ap);
 	va_end(ap);
+}
+
+char *log_last_error(char *buf, unsigned int len)
+{
+	if (!len)
+		return buf;
+	pthread_mutex_lock(&log_lock);
+	snprintf(buf, len, "%s", last_error);
+	pthread_mutex_unlock(&log_lock);
+	return buf;
+}
+
+bool pv_ratelimit_allow(struct pv_ratelimit *rl, uint64_t now_ns,
+			unsigned int *suppressed)
+{
+	if (rl->gen != ratelimit_gen + 1 ||
+	    now_ns - rl->begin_ns >= RATELIMIT_INTERVAL_NS) {
+		if (rl->gen != ratelimit_gen + 1)
+			rl->missed = 0;
+		rl->gen = ratelimit_gen + 1;
+		rl->begin_ns = now_ns;
+		rl->printed = 0;
+	}
+	if (rl->printed >= RATELIMIT_BURST) {
+		rl->missed++;
+		return false;
+	}
+	rl->printed++;
+	*suppressed = rl->missed;
+	rl->missed = 0;
+	return true;
+}
+
+void pv_ratelimit_reset_all(void)
+{
+	pthread_mutex_lock(&log_lock);
+	ratelimit_gen++;
+	pthread_mutex_unlock(&log_lock);
+}
+
+void pv_warn_rl(struct pv_ratelimit *rl, const char *fmt, ...)
+{
+	unsigned int missed = 0;
+	char buf[900];
+	va_list ap;
+	bool ok;
+
+	pthread_mutex_lock(&log_lock);
+	ok = pv_ratelimit_allow(rl, log_elapsed_ns(), &missed);
+	pthread_mutex_unlock(&log_lock);
+	if (!ok)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (missed)
+		pv_warn("%s (%u similar messages suppressed)", buf, missed);
+	else
+		pv_warn("%s", buf);
 }
 
 void pv_warn(const char *fmt, ...)

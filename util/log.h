@@ -60,6 +60,56 @@ void pv_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void pv_trace_emit(enum trace_cat cat, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/*
+ * log_last_error() - a copy of the last line pv_err() printed (without
+ * "passvm: "), "" when there was none, for the --result file's message.
+ * Writes at most @len bytes (NUL included) to @buf and returns @buf.
+ */
+char *log_last_error(char *buf, unsigned int len);
+
+/*
+ * Rate limiting of warnings a guest can trigger (a guest must not flood the
+ * host's journal): per call site, at most RATELIMIT_BURST messages in each
+ * RATELIMIT_INTERVAL_NS; the first message after a window that suppressed
+ * some says how many ("... (N similar messages suppressed)"). A token
+ * bucket that refills all at once per window, as the kernel's
+ * lib/ratelimit.c ___ratelimit(). Zeroed state is a fresh bucket.
+ */
+#define RATELIMIT_BURST 5
+#define RATELIMIT_INTERVAL_NS (5ull * 1000000000ull)
+
+struct pv_ratelimit {
+	uint64_t begin_ns; /* start of the current window (log_elapsed_ns) */
+	unsigned int printed; /* messages let through in this window */
+	unsigned int missed; /* messages suppressed since the last one */
+	unsigned int gen; /* pv_ratelimit_reset_all() generation + 1 */
+};
+
+/*
+ * pv_ratelimit_allow() - may a message at @now_ns (nanoseconds, monotonic)
+ * go out? When it may, *@suppressed gets the number suppressed since the
+ * last one let through (then reset to 0). Pure: the caller locks.
+ */
+bool pv_ratelimit_allow(struct pv_ratelimit *rl, uint64_t now_ns,
+			unsigned int *suppressed);
+
+/*
+ * pv_ratelimit_reset_all() - every bucket starts afresh (for unit tests
+ * that count warnings; a running VMM never calls it).
+ */
+void pv_ratelimit_reset_all(void);
+
+/* pv_warn_rl() - pv_warn() through @rl (locked inside; any thread). */
+void pv_warn_rl(struct pv_ratelimit *rl, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* A rate-limited pv_warn() with its own bucket at each call site. */
+#define pv_warn_ratelimited(...)                        \
+	do {                                            \
+		static struct pv_ratelimit pv_rl_site_; \
+		pv_warn_rl(&pv_rl_site_, __VA_ARGS__);  \
+	} while (0)
+
 /* Emit a trace line in category @cat when it is enabled. */
 #define pv_trace(cat, ...)                                 \
 	do {                                               \

@@ -158,6 +158,7 @@ static int setup(void **state)
 	struct vm_stop_sink sink = { .request_stop = on_stop };
 	struct pv_error err = { { 0 } };
 
+	pv_ratelimit_reset_all();
 	stops = 0;
 	stop_why = -1;
 	memset(&fk, 0, sizeof(fk));

@@ -186,7 +186,10 @@ static void test_reboots_add_up(void **state)
 		"\"trapped_bar_reads\":21,\"trapped_bar_writes\":24,"
 		"\"msix_table_pba_accesses\":27,\"config_reads\":300,"
 		"\"config_writes\":150,\"bar_pieces_mapped\":3,"
-		"\"vectors_routed\":5}]}\n");
+		"\"vectors_routed\":5,\"managed\":false,\"reset_ok\":null,"
+		"\"host_driver_restored\":null,\"driver_at_exit\":null}],"
+		"\"verdict_writes_ignored\":{\"mmio\":0,\"serial\":0,"
+		"\"port\":0}}\n");
 	free(t);
 	free_vm(boot1);
 	free_vm(boot2);
