@@ -15,6 +15,7 @@ static uint64_t origin_ns;
 static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
 static char last_error[512];
 static unsigned int ratelimit_gen;
+static unsigned long ratelimit_unshown; /* suppressed, not yet reported */
 
 static uint64_t now_ns(void)
 {
@@ -134,7 +135,18 @@ void pv_ratelimit_reset_all(void)
 {
 	pthread_mutex_lock(&log_lock);
 	ratelimit_gen++;
+	ratelimit_unshown = 0;
 	pthread_mutex_unlock(&log_lock);
+}
+
+unsigned long log_ratelimit_unshown(void)
+{
+	unsigned long n;
+
+	pthread_mutex_lock(&log_lock);
+	n = ratelimit_unshown;
+	pthread_mutex_unlock(&log_lock);
+	return n;
 }
 
 void pv_warn_rl(struct pv_ratelimit *rl, const char *fmt, ...)
@@ -146,6 +158,10 @@ void pv_warn_rl(struct pv_ratelimit *rl, const char *fmt, ...)
 
 	pthread_mutex_lock(&log_lock);
 	ok = pv_ratelimit_allow(rl, log_elapsed_ns(), &missed);
+	if (!ok)
+		ratelimit_unshown++;
+	else
+		ratelimit_unshown -= missed;
 	pthread_mutex_unlock(&log_lock);
 	if (!ok)
 		return;

@@ -99,6 +99,12 @@ bool pv_ratelimit_allow(struct pv_ratelimit *rl, uint64_t now_ns,
  */
 void pv_ratelimit_reset_all(void);
 
+/*
+ * log_ratelimit_unshown() - messages suppressed whose count no later
+ * message reported (the VMM says so once at exit).
+ */
+unsigned long log_ratelimit_unshown(void);
+
 /* pv_warn_rl() - pv_warn() through @rl (locked inside; any thread). */
 void pv_warn_rl(struct pv_ratelimit *rl, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

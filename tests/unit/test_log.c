@@ -80,6 +80,10 @@ static void test_call_site(void **state)
 	assert_non_null(
 		strstr(buf, "passvm: warning: guest did something 0\n"));
 	assert_null(strstr(buf, "something 5"));
+	/* None of the suppressed ones was reported yet. */
+	assert_int_equal(log_ratelimit_unshown(), 10000 - RATELIMIT_BURST);
+	pv_ratelimit_reset_all();
+	assert_int_equal(log_ratelimit_unshown(), 0);
 	close(fd);
 	unlink(path);
 }
