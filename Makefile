@@ -138,7 +138,7 @@ $(B)/tests/%: tests/unit/%.c $(TEST_HELPERS) $(HOST_LIB_OBJS)
 unit: $(TEST_BINS) $(B)/passvm
 	@set -e; for t in $(TEST_BINS); do echo "== $$t"; $$t; done
 
-# The nested lab (tests/lab): downloads are cached in tests/lab/cache.
+# The nested lab (tests/lab): downloads are cached in ~/.cache/passvm/lab.
 lab: $(B)/passvm
 	tests/lab/run-lab all
 

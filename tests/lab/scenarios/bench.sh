@@ -1,18 +1,19 @@
 # shellcheck shell=bash
 # bench (host side): boot time of the L3 guest under passvm vs QEMU/KVM,
 # BENCH_RUNS runs each (default 3), measured in L2. Passes when every run
-# boots and exits 0; prints each run and the median per VMM.
-# shellcheck source-path=SCRIPTDIR source=boot.sh
-. "$LAB_DIR/scenarios/boot.sh" # check_l3_boot, print_run_table
+# boots as in boot (2 CPUs, to the end of /init, exit 0); prints each run
+# and the median per VMM.
 scen_bench_devices() { :; }
 scen_bench_modules() { :; }
 scen_bench_budget() { echo $((120 * ${BENCH_RUNS:-3})); }
 scen_bench_check() {
-	local logf=$1 vmm i n=${BENCH_RUNS:-3} row
+	local vmm i n=${BENCH_RUNS:-3} row
 	for vmm in passvm qemu; do
 		lab_want "$vmm" || continue
 		for ((i = 1; i <= n; i++)); do
-			check_l3_boot "$logf" "bench-$vmm-$i" "bench/$vmm-$i"
+			# shellcheck disable=SC2046 # stats_cond: a condition or none
+			expect_run "bench/$vmm-$i" bench run="bench-$vmm-$i" exit==0 \
+				guest==done cpus==2 $(stats_cond "$vmm")
 		done
 	done
 	echo
@@ -28,7 +29,7 @@ scen_bench_check() {
 			ups+=("$4")
 		done
 		printf '%-8s %5s %22s %26s\n' "$vmm" "${#walls[@]}/$n" \
-			"$(median "${walls[@]}" | xargs -r -I{} awk 'BEGIN{printf "%.2f", {}/1000}')" \
+			"$(ms_to_s "$(median "${walls[@]}" | grep -v '^-$' || true)")" \
 			"$(median "${ups[@]}")"
 	done
 	print_run_table
