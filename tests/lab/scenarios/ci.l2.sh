@@ -36,22 +36,18 @@ while [ "$(lab_driver "$NVME_BDF")" != nvme ] && [ $i -lt 50 ]; do
 done
 lab_result ci/setup driver="$(lab_driver "$NVME_BDF")"
 
-# the job's initramfs: cloud (the tests as they are), full (+ the modules)
-mkdir -p /tmp/ci-full
+# the job's initramfs: cloud (the tests as they are), full (+ the full
+# kernel's nvme and button modules with their dependencies, in load order:
+# scen_ci_l3_modules put them in the lab's L3 image, /lab/l3.cpio)
+mkdir -p /tmp/ci-full /tmp/ci-l3
 cp -R "$CI/ci-tests/." /tmp/ci-full/
-# L2's modules (the full kernel's, scen_ci_modules), in load order: nvme
-# and button with their dependencies (modules.dep of 6.1)
+(cd /tmp/ci-l3 && cpio -i -d </lab/l3.cpio 2>/dev/null)
 : >/tmp/ci-full/modules.order
 while read -r f; do
-	m=${f##*/}
-	case ${m%.ko*} in
-	crct10dif_common | crc64 | crc-t10dif | crc64-rocksoft | t10-pi | \
-		nvme-core | nvme | button)
-		cp "$f" "/tmp/ci-full/$m"
-		echo "$m" >>/tmp/ci-full/modules.order
-		;;
-	esac
-done </lab/modules.list
+	cp "/tmp/ci-l3$f" /tmp/ci-full/
+	echo "${f##*/}" >>/tmp/ci-full/modules.order
+done </tmp/ci-l3/lab/modules-full.ci.list
+rm -rf /tmp/ci-l3
 sh "$CI/ci-initramfs" "$CI/ci-tests" /tmp/ci-cloud.cpio
 sh "$CI/ci-initramfs" /tmp/ci-full /tmp/ci-full.cpio
 lab_result ci/images cloud_bytes="$(stat -c %s /tmp/ci-cloud.cpio)" \

@@ -24,10 +24,10 @@
 # Every run: the device back on nvme after it (host_driver), its reset
 # and return in the result file.
 scen_ci_devices() { l1_dev_nvme; }
-# L2's nvme driver: the host driver ,managed gives the device back to;
-# its modules (the full kernel's) go into the full kernel's test image.
-scen_ci_modules() { echo nvme button; }
-# Makes run-lab put Debian's full kernel into L2 (/lab/vmlinuz-l3-full).
+# L2's nvme driver: the host driver ,managed gives the device back to.
+scen_ci_modules() { echo nvme; }
+# The full kernel's modules for its test image (ci.l2.sh takes them from
+# the lab's L3 image); also makes run-lab put that kernel into L2.
 scen_ci_l3_modules() { echo nvme button; }
 # README's recipe and the tests, in L2's /lab/ci/
 scen_ci_l2_files() {
