@@ -2,7 +2,8 @@
 # the guest saw as a RESULT line, then pass, fail, hang or wait for the
 # power button, as ci_mode= on the command line asks.
 mode=pass
-for a in $(cat /proc/cmdline); do
+read -r cmdline </proc/cmdline
+for a in $cmdline; do
 	case $a in
 	ci_mode=*) mode=${a#ci_mode=} ;;
 	esac
@@ -22,7 +23,7 @@ button)
 	# the button driver (button.ko, 05-modules.sh) enabled it and turns
 	# it into KEY_POWER, which nothing in this busybox guest handles.
 	f=/sys/firmware/acpi/interrupts/ff_pwr_btn
-	echo "LAB: RESULT ci waiting=yes button=$(ls -d /sys/bus/acpi/drivers/button/LNXPWRBN* 2>/dev/null | wc -l) ff_pwr_btn=$(tr -s ' ' _ <"$f")"
+	echo "LAB: RESULT ci waiting=yes button=$(find /sys/bus/acpi/drivers/button -name 'LNXPWRBN*' 2>/dev/null | wc -l) ff_pwr_btn=$(tr -s ' ' _ <"$f")"
 	while [ "$(awk '{print $1}' "$f")" = 0 ]; do sleep 0.2; done
 	echo "LAB: RESULT ci pressed=yes ff_pwr_btn=$(awk '{print $1}' "$f")"
 	;;
