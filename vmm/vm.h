@@ -30,6 +30,7 @@
 #include "memory/layout.h"
 #include "memory/mem_map.h"
 #include "host/bind.h"
+#include "host/sriov.h"
 #include "host/sysfs.h"
 #include "vfio/vfio.h"
 #include "vmm/bus.h"
@@ -86,6 +87,7 @@ struct vm {
 		int ret;
 	} restored[CLI_MAX_VFIO];
 	unsigned int nr_restored;
+	struct sriov_vm sriov; /* --sriov VFs that passvm made */
 
 	struct vcpu_env vcpu_env;
 	struct vcpu *vcpus;

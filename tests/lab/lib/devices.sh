@@ -37,6 +37,9 @@ E1000_ID=8086:100e
 E1000_MAC=52:54:00:12:34:0b
 IVSHMEM_BDF=0000:00:0c.0 # ivshmem-plain, 4 GiB BAR2; out/zoo-shm.img
 IVSHMEM_ID=1af4:1110
+# sriov's igb (82576) PF, QEMU >= 8; its VFs appear at 00:1d.0, 00:1d.2
+SRIOV_PF_BDF=0000:00:0d.0
+SRIOV_PF_MAC=52:54:00:12:36:00
 
 # lab_slot BDF: the "SLOT.FN" part, as QEMU's addr= takes it (03.0)
 lab_slot() {
