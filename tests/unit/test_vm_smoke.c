@@ -786,6 +786,33 @@ static const uint8_t guest_mmio42[] = {
 	0xf4, 0xeb, 0xfd,
 };
 
+/*
+ * The console verdict, as a guest's init gives it: the token is the last
+ * 16 characters of its command line (boot_params.hdr.cmd_line_ptr, RSI
+ * at the 64-bit entry points at the zero page), where passvm put it;
+ * print "PASSVM-VERDICT <token> 7\r\n" to COM1. Assembled from:
+ *	mov 0x228(%rsi),%edi; mov %rdi,%rcx
+ *   1: cmpb $0,(%rcx); je 2f; inc %rcx; jmp 1b
+ *   2: sub $16,%rcx; mov $0x3f8,%dx; lea prefix(%rip),%rbx
+ *   3: mov (%rbx),%al; test %al,%al; jz 4f; out %al,%dx; inc %rbx; jmp 3b
+ *   4: mov $16,%r8d
+ *   5: mov (%rcx),%al; out %al,%dx; inc %rcx; dec %r8d; jnz 5b
+ *	lea suffix(%rip),%rbx
+ *   6: (as 3, to 7); 7: hlt; jmp 7b
+ *	prefix: .asciz "PASSVM-VERDICT "; suffix: .asciz " 7\r\n"
+ */
+static const uint8_t guest_serial7[] = {
+	0x8b, 0xbe, 0x28, 0x02, 0x00, 0x00, 0x48, 0x89, 0xf9, 0x80, 0x39, 0x00,
+	0x74, 0x05, 0x48, 0xff, 0xc1, 0xeb, 0xf6, 0x48, 0x83, 0xe9, 0x10, 0x66,
+	0xba, 0xf8, 0x03, 0x48, 0x8d, 0x1d, 0x33, 0x00, 0x00, 0x00, 0x8a, 0x03,
+	0x84, 0xc0, 0x74, 0x06, 0xee, 0x48, 0xff, 0xc3, 0xeb, 0xf4, 0x41, 0xb8,
+	0x10, 0x00, 0x00, 0x00, 0x8a, 0x01, 0xee, 0x48, 0xff, 0xc1, 0x41, 0xff,
+	0xc8, 0x75, 0xf5, 0x48, 0x8d, 0x1d, 0x1f, 0x00, 0x00, 0x00, 0x8a, 0x03,
+	0x84, 0xc0, 0x74, 0x06, 0xee, 0x48, 0xff, 0xc3, 0xeb, 0xf4, 0xf4, 0xeb,
+	0xfd, 'P',  'A',  'S',	'S',  'V',  'M',  '-',	'V',  'E',  'R',  'D',
+	'I',  'C',  'T',  ' ',	0x00, ' ',  '7',  '\r', '\n', 0x00,
+};
+
 /* mov al, 200; out 0xf4, al: a verdict above 63 */
 static const uint8_t guest_port200[] = { 0xb0, 0xc8, 0xe6, 0xf4,
 					 0xf4, 0xeb, 0xfd };
@@ -848,6 +875,36 @@ static void test_verdict_mmio(void **state)
 			    "mmio");
 	assert_true(json_is_true(json_object_get(v, "guest_started")));
 	assert_true(jint(json_object_get(v, "mmio"), "verdict") >= 2);
+	json_decref(v);
+	unlink(res);
+}
+
+/* The console line with the run's token, found on the command line. */
+static void test_verdict_serial(void **state)
+{
+	char res[] = "/tmp/passvm-smoke-resXXXXXX";
+	const char *const extra[] = { "--verdict", "serial", "--result", res,
+				      NULL };
+	char out[4096], err[8192];
+	const char *tok;
+	json_t *v;
+
+	setup(state);
+	close(mkstemp(res));
+	assert_int_equal(run_with(guest_serial7, sizeof(guest_serial7), extra,
+				  out, sizeof(out), err, sizeof(err)),
+			 71);
+	tok = strstr(out, "PASSVM-VERDICT ");
+	assert_non_null(tok);
+	tok += strlen("PASSVM-VERDICT ");
+	for (int i = 0; i < 16; i++)
+		assert_non_null(strchr("0123456789abcdef", tok[i]));
+	assert_string_equal(tok + 16, " 7\r\n");
+	v = load_result(res, "verdict");
+	assert_int_equal(jint(json_object_get(v, "verdict"), "value"), 7);
+	assert_string_equal(json_string_value(json_object_get(
+				    json_object_get(v, "verdict"), "channel")),
+			    "serial");
 	json_decref(v);
 	unlink(res);
 }
@@ -1000,6 +1057,7 @@ int main(void)
 		cmocka_unit_test(test_cmdline_console_warning),
 		cmocka_unit_test(test_terminal_banner_and_help),
 		cmocka_unit_test(test_verdict_mmio),
+		cmocka_unit_test(test_verdict_serial),
 		cmocka_unit_test(test_verdict_above_63),
 		cmocka_unit_test(test_timeout),
 		cmocka_unit_test(test_result_other_ends),
