@@ -164,15 +164,19 @@ static void run_once(struct vm *vm)
 			break;
 		}
 	}
-	for (;;) {
-		uint64_t next = timeout_step(vm);
+	/*
+	 * A stop that came first wins over a deadline passed meanwhile: a
+	 * verdict given just before --timeout ran out stays a verdict.
+	 */
+	pthread_mutex_lock(&vm->stop_lock);
+	while (!vm->stopping) {
+		uint64_t next;
 
+		pthread_mutex_unlock(&vm->stop_lock);
+		next = timeout_step(vm);
 		pthread_mutex_lock(&vm->stop_lock);
 		if (!vm->stopping)
 			wait_stop(vm, next);
-		if (vm->stopping)
-			break;
-		pthread_mutex_unlock(&vm->stop_lock);
 	}
 	/* Again: a vCPU may have been entering KVM_RUN at the first kick. */
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
