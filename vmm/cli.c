@@ -190,8 +190,39 @@ static int parse_sriov(const char *arg, struct vm_config *o,
 	return 0;
 }
 
+/*
+ * The --result FILE of @argv when parsing stopped early (a usage error
+ * before it), so that the error still reaches the result file; the last
+ * one wins, as in getopt. NULL when there is none.
+ */
+static const char *find_result(int argc, char **argv)
+{
+	const char *path = NULL;
+
+	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++) {
+		if (!strcmp(argv[i], "--result") && i + 1 < argc)
+			path = argv[++i];
+		else if (!strncmp(argv[i], "--result=", 9))
+			path = argv[i] + 9;
+	}
+	return path && *path ? path : NULL;
+}
+
+static int parse_run(int argc, char **argv, struct vm_config *o,
+		     struct pv_error *err);
+
 int cli_parse_run(int argc, char **argv, struct vm_config *o,
 		  struct pv_error *err)
+{
+	int ret = parse_run(argc, argv, o, err);
+
+	if (ret < 0 && !o->result)
+		o->result = find_result(argc, argv);
+	return ret;
+}
+
+static int parse_run(int argc, char **argv, struct vm_config *o,
+		     struct pv_error *err)
 {
 	enum {
 		O_KERNEL = 256,
