@@ -133,49 +133,48 @@ static uint32_t ecam_piece(uint64_t a, uint32_t n)
 	return n;
 }
 
+/*
+ * One ECAM access of @len (1..8) bytes at @offset, split into naturally
+ * aligned pieces: into @rd when it is not NULL, else from @wr. Offsets past
+ * bus 0 decode to nothing (reads stay all ones).
+ */
+static void ecam_access(struct pci_bus *b, uint64_t offset, uint8_t *rd,
+			const uint8_t *wr, uint32_t len)
+{
+	pthread_mutex_lock(&b->lock);
+	for (uint32_t done = 0, n; done < len; done += n) {
+		uint64_t a = offset + done;
+		uint8_t dev = (uint8_t)(a >> 12);
+		uint32_t reg = (uint32_t)(a & 0xfff);
+
+		n = ecam_piece(a, len - done);
+		if (a >= (1u << 20))
+			continue;
+		if (rd)
+			put_le(rd + done, n,
+			       pci_cfg_read_locked(b, dev, reg, n));
+		else
+			pci_cfg_write_locked(b, dev, reg, n,
+					     (uint32_t)get_le(wr + done, n));
+	}
+	pthread_mutex_unlock(&b->lock);
+}
+
 static void ecam_read(void *opaque, uint64_t offset, uint8_t *data,
 		      uint32_t len)
 {
-	struct pci_bus *b = opaque;
-
 	if (!len || len > 8)
 		return; /* never write past the caller's buffer */
 	memset(data, 0xff, len);
-	pthread_mutex_lock(&b->lock);
-	for (uint32_t done = 0; done < len;) {
-		uint64_t a = offset + done;
-		uint32_t n = len - done;
-
-		n = ecam_piece(a, n);
-		if (a < (1u << 20))
-			put_le(data + done, n,
-			       pci_cfg_read_locked(b, (uint8_t)(a >> 12),
-						   (uint32_t)(a & 0xfff), n));
-		done += n;
-	}
-	pthread_mutex_unlock(&b->lock);
+	ecam_access(opaque, offset, data, NULL, len);
 }
 
 static void ecam_write(void *opaque, uint64_t offset, const uint8_t *data,
 		       uint32_t len)
 {
-	struct pci_bus *b = opaque;
-
 	if (!len || len > 8)
 		return;
-	pthread_mutex_lock(&b->lock);
-	for (uint32_t done = 0; done < len;) {
-		uint64_t a = offset + done;
-		uint32_t n = len - done;
-
-		n = ecam_piece(a, n);
-		if (a < (1u << 20))
-			pci_cfg_write_locked(b, (uint8_t)(a >> 12),
-					     (uint32_t)(a & 0xfff), n,
-					     (uint32_t)get_le(data + done, n));
-		done += n;
-	}
-	pthread_mutex_unlock(&b->lock);
+	ecam_access(opaque, offset, NULL, data, len);
 }
 
 const struct io_ops pci_ecam_ops = {

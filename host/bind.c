@@ -153,42 +153,26 @@ static int record_path(char *buf, size_t len, const struct bind_env *env,
 	return sysfs_path(buf, len, "%s/%s", env->state_dir, bdf);
 }
 
-/* Write the record atomically (temp file + rename). */
+/* Write the record atomically (state_write). */
 static int record_write(const struct bind_env *env, const struct pci_addr *a,
 			const char *drv, bool managed)
 {
-	char path[4096], tmp[4200];
-	FILE *f;
+	char path[4096], text[256];
 	int r;
 
-	if (env->dry_run) {
-		if (!record_path(path, sizeof(path), env, a))
-			fprintf(env->dry_run, "  record \"%s\"%s in %s\n", drv,
-				managed ? " (managed)" : "", path);
-		return 0;
-	}
-	r = state_mkdir(env->state_dir);
-	if (!r)
-		r = record_path(path, sizeof(path), env, a);
-	if (!r)
-		r = sysfs_path(tmp, sizeof(tmp), "%s.tmp", path);
+	r = record_path(path, sizeof(path), env, a);
 	if (r)
 		return r;
-	f = fopen(tmp, "we");
-	if (!f)
-		return -errno;
-	fprintf(f, "%s\n%s", drv, managed ? "managed\n" : "");
-	if (fclose(f)) {
-		r = -errno;
-		unlink(tmp);
-		return r;
+	if (env->dry_run) {
+		fprintf(env->dry_run, "  record \"%s\"%s in %s\n", drv,
+			managed ? " (managed)" : "", path);
+		return 0;
 	}
-	if (rename(tmp, path)) {
-		r = -errno;
-		unlink(tmp);
-		return r;
-	}
-	return 0;
+	r = snprintf(text, sizeof(text), "%s\n%s", drv,
+		     managed ? "managed\n" : "");
+	if (r < 0 || (size_t)r >= sizeof(text))
+		return -ENAMETOOLONG;
+	return state_write(env->state_dir, path, text);
 }
 
 /* Read the record: 0 with @drv and @managed set, -ENOENT when absent. */

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Effective capabilities from /proc/self/status; see host/caps.h. */
 #include "host/caps.h"
+#include "host/sysfs.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -11,14 +12,15 @@ int host_cap_effective(const char *proc, unsigned int cap)
 {
 	char path[4096], line[256], *end;
 	unsigned long long caps;
-	int r = -ENOENT, n;
+	int r;
 	FILE *f;
 
 	if (cap >= 64)
 		return -EINVAL;
-	n = snprintf(path, sizeof(path), "%s/self/status", proc);
-	if (n < 0 || (size_t)n >= sizeof(path))
-		return -ENAMETOOLONG;
+	r = sysfs_path(path, sizeof(path), "%s/self/status", proc);
+	if (r)
+		return r;
+	r = -ENOENT;
 	f = fopen(path, "re");
 	if (!f)
 		return -errno;

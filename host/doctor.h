@@ -59,12 +59,6 @@ void doctor_opts_default(struct doctor_opts *o);
 int doctor_run(const struct doctor_opts *o, FILE *out);
 
 /*
- * doctor_json_string() - write @s to @out as a JSON string literal with
- * quotes, escaping '"', '\\' and control characters (RFC 8259 §7).
- */
-void doctor_json_string(FILE *out, const char *s);
-
-/*
  * doctor_json_schema - the JSON document's schema as plain text (every
  * key, its type and meaning, every check id): `passvm doctor --help`
  * prints it, and the man page takes it from host/doctor_json.c (the lines

@@ -11,6 +11,7 @@
  * quote and no backslash. Source for the escaping: RFC 8259 §7.
  */
 #include "host/doctor_int.h"
+#include "util/json_out.h"
 
 #include <stdio.h>
 
@@ -106,38 +107,6 @@ const char doctor_json_schema[] =
 	;
 /* clang-format on */
 
-void doctor_json_string(FILE *out, const char *s)
-{
-	fputc('"', out);
-	for (; *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-
-		switch (ch) {
-		case '"':
-			fputs("\\\"", out);
-			break;
-		case '\\':
-			fputs("\\\\", out);
-			break;
-		case '\n':
-			fputs("\\n", out);
-			break;
-		case '\t':
-			fputs("\\t", out);
-			break;
-		case '\r':
-			fputs("\\r", out);
-			break;
-		default:
-			if (ch < 0x20 || ch == 0x7f)
-				fprintf(out, "\\u%04x", ch);
-			else
-				fputc(ch, out);
-		}
-	}
-	fputc('"', out);
-}
-
 static const char *const st_name[] = { "ok", "warn", "fail" };
 
 void doctor_print_json(const struct report *r, bool ok,
@@ -151,18 +120,18 @@ void doctor_print_json(const struct report *r, bool ok,
 		const struct check *c = &r->c[i];
 
 		fprintf(out, "%s\n{\"id\":", i ? "," : "");
-		doctor_json_string(out, c->id);
+		jout_escape(out, c->id);
 		fputs(",\"device\":", out);
 		if (c->dev[0])
-			doctor_json_string(out, c->dev);
+			jout_escape(out, c->dev);
 		else
 			fputs("null", out);
 		fprintf(out,
 			",\"status\":\"%s\",\"evidence\":", st_name[c->st]);
-		doctor_json_string(out, c->evidence);
+		jout_escape(out, c->evidence);
 		fputs(",\"fix\":", out);
 		if (c->fix[0] && c->st != ST_OK)
-			doctor_json_string(out, c->fix);
+			jout_escape(out, c->fix);
 		else
 			fputs("null", out);
 		if (c->json)
@@ -172,7 +141,7 @@ void doctor_print_json(const struct report *r, bool ok,
 	fputs("\n],\"fixes\":[", out);
 	for (i = 0; i < nfix; i++) {
 		fputs(i ? ",\n" : "\n", out);
-		doctor_json_string(out, fixes[i]);
+		jout_escape(out, fixes[i]);
 	}
 	fputs("\n]}\n", out);
 }

@@ -15,12 +15,13 @@
 #include <string.h>
 
 #include "host/sriov.h"
+#include "util/json_out.h"
 
 /* JSON for a string that may be absent: null for "". */
 static void json_str_or_null(FILE *f, const char *s)
 {
 	if (s[0])
-		doctor_json_string(f, s);
+		jout_escape(f, s);
 	else
 		fputs("null", f);
 }

@@ -26,16 +26,6 @@ void sriov_env_default(struct sriov_env *env)
 	env->state_dir = SRIOV_STATE_DIR;
 }
 
-int sriov_dev_path(char *buf, size_t len, const char *sysfs,
-		   const struct pci_addr *a, const char *leaf)
-{
-	char bdf[PCI_ADDR_STRLEN];
-
-	pci_addr_format(a, bdf);
-	return sysfs_path(buf, len, "%s/bus/pci/devices/%s%s%s", sysfs, bdf,
-			  leaf ? "/" : "", leaf ? leaf : "");
-}
-
 int sriov_read_uint(const char *sysfs, const struct pci_addr *a,
 		    const char *leaf, unsigned int *val)
 {
@@ -43,7 +33,7 @@ int sriov_read_uint(const char *sysfs, const struct pci_addr *a,
 	unsigned long v;
 	int r;
 
-	r = sriov_dev_path(path, sizeof(path), sysfs, a, leaf);
+	r = sysfs_pci_path(path, sizeof(path), sysfs, a, leaf);
 	if (!r)
 		r = sysfs_read_text(path, text, sizeof(text));
 	if (r)
@@ -60,22 +50,12 @@ int sriov_read_uint(const char *sysfs, const struct pci_addr *a,
 static int link_addr(const char *sysfs, const struct pci_addr *a,
 		     const char *leaf, struct pci_addr *out)
 {
-	char path[4096], target[4096];
-	const char *base;
-	ssize_t n;
+	char base[256];
 	int r;
 
-	r = sriov_dev_path(path, sizeof(path), sysfs, a, leaf);
+	r = sysfs_pci_link(sysfs, a, leaf, base, sizeof(base));
 	if (r)
-		return r;
-	n = readlink(path, target, sizeof(target) - 1);
-	if (n < 0)
-		return -errno;
-	target[n] = '\0';
-	while (n > 1 && target[n - 1] == '/')
-		target[--n] = '\0';
-	base = strrchr(target, '/');
-	base = base ? base + 1 : target;
+		return r == -ENOLINK ? -ENOENT : r;
 	return pci_addr_parse(base, out) ? -EINVAL : 0;
 }
 
@@ -110,29 +90,6 @@ int sriov_vf_physfn(const char *sysfs, const struct pci_addr *vf,
 		}
 	}
 	return 0;
-}
-
-/* The first entry of BDF/net/ (sorted), "" if none. */
-static void first_netdev(const char *sysfs, const struct pci_addr *a, char *buf,
-			 size_t len)
-{
-	char path[4096];
-	struct dirent *de;
-	DIR *d;
-
-	buf[0] = '\0';
-	if (sriov_dev_path(path, sizeof(path), sysfs, a, "net"))
-		return;
-	d = opendir(path);
-	if (!d)
-		return;
-	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.' || strlen(de->d_name) >= len)
-			continue;
-		if (!buf[0] || strcmp(de->d_name, buf) < 0)
-			snprintf(buf, len, "%s", de->d_name);
-	}
-	closedir(d);
 }
 
 int sriov_pf_read(const char *sysfs, const char *state_dir,
@@ -175,7 +132,8 @@ int sriov_pf_read(const char *sysfs, const char *state_dir,
 		out->autoprobe = ap != 0;
 	if (sysfs_pci_driver(sysfs, pf, out->driver, sizeof(out->driver)))
 		out->driver[0] = '\0';
-	first_netdev(sysfs, pf, out->netdev, sizeof(out->netdev));
+	sysfs_pci_first_entry(sysfs, pf, "net", "", out->netdev,
+			      sizeof(out->netdev));
 	if (state_dir)
 		sriov_record_read(state_dir, pf, &out->recorded_autoprobe,
 				  &out->owner);
@@ -247,26 +205,6 @@ static long find_opener(const char *proc, const char *want, const char *want2,
 	return found;
 }
 
-/* The VF's VFIO cdev name (vfio-dev/vfioN), "" when it has none. */
-static void vfio_cdev(const char *sysfs, const struct pci_addr *vf, char *buf,
-		      size_t len)
-{
-	char path[4096];
-	struct dirent *de;
-	DIR *d;
-
-	buf[0] = '\0';
-	if (sriov_dev_path(path, sizeof(path), sysfs, vf, "vfio-dev"))
-		return;
-	d = opendir(path);
-	if (!d)
-		return;
-	while ((de = readdir(d)))
-		if (!strncmp(de->d_name, "vfio", 4) && strlen(de->d_name) < len)
-			snprintf(buf, len, "%s", de->d_name);
-	closedir(d);
-}
-
 enum sriov_use sriov_vf_user(const struct sriov_env *env,
 			     const struct pci_addr *vf, char *why, size_t len)
 {
@@ -286,7 +224,8 @@ enum sriov_use sriov_vf_user(const struct sriov_env *env,
 		return SRIOV_FREE;
 	/* The paths a process's fd links show: the real /dev, always. */
 	snprintf(grp, sizeof(grp), "/dev/vfio/%d", g);
-	vfio_cdev(env->bind.sysfs, vf, cdev, sizeof(cdev));
+	sysfs_pci_first_entry(env->bind.sysfs, vf, "vfio-dev", "vfio", cdev,
+			      sizeof(cdev));
 	if (cdev[0])
 		snprintf(cpath, sizeof(cpath), "/dev/vfio/devices/%s", cdev);
 	pid = find_opener(env->bind.proc, grp, cpath, comm, sizeof(comm));

@@ -9,10 +9,6 @@
 
 #include "host/sriov.h"
 
-/* "@sysfs/bus/pci/devices/BDF[/@leaf]" into @buf; -ENAMETOOLONG. */
-int sriov_dev_path(char *buf, size_t len, const char *sysfs,
-		   const struct pci_addr *a, const char *leaf);
-
 /* A decimal attribute BDF/@leaf (at most 0xffff); -errno, -EINVAL. */
 int sriov_read_uint(const char *sysfs, const struct pci_addr *a,
 		    const char *leaf, unsigned int *val);

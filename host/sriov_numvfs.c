@@ -57,12 +57,11 @@ int sriov_record_read(const char *state_dir, const struct pci_addr *pf,
 	return 0;
 }
 
-/* Write the record atomically (temp file + rename), or say so. */
+/* Write the record atomically (state_write), or say so. */
 static int record_write(const struct sriov_env *env, const struct pci_addr *pf,
 			int autoprobe, long owner)
 {
-	char path[4096], tmp[4200];
-	FILE *f;
+	char path[4096], text[64];
 	int r;
 
 	r = record_path(path, sizeof(path), env->state_dir, pf);
@@ -73,23 +72,12 @@ static int record_write(const struct sriov_env *env, const struct pci_addr *pf,
 			autoprobe, path);
 		return 0;
 	}
-	r = state_mkdir(env->state_dir);
-	if (!r)
-		r = sysfs_path(tmp, sizeof(tmp), "%s.tmp", path);
-	if (r)
-		return r;
-	f = fopen(tmp, "we");
-	if (!f)
-		return -errno;
-	fprintf(f, "autoprobe %d\n", autoprobe);
 	if (owner)
-		fprintf(f, "owner %ld\n", owner);
-	if (fclose(f) || rename(tmp, path)) {
-		r = -errno;
-		unlink(tmp);
-		return r;
-	}
-	return 0;
+		snprintf(text, sizeof(text), "autoprobe %d\nowner %ld\n",
+			 autoprobe, owner);
+	else
+		snprintf(text, sizeof(text), "autoprobe %d\n", autoprobe);
+	return state_write(env->state_dir, path, text);
 }
 
 static void record_delete(const struct sriov_env *env,
@@ -111,7 +99,7 @@ static int write_attr(const struct sriov_env *env, const struct pci_addr *pf,
 		      const char *leaf, const char *data)
 {
 	char path[4096];
-	int r = sriov_dev_path(path, sizeof(path), env->bind.sysfs, pf, leaf);
+	int r = sysfs_pci_path(path, sizeof(path), env->bind.sysfs, pf, leaf);
 
 	return r ? r : bind_sysfs_write(&env->bind, path, data);
 }

@@ -23,8 +23,8 @@
 #define PCI_CLASS_BRIDGE_PCI 0x0604
 
 /* Build "@root/bus/pci/devices/BDF[/@leaf]" into @buf. */
-static int dev_path(char *buf, size_t len, const char *root,
-		    const struct pci_addr *a, const char *leaf)
+int sysfs_pci_path(char *buf, size_t len, const char *root,
+		   const struct pci_addr *a, const char *leaf)
 {
 	char bdf[PCI_ADDR_STRLEN];
 	int n;
@@ -43,7 +43,7 @@ static int dev_present(const char *root, const struct pci_addr *a)
 	struct stat st;
 	int r;
 
-	r = dev_path(path, sizeof(path), root, a, NULL);
+	r = sysfs_pci_path(path, sizeof(path), root, a, NULL);
 	if (r)
 		return r;
 	if (stat(path, &st))
@@ -96,7 +96,7 @@ static int read_hex_attr(const char *root, const struct pci_addr *a,
 	unsigned long v;
 	int r;
 
-	r = dev_path(path, sizeof(path), root, a, leaf);
+	r = sysfs_pci_path(path, sizeof(path), root, a, leaf);
 	if (r)
 		return r;
 	r = sysfs_read_text(path, buf, sizeof(buf));
@@ -137,13 +137,8 @@ int sysfs_pci_ids(const char *root, const struct pci_addr *a, uint16_t *vendor,
 	return 0;
 }
 
-/*
- * Read the symlink @leaf of the device and return its last component in
- * @buf. Returns -ENOENT when the device is missing, -ENOLINK when only the
- * link is.
- */
-static int link_basename(const char *root, const struct pci_addr *a,
-			 const char *leaf, char *buf, size_t len)
+int sysfs_pci_link(const char *root, const struct pci_addr *a, const char *leaf,
+		   char *buf, size_t len)
 {
 	char path[4096], target[4096];
 	const char *base;
@@ -153,7 +148,7 @@ static int link_basename(const char *root, const struct pci_addr *a,
 	r = dev_present(root, a);
 	if (r)
 		return r;
-	r = dev_path(path, sizeof(path), root, a, leaf);
+	r = sysfs_pci_path(path, sizeof(path), root, a, leaf);
 	if (r)
 		return r;
 	n = readlink(path, target, sizeof(target) - 1);
@@ -177,7 +172,7 @@ int sysfs_pci_driver(const char *root, const struct pci_addr *a, char *buf,
 
 	if (!len)
 		return -ERANGE;
-	r = link_basename(root, a, "driver", buf, len);
+	r = sysfs_pci_link(root, a, "driver", buf, len);
 	if (r == -ENOLINK) {
 		buf[0] = '\0';
 		return 0;
@@ -191,7 +186,7 @@ int sysfs_iommu_group(const char *root, const struct pci_addr *a, int *group)
 	long g;
 	int r;
 
-	r = link_basename(root, a, "iommu_group", name, sizeof(name));
+	r = sysfs_pci_link(root, a, "iommu_group", name, sizeof(name));
 	if (r == -ENOLINK)
 		return -ENODEV;
 	if (r)
@@ -252,13 +247,14 @@ int sysfs_group_reserved(const char *root, int group, struct iova_resv *out,
 			 int max)
 {
 	char path[4096], line[256];
-	int n, count = 0, r = 0;
+	int count = 0, r = 0;
 	FILE *f;
 
-	n = snprintf(path, sizeof(path),
-		     "%s/kernel/iommu_groups/%d/reserved_regions", root, group);
-	if (n < 0 || (size_t)n >= sizeof(path))
-		return -ENAMETOOLONG;
+	r = sysfs_path(path, sizeof(path),
+		       "%s/kernel/iommu_groups/%d/reserved_regions", root,
+		       group);
+	if (r)
+		return r;
 	f = fopen(path, "re");
 	if (!f)
 		return -errno;
@@ -359,4 +355,56 @@ int state_mkdir(const char *dir)
 	if (mkdir(tmp, 0755) && errno != EEXIST)
 		return -errno;
 	return 0;
+}
+
+int state_write(const char *dir, const char *path, const char *text)
+{
+	char tmp[4200];
+	FILE *f;
+	int r;
+
+	r = state_mkdir(dir);
+	if (!r)
+		r = sysfs_path(tmp, sizeof(tmp), "%s.tmp", path);
+	if (r)
+		return r;
+	f = fopen(tmp, "we");
+	if (!f)
+		return -errno;
+	fputs(text, f);
+	r = ferror(f) ? -EIO : 0;
+	if (fclose(f) && !r)
+		r = -errno;
+	if (!r && rename(tmp, path))
+		r = -errno;
+	if (r)
+		unlink(tmp);
+	return r;
+}
+
+void sysfs_pci_first_entry(const char *root, const struct pci_addr *a,
+			   const char *leaf, const char *prefix, char *buf,
+			   size_t len)
+{
+	size_t plen = strlen(prefix);
+	char path[4096];
+	struct dirent *de;
+	DIR *d;
+
+	if (!len)
+		return;
+	buf[0] = '\0';
+	if (sysfs_pci_path(path, sizeof(path), root, a, leaf))
+		return;
+	d = opendir(path);
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.' || strncmp(de->d_name, prefix, plen) ||
+		    strlen(de->d_name) >= len)
+			continue;
+		if (!buf[0] || strcmp(de->d_name, buf) < 0)
+			snprintf(buf, len, "%s", de->d_name);
+	}
+	closedir(d);
 }

@@ -101,11 +101,46 @@ bool sysfs_group_member_blocks(const char *root, const struct pci_addr *a,
 			       char *drv, size_t len);
 
 /*
+ * sysfs_pci_path() - "@root/bus/pci/devices/BDF[/@leaf]" into @buf (@len
+ * bytes; @leaf NULL for the device's own directory). Errors: -ENAMETOOLONG.
+ */
+int sysfs_pci_path(char *buf, size_t len, const char *root,
+		   const struct pci_addr *a, const char *leaf);
+
+/*
+ * sysfs_pci_link() - the last component of the symlink BDF/@leaf (e.g.
+ * "driver" -> "vfio-pci", "physfn" -> its BDF) into @buf (@len bytes).
+ * Errors: -ENOENT when the device is missing, -ENOLINK when only the link
+ * is, -ERANGE when @buf is too short, -errno from readlink(2).
+ */
+int sysfs_pci_link(const char *root, const struct pci_addr *a, const char *leaf,
+		   char *buf, size_t len);
+
+/*
+ * sysfs_pci_first_entry() - the first name (in strcmp order) in directory
+ * BDF/@leaf that starts with @prefix ("" for any; "." entries skipped), e.g.
+ * the netdev in "net" or the VFIO cdev "vfioN" in "vfio-dev", into @buf (@len
+ * bytes); "" when there is none or the directory cannot be read.
+ */
+void sysfs_pci_first_entry(const char *root, const struct pci_addr *a,
+			   const char *leaf, const char *prefix, char *buf,
+			   size_t len);
+
+/*
  * state_mkdir() - create directory @dir and its parents (mode 0755), as
  * `mkdir -p` does: where passvm keeps its records (/run/passvm/...).
  * Errors: -errno from mkdir(2), -ENAMETOOLONG.
  */
 int state_mkdir(const char *dir);
+
+/*
+ * state_write() - make @path, a record in passvm's state directory @dir,
+ * hold @text, atomically: @dir is created (state_mkdir), @text written to
+ * "@path.tmp" and renamed over @path, so a reader sees the old record or
+ * the new one, never half of one. Nothing is left behind on failure.
+ * Errors: -errno from mkdir/open/write/rename, -ENAMETOOLONG.
+ */
+int state_write(const char *dir, const char *path, const char *text);
 
 struct iova_resv {
 	uint64_t start, end; /* inclusive, bytes */

@@ -710,18 +710,6 @@ static void test_json(void **state)
 	assert_true(!strncmp(c->text, "{\"version\":1,\"ok\":true,", 23));
 }
 
-static void test_json_escaping(void **state)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-
-	doctor_json_string(f, "a\"b\\c\nd\te\x01 f\x7f");
-	fclose(f);
-	assert_string_equal(buf, "\"a\\\"b\\\\c\\nd\\te\\u0001 f\\u007f\"");
-	free(buf);
-}
-
 /* Count the occurrences of @needle in @hay. */
 static int count_of(const char *hay, const char *needle)
 {
@@ -1410,7 +1398,6 @@ int main(void)
 		T(test_modules_dev_and_missing_device),
 		T(test_msix_layout),
 		T(test_json),
-		cmocka_unit_test(test_json_escaping),
 		T(test_vm_without_iommu),
 		T(test_kvm),
 		T(test_modules_cannot_load),
