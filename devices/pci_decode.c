@@ -113,8 +113,7 @@ static bool bar_conflicts(struct pci_dev *d, int i, uint64_t addr, bool warn)
 		    !range_overlaps(addr, b->size, r->base, r->size))
 			continue;
 		if (warn && first_warning(d, i, WARN_RESERVED))
-			pv_warn_ratelimited(
-				"%s (%s): BAR%d at 0x%llx overlaps %s [0x%llx, 0x%llx): it is not mapped (it traps, slowly) until the guest moves it",
+			pv_warn("%s (%s): BAR%d at 0x%llx overlaps %s [0x%llx, 0x%llx): it is not mapped (it traps, slowly) until the guest moves it",
 				bdf, d->name, i, (unsigned long long)addr,
 				r->name, (unsigned long long)r->base,
 				(unsigned long long)(r->base + r->size));
@@ -134,8 +133,7 @@ static bool bar_conflicts(struct pci_dev *d, int i, uint64_t addr, bool warn)
 				continue;
 			if (warn && first_warning(d, i, WARN_OVERLAP_BAR)) {
 				pci_bdf_str(o, obdf, sizeof(obdf));
-				pv_warn_ratelimited(
-					"%s (%s): BAR%d at 0x%llx overlaps BAR%d of %s (%s) at 0x%llx: neither is mapped (both trap, slowly) until the guest moves them apart",
+				pv_warn("%s (%s): BAR%d at 0x%llx overlaps BAR%d of %s (%s) at 0x%llx: neither is mapped (both trap, slowly) until the guest moves them apart",
 					bdf, d->name, i,
 					(unsigned long long)addr, j, obdf,
 					o->name, (unsigned long long)oaddr);
@@ -172,8 +170,7 @@ static void bar_map_one(struct pci_dev *d, int i)
 		ret = d->ops->bar_map(d, i, b->addr);
 		b->mapped = ret == 0;
 		if (ret && first_warning(d, i, WARN_MAP_FAILED))
-			pv_warn_ratelimited(
-				"%s (%s): mapping BAR%d at 0x%llx failed "
+			pv_warn("%s (%s): mapping BAR%d at 0x%llx failed "
 				"(%s): its accesses will trap",
 				bdf, d->name, i, (unsigned long long)b->addr,
 				strerror(ret < 0 ? -ret : ret));

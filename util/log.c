@@ -11,11 +11,9 @@
 unsigned int trace_mask;
 enum log_level log_level = LOG_LEVEL_INFO;
 static uint64_t origin_ns;
-/* The last pv_err() line and the rate-limit buckets. */
+/* The last pv_err() line, for the --result file. */
 static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
 static char last_error[512];
-static unsigned int ratelimit_gen;
-static unsigned long ratelimit_unshown; /* suppressed, not yet reported */
 
 static uint64_t now_ns(void)
 {
@@ -110,75 +108,55 @@ char *log_last_error(char *buf, unsigned int len)
 	return buf;
 }
 
-bool pv_ratelimit_allow(struct pv_ratelimit *rl, uint64_t now_ns,
-			unsigned int *suppressed)
-{
-	if (rl->gen != ratelimit_gen + 1 ||
-	    now_ns - rl->begin_ns >= RATELIMIT_INTERVAL_NS) {
-		if (rl->gen != ratelimit_gen + 1)
-			rl->missed = 0;
-		rl->gen = ratelimit_gen + 1;
-		rl->begin_ns = now_ns;
-		rl->printed = 0;
-	}
-	if (rl->printed >= RATELIMIT_BURST) {
-		rl->missed++;
-		return false;
-	}
-	rl->printed++;
-	*suppressed = rl->missed;
-	rl->missed = 0;
-	return true;
-}
-
-void pv_ratelimit_reset_all(void)
-{
-	pthread_mutex_lock(&log_lock);
-	ratelimit_gen++;
-	ratelimit_unshown = 0;
-	pthread_mutex_unlock(&log_lock);
-}
-
-unsigned long log_ratelimit_unshown(void)
-{
-	unsigned long n;
-
-	pthread_mutex_lock(&log_lock);
-	n = ratelimit_unshown;
-	pthread_mutex_unlock(&log_lock);
-	return n;
-}
-
-void pv_warn_rl(struct pv_ratelimit *rl, const char *fmt, ...)
-{
-	unsigned int missed = 0;
-	char buf[900];
-	va_list ap;
-	bool ok;
-
-	pthread_mutex_lock(&log_lock);
-	ok = pv_ratelimit_allow(rl, log_elapsed_ns(), &missed);
-	if (!ok)
-		ratelimit_unshown++;
-	else
-		ratelimit_unshown -= missed;
-	pthread_mutex_unlock(&log_lock);
-	if (!ok)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	if (missed)
-		pv_warn("%s (%u similar messages suppressed)", buf, missed);
-	else
-		pv_warn("%s", buf);
-}
-
 void pv_warn(const char *fmt, ...)
 {
 	va_list ap;
 
 	if (log_level < LOG_LEVEL_WARNING)
+		return;
+	va_start(ap, fmt);
+	vlog("warning: ", fmt, ap);
+	va_end(ap);
+}
+
+bool pv_ratelimit_ok(struct pv_ratelimit *rl, uint64_t now_ns,
+		     uint64_t *suppressed)
+{
+	*suppressed = 0;
+	if (!rl->started || now_ns - rl->start_ns >= PV_RATELIMIT_NS) {
+		*suppressed = rl->suppressed;
+		rl->start_ns = now_ns;
+		rl->suppressed = 0;
+		rl->printed = 0;
+		rl->started = true;
+	}
+	if (rl->printed < PV_RATELIMIT_BURST) {
+		rl->printed++;
+		return true;
+	}
+	rl->suppressed++;
+	return false;
+}
+
+/* One lock for every limit: they are only taken to print a warning. */
+static pthread_mutex_t ratelimit_lock = PTHREAD_MUTEX_INITIALIZER;
+
+void pv_warn_limited(struct pv_ratelimit *rl, const char *fmt, ...)
+{
+	uint64_t suppressed;
+	va_list ap;
+	bool ok;
+
+	if (log_level < LOG_LEVEL_WARNING)
+		return;
+	pthread_mutex_lock(&ratelimit_lock);
+	ok = pv_ratelimit_ok(rl, log_elapsed_ns(), &suppressed);
+	pthread_mutex_unlock(&ratelimit_lock);
+	if (suppressed)
+		pv_warn("%llu similar warnings suppressed (at most %d per %llu s)",
+			(unsigned long long)suppressed, PV_RATELIMIT_BURST,
+			PV_RATELIMIT_NS / 1000000000ull);
+	if (!ok)
 		return;
 	va_start(ap, fmt);
 	vlog("warning: ", fmt, ap);

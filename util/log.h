@@ -68,52 +68,45 @@ void pv_trace_emit(enum trace_cat cat, const char *fmt, ...)
 char *log_last_error(char *buf, unsigned int len);
 
 /*
- * Rate limiting of warnings a guest can trigger (a guest must not flood the
- * host's journal): per call site, at most RATELIMIT_BURST messages in each
- * RATELIMIT_INTERVAL_NS; the first message after a window that suppressed
- * some says how many ("... (N similar messages suppressed)"). A token
- * bucket that refills all at once per window, as the kernel's
- * lib/ratelimit.c ___ratelimit(). Zeroed state is a fresh bucket.
+ * Rate limits for warnings a guest can provoke (a sleep request, a vector
+ * that cannot be routed): a guest must not be able to flood the host's
+ * log. Each limit lets PV_RATELIMIT_BURST lines through per
+ * PV_RATELIMIT_NS window; the first line of a later window is preceded by
+ * "N similar warnings suppressed". Like the kernel's printk_ratelimit()
+ * (include/linux/ratelimit.h), with a longer window. One zero-initialised
+ * struct pv_ratelimit per kind of message (a static, or one per device).
  */
-#define RATELIMIT_BURST 5
-#define RATELIMIT_INTERVAL_NS (5ull * 1000000000ull)
+#define PV_RATELIMIT_BURST 10
+#define PV_RATELIMIT_NS (60ull * 1000000000ull) /* 60 s */
 
 struct pv_ratelimit {
-	uint64_t begin_ns; /* start of the current window (log_elapsed_ns) */
-	unsigned int printed; /* messages let through in this window */
-	unsigned int missed; /* messages suppressed since the last one */
-	unsigned int gen; /* pv_ratelimit_reset_all() generation + 1 */
+	uint64_t start_ns; /* the window's start, log_elapsed_ns() time */
+	uint64_t suppressed; /* lines dropped in the window */
+	unsigned int printed; /* lines let through in the window */
+	bool started;
 };
 
 /*
- * pv_ratelimit_allow() - may a message at @now_ns (nanoseconds, monotonic)
- * go out? When it may, *@suppressed gets the number suppressed since the
- * last one let through (then reset to 0). Pure: the caller locks.
+ * pv_ratelimit_ok() - may one more line of @rl be printed at @now_ns
+ * (nanoseconds, a monotonic clock)? When a new window opens, *@suppressed
+ * is set to how many lines the previous one dropped (else 0). The caller
+ * serialises calls on one @rl; pv_warn_limited() does.
  */
-bool pv_ratelimit_allow(struct pv_ratelimit *rl, uint64_t now_ns,
-			unsigned int *suppressed);
+bool pv_ratelimit_ok(struct pv_ratelimit *rl, uint64_t now_ns,
+		     uint64_t *suppressed);
 
-/*
- * pv_ratelimit_reset_all() - every bucket starts afresh (for unit tests
- * that count warnings; a running VMM never calls it).
- */
-void pv_ratelimit_reset_all(void);
-
-/*
- * log_ratelimit_unshown() - messages suppressed whose count no later
- * message reported (the VMM says so once at exit).
- */
-unsigned long log_ratelimit_unshown(void);
-
-/* pv_warn_rl() - pv_warn() through @rl (locked inside; any thread). */
-void pv_warn_rl(struct pv_ratelimit *rl, const char *fmt, ...)
+/* pv_warn_limited() - pv_warn() under @rl; thread-safe. */
+void pv_warn_limited(struct pv_ratelimit *rl, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-/* A rate-limited pv_warn() with its own bucket at each call site. */
-#define pv_warn_ratelimited(...)                        \
-	do {                                            \
-		static struct pv_ratelimit pv_rl_site_; \
-		pv_warn_rl(&pv_rl_site_, __VA_ARGS__);  \
+/*
+ * pv_warn_ratelimited() - pv_warn_limited() with its own limit at each call
+ * site, for messages that have no object to keep one in.
+ */
+#define pv_warn_ratelimited(...)                            \
+	do {                                                \
+		static struct pv_ratelimit pv_rl_site_;     \
+		pv_warn_limited(&pv_rl_site_, __VA_ARGS__); \
 	} while (0)
 
 /* Emit a trace line in category @cat when it is enabled. */

@@ -63,7 +63,7 @@ const char cli_run_help[] =
 	"3 guest reset; 4 guest crashed (triple fault, KVM internal error);\n"
 	"5 timed out (--timeout); 64+V the guest's verdict V (0..63; a larger\n"
 	"V gives 127); 128+SIG killed by signal SIG (130 for Ctrl-a x);\n"
-	"152 bad --config-file.\n"
+	"148 a forbidden system call (seccomp); 152 bad --config-file.\n"
 	"\n"
 	"In CI (README \"Test your driver in CI\"): boot the kernel with an\n"
 	"initramfs whose init runs the tests (scripts/ci-initramfs makes one\n"
@@ -268,7 +268,12 @@ static int parse_run(int argc, char **argv, struct vm_config *o,
 	int c, ret;
 
 	vm_config_init(o);
-	optind = 1;
+	/*
+	 * 0, not 1: glibc and musl then reset getopt entirely. With 1, a
+	 * scan an earlier call left inside an option cluster ("-xk" stopped
+	 * at x) would go on in that call's argv.
+	 */
+	optind = 0;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		switch (c) {

@@ -61,10 +61,6 @@ int run_finish(const struct vm_config *o, struct vm *vm, bool built,
 	}
 	if (vm)
 		vm_stats_outcomes(&r->stats, vm);
-	if (log_ratelimit_unshown())
-		pv_warn("%lu more rate-limited warnings about the guest were "
-			"not shown",
-			log_ratelimit_unshown());
 	if (o->stats && built)
 		stats_print(&r->stats, o->stats_json);
 	if (o->result) {

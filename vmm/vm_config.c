@@ -18,6 +18,8 @@ void vm_config_init(struct vm_config *c)
 	strcpy(c->id, VM_DEFAULT_ID);
 	c->api_max_body = API_MAX_BODY_DEFAULT;
 	c->timeout_grace_ns = VM_DEFAULT_TIMEOUT_GRACE_NS;
+	c->seccomp = SANDBOX_ON;
+	c->seccomp_test = -1;
 }
 
 static int owned_index(const struct vm_config *c, const char *p)
