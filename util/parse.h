@@ -17,4 +17,13 @@
  */
 int parse_size(const char *s, uint64_t *bytes);
 
+/*
+ * parse_duration() - a duration in nanoseconds from "90s", "10m", "1h",
+ * "500ms", "1.5s" (systemd.time(7)'s units ms, s, m/min, h; a bare number
+ * is seconds). At most 3 decimals; at most 30 days. Returns 0 and *@ns,
+ * or -EINVAL (empty, sign, junk, unknown unit, too long). Zero is
+ * accepted: callers check their own range.
+ */
+int parse_duration(const char *s, uint64_t *ns);
+
 #endif

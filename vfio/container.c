@@ -592,8 +592,11 @@ void vfio_detach(struct vfio_ctx *ctx)
 		}
 		if (d->model) {
 			vfio_pci_quiesce(d->model);
-			if (vfio_device_reset(&d->io, d->bdf, d->flags, ids,
-					      fds, ctx->nr_groups, &rerr))
+			d->reset_tried = true;
+			d->reset_ret =
+				vfio_device_reset(&d->io, d->bdf, d->flags, ids,
+						  fds, ctx->nr_groups, &rerr);
+			if (d->reset_ret)
 				pv_warn("%s not reset after the guest: %s",
 					d->bdf, rerr.msg);
 			vfio_pci_fini(d->model);

@@ -212,6 +212,10 @@ struct vfio_device {
 	uint32_t flags, num_regions, num_irqs;
 	struct vfio_pci *model; /* after vfio_attach, owned */
 	bool on_bus;
+	/* The last reset after the guest (vfio_detach): tried, and 0 or
+	 * the negative errno it failed with. */
+	bool reset_tried;
+	int reset_ret;
 };
 
 struct vfio_ctx {

@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <sys/random.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -147,8 +148,9 @@ static int setup_memory(struct vm *vm, struct pv_error *err)
 /* The CMOS RAM keeps its contents across a reboot, as on a PC. */
 static int setup_devices(struct vm *vm, bool power_on, struct pv_error *err)
 {
+	struct serial_tap tap = { verdict_serial_byte, &vm->verdict };
 	struct irq_backend be;
-	struct irq_line com1, kbd;
+	struct irq_line com1, kbd, sci;
 	int ret;
 
 	vm->vm_fd_store = vm->vm_fd;
@@ -165,10 +167,11 @@ static int setup_devices(struct vm *vm, bool power_on, struct pv_error *err)
 	if (ret)
 		return ret;
 	vm->serial_ready = true;
-	acpi_pm_init(&vm->pm, &vm->stop_sink);
+	serial_set_tap(&vm->serial, &tap);
+	sci = irq_line_for(&vm->irq, ACPI_SCI_IRQ);
+	acpi_pm_init(&vm->pm, &vm->stop_sink, &sci);
 	kbd = irq_line_for(&vm->irq, I8042_KBD_IRQ);
 	i8042_init(&vm->i8042, &vm->stop_sink, &kbd);
-	debug_exit_init(&vm->dbg, &vm->stop_sink);
 	if (power_on)
 		rtc_init(&vm->rtc, NULL);
 	pci_bus_init(&vm->pci, LAYOUT_PIO_PCI_BASE, LAYOUT_PIO_PCI_SIZE,
@@ -193,13 +196,15 @@ static int setup_devices(struct vm *vm, bool power_on, struct pv_error *err)
 		  &i8042_cmd_ops, &vm->i8042 },
 		{ &vm->pio, RTC_PORT, RTC_NR_PORTS, "rtc", &rtc_ops, &vm->rtc },
 		{ &vm->pio, LAYOUT_PIO_DEBUG_EXIT, 1, "debug-exit",
-		  &debug_exit_ops, &vm->dbg },
+		  &verdict_port_ops, &vm->verdict },
 		{ &vm->pio, LAYOUT_PIO_PCI_CONF, 8, "pci-conf", &pci_cf8_ops,
 		  &vm->pci },
 		{ &vm->pio, LAYOUT_PIO_PCI_BASE, LAYOUT_PIO_PCI_SIZE, "pci-io",
 		  &pci_window_ops, &vm->pci.win[PCI_WIN_IO] },
 		{ &vm->mmio, LAYOUT_ECAM_BASE, LAYOUT_ECAM_SIZE, "pci-ecam",
 		  &pci_ecam_ops, &vm->pci },
+		{ &vm->mmio, LAYOUT_VERDICT_BASE, LAYOUT_VERDICT_SIZE,
+		  "verdict", &verdict_mmio_ops, &vm->verdict },
 		{ &vm->mmio, LAYOUT_MMIO32_BASE, LAYOUT_MMIO32_SIZE,
 		  "pci-mmio32", &pci_window_ops, &vm->pci.win[PCI_WIN_MMIO32] },
 		{ &vm->mmio, vm->layout.mmio64_base, vm->layout.mmio64_size,
@@ -297,12 +302,12 @@ static int load_firmware(struct vm *vm, struct linux_boot_result *boot,
 	struct linux_boot_args args = {
 		.kernel_path = vm->opts->kernel,
 		.initrd_path = vm->opts->initrd,
+		.cmdline = vm->cmdline,
 		.ram = vm->ram.hva,
 		.low_ram_size = vm->layout.low_ram_end,
 		.e820 = e820,
 	};
 	uint64_t rsdp;
-	char *cmdline;
 	int ret;
 
 	args.nr_e820 = build_e820(vm, e820);
@@ -311,12 +316,7 @@ static int load_firmware(struct vm *vm, struct linux_boot_result *boot,
 		return ret;
 	args.rsdp_gpa = rsdp;
 	boot_write_tables(vm->ram.hva);
-	cmdline = vm_config_boot_cmdline(vm->opts);
-	if (!cmdline)
-		return pv_seterr(err, ENOMEM, "out of memory");
-	args.cmdline = cmdline;
 	ret = linux_boot_load(&args, boot, err);
-	free(cmdline);
 	if (ret)
 		return ret;
 	pv_trace(
@@ -381,6 +381,40 @@ static int create_vcpus(struct vm *vm, struct pv_error *err)
 	return 0;
 }
 
+/*
+ * The verdict channels, once per run: with the serial one, a random token
+ * the guest finds on its command line as passvm.token=.
+ */
+static int setup_verdict(struct vm *vm, struct pv_error *err)
+{
+	uint8_t rnd[VERDICT_TOKEN_LEN / 2];
+	char *base;
+	int ret = 0;
+
+	if (vm->opts->verdict & VERDICT_BIT(VERDICT_SERIAL)) {
+		if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
+			return pv_seterr(err, errno,
+					 "cannot draw the verdict token: %s",
+					 strerror(errno));
+		for (size_t i = 0; i < sizeof(rnd); i++)
+			snprintf(vm->token + 2 * i, 3, "%02x", rnd[i]);
+	}
+	verdict_init(&vm->verdict, vm->opts->verdict, vm->token,
+		     &vm->stop_sink);
+	/* The boot args, root= for a root drive, then the token. */
+	base = vm_config_boot_cmdline(vm->opts);
+	if (!base)
+		return pv_seterr(err, ENOMEM, "out of memory");
+	if (verdict_cmdline(vm->cmdline, sizeof(vm->cmdline), base,
+			    vm->token[0] ? vm->token : NULL))
+		ret = pv_seterr(err, ENOSPC,
+				"the kernel command line is too long (%zu "
+				"bytes, at most %d with passvm.token=)",
+				strlen(base), VM_CMDLINE_MAX - 32);
+	free(base);
+	return ret;
+}
+
 /* One boot on vm->vm_fd: RAM, devices, firmware, vCPUs. */
 static int boot_build(struct vm *vm, bool power_on, struct pv_error *err)
 {
@@ -442,6 +476,17 @@ static void kvm_vm_close(struct vm *vm)
 	vm->vm_fd = -1;
 }
 
+/* vm_run() waits on stop_cond with deadlines on CLOCK_MONOTONIC. */
+static void cond_init_monotonic(pthread_cond_t *c)
+{
+	pthread_condattr_t ca;
+
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(c, &ca);
+	pthread_condattr_destroy(&ca);
+}
+
 int vm_create(struct vm *vm, const struct vm_config *o, struct pv_error *err)
 {
 	int ret;
@@ -452,13 +497,15 @@ int vm_create(struct vm *vm, const struct vm_config *o, struct pv_error *err)
 	vfio_ctx_init(&vm->vfio);
 	kvm_vfio_init(&vm->kvm_vfio, -1);
 	pthread_mutex_init(&vm->stop_lock, NULL);
-	pthread_cond_init(&vm->stop_cond, NULL);
+	cond_init_monotonic(&vm->stop_cond);
 	vm_pause_init(&vm->pause);
 	pthread_mutex_init(&vm->boot_lock, NULL);
 	vm->stop_sink.request_stop = vm_stop_cb;
 	vm->stop_sink.opaque = vm;
 
-	ret = kvm_open_dev(vm, err);
+	ret = setup_verdict(vm, err);
+	if (!ret)
+		ret = kvm_open_dev(vm, err);
 	if (!ret)
 		ret = kvm_create_vm(vm, err);
 	if (!ret) {
@@ -517,9 +564,14 @@ void vm_destroy(struct vm *vm)
 		struct bind_env env;
 
 		bind_env_default(&env);
-		for (unsigned int i = 0; i < vm->nr_managed; i++)
-			if (bind_restore(&env, &vm->managed[i], &err))
+		for (unsigned int i = 0; i < vm->nr_managed; i++) {
+			int ret = bind_restore(&env, &vm->managed[i], &err);
+
+			if (ret)
 				pv_warn("%s", err.msg);
+			vm->restored[vm->nr_restored].addr = vm->managed[i];
+			vm->restored[vm->nr_restored++].ret = ret;
+		}
 		vm->nr_managed = 0;
 	}
 	sriov_vm_stop(&vm->sriov); /* --sriov VFs: unbound, removed */

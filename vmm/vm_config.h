@@ -20,6 +20,7 @@
 #define VM_ID_MAX 64
 #define VM_DEFAULT_ID "anonymous-instance" /* Firecracker's --id default */
 #define VM_DEFAULT_CMDLINE "console=ttyS0" /* when no boot args are given */
+#define VM_DEFAULT_TIMEOUT_GRACE_NS (10ull * 1000000000ull) /* 10 s */
 
 /* An assigned host PCI function (--vfio, PUT /device-passthrough/{id}). */
 struct vfio_opt {
@@ -139,6 +140,12 @@ struct vm_config {
 	bool stats_json; /* --stats=json: one JSON object instead of lines */
 	unsigned int trace; /* enum trace_cat mask */
 	bool reboot; /* restart the guest on reset instead of exiting */
+	/* CI (README "Test your driver in CI"): */
+	unsigned int
+		verdict; /* --verdict: VERDICT_BIT()s (devices/verdict.h) */
+	uint64_t timeout_ns; /* --timeout, 0: none */
+	uint64_t timeout_grace_ns; /* --timeout-grace (default 10 s) */
+	const char *result; /* --result FILE, or NULL */
 	const char *api_sock; /* --api-sock PATH, or NULL */
 	const char *config_file; /* --config-file FILE, or NULL */
 	bool no_api; /* --no-api */
@@ -154,7 +161,8 @@ struct vm_config {
 };
 
 /* vm_config_init() - defaults: 1 vCPU, 256 MiB, stdio console, id
- * "anonymous-instance", API bodies up to 51200 bytes. Owns nothing. */
+ * "anonymous-instance", API bodies up to 51200 bytes, no verdict channel,
+ * no timeout (grace 10 s). Owns nothing. */
 void vm_config_init(struct vm_config *c);
 
 /*

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* `passvm run` option parsing, including malformed input. */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -102,6 +103,33 @@ static void test_malformed(void **state)
 		     "vfio,nope", NULL);
 	expect_usage("multiple of 2M", "--kernel", "k", "--hugepages", "--mem",
 		     "17M", NULL);
+}
+
+/*
+ * A usage error still names the --result file, also when the bad option
+ * comes before --result (a CI job's typo must reach its result file).
+ */
+static void test_usage_error_keeps_result(void **state)
+{
+	struct vm_config o;
+	struct pv_error e;
+
+	assert_int_equal(parse(&o, &e, "--kernel", "k", "--verdict", "bogus",
+			       "--timeout", "9s", "--result", "r.json", NULL),
+			 -EINVAL);
+	assert_string_equal(o.result, "r.json");
+	assert_int_equal(parse(&o, &e, "--timeout", "soon", "--result=a.json",
+			       "--result", "b.json", NULL),
+			 -EINVAL);
+	assert_string_equal(o.result, "b.json");
+	/* An option's value is not mistaken for it; "--" ends options. */
+	assert_int_equal(parse(&o, &e, "--mem", "lots", "--", "--result",
+			       "x.json", NULL),
+			 -EINVAL);
+	assert_null(o.result);
+	assert_int_equal(parse(&o, &e, "--mem", "lots", "--result=", NULL),
+			 -EINVAL);
+	assert_null(o.result);
 }
 
 /* --vfio takes every form of host/pci_addr.h; a device once. */
@@ -216,6 +244,7 @@ int main(void)
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_full),
 		cmocka_unit_test(test_malformed),
+		cmocka_unit_test(test_usage_error_keeps_result),
 		cmocka_unit_test(test_vfio_forms),
 		cmocka_unit_test(test_sriov),
 		cmocka_unit_test(test_stats_formats),

@@ -187,7 +187,10 @@ static void test_reboots_add_up(void **state)
 		"\"trapped_bar_reads\":21,\"trapped_bar_writes\":24,"
 		"\"msix_table_pba_accesses\":27,\"config_reads\":300,"
 		"\"config_writes\":150,\"bar_pieces_mapped\":3,"
-		"\"vectors_routed\":5}],\"virtio\":[]}\n");
+		"\"vectors_routed\":5,\"managed\":false,\"reset_ok\":null,"
+		"\"host_driver_restored\":null,\"driver_at_exit\":null}],\"virtio\":[],"
+		"\"verdict_writes_ignored\":{\"mmio\":0,\"serial\":0,"
+		"\"port\":0}}\n");
 	free(t);
 	free_vm(boot1);
 	free_vm(boot2);
@@ -309,7 +312,7 @@ static void test_virtio_add_up(void **state)
 		   "\"interrupts\":450,\"config_interrupts\":5,"
 		   "\"register_accesses\":200,\"host_connections\":10,"
 		   "\"guest_connections\":5,\"refused\":0,\"rsts_sent\":0,"
-		   "\"to_guest_bytes\":15360,\"from_guest_bytes\":5120}]}\n"));
+		   "\"to_guest_bytes\":15360,\"from_guest_bytes\":5120}],"));
 	free(t);
 	free_vm(boot1);
 	free_vm(boot2);

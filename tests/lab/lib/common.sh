@@ -313,6 +313,16 @@ build_l2_initramfs() {
 		done
 	done
 
+	# files a scenario's L2 script reads (scen_NAME_l2_files: paths of
+	# files or directories), in /lab/NAME/
+	for s in "$@"; do
+		declare -F "scen_${s}_l2_files" >/dev/null || continue
+		mkdir -p "$d/lab/$s"
+		for f in $("scen_${s}_l2_files"); do
+			cp -R "$f" "$d/lab/$s/"
+		done
+	done
+
 	# scenarios, run in this order by the L2 /init
 	: >"$d/lab/scenarios.list"
 	for s in "$@"; do
