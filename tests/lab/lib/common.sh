@@ -17,6 +17,9 @@ CACHE_DIR=$LAB_DIR/cache
 OUT_DIR=${LAB_OUT:-$LAB_DIR/out}
 PASSVM_BIN=${PASSVM_BIN:-$REPO_DIR/build/passvm}
 QEMU_BIN=${QEMU_BIN:-$(command -v qemu-system-x86_64 || echo /usr/bin/qemu-system-x86_64)}
+# L1's QEMU and L2's kernel: LAB_QEMU, L1_QEMU, LAB_L2_KERNEL (lib/stack.sh)
+# shellcheck source=lib/stack.sh
+. "$LAB_DIR/lib/stack.sh"
 
 # L1 sizing: one vCPU. With two, QEMU 7.2's multi-threaded TCG livelocked
 # now and then as an L3 guest started (gdb: both vCPU threads spinning in
@@ -24,7 +27,9 @@ QEMU_BIN=${QEMU_BIN:-$(command -v qemu-system-x86_64 || echo /usr/bin/qemu-syste
 # halted L3 vCPUs; with one, L2 still wedged twice in 7 runs of 'all' (both
 # in zoo, absorbed by the L1 retry), and the lab runs faster on these 2 cores
 # (boot+nvme+intx in 67 s, 'all' in 4 min), the second core left to L1's
-# device emulation. L3 still gets two vCPUs, run in turn.
+# device emulation. L3 still gets two vCPUs, run in turn. QEMU 10 (L1's
+# default, lib/stack.sh) likewise: one vCPU is faster and wedged less
+# (NOTES.md).
 L1_MEM=${L1_MEM:-2048}
 L1_SMP=${L1_SMP:-1}
 
@@ -50,6 +55,7 @@ load_kernels() {
 	"$LAB_DIR/fetch-kernels"
 	# shellcheck source=/dev/null
 	. "$CACHE_DIR/kernels.env"
+	stack_select
 	# LAB_L3_VMLINUZ: boot another guest kernel in L3 (e.g. a distro's)
 	L3_VMLINUZ=${LAB_L3_VMLINUZ:-$L3_VMLINUZ}
 }
@@ -57,10 +63,13 @@ load_kernels() {
 # resolve_modules ROOT KVER NAME... -> .ko paths (relative to the module
 # dir) in load order, dependencies first. A NAME ending in '?' is optional:
 # skipped when this kernel has no such module (e.g. vfio_virqfd, which
-# newer kernels fold into vfio). '-' and '_' are interchangeable.
+# newer kernels fold into vfio). '-' and '_' are interchangeable. A NAME
+# built into the kernel (its modules.builtin) is skipped too: nothing to
+# load (the lab's own kernel, tests/lab/build-kernel, has all built in).
 resolve_modules() {
-	local root=$1 kver=$2
+	local root=$1 kver=$2 builtin=$1/lib/modules/$2/modules.builtin
 	shift 2
+	[ -f "$builtin" ] || builtin=/dev/null
 	awk -v want="$*" '
 	function norm(p,   b) {
 		b = p; sub(/.*\//, "", b); sub(/\.ko(\.[a-z]+)?$/, "", b)
@@ -73,6 +82,8 @@ resolve_modules() {
 		for (i = n; i >= 1; i--) visit(d[i])
 		print p
 	}
+	# a module built into this kernel (modules.builtin) needs no insmod
+	FILENAME ~ /modules\.builtin$/ { builtin[norm($0)] = 1; next }
 	{
 		p = $1; sub(/:$/, "", p)
 		deps[p] = ""
@@ -85,14 +96,14 @@ resolve_modules() {
 			name = w[i]; opt = sub(/\?$/, "", name)
 			gsub(/-/, "_", name)
 			if (!(name in path)) {
-				if (opt) continue
+				if (opt || (name in builtin)) continue
 				print "missing module: " name > "/dev/stderr"
 				bad = 1; continue
 			}
 			visit(path[name])
 		}
 		exit bad
-	}' "$root/lib/modules/$kver/modules.dep"
+	}' "$root/lib/modules/$kver/modules.dep" "$builtin"
 }
 
 # --- initramfs images ------------------------------------------------------
@@ -143,13 +154,13 @@ build_l3_initramfs() {
 	for s in "$@"; do
 		declare -F "scen_${s}_l3_modules" >/dev/null || continue
 		# shellcheck disable=SC2046 # word splitting of the module list is wanted
-		mods=$(resolve_modules "$L2_ROOT" "$L2_KVER" $("scen_${s}_l3_modules")) ||
+		mods=$(resolve_modules "$L3FULL_ROOT" "$L3FULL_KVER" $("scen_${s}_l3_modules")) ||
 			die "cannot resolve L3 (full kernel) modules of $s"
 		: >"$d/lab/modules-full.$s.list"
 		for f in $mods; do
-			install -D -m 0644 "$L2_ROOT/lib/modules/$L2_KVER/$f" \
-				"$d/lib/modules/$L2_KVER/$f"
-			echo "/lib/modules/$L2_KVER/$f" >>"$d/lab/modules-full.$s.list"
+			install -D -m 0644 "$L3FULL_ROOT/lib/modules/$L3FULL_KVER/$f" \
+				"$d/lib/modules/$L3FULL_KVER/$f"
+			echo "/lib/modules/$L3FULL_KVER/$f" >>"$d/lab/modules-full.$s.list"
 		done
 	done
 	mkcpio "$d" "$OUT_DIR/l3.cpio"
@@ -181,7 +192,7 @@ build_l2_initramfs() {
 	install -m 0644 "$L3_VMLINUZ" "$d/lab/vmlinuz-l3"
 	if compgen -G "$OUT_DIR/l3-root/lab/modules-full.*.list" >/dev/null; then
 		# shellcheck disable=SC2153 # from kernels.env (load_kernels)
-		install -m 0644 "$L2_VMLINUZ" "$d/lab/vmlinuz-l3-full"
+		install -m 0644 "$L3FULL_VMLINUZ" "$d/lab/vmlinuz-l3-full"
 	fi
 	install -m 0644 "$OUT_DIR/l3.cpio" "$d/lab/l3.cpio"
 	echo "$L3_CMDLINE_BASE${L3_CMDLINE_EXTRA:+ $L3_CMDLINE_EXTRA}" >"$d/lab/l3-cmdline"
@@ -304,7 +315,7 @@ run_l1() {
 	# shellcheck disable=SC2054 # commas belong to QEMU options
 	local -a cmd=(
 		timeout --foreground -k 10 "$tmo"
-		"$QEMU_BIN" -accel tcg,thread=multi -cpu max
+		"$L1_QEMU" -accel tcg,thread=multi -cpu max
 		-machine q35,kernel-irqchip=split -m "$L1_MEM" -smp "$L1_SMP"
 		-nodefaults -display none -no-reboot
 		"$@"
