@@ -33,7 +33,13 @@ static int open_assigned(struct vm *vm, struct pv_error *err)
 {
 	const struct vm_config *o = vm->opts;
 	const char *bdfs[CLI_MAX_VFIO];
+	int fds[CLI_MAX_VFIO];
 	struct vfio_group_hook hook = kvm_vfio_hook(&vm->kvm_vfio);
+	struct vfio_open_opts vo = {
+		.mode = o->iommu,
+		.iommu_fd = o->has_iommu_fd ? o->iommu_fd : -1,
+		.dev_fds = fds,
+	};
 	struct bind_env env;
 	int ret;
 
@@ -44,6 +50,9 @@ static int open_assigned(struct vm *vm, struct pv_error *err)
 		struct pci_addr a;
 
 		bdfs[i] = o->vfio[i].bdf;
+		fds[i] = o->vfio[i].has_fd ? o->vfio[i].fd : -1;
+		if (o->vfio[i].has_fd && !bdfs[i][0])
+			continue; /* vfio_open reads it from the fd */
 		if (pci_addr_parse(o->vfio[i].bdf, &a))
 			return pv_seterr(
 				err, EINVAL,
@@ -57,7 +66,8 @@ static int open_assigned(struct vm *vm, struct pv_error *err)
 		if (ret == 0) /* 1: it already was on vfio-pci */
 			vm->managed[vm->nr_managed++] = a;
 	}
-	ret = vfio_open(&vm->vfio, "/sys", bdfs, (int)o->nr_vfio, &hook, err);
+	ret = vfio_open(&vm->vfio, "/sys", bdfs, (int)o->nr_vfio, &vo, &hook,
+			err);
 	if (ret)
 		return ret;
 	ret = vfio_iova_holes(&vm->vfio, vm->holes, VM_MAX_HOLES);

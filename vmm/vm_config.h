@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "host/iommu_backend.h"
 #include "util/log.h"
 
 #define VM_MAX_PASSTHROUGH 16
@@ -22,8 +23,11 @@
 /* An assigned host PCI function (--vfio, PUT /device-passthrough/{id}). */
 struct vfio_opt {
 	char id[VM_ID_MAX + 1]; /* API id; "vfioN" for --vfio */
-	char bdf[32]; /* host address as given: 0000:01:00.0 or 01:00.0 */
+	char bdf[32]; /* host address as given: 0000:01:00.0 or 01:00.0;
+		       * "" when only @fd names it */
 	bool managed; /* passvm extension: bind at start, restore at exit */
+	bool has_fd; /* --vfio fd=N: a pre-opened group or device cdev */
+	int fd; /* valid when @has_fd; owned by passvm from the start */
 };
 
 /* A block device (PUT /drives/{id}); the virtio helper's disk_cfg. */
@@ -98,6 +102,11 @@ struct vm_config {
 	bool smt; /* only false: one thread per core */
 	bool hugepages; /* 2 MiB hugetlbfs: --hugepages, huge_pages "2M" */
 	bool thp; /* huge_pages "Transparent" (passvm advises THP anyway) */
+	/* Host interfaces (--iommu, pre-opened fds for an unprivileged run). */
+	enum iommu_mode iommu; /* --iommu auto|type1|iommufd */
+	bool has_iommu_fd, has_kvm_fd;
+	int iommu_fd; /* --iommu-fd: a container or /dev/iommu, owned */
+	int kvm_fd; /* --kvm-fd: /dev/kvm, owned */
 	/* Devices. */
 	struct vfio_opt vfio[VM_MAX_PASSTHROUGH];
 	unsigned int nr_vfio;
