@@ -52,3 +52,16 @@ int parse_size(const char *s, uint64_t *bytes)
 	*bytes = (uint64_t)v << shift;
 	return 0;
 }
+
+int parse_sysfs_choice(const char *text, char *out, size_t len)
+{
+	const char *s = strchr(text, '['), *e = s ? strchr(s, ']') : NULL;
+
+	if (len)
+		out[0] = '\0';
+	if (!e || e == s + 1 || (size_t)(e - s - 1) >= len)
+		return -EINVAL;
+	memcpy(out, s + 1, (size_t)(e - s - 1));
+	out[e - s - 1] = '\0';
+	return 0;
+}

@@ -294,6 +294,9 @@ int vfio_open(struct vfio_ctx *ctx, const char *sysfs_root,
 	if (opts) {
 		ctx->mode = opts->mode;
 		ctx->iof = opts->io;
+		if (opts->dev_root)
+			snprintf(ctx->dev_root, sizeof(ctx->dev_root), "%s",
+				 opts->dev_root);
 	}
 	if (n <= 0 || n > VFIO_MAX_DEVICES) {
 		vfio_close_given(opts, n);
@@ -464,9 +467,14 @@ int vfio_attach(struct vfio_ctx *ctx, struct mem_map *mem,
 		struct pv_error rerr;
 
 		/* A device without any reset still works, warn only. */
-		if (reset_device(ctx, d, &rerr))
+		if (d->fresh)
+			pv_trace(TRACE_VFIO,
+				 "%s: reset by vfio-pci when it was opened",
+				 d->bdf);
+		else if (reset_device(ctx, d, &rerr))
 			pv_warn("%s not reset before boot: %s", d->bdf,
 				rerr.msg);
+		d->fresh = false;
 		d->model = calloc(1, sizeof(*d->model));
 		if (!d->model)
 			return pv_seterr(err, ENOMEM, "out of memory");
@@ -498,15 +506,23 @@ void vfio_detach(struct vfio_ctx *ctx)
 			pci_bus_remove(ctx->bus, &d->model->pdev);
 			d->on_bus = false;
 		}
-		if (d->model) {
-			vfio_pci_quiesce(d->model);
-			if (reset_device(ctx, d, &rerr))
-				pv_warn("%s not reset after the guest: %s",
-					d->bdf, rerr.msg);
-			vfio_pci_fini(d->model);
-			free(d->model);
-			d->model = NULL;
+		if (!d->model)
+			continue;
+		vfio_pci_quiesce(d->model);
+		if (ctx->closing && (d->flags & VFIO_DEVICE_FLAGS_RESET)) {
+			/* No new DMA; the close resets it (vfio-pci). */
+			vfio_pci_stop_dma(d->model);
+			pv_trace(
+				TRACE_VFIO,
+				"%s: bus master off; vfio-pci resets it at close",
+				d->bdf);
+		} else if (reset_device(ctx, d, &rerr)) {
+			pv_warn("%s not reset after the guest: %s", d->bdf,
+				rerr.msg);
 		}
+		vfio_pci_fini(d->model);
+		free(d->model);
+		d->model = NULL;
 	}
 	/* DMA: only now that no device can master any more. */
 	if (ctx->dma_listening) {
@@ -520,6 +536,7 @@ void vfio_detach(struct vfio_ctx *ctx)
 
 void vfio_close(struct vfio_ctx *ctx)
 {
+	ctx->closing = true;
 	vfio_detach(ctx);
 	/* The VMM lets go of each file while its fd is still open. */
 	vfio_unhook_groups(ctx);

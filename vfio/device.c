@@ -15,6 +15,7 @@
 
 #include <linux/vfio.h>
 
+#include "util/mmap_align.h"
 #include "vfio/iommufd_uapi.h"
 #include "vfio/vfio_pci_priv.h"
 
@@ -39,9 +40,19 @@ static ssize_t fd_pwrite(void *ctx, const void *buf, size_t len, uint64_t off)
 	return ret < 0 ? -errno : ret;
 }
 
+/*
+ * A BAR piece of 2 MiB or more is mapped at an address congruent to its
+ * offset in the BAR (region offsets are multiples of 2^40) modulo 2 MiB /
+ * 1 GiB, as the BAR's physical address is: the kernel's huge pfnmap
+ * (6.12+, vfio_pci_mmap_huge_fault()) can then map it with PMDs or PUDs,
+ * and KVM with large EPT/NPT entries.
+ */
 static void *fd_mmap(void *ctx, uint64_t off, size_t len, int prot)
 {
-	return mmap(NULL, len, prot, MAP_SHARED, *(int *)ctx, (off_t)off);
+	uint64_t align = mmap_align_for(len);
+
+	return mmap_aligned(len, align, off, prot, MAP_SHARED, *(int *)ctx,
+			    (off_t)off);
 }
 
 static void fd_munmap(void *ctx, void *addr, size_t len)
@@ -84,6 +95,7 @@ int vfio_query_device(struct vfio_device *d, struct pv_error *err)
 		return pv_seterr(err, ENODEV, "%s is not a vfio-pci device",
 				 d->bdf);
 	d->flags = info.flags;
+	d->fresh = info.flags & VFIO_DEVICE_FLAGS_RESET;
 	d->num_regions = info.num_regions;
 	d->num_irqs = info.num_irqs;
 	pv_trace(TRACE_VFIO, "device %s fd %d, %u regions, %u irqs%s", d->bdf,

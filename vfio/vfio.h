@@ -281,6 +281,13 @@ struct vfio_device {
 	uint32_t flags, num_regions, num_irqs;
 	struct vfio_pci *model; /* after vfio_attach, owned */
 	bool on_bus;
+	/*
+	 * vfio-pci reset the function when the device was first opened
+	 * (vfio_pci_core_enable(), when it can: VFIO_DEVICE_FLAGS_RESET) and
+	 * will again at the last close (vfio_pci_core_disable()): a reset of
+	 * ours right after opening or right before closing only repeats it.
+	 */
+	bool fresh; /* opened, not used by a guest yet */
 	/* iommufd only */
 	char cdev[16]; /* "vfio0": /dev/vfio/devices/<cdev> */
 	uint32_t devid; /* from VFIO_DEVICE_BIND_IOMMUFD */
@@ -306,6 +313,7 @@ struct vfio_open_opts {
 	 * fd, or -1; NULL: none. vfio_open owns those it is given. */
 	const int *dev_fds;
 	struct vfio_io_factory io; /* tests only */
+	const char *dev_root; /* tests only: NULL is "/dev" */
 };
 
 struct vfio_ctx {
@@ -338,6 +346,7 @@ struct vfio_ctx {
 
 	struct vfio_dma dma;
 	bool dma_listening;
+	bool closing; /* in vfio_close(): the device fds close next */
 	struct mem_map *mem;
 	struct irq_router *irq;
 	struct pci_bus *bus;

@@ -72,41 +72,28 @@ static int get_cpuid(struct vm *vm, struct pv_error *err)
 	return 0;
 }
 
-/*
- * --kvm-fd N: take the inherited fd (owned from now on), once it proves
- * to be /dev/kvm: a character device 10:232 (host/chardev.h) that
- * answers KVM_GET_API_VERSION.
- */
-static int kvm_take_fd(struct vm *vm, struct pv_error *err)
+int kvm_fd_check(const char *sysfs, int fd, struct pv_error *err)
 {
 	struct chardev_id id;
-	int fd = vm->opts->kvm_fd, ret;
+	int ret;
 
-	ret = host_fd_chardev("/sys", fd, &id);
+	ret = host_fd_chardev(sysfs, fd, &id);
 	if (ret == -EBADF)
 		return pv_seterr(
 			err, EBADF,
 			"--kvm-fd %d: fd %d is not open: the launcher must pass it open, without close-on-exec",
 			fd, fd);
-	if (ret == 0 && id.kind != CHARDEV_KVM)
-		ret = -ENODEV;
-	if (ret < 0) {
-		close(fd);
-		return pv_seterr(err, EINVAL,
-				 "--kvm-fd %d: fd %d is %s, not /dev/kvm", fd,
-				 fd, id.desc);
-	}
+	if (ret < 0 || id.kind != CHARDEV_KVM)
+		return pv_seterr(
+			err, EINVAL,
+			"--kvm-fd %d: fd %d is %s, not /dev/kvm (10:%d)", fd,
+			fd, id.desc, CHARDEV_KVM_MINOR);
 	ret = ioctl(fd, KVM_GET_API_VERSION, 0);
-	if (ret != KVM_API_VERSION) {
-		close(fd);
+	if (ret != KVM_API_VERSION)
 		return pv_seterr(
 			err, EINVAL,
 			"--kvm-fd %d: fd %d is %s but KVM_GET_API_VERSION answers %d, not %d",
 			fd, fd, id.desc, ret, KVM_API_VERSION);
-	}
-	fcntl(fd, F_SETFD, FD_CLOEXEC);
-	vm->kvm_fd = fd;
-	pv_trace(TRACE_KVM, "/dev/kvm given as fd %d", fd);
 	return 0;
 }
 
@@ -115,8 +102,12 @@ int kvm_open_dev(struct vm *vm, struct pv_error *err)
 	int max_vcpus;
 
 	if (vm->opts->has_kvm_fd) {
-		if (kvm_take_fd(vm, err))
+		/* Owned from now on, whatever it is. */
+		vm->kvm_fd = vm->opts->kvm_fd;
+		if (kvm_fd_check("/sys", vm->kvm_fd, err))
 			return -EINVAL;
+		fcntl(vm->kvm_fd, F_SETFD, FD_CLOEXEC);
+		pv_trace(TRACE_KVM, "/dev/kvm given as fd %d", vm->kvm_fd);
 	} else {
 		vm->kvm_fd = open(KVM_DEV, O_RDWR | O_CLOEXEC);
 		if (vm->kvm_fd < 0)

@@ -23,6 +23,7 @@
 #define COM1_IRQ 4
 #define ACPI_SCI_IRQ 9
 #define EBDA_START 0x9fc00ull
+#define THP_SYSFS "/sys/kernel/mm/transparent_hugepage"
 
 /*
  * Bind the managed devices, then open every assigned device (container,
@@ -86,6 +87,7 @@ static int open_assigned(struct vm *vm, struct pv_error *err)
 static int setup_memory(struct vm *vm, struct pv_error *err)
 {
 	uint64_t off = 0;
+	long ncpu;
 	int ret;
 
 	ret = layout_compute(&vm->layout, vm->opts->mem, vm->phys_bits,
@@ -93,9 +95,16 @@ static int setup_memory(struct vm *vm, struct pv_error *err)
 	if (ret)
 		return ret;
 	ret = ram_backing_create(&vm->ram, vm->opts->mem, vm->opts->hugepages,
-				 err);
+				 THP_SYSFS, err);
 	if (ret)
 		return ret;
+	/*
+	 * VFIO pins (and so faults) all of it before the guest starts: with
+	 * several CPUs, fault it in parallel first and the pinning finds it.
+	 */
+	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	if (vm->opts->nr_vfio && ncpu > 1)
+		ram_backing_prefault(&vm->ram, (unsigned int)ncpu);
 	mem_map_init(&vm->mem);
 	kvm_mem_listener_init(&vm->kvm_mem, vm->vm_fd, kvm_nr_memslots(vm));
 	ret = mem_map_add_listener(&vm->mem, &vm->kvm_mem.l, err);
@@ -365,8 +374,12 @@ static int boot_build(struct vm *vm, bool power_on, struct pv_error *err)
 	return ret;
 }
 
-/* Undo boot_build (and a KVM VM's assignment state); safe when partial. */
-static void boot_teardown(struct vm *vm)
+/*
+ * Undo boot_build (and a KVM VM's assignment state); safe when partial.
+ * @final: passvm is done with the assigned devices too (closed here, so
+ * vfio-pci's reset at close is not preceded by one of ours).
+ */
+static void boot_teardown(struct vm *vm, bool final)
 {
 	struct vcpu *vcpus;
 	unsigned int n;
@@ -382,7 +395,10 @@ static void boot_teardown(struct vm *vm)
 		vcpu_destroy(&vcpus[i]);
 	free(vcpus);
 	/* Assigned devices: quiet, reset, unmapped; still open and bound. */
-	vfio_detach(&vm->vfio);
+	if (final)
+		vfio_close(&vm->vfio);
+	else
+		vfio_detach(&vm->vfio);
 	if (vm->serial_ready)
 		serial_destroy(&vm->serial);
 	vm->serial_ready = false;
@@ -444,7 +460,7 @@ int vm_reboot(struct vm *vm, struct pv_error *err)
 	pthread_mutex_lock(&vm->boot_lock);
 	vm->booted = false;
 	vm_stats_add(&vm->past, vm);
-	boot_teardown(vm);
+	boot_teardown(vm, false);
 	kvm_vm_close(vm);
 	vm->reboots++;
 	pv_trace(TRACE_KVM, "guest reset: rebuilding it (reboot %u)",
@@ -467,7 +483,7 @@ int vm_reboot(struct vm *vm, struct pv_error *err)
 void vm_destroy(struct vm *vm)
 {
 	vm_stop(vm, VM_STOP_VMM_ERROR, 0);
-	boot_teardown(vm);
+	boot_teardown(vm, true);
 	/* Devices closed (device, group, container) after their reset. */
 	vfio_close(&vm->vfio);
 	kvm_vm_close(vm);
