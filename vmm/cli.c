@@ -61,7 +61,9 @@ const char cli_run_help[] =
 	"--stats=json keys: launch_to_first_instruction_ms, launch_to_exit_s,\n"
 	"reboots, exits {total, pio, mmio, hlt, signal, shutdown, system-event,\n"
 	"other}, pio and mmio {RANGE: exits, ..., unclaimed}, memory_kib\n"
-	"{vmm_rss_anon, guest_ram_touched, peak_rss}, vfio [{bdf,\n"
+	"{vmm_rss_anon, guest_ram_touched, peak_rss}, guest_ram {backing, mib,\n"
+	"resident_kib, prefault_ms}, dma {backend, mapped_mib, mappings,\n"
+	"map_ms}, vfio [{bdf,\n"
 	"trapped_bar_reads, trapped_bar_writes, msix_table_pba_accesses,\n"
 	"config_reads, config_writes, bar_pieces_mapped, vectors_routed}].\n"
 	"Counts add up across --reboot restarts.\n";

@@ -5,8 +5,8 @@
 # above 4 GiB. Passes when the nvme run passes (MSI-X, marker at 7/8 MiB in
 # out/nvme.img), the guest reports RAM above 4 GiB, the steady-state I/O
 # (8 MiB written, read back, compared) passes, and under passvm the guest
-# RAM resident at exit (--stats RssShmem: VFIO pins, and so faults in,
-# every page it maps) covers all 4.5 GiB.
+# RAM resident at exit (--stats "guest RAM ... resident", RssShmem before
+# it: VFIO pins, and so faults in, every page it maps) covers all 4.5 GiB.
 # shellcheck source-path=SCRIPTDIR source=nvme.sh
 . "$LAB_DIR/scenarios/nvme.sh" # check_nvme_run, check_nvme_steady
 scen_bigmem_devices() { l1_dev_nvme; }
@@ -28,7 +28,10 @@ check_bigmem_ram() {
 	elif [ "${high:-0}" -lt "$BIGMEM_HIGH_MIN_KB" ]; then
 		why="the guest has ${high:-0} kB of RAM above 4 GiB, want >= $BIGMEM_HIGH_MIN_KB"
 	elif [ "$vmm" = passvm ]; then
-		rss=$(passvm_stats "$text" | sed -n 's/.*guest RAM touched (RssShmem) \([0-9]*\) kB.*/\1/p' | head -n1)
+		# resident guest RAM: its own line (any backing), else RssShmem
+		rss=$(passvm_stats "$text" | sed -n 's/^guest RAM [0-9]* MiB, .*: resident \([0-9]*\) kB.*/\1/p' | head -n1)
+		[ -n "$rss" ] ||
+			rss=$(passvm_stats "$text" | sed -n 's/.*guest RAM touched (RssShmem) \([0-9]*\) kB.*/\1/p' | head -n1)
 		if [ "${rss:-0}" -lt "$BIGMEM_KB" ]; then
 			why="guest RAM resident at exit ${rss:-?} kB < $BIGMEM_KB kB: not all of it was DMA-mapped (pinned)"
 		fi
