@@ -11,17 +11,17 @@ grep -q '^pv:' /etc/passwd 2>/dev/null ||
 	echo 'pv:x:1000:1000:passvm:/tmp:/bin/sh' >>/etc/passwd
 grep -q '^pv:' /etc/group 2>/dev/null || echo 'pv:x:1000:' >>/etc/group
 
-# unpriv_watch: report the uid and capabilities of the passvm process
+# unpriv_watch: report the uid and capabilities of the passvm process,
+# polling pidof until it appears or /tmp/unpriv.done does
 unpriv_watch() {
-	local i=0 p
-	while [ $i -lt 600 ]; do
-		for p in /proc/[0-9]*; do
-			grep -q '^Name:[[:space:]]*passvm$' "$p/status" 2>/dev/null || continue
-			echo "LAB: unpriv status pid=${p#/proc/} uid=$(awk '/^Uid:/ {print $2}' "$p/status") capeff=$(awk '/^CapEff:/ {print $2}' "$p/status") capprm=$(awk '/^CapPrm:/ {print $2}' "$p/status") fds=$(find "$p/fd" -mindepth 1 2>/dev/null | wc -l)"
+	local p
+	while [ ! -e /tmp/unpriv.done ]; do
+		p=$(pidof passvm | cut -d' ' -f1)
+		if [ -n "$p" ] && [ -r "/proc/$p/status" ]; then
+			echo "LAB: unpriv status pid=$p uid=$(awk '/^Uid:/ {print $2}' "/proc/$p/status") capeff=$(awk '/^CapEff:/ {print $2}' "/proc/$p/status") capprm=$(awk '/^CapPrm:/ {print $2}' "/proc/$p/status") fds=$(find "/proc/$p/fd" -mindepth 1 2>/dev/null | wc -l)"
 			return 0
-		done
-		sleep 0.1
-		i=$((i + 1))
+		fi
+		sleep 0.2
 	done
 }
 
@@ -29,9 +29,11 @@ unpriv_watch() {
 unpriv_run() {
 	local be=$1 iommu=$2 devnode=$3
 	echo "LAB: unpriv $be: fds 3=/dev/kvm 4=$iommu 5=$devnode"
+	rm -f /tmp/unpriv.done
 	unpriv_watch &
-	# shellcheck disable=SC2046 # the options have no spaces
-	lab_run "unpriv-$be" passvm /bin/sh -c "ulimit -l unlimited && exec su -s /bin/sh pv -c 'exec $PASSVM run $(lab_passvm_args) --trace vfio --cmdline \"$L3_CMDLINE $(lab_l3_args unpriv passvm)\" --kvm-fd 3 --iommu-fd 4 --vfio fd=5' 3<>/dev/kvm 4<>$iommu 5<>$devnode"
+	# --iommu last: it overrides one in LAB_PASSVM_ARGS
+	lab_run "unpriv-$be" passvm /bin/sh -c "ulimit -l unlimited && exec su -s /bin/sh pv -c 'exec $PASSVM run $(lab_passvm_args) --trace vfio --iommu $be --cmdline \"$L3_CMDLINE $(lab_l3_args unpriv passvm)\" --kvm-fd 3 --iommu-fd 4 --vfio fd=5' 3<>/dev/kvm 4<>$iommu 5<>$devnode"
+	: >/tmp/unpriv.done
 	wait
 }
 
