@@ -34,12 +34,8 @@ static bool is_dir(const char *path)
 	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-/*
- * Write @data to the sysfs control file @path, then call the test hook; in
- * a dry run, say so instead.
- */
-static int sysfs_write(const struct bind_env *env, const char *path,
-		       const char *data)
+int bind_sysfs_write(const struct bind_env *env, const char *path,
+		     const char *data)
 {
 	size_t len = strlen(data);
 	ssize_t n;
@@ -62,7 +58,7 @@ static int sysfs_write(const struct bind_env *env, const char *path,
 		e = -errno;
 	if (!e && env->after_write)
 		env->after_write(env->hook_ctx, path, data);
-	pv_trace(TRACE_VFIO, "bind: write \"%.*s\" to %s",
+	pv_trace(TRACE_VFIO, "sysfs: write \"%.*s\" to %s",
 		 (int)strcspn(data, "\n"), data, path);
 	return e;
 }
@@ -83,7 +79,7 @@ static int write_dev_attr(const struct bind_env *env, const struct pci_addr *a,
 	char path[4096];
 	int r = dev_attr_path(path, sizeof(path), env, a, attr);
 
-	return r ? r : sysfs_write(env, path, data);
+	return r ? r : bind_sysfs_write(env, path, data);
 }
 
 /* Write BDF to drivers/@drv/@op (op: "bind" or "unbind"). */
@@ -96,7 +92,7 @@ static int driver_op(const struct bind_env *env, const char *drv,
 	pci_addr_format(a, bdf);
 	r = sysfs_path(path, sizeof(path), "%s/bus/pci/drivers/%s/%s",
 		       env->sysfs, drv, op);
-	return r ? r : sysfs_write(env, path, bdf);
+	return r ? r : bind_sysfs_write(env, path, bdf);
 }
 
 static int drivers_probe(const struct bind_env *env, const struct pci_addr *a)
@@ -107,7 +103,7 @@ static int drivers_probe(const struct bind_env *env, const struct pci_addr *a)
 	pci_addr_format(a, bdf);
 	r = sysfs_path(path, sizeof(path), "%s/bus/pci/drivers_probe",
 		       env->sysfs);
-	return r ? r : sysfs_write(env, path, bdf);
+	return r ? r : bind_sysfs_write(env, path, bdf);
 }
 
 static bool driver_loaded(const struct bind_env *env, const char *drv)
@@ -157,26 +153,6 @@ static int record_path(char *buf, size_t len, const struct bind_env *env,
 	return sysfs_path(buf, len, "%s/%s", env->state_dir, bdf);
 }
 
-static int mkdir_p(const char *dir)
-{
-	char tmp[4096];
-	char *p;
-
-	if (sysfs_path(tmp, sizeof(tmp), "%s", dir))
-		return -ENAMETOOLONG;
-	for (p = tmp + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(tmp, 0755) && errno != EEXIST)
-			return -errno;
-		*p = '/';
-	}
-	if (mkdir(tmp, 0755) && errno != EEXIST)
-		return -errno;
-	return 0;
-}
-
 /* Write the record atomically (temp file + rename). */
 static int record_write(const struct bind_env *env, const struct pci_addr *a,
 			const char *drv, bool managed)
@@ -191,7 +167,7 @@ static int record_write(const struct bind_env *env, const struct pci_addr *a,
 				managed ? " (managed)" : "", path);
 		return 0;
 	}
-	r = mkdir_p(env->state_dir);
+	r = state_mkdir(env->state_dir);
 	if (!r)
 		r = record_path(path, sizeof(path), env, a);
 	if (!r)

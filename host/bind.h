@@ -47,6 +47,17 @@ struct bind_env {
 void bind_env_default(struct bind_env *env);
 
 /*
+ * bind_sysfs_write() - write @data to the sysfs control file @path (an
+ * absolute path under env->sysfs) in one write(2), then call the test hook
+ * env->after_write; in a dry run print it to env->dry_run instead. Every
+ * sysfs write of host/bind.c and host/sriov*.c goes through here. Errors:
+ * -errno from open/write/close (the kernel's answer to the write: -EBUSY,
+ * -ERANGE, -ENOENT...), -EIO on a short write.
+ */
+int bind_sysfs_write(const struct bind_env *env, const char *path,
+		     const char *data);
+
+/*
  * bind_check_safe() - may @a be taken from its driver? Refuses a device
  * that drives the boot console (boot_vga = 1), has a network interface that
  * is up (net/IFACE/operstate "up" or IFF_UP in flags), or a block device

@@ -5,6 +5,7 @@
  * host/doctor_dev.c, the JSON document in host/doctor_json.c.
  */
 #include "host/doctor_int.h"
+#include "host/sriov.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -26,6 +27,7 @@ void doctor_opts_default(struct doctor_opts *o)
 	o->dev = "/dev";
 	o->acpi_tables = "/sys/firmware/acpi/tables";
 	o->root = "";
+	o->sriov_state = SRIOV_STATE_DIR;
 	o->mem_bytes = DOCTOR_DEFAULT_MEM;
 }
 
@@ -57,6 +59,15 @@ void doctor_add(struct report *r, const char *id, const char *dev,
 	va_start(ap, fmt);
 	vsnprintf(c->evidence, sizeof(c->evidence), fmt, ap);
 	va_end(ap);
+}
+
+void doctor_attach_json(struct report *r, char *json)
+{
+	if (!r->n || r->c[r->n - 1].json) {
+		free(json);
+		return;
+	}
+	r->c[r->n - 1].json = json;
 }
 
 void doctor_append(char *buf, size_t size, const char *fmt, ...)
@@ -256,6 +267,8 @@ int doctor_run(const struct doctor_opts *o, FILE *out)
 	free(h);
 	fixes = r.oom ? NULL : calloc((size_t)r.n + 1, sizeof(*fixes));
 	if (!fixes) {
+		for (i = 0; i < r.n; i++)
+			free(r.c[i].json);
 		free(r.c);
 		return -ENOMEM;
 	}
@@ -271,6 +284,8 @@ int doctor_run(const struct doctor_opts *o, FILE *out)
 			   out);
 	fflush(out);
 	free(fixes);
+	for (i = 0; i < r.n; i++)
+		free(r.c[i].json);
 	free(r.c);
 	return nfail ? 1 : 0;
 }

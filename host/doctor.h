@@ -22,6 +22,7 @@ struct doctor_opts {
 	const char *dev; /* "/dev": kvm, vfio/vfio, vfio/N */
 	const char *acpi_tables; /* "/sys/firmware/acpi/tables": DMAR, IVRS */
 	const char *root; /* "": prefix of /lib/modules, /usr/lib/modules */
+	const char *sriov_state; /* SR-IOV records, SRIOV_STATE_DIR */
 	const struct pci_addr *devs; /* devices to check, @ndevs of them */
 	int ndevs; /* repeats are checked once */
 	uint64_t mem_bytes; /* guest RAM to pin, bytes; 0 = default 256 MiB */

@@ -329,4 +329,5 @@ void doctor_check_device(const struct doctor_opts *o,
 	check_backend(o, h, a, bdf, !strcmp(drv, "vfio-pci"), r);
 	check_reset(o, h, bdf, r);
 	check_msix(o, bdf, r);
+	doctor_check_sriov(o, a, r);
 }

@@ -39,6 +39,8 @@ struct check {
 	char evidence[768];
 	char fix[512]; /* "" for none */
 	int fixno; /* 1-based place in the list of fixes; 0 none */
+	/* More members of the JSON object (",\"key\":..."), owned, or NULL. */
+	char *json;
 };
 
 struct report {
@@ -71,6 +73,13 @@ struct host_facts {
 void doctor_add(struct report *r, const char *id, const char *dev,
 		enum status st, enum step step, const char *fix,
 		const char *fmt, ...) __attribute__((format(printf, 7, 8)));
+
+/*
+ * doctor_attach_json() - give the last check added the extra JSON members
+ * @json (",\"key\":value...", malloc'd; the report owns it from now on
+ * and frees it, also when there is no check to take it).
+ */
+void doctor_attach_json(struct report *r, char *json);
 
 /* doctor_append() - printf onto the NUL-terminated @buf of @size bytes. */
 void doctor_append(char *buf, size_t size, const char *fmt, ...)
@@ -112,6 +121,14 @@ void doctor_check_access(struct report *r, const struct host_facts *h,
 void doctor_check_device(const struct doctor_opts *o,
 			 const struct host_facts *h, const struct pci_addr *a,
 			 struct report *r);
+
+/*
+ * doctor_check_sriov() - check device.sriov of @a when it is an SR-IOV PF
+ * (its VFs, their groups and drivers, autoprobe) or a VF (its PF); no
+ * check for other devices. Adds the JSON "sriov" object.
+ */
+void doctor_check_sriov(const struct doctor_opts *o, const struct pci_addr *a,
+			struct report *r);
 
 /*
  * doctor_print_json() - the JSON document for @r; @fixes (@nfix of them)

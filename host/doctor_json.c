@@ -41,6 +41,8 @@ const char doctor_json_schema[] =
 	"                     may change from one version to the next)\n"
 	"  fix       string   what fixes it, one of the fixes strings; null\n"
 	"            or null  when the status is ok or nothing is to be done\n"
+	"  sriov     object   only in a device.sriov check: the SR-IOV facts\n"
+	"                     below\n"
 	"\n"
 	"Host checks, in this order:\n"
 	"\n"
@@ -82,6 +84,29 @@ const char doctor_json_schema[] =
 	"                           /dev/iommu exists but it has no cdev\n"
 	"  device.reset             its reset methods (reset_method)\n"
 	"  device.msix              its MSI-X layout; always ok (information)\n"
+	"  device.sriov             only for an SR-IOV PF (its VFs, their\n"
+	"                           groups and drivers, autoprobe) or a VF\n"
+	"                           (its PF); warn when VFs that a passvm run\n"
+	"                           made outlived it\n"
+	"\n"
+	"The sriov object of a device.sriov check (pf: for a PF, vf: for a VF):\n"
+	"\n"
+	"  role      string   pf or vf\n"
+	"  totalvfs  number   pf: sriov_totalvfs, the most VFs it can have\n"
+	"  numvfs    number   pf: sriov_numvfs, the VFs it has now\n"
+	"  autoprobe boolean  pf: sriov_drivers_autoprobe (false: new VFs get\n"
+	"            or null  no host driver); null when there is none\n"
+	"  driver    string   pf: its driver; vf: its PF's; null for none\n"
+	"            or null\n"
+	"  netdev    string   pf: its network interface; vf: its PF's; null\n"
+	"            or null  for none\n"
+	"  vfs       array    pf: one object per VF, in order: index\n"
+	"                     (number), device (string, dddd:bb:dd.f), group\n"
+	"                     (number, or null without an IOMMU group),\n"
+	"                     driver (string, or null for none)\n"
+	"  pf        string   vf: its physical function, dddd:bb:dd.f\n"
+	"  index     number   vf: its place among the PF's VFs, 0-based; null\n"
+	"            or null  when no virtfnN link of the PF names it\n"
 	"\n"
 	"Strings are UTF-8, with quotes, backslashes and control characters\n"
 	"escaped as RFC 8259 says.\n"
@@ -148,6 +173,8 @@ void doctor_print_json(const struct report *r, bool ok,
 			doctor_json_string(out, c->fix);
 		else
 			fputs("null", out);
+		if (c->json)
+			fputs(c->json, out);
 		fputc('}', out);
 	}
 	fputs("\n],\"fixes\":[", out);

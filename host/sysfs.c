@@ -340,3 +340,23 @@ bool sysfs_group_member_blocks(const char *root, const struct pci_addr *a,
 		return false;
 	return !sysfs_pci_is_bridge(root, a);
 }
+
+int state_mkdir(const char *dir)
+{
+	char tmp[4096];
+	char *p;
+
+	if (sysfs_path(tmp, sizeof(tmp), "%s", dir))
+		return -ENAMETOOLONG;
+	for (p = tmp + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(tmp, 0755) && errno != EEXIST)
+			return -errno;
+		*p = '/';
+	}
+	if (mkdir(tmp, 0755) && errno != EEXIST)
+		return -errno;
+	return 0;
+}

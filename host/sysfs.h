@@ -100,6 +100,13 @@ const char *pci_bridge_kind(uint32_t cls);
 bool sysfs_group_member_blocks(const char *root, const struct pci_addr *a,
 			       char *drv, size_t len);
 
+/*
+ * state_mkdir() - create directory @dir and its parents (mode 0755), as
+ * `mkdir -p` does: where passvm keeps its records (/run/passvm/...).
+ * Errors: -errno from mkdir(2), -ENAMETOOLONG.
+ */
+int state_mkdir(const char *dir);
+
 struct iova_resv {
 	uint64_t start, end; /* inclusive, bytes */
 	char type[24]; /* "msi", "reserved", "direct", ... */

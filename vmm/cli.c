@@ -44,6 +44,9 @@ const char cli_run_help[] =
 	"  --iommu-fd N       an inherited open /dev/vfio/vfio or /dev/iommu\n"
 	"  --kvm-fd N         an inherited open /dev/kvm (with the fds above\n"
 	"                     passvm needs no privilege)\n"
+	"  --sriov PF,numvfs=N\n"
+	"                     make N VFs on SR-IOV PF (autoprobe off), assign\n"
+	"                     them all, remove them at exit; repeatable\n"
 	"  --hugepages        back guest RAM with 2 MiB hugetlbfs pages\n"
 	"  --reboot           restart the guest in place when it resets\n"
 	"                     (default: exit 3); more than 5 resets in 10 s\n"
@@ -183,6 +186,47 @@ static int parse_vfio(const char *arg, struct vm_config *o,
 	return 0;
 }
 
+/* --sriov PF,numvfs=N */
+static int parse_sriov(const char *arg, struct vm_config *o,
+		       struct pv_error *err)
+{
+	const char *comma = strchr(arg, ',');
+	struct sriov_opt *s;
+	struct pci_addr a;
+	unsigned long n = 0;
+	char *end = NULL;
+
+	if (o->nr_sriov == VM_MAX_SRIOV)
+		return pv_seterr(err, EINVAL,
+				 "at most %d --sriov PFs are supported",
+				 VM_MAX_SRIOV);
+	if (!comma || pci_addr_parse_arg(arg, (size_t)(comma - arg), &a))
+		return pv_seterr(
+			err, EINVAL,
+			"--sriov '%s': give PF,numvfs=N with the PF as " PCI_ADDR_FORMS,
+			arg);
+	errno = 0;
+	if (!strncmp(comma + 1, "numvfs=", 7) && comma[8] >= '0' &&
+	    comma[8] <= '9')
+		n = strtoul(comma + 8, &end, 10);
+	if (!n || errno || *end || n > CLI_MAX_VFIO)
+		return pv_seterr(
+			err, EINVAL,
+			"--sriov '%s': give numvfs=N with N from 1 to %d, e.g. --sriov 0000:01:00.0,numvfs=2",
+			arg, CLI_MAX_VFIO);
+	s = &o->sriov[o->nr_sriov];
+	pci_addr_format(&a, s->pf);
+	for (unsigned int i = 0; i < o->nr_sriov; i++)
+		if (!strcmp(o->sriov[i].pf, s->pf))
+			return pv_seterr(
+				err, EINVAL,
+				"--sriov '%s': PF %s is given twice: give it once with the VFs it needs",
+				arg, s->pf);
+	s->numvfs = (unsigned int)n;
+	o->nr_sriov++;
+	return 0;
+}
+
 int cli_parse_run(int argc, char **argv, struct vm_config *o,
 		  struct pv_error *err)
 {
@@ -193,6 +237,7 @@ int cli_parse_run(int argc, char **argv, struct vm_config *o,
 		O_MEM,
 		O_CPUS,
 		O_VFIO,
+		O_SRIOV,
 		O_STATS,
 		O_TRACE,
 		O_HUGE,
@@ -209,6 +254,7 @@ int cli_parse_run(int argc, char **argv, struct vm_config *o,
 		{ "mem", required_argument, NULL, O_MEM },
 		{ "cpus", required_argument, NULL, O_CPUS },
 		{ "vfio", required_argument, NULL, O_VFIO },
+		{ "sriov", required_argument, NULL, O_SRIOV },
 		{ "stats", optional_argument, NULL, O_STATS },
 		{ "trace", required_argument, NULL, O_TRACE },
 		{ "hugepages", no_argument, NULL, O_HUGE },
@@ -261,6 +307,11 @@ int cli_parse_run(int argc, char **argv, struct vm_config *o,
 			break;
 		case O_VFIO:
 			ret = parse_vfio(optarg, o, err);
+			if (ret)
+				return ret;
+			break;
+		case O_SRIOV:
+			ret = parse_sriov(optarg, o, err);
 			if (ret)
 				return ret;
 			break;

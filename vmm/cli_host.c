@@ -1,16 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * `passvm doctor`, `passvm bind` and `passvm unbind`: their options; see
- * vmm/cli_host.h. The work is host/doctor.c's and host/bind.c's.
+ * `passvm doctor`, `passvm bind`, `passvm unbind` and `passvm sriov`: their
+ * options; see vmm/cli_host.h. The work is host/doctor.c's, host/bind.c's
+ * and host/sriov*.c's.
  */
 #include "vmm/cli_host.h"
 
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "host/bind.h"
+#include "host/sriov.h"
 #include "util/parse.h"
 
 const char cli_doctor_help[] =
@@ -234,4 +237,272 @@ int cli_bind(int argc, char **argv)
 int cli_unbind(int argc, char **argv)
 {
 	return bind_or_unbind(argc, argv, false);
+}
+
+static const char sriov_help[] =
+	"Usage: passvm sriov PF                     show the PF and its VFs\n"
+	"       passvm sriov PF --numvfs N [--bind] make N VFs\n"
+	"       passvm sriov PF --remove            remove its VFs\n"
+	"       passvm sriov PF --vf N [--mac MAC] [--vlan VID] [--qos Q]\n"
+	"                       [--trust on|off] [--spoofchk on|off]\n"
+	"\n"
+	"Make and remove the virtual functions (VFs) of an SR-IOV physical\n"
+	"function (PF), and set a VF's MAC, VLAN, trust and spoof checking\n"
+	"through the PF's network interface (as `ip link set PF vf N` does).\n"
+	"VFs are made with sriov_drivers_autoprobe off, so no host driver\n"
+	"takes them; its value before is recorded in " SRIOV_STATE_DIR "\n"
+	"and restored by --remove. A PF is 0000:01:00.0, 01:00.0,\n"
+	"/sys/bus/pci/devices/0000:01:00.0 or host=0000:01:00.0.\n"
+	"\n"
+	"  -n, --numvfs N   make N VFs (0 removes them); a PF that has another\n"
+	"                   number of VFs loses those first\n"
+	"  -b, --bind       bind the new VFs to vfio-pci (see passvm bind)\n"
+	"  -r, --remove     remove the VFs (refused while a VM uses one)\n"
+	"  -v, --vf N       the VF to set up, 0-based:\n"
+	"      --mac MAC    its MAC address (unicast, 52:54:00:12:34:56)\n"
+	"      --vlan VID   its port VLAN, 0 (none) to 4095\n"
+	"      --qos Q      its VLAN priority, 0 to 7 (with --vlan)\n"
+	"      --trust on|off     trusted (may change its MAC, promiscuous)\n"
+	"      --spoofchk on|off  drop frames with another source MAC\n"
+	"  -f, --force      remove VFs even when a host driver has them\n"
+	"      --dry-run    print each sysfs write, in order, and make none\n"
+	"  -h, --help       this text\n"
+	"\n"
+	"Exit status: 0 done, 1 refused or failed, 2 usage.\n";
+
+static int parse_onoff(const char *opt, const char *arg, int *out,
+		       struct pv_error *err)
+{
+	if (!strcmp(arg, "on"))
+		*out = 1;
+	else if (!strcmp(arg, "off"))
+		*out = 0;
+	else
+		return pv_seterr(err, EINVAL, "sriov: %s '%s': say on or off",
+				 opt, arg);
+	return 0;
+}
+
+static int parse_uint(const char *arg, unsigned long max, unsigned int *out)
+{
+	unsigned long v;
+	char *end;
+
+	if (!*arg || *arg == '-' || *arg == '+')
+		return -EINVAL;
+	errno = 0;
+	v = strtoul(arg, &end, 10);
+	if (errno || *end || v > max)
+		return -EINVAL;
+	*out = (unsigned int)v;
+	return 0;
+}
+
+int cli_parse_sriov(int argc, char **argv, struct sriov_cli *s,
+		    struct pv_error *err)
+{
+	enum { O_MAC = 256, O_VLAN, O_QOS, O_TRUST, O_SPOOF, O_DRY };
+	static const struct option opts[] = {
+		{ "numvfs", required_argument, NULL, 'n' },
+		{ "bind", no_argument, NULL, 'b' },
+		{ "remove", no_argument, NULL, 'r' },
+		{ "vf", required_argument, NULL, 'v' },
+		{ "mac", required_argument, NULL, O_MAC },
+		{ "vlan", required_argument, NULL, O_VLAN },
+		{ "qos", required_argument, NULL, O_QOS },
+		{ "trust", required_argument, NULL, O_TRUST },
+		{ "spoofchk", required_argument, NULL, O_SPOOF },
+		{ "force", no_argument, NULL, 'f' },
+		{ "dry-run", no_argument, NULL, O_DRY },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	bool have_vf = false, have_qos = false;
+	unsigned int v, nact = 0;
+	int c, r;
+
+	memset(s, 0, sizeof(*s));
+	vf_link_req_init(&s->vf, 0);
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":n:brv:fh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'n':
+			if (parse_uint(optarg, 0xffff, &s->numvfs))
+				return pv_seterr(
+					err, EINVAL,
+					"sriov: --numvfs '%s': give a number of VFs, e.g. --numvfs 4",
+					optarg);
+			s->action = SRIOV_NUMVFS;
+			nact++;
+			break;
+		case 'b':
+			s->bind = true;
+			break;
+		case 'r':
+			s->action = SRIOV_REMOVE;
+			nact++;
+			break;
+		case 'v':
+			if (parse_uint(optarg, 0xffff, &v))
+				return pv_seterr(
+					err, EINVAL,
+					"sriov: --vf '%s': give the VF's index, 0 for the first",
+					optarg);
+			s->vf.vf = v;
+			s->action = SRIOV_VF;
+			have_vf = true;
+			nact++;
+			break;
+		case O_MAC:
+			if (vf_link_parse_mac(optarg, s->vf.mac))
+				return pv_seterr(
+					err, EINVAL,
+					"sriov: --mac '%s': give a unicast MAC like 52:54:00:12:34:56",
+					optarg);
+			s->vf.set_mac = true;
+			break;
+		case O_VLAN:
+			if (parse_uint(optarg, VF_VLAN_MAX, &v))
+				return pv_seterr(
+					err, EINVAL,
+					"sriov: --vlan '%s': give a VLAN id from 0 (none) to %d",
+					optarg, VF_VLAN_MAX);
+			s->vf.vlan = (uint16_t)v;
+			s->vf.set_vlan = true;
+			break;
+		case O_QOS:
+			if (parse_uint(optarg, VF_QOS_MAX, &v))
+				return pv_seterr(
+					err, EINVAL,
+					"sriov: --qos '%s': give a priority from 0 to %d",
+					optarg, VF_QOS_MAX);
+			s->vf.qos = (uint8_t)v;
+			have_qos = true;
+			break;
+		case O_TRUST:
+			r = parse_onoff("--trust", optarg, &s->vf.trust, err);
+			if (r)
+				return r;
+			break;
+		case O_SPOOF:
+			r = parse_onoff("--spoofchk", optarg, &s->vf.spoofchk,
+					err);
+			if (r)
+				return r;
+			break;
+		case 'f':
+			s->force = true;
+			break;
+		case O_DRY:
+			s->dry_run = true;
+			break;
+		case 'h':
+			fputs(sriov_help, stdout);
+			return 1;
+		case ':':
+			return pv_seterr(
+				err, EINVAL,
+				"sriov: %s needs a value: see `passvm sriov --help`",
+				argv[optind - 1]);
+		default:
+			return pv_seterr(
+				err, EINVAL,
+				"sriov: unknown option \"%s\": see `passvm sriov --help`",
+				argv[optind - 1]);
+		}
+	}
+	if (optind >= argc)
+		return pv_seterr(
+			err, EINVAL,
+			"sriov: no PF given: pass the physical function, e.g. `passvm sriov 0000:01:00.0 --numvfs 2`");
+	if (optind + 1 < argc)
+		return pv_seterr(
+			err, EINVAL,
+			"sriov: one PF at a time: '%s' is one too many",
+			argv[optind + 1]);
+	if (pci_addr_parse_arg(argv[optind], strlen(argv[optind]), &s->pf))
+		return pv_seterr(
+			err, EINVAL,
+			"sriov: '%s' is not a PCI address: use " PCI_ADDR_FORMS,
+			argv[optind]);
+	if (nact > 1)
+		return pv_seterr(
+			err, EINVAL,
+			"sriov: --numvfs, --remove and --vf go one at a time");
+	if (s->bind && s->action != SRIOV_NUMVFS)
+		return pv_seterr(err, EINVAL,
+				 "sriov: --bind goes with --numvfs N");
+	if (have_qos && !s->vf.set_vlan)
+		return pv_seterr(err, EINVAL,
+				 "sriov: --qos goes with --vlan VID");
+	if ((s->vf.set_mac || s->vf.set_vlan || s->vf.trust >= 0 ||
+	     s->vf.spoofchk >= 0) != have_vf)
+		return pv_seterr(
+			err, EINVAL,
+			have_vf ?
+				"sriov: --vf N needs something to set: --mac, --vlan, --trust or --spoofchk" :
+				"sriov: --mac, --vlan, --trust and --spoofchk need --vf N (which VF)");
+	return 0;
+}
+
+/* Bind the PF's first @n VFs to vfio-pci (passvm bind). */
+static int bind_new_vfs(const struct sriov_env *env, const struct pci_addr *pf,
+			unsigned int n)
+{
+	struct pci_addr vfs[SRIOV_MAX_VFS];
+	unsigned int i;
+
+	if (env->bind.dry_run) {
+		fprintf(env->bind.dry_run,
+			"  then bind each new VF to vfio-pci (passvm bind)\n");
+		return 0;
+	}
+	for (i = 0; i < n && i < SRIOV_MAX_VFS; i++)
+		if (sriov_vf_addr(env->bind.sysfs, pf, i, &vfs[i])) {
+			pv_err("VF %u of the PF is missing: check dmesg", i);
+			return -ENOENT;
+		}
+	return bind_run(&env->bind, vfs, (int)i, false, false, stdout);
+}
+
+int cli_sriov(int argc, char **argv)
+{
+	struct pv_error err = { "" };
+	struct sriov_env env;
+	struct sriov_cli s;
+	int r;
+
+	r = cli_parse_sriov(argc, argv, &s, &err);
+	if (r > 0)
+		return 0;
+	if (r) {
+		pv_err("%s", err.msg);
+		return 2;
+	}
+	sriov_env_default(&env);
+	if (s.dry_run)
+		env.bind.dry_run = stdout;
+	switch (s.action) {
+	case SRIOV_SHOW:
+		r = sriov_show(&env, &s.pf, stdout, &err);
+		break;
+	case SRIOV_NUMVFS:
+		r = sriov_create(&env, &s.pf, s.numvfs, s.force, 0, stdout,
+				 &err);
+		if (!r && s.bind && s.numvfs)
+			return bind_new_vfs(&env, &s.pf, s.numvfs) ? 1 : 0;
+		break;
+	case SRIOV_REMOVE:
+		r = sriov_remove(&env, &s.pf, s.force, stdout, &err);
+		break;
+	case SRIOV_VF:
+		r = sriov_vf_configure(&env, &s.pf, &s.vf, stdout, &err);
+		break;
+	}
+	if (r) {
+		pv_err("%s", err.msg);
+		return 1;
+	}
+	return 0;
 }

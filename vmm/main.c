@@ -22,6 +22,7 @@ static const char usage[] =
 	"  doctor   check that this host can assign devices, and say how to fix it\n"
 	"  bind     bind PCI devices to vfio-pci (remembering their driver)\n"
 	"  unbind   give PCI devices back to their original driver\n"
+	"  sriov    make or remove a PF's SR-IOV VFs, set a VF's MAC and VLAN\n"
 	"\n"
 	"`passvm COMMAND --help` describes each command.\n"
 	"  --help     this text\n"
@@ -126,6 +127,8 @@ int main(int argc, char **argv)
 		return cli_bind(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "unbind"))
 		return cli_unbind(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "sriov"))
+		return cli_sriov(argc - 1, argv + 1);
 	pv_err("unknown command '%s': try passvm --help", argv[1]);
 	return VM_EXIT_USAGE;
 }

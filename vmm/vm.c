@@ -26,14 +26,47 @@
 #define THP_SYSFS "/sys/kernel/mm/transparent_hugepage"
 
 /*
- * Bind the managed devices, then open every assigned device (container,
- * groups, device fds; each group registered with KVM's VFIO device) and
- * learn which GPAs its IOMMU cannot map, before RAM is placed.
+ * --sriov: make the VFs and bind them (host/sriov_vm.c, undone by
+ * vm_destroy), and add them to @bdfs after the @n devices there.
+ */
+static int start_sriov(struct vm *vm, const char **bdfs,
+		       char (*names)[PCI_ADDR_STRLEN], unsigned int *n,
+		       struct pv_error *err)
+{
+	const struct vm_config *o = vm->opts;
+	struct pci_addr pfs[VM_MAX_SRIOV], vfs[CLI_MAX_VFIO];
+	unsigned int numvfs[VM_MAX_SRIOV], nvfs = 0, i;
+	struct sriov_env env;
+	int ret;
+
+	for (i = 0; i < o->nr_sriov; i++) {
+		if (pci_addr_parse(o->sriov[i].pf, &pfs[i]))
+			return pv_seterr(err, EINVAL,
+					 "--sriov '%s' is not a PCI address",
+					 o->sriov[i].pf);
+		numvfs[i] = o->sriov[i].numvfs;
+	}
+	sriov_env_default(&env);
+	ret = sriov_vm_start(&vm->sriov, &env, pfs, numvfs, o->nr_sriov, vfs,
+			     CLI_MAX_VFIO - *n, &nvfs, err);
+	for (i = 0; !ret && i < nvfs; i++) {
+		pci_addr_format(&vfs[i], names[i]);
+		bdfs[(*n)++] = names[i];
+	}
+	return ret;
+}
+
+/*
+ * Bind the managed devices, make the --sriov VFs, then open every
+ * assigned device (container, groups, device fds; each group registered
+ * with KVM's VFIO device) and learn which GPAs its IOMMU cannot map,
+ * before RAM is placed.
  */
 static int open_assigned(struct vm *vm, struct pv_error *err)
 {
 	const struct vm_config *o = vm->opts;
 	const char *bdfs[CLI_MAX_VFIO];
+	char vf_names[CLI_MAX_VFIO][PCI_ADDR_STRLEN];
 	int fds[CLI_MAX_VFIO];
 	struct vfio_group_hook hook = kvm_vfio_hook(&vm->kvm_vfio);
 	struct vfio_open_opts vo = {
@@ -41,10 +74,11 @@ static int open_assigned(struct vm *vm, struct pv_error *err)
 		.iommu_fd = o->has_iommu_fd ? o->iommu_fd : -1,
 		.dev_fds = fds,
 	};
+	unsigned int n = o->nr_vfio;
 	struct bind_env env;
 	int ret;
 
-	if (!o->nr_vfio)
+	if (!o->nr_vfio && !o->nr_sriov)
 		return 0;
 	bind_env_default(&env);
 	for (unsigned int i = 0; i < o->nr_vfio; i++) {
@@ -67,8 +101,12 @@ static int open_assigned(struct vm *vm, struct pv_error *err)
 		if (ret == 0) /* 1: it already was on vfio-pci */
 			vm->managed[vm->nr_managed++] = a;
 	}
-	ret = vfio_open(&vm->vfio, "/sys", bdfs, (int)o->nr_vfio, &vo, &hook,
-			err);
+	ret = start_sriov(vm, bdfs, vf_names, &n, err);
+	if (ret)
+		return ret;
+	for (unsigned int i = o->nr_vfio; i < n; i++)
+		fds[i] = -1; /* the VFs --sriov made: by BDF */
+	ret = vfio_open(&vm->vfio, "/sys", bdfs, (int)n, &vo, &hook, err);
 	if (ret)
 		return ret;
 	ret = vfio_iova_holes(&vm->vfio, vm->holes, VM_MAX_HOLES);
@@ -210,7 +248,7 @@ static int setup_devices(struct vm *vm, bool power_on, struct pv_error *err)
 		if (ret)
 			return ret;
 	}
-	if (vm->opts->nr_vfio) {
+	if (vm->vfio.nr_devs) { /* --vfio and --sriov devices */
 		ret = vfio_attach(&vm->vfio, &vm->mem, &vm->irq, &vm->pci, err);
 		if (ret)
 			return ret;
@@ -497,6 +535,7 @@ void vm_destroy(struct vm *vm)
 				pv_warn("%s", err.msg);
 		vm->nr_managed = 0;
 	}
+	sriov_vm_stop(&vm->sriov); /* --sriov VFs: unbound, removed */
 	free(vm->cpuid);
 	vm->cpuid = NULL;
 	if (vm->kvm_fd >= 0)

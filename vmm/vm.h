@@ -29,6 +29,7 @@
 #include "memory/layout.h"
 #include "memory/mem_map.h"
 #include "host/bind.h"
+#include "host/sriov.h"
 #include "host/sysfs.h"
 #include "vfio/vfio.h"
 #include "vmm/bus.h"
@@ -72,6 +73,7 @@ struct vm {
 	/* --vfio BDF,managed devices that passvm bound and must restore. */
 	struct pci_addr managed[CLI_MAX_VFIO];
 	unsigned int nr_managed;
+	struct sriov_vm sriov; /* --sriov VFs that passvm made */
 
 	struct vcpu_env vcpu_env;
 	struct vcpu *vcpus;

@@ -30,6 +30,16 @@ struct vfio_opt {
 	int fd; /* valid when @has_fd; owned by passvm from the start */
 };
 
+/*
+ * An SR-IOV PF whose VFs the VM makes at start, is given, and removes at
+ * exit (passvm run --sriov PF,numvfs=N; host/sriov.h).
+ */
+#define VM_MAX_SRIOV 4
+struct sriov_opt {
+	char pf[32]; /* host address, canonical: 0000:01:00.0 */
+	unsigned int numvfs;
+};
+
 /* A block device (PUT /drives/{id}); the virtio helper's disk_cfg. */
 struct disk_cfg {
 	char id[VM_ID_MAX + 1];
@@ -110,6 +120,8 @@ struct vm_config {
 	/* Devices. */
 	struct vfio_opt vfio[VM_MAX_PASSTHROUGH];
 	unsigned int nr_vfio;
+	struct sriov_opt sriov[VM_MAX_SRIOV];
+	unsigned int nr_sriov;
 	struct disk_cfg disks[VM_MAX_DRIVES];
 	unsigned int nr_disks;
 	struct net_cfg nets[VM_MAX_NETS];

@@ -394,6 +394,186 @@ static void fake_sysfs_chomp(const char *data, char *out, size_t len)
 	out[strcspn(out, "\n")] = '\0';
 }
 
+/* ---- SR-IOV ---- */
+
+static struct fake_sysfs_pf *fake_sysfs_pf_find(struct fake_sysfs *fs,
+						const char *bdf)
+{
+	int i;
+
+	for (i = 0; i < fs->npfs; i++)
+		if (!strcmp(fs->pfs[i].bdf, bdf))
+			return &fs->pfs[i];
+	return NULL;
+}
+
+int fake_sysfs_add_pf(struct fake_sysfs *fs, const char *bdf,
+		      unsigned int total, unsigned int offset,
+		      unsigned int stride, uint16_t vf_vendor,
+		      uint16_t vf_device, int group_base, const char *vf_driver)
+{
+	struct fake_sysfs_pf *pf;
+	char text[32];
+	int r;
+
+	if (fs->npfs == FAKE_SYSFS_MAX_PFS)
+		return -ENOSPC;
+	pf = &fs->pfs[fs->npfs++];
+	memset(pf, 0, sizeof(*pf));
+	snprintf(pf->bdf, sizeof(pf->bdf), "%s", bdf);
+	pf->totalvfs = total;
+	pf->offset = offset;
+	pf->stride = stride;
+	pf->vf_vendor = vf_vendor;
+	pf->vf_device = vf_device;
+	pf->group_base = group_base;
+	snprintf(pf->vf_driver, sizeof(pf->vf_driver), "%s",
+		 vf_driver ? vf_driver : "");
+	snprintf(text, sizeof(text), "%u\n", total);
+	r = fake_sysfs_dev_attr(fs, bdf, "sriov_totalvfs", text);
+	r = r ? r : fake_sysfs_dev_attr(fs, bdf, "sriov_numvfs", "0\n");
+	r = r ? r :
+		fake_sysfs_dev_attr(fs, bdf, "sriov_drivers_autoprobe", "1\n");
+	snprintf(text, sizeof(text), "%u\n", offset);
+	r = r ? r : fake_sysfs_dev_attr(fs, bdf, "sriov_offset", text);
+	snprintf(text, sizeof(text), "%u\n", stride);
+	r = r ? r : fake_sysfs_dev_attr(fs, bdf, "sriov_stride", text);
+	return r;
+}
+
+void fake_sysfs_vf_bdf(const struct fake_sysfs_pf *pf, unsigned int i,
+		       char out[16])
+{
+	unsigned int dom, bus, dev, fn, rid;
+
+	sscanf(pf->bdf, "%x:%x:%x.%x", &dom, &bus, &dev, &fn);
+	rid = (bus << 8 | dev << 3 | fn) + pf->offset + i * pf->stride;
+	snprintf(out, 16, "%04x:%02x:%02x.%x", dom, (rid >> 8) & 0xff,
+		 (rid >> 3) & 0x1f, rid & 7);
+}
+
+/* May drivers_probe bind @bdf to a driver of its own choice? */
+static bool fake_sysfs_vf_may_probe(struct fake_sysfs *fs, const char *bdf)
+{
+	char rel[512], target[64], path[1024], ap[16];
+	const char *base;
+	ssize_t n;
+
+	snprintf(rel, sizeof(rel), "sys/devices/pci0000:00/%s/physfn", bdf);
+	fake_sysfs_path(fs, path, sizeof(path), rel);
+	n = readlink(path, target, sizeof(target) - 1);
+	if (n < 0)
+		return true; /* not a VF */
+	target[n] = '\0';
+	base = strrchr(target, '/');
+	snprintf(rel, sizeof(rel),
+		 "sys/devices/pci0000:00/%s/sriov_drivers_autoprobe",
+		 base ? base + 1 : target);
+	if (fake_sysfs_read(fs, rel, ap, sizeof(ap)))
+		return true;
+	return ap[0] != '0';
+}
+
+int fake_sysfs_remove_dev(struct fake_sysfs *fs, const char *bdf)
+{
+	char rel[256], path[1024], target[256];
+	ssize_t n;
+	int i;
+
+	snprintf(rel, sizeof(rel), "sys/devices/pci0000:00/%s/iommu_group",
+		 bdf);
+	fake_sysfs_path(fs, path, sizeof(path), rel);
+	n = readlink(path, target, sizeof(target) - 1);
+	if (n > 0) {
+		target[n] = '\0';
+		snprintf(rel, sizeof(rel),
+			 "sys/kernel/iommu_groups/%s/devices/%s",
+			 strrchr(target, '/') + 1, bdf);
+		fake_sysfs_path(fs, path, sizeof(path), rel);
+		unlink(path);
+	}
+	snprintf(rel, sizeof(rel), "sys/bus/pci/devices/%s", bdf);
+	fake_sysfs_path(fs, path, sizeof(path), rel);
+	unlink(path);
+	snprintf(rel, sizeof(rel), "sys/devices/pci0000:00/%s", bdf);
+	fake_sysfs_path(fs, path, sizeof(path), rel);
+	nftw(path, fake_sysfs_rm, 16, FTW_DEPTH | FTW_PHYS);
+	for (i = 0; i < fs->ndevs; i++) {
+		if (strcmp(fs->devs[i].bdf, bdf))
+			continue;
+		fs->devs[i] = fs->devs[--fs->ndevs];
+		return 0;
+	}
+	return -ENOENT;
+}
+
+/* A write of @arg to PF @bdf's sriov_numvfs, as sriov_numvfs_store(). */
+static void fake_sysfs_numvfs(struct fake_sysfs *fs, const char *bdf,
+			      const char *arg)
+{
+	struct fake_sysfs_pf *pf = fake_sysfs_pf_find(fs, bdf);
+	char vf[16], rel[256], target[256], path[1024], text[16], drv[64];
+	char ap[16] = "1";
+	unsigned int n = (unsigned int)strtoul(arg, NULL, 10), i;
+	const char *refusal = NULL;
+
+	if (!pf)
+		return;
+	fake_sysfs_get_driver(fs, bdf, drv, sizeof(drv));
+	if (n == pf->numvfs)
+		refusal = NULL;
+	else if (!drv[0])
+		refusal = "ENOENT: no driver bound to device";
+	else if (n > pf->totalvfs)
+		refusal = "ERANGE: above sriov_totalvfs";
+	else if (n && pf->numvfs)
+		refusal = "EBUSY: VFs already enabled";
+	if (refusal) {
+		if (!fs->refused[0])
+			snprintf(fs->refused, sizeof(fs->refused),
+				 "%s: sriov_numvfs %u: %s", bdf, n, refusal);
+		snprintf(text, sizeof(text), "%u\n", pf->numvfs);
+		fake_sysfs_dev_attr(fs, bdf, "sriov_numvfs", text);
+		return;
+	}
+	if (n == pf->numvfs)
+		return;
+	snprintf(rel, sizeof(rel),
+		 "sys/devices/pci0000:00/%s/sriov_drivers_autoprobe", bdf);
+	fake_sysfs_read(fs, rel, ap, sizeof(ap));
+	for (i = 0; i < pf->numvfs; i++) { /* n == 0: remove them */
+		fake_sysfs_vf_bdf(pf, i, vf);
+		fake_sysfs_remove_dev(fs, vf);
+		snprintf(rel, sizeof(rel), "sys/devices/pci0000:00/%s/virtfn%u",
+			 bdf, i);
+		fake_sysfs_path(fs, path, sizeof(path), rel);
+		unlink(path);
+	}
+	for (i = 0; i < n; i++) {
+		fake_sysfs_vf_bdf(pf, i, vf);
+		fake_sysfs_add_dev(fs, vf, pf->vf_vendor, pf->vf_device,
+				   0x020000, pf->group_base + (int)i,
+				   ap[0] == '1' && pf->vf_driver[0] ?
+					   pf->vf_driver :
+					   NULL);
+		/* add_dev remembers the driver only if bound: keep igbvf. */
+		snprintf(fs->devs[fs->ndevs - 1].default_driver,
+			 sizeof(fs->devs[0].default_driver), "%s",
+			 pf->vf_driver);
+		snprintf(rel, sizeof(rel), "sys/devices/pci0000:00/%s/physfn",
+			 vf);
+		snprintf(target, sizeof(target), "../%s", bdf);
+		fake_sysfs_symlink(fs, rel, target);
+		snprintf(rel, sizeof(rel), "sys/devices/pci0000:00/%s/virtfn%u",
+			 bdf, i);
+		snprintf(target, sizeof(target), "../%s", vf);
+		fake_sysfs_symlink(fs, rel, target);
+	}
+	pf->numvfs = n;
+	snprintf(text, sizeof(text), "%u\n", n);
+	fake_sysfs_dev_attr(fs, bdf, "sriov_numvfs", text);
+}
+
 void fake_sysfs_kernel(void *ctx, const char *path, const char *data)
 {
 	struct fake_sysfs *fs = ctx;
@@ -454,8 +634,16 @@ void fake_sysfs_kernel(void *ctx, const char *path, const char *data)
 		if (!fs->probe_ignores_override && strcmp(ovr, "(null)") &&
 		    ovr[0])
 			fake_sysfs_set_driver(fs, arg, ovr);
-		else if (d->default_driver[0])
+		else if (d->default_driver[0] &&
+			 fake_sysfs_vf_may_probe(fs, arg))
 			fake_sysfs_set_driver(fs, arg, d->default_driver);
+		return;
+	}
+	if (!strncmp(rel, "devices/", 8) && strstr(rel, "/sriov_numvfs")) {
+		snprintf(name, sizeof(name), "%.*s",
+			 (int)(strstr(rel, "/sriov_numvfs") - rel - 8),
+			 rel + 8);
+		fake_sysfs_numvfs(fs, name, arg);
 	}
 }
 

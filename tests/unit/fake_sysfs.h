@@ -30,6 +30,17 @@ struct fake_sysfs_dev {
 	char default_driver[32];
 };
 
+/* An SR-IOV PF (fake_sysfs_add_pf()) and the VFs its fake kernel makes. */
+#define FAKE_SYSFS_MAX_PFS 2
+struct fake_sysfs_pf {
+	char bdf[16];
+	unsigned int totalvfs, numvfs;
+	unsigned int offset, stride; /* routing IDs, as the SR-IOV cap */
+	uint16_t vf_vendor, vf_device;
+	int group_base; /* VF i is in IOMMU group group_base + i */
+	char vf_driver[32]; /* what autoprobe binds the VFs to */
+};
+
 struct fake_sysfs {
 	char root[128]; /* the mkdtemp directory */
 	char sys[160]; /* root/sys */
@@ -45,6 +56,15 @@ struct fake_sysfs {
 	int nlog;
 	/* When set, drivers_probe ignores driver_override (a broken kernel). */
 	bool probe_ignores_override;
+	struct fake_sysfs_pf pfs[FAKE_SYSFS_MAX_PFS];
+	int npfs;
+	/*
+	 * The first write the real kernel would have refused (sriov_numvfs
+	 * from one non-zero count to another, above sriov_totalvfs, or with
+	 * no PF driver), with the errno it would give; "" when none. Such a
+	 * write changes nothing.
+	 */
+	char refused[256];
 };
 
 /* Create the temp tree with empty drivers_probe, proc/cmdline, osrelease,
@@ -103,6 +123,28 @@ int fake_sysfs_add_block(struct fake_sysfs *fs, const char *bdf,
 int fake_sysfs_add_net(struct fake_sysfs *fs, const char *bdf,
 		       const char *iface, const char *operstate,
 		       unsigned int flags);
+
+/*
+ * fake_sysfs_add_pf() - make @bdf (added already, with its driver) an
+ * SR-IOV PF: sriov_totalvfs @total, sriov_numvfs 0,
+ * sriov_drivers_autoprobe 1, sriov_offset/sriov_stride. Writing N to
+ * sriov_numvfs makes VF i at routing ID PF + @offset + i * @stride (same
+ * domain), @vf_vendor:@vf_device class 0x020000, in IOMMU group
+ * @group_base + i, with physfn and virtfnI links, bound to @vf_driver when
+ * autoprobe is 1; writing 0 removes them.
+ */
+int fake_sysfs_add_pf(struct fake_sysfs *fs, const char *bdf,
+		      unsigned int total, unsigned int offset,
+		      unsigned int stride, uint16_t vf_vendor,
+		      uint16_t vf_device, int group_base,
+		      const char *vf_driver);
+
+/* The address of VF @i of PF @pf as fake_sysfs_add_pf() places it. */
+void fake_sysfs_vf_bdf(const struct fake_sysfs_pf *pf, unsigned int i,
+		       char out[16]);
+
+/* Remove device @bdf: its directory, links and group entry. */
+int fake_sysfs_remove_dev(struct fake_sysfs *fs, const char *bdf);
 
 /*
  * fake_sysfs_kernel() - the kernel's reaction to a write of @data to the

@@ -117,6 +117,53 @@ void fake_vfio_nvme(struct fake_vfio *f)
 	f->irq_flags[VFIO_PCI_MSIX_IRQ_INDEX] = VFIO_IRQ_INFO_EVENTFD;
 }
 
+void fake_vfio_vf(struct fake_vfio *f)
+{
+	uint8_t *c = f->cfg;
+	const uint32_t rw =
+		VFIO_REGION_INFO_FLAG_READ | VFIO_REGION_INFO_FLAG_WRITE;
+
+	memset(f, 0, sizeof(*f));
+	f->dev_flags = VFIO_DEVICE_FLAGS_PCI | VFIO_DEVICE_FLAGS_RESET;
+	put16(c + PCI_VENDOR_ID, 0x8086); /* virtualized by vfio-pci */
+	put16(c + PCI_DEVICE_ID, 0x10ca);
+	put16(c + PCI_STATUS, PCI_STATUS_CAP_LIST);
+	c[PCI_REVISION_ID] = 0x01;
+	c[PCI_CLASS_DEVICE + 1] = 0x02; /* network controller, ethernet */
+	/* vfio-pci's BAR fixup: flags from the resource, sizes aligned. */
+	put32(c + PCI_BASE_ADDRESS_0,
+	      PCI_BASE_ADDRESS_MEM_TYPE_64 | PCI_BASE_ADDRESS_MEM_PREFETCH);
+	put32(c + PCI_BASE_ADDRESS_3,
+	      PCI_BASE_ADDRESS_MEM_TYPE_64 | PCI_BASE_ADDRESS_MEM_PREFETCH);
+	put16(c + PCI_SUBSYSTEM_VENDOR_ID, 0x8086);
+	c[PCI_INTERRUPT_PIN] = 0;
+	c[PCI_CAPABILITY_LIST] = 0x70;
+	c[0x70] = PCI_CAP_ID_MSIX;
+	c[0x71] = 0xa0;
+	put16(c + 0x72, 2); /* 3 vectors */
+	put32(c + 0x74, 0x0000 | 3);
+	put32(c + 0x78, 0x2000 | 3);
+	c[0xa0] = PCI_CAP_ID_EXP;
+	c[0xa1] = 0x00;
+	put16(c + 0xa2, 0x0002 | (PCI_EXP_TYPE_ENDPOINT << 4));
+	put32(c + 0x100, PCI_EXT_CAP_ID_ERR | 2 << 16 | 0x150u << 20);
+	put32(c + 0x150, PCI_EXT_CAP_ID_ARI | 1 << 16);
+
+	f->regions[0].size = 0x4000;
+	f->regions[0].flags = rw | VFIO_REGION_INFO_FLAG_MMAP;
+	f->regions[3].size = 0x4000;
+	f->regions[3].flags = rw | VFIO_REGION_INFO_FLAG_MMAP;
+	f->regions[3].msix_mappable = true;
+	f->regions[7].size = 4096;
+	f->regions[7].flags = rw;
+	f->regions[0].mem = anon(0x4000);
+	f->regions[3].mem = anon(0x4000);
+	f->irq_count[VFIO_PCI_MSIX_IRQ_INDEX] = 3;
+	f->irq_count[VFIO_PCI_ERR_IRQ_INDEX] = 1;
+	f->irq_count[VFIO_PCI_REQ_IRQ_INDEX] = 1;
+	f->irq_flags[VFIO_PCI_MSIX_IRQ_INDEX] = VFIO_IRQ_INFO_EVENTFD;
+}
+
 void fake_vfio_free(struct fake_vfio *f)
 {
 	for (int i = 0; i < FAKE_NR_REGIONS; i++) {
@@ -350,6 +397,9 @@ static ssize_t fake_pwrite(void *ctx, const void *buf, size_t len, uint64_t off)
 		return -EINVAL;
 	memcpy(p, buf, len);
 	memcpy(&v, buf, len < 8 ? len : 8);
+	if (f->cmd_memory_hardwired && idx == VFIO_PCI_CONFIG_REGION_INDEX &&
+	    o <= PCI_COMMAND && o + len > PCI_COMMAND)
+		f->cfg[PCI_COMMAND] &= (uint8_t)~PCI_COMMAND_MEMORY;
 	if (f->nr_writes < FAKE_MAX_LOG)
 		f->writes[f->nr_writes++] =
 			(struct fake_write){ idx, o, (uint32_t)len, v };

@@ -67,6 +67,12 @@ struct fake_vfio {
 	uint32_t dep_groups[4];
 	int hot_reset_fds[8];
 	unsigned int nr_hot_reset_fds;
+	/*
+	 * A VF's own command register (SR-IOV 1.1 §3.4.1.3: Memory Space
+	 * Enable is RO 0 in a VF): writes never set PCI_COMMAND_MEMORY in the
+	 * config image, as if vfio-pci did not virtualize it.
+	 */
+	bool cmd_memory_hardwired;
 	/* Make SET_IRQS MSI-X fail with -EINVAL when growing (old kernel). */
 	bool msix_no_grow;
 	uint32_t msix_live; /* vectors currently enabled in "VFIO" */
@@ -86,6 +92,16 @@ struct fake_vfio {
  * BAR4 mem32 4 KiB mmap, ROM 64 KiB. INTx pin A.
  */
 void fake_vfio_nvme(struct fake_vfio *f);
+/*
+ * fake_vfio_vf() - a VF shaped like QEMU's igbvf (82576 VF 8086:10ca) as
+ * the host's vfio-pci shows it: the vendor and device IDs virtualized
+ * (a VF's own read 0xffff), interrupt pin 0 and no INTx (SR-IOV 1.1
+ * §3.4.1.18), no MSI; caps MSI-X 0x70 (3 vectors, table BAR3+0, PBA
+ * BAR3+0x2000) -> PCIe endpoint 0xa0; ext caps AER 0x100 -> ARI 0x150
+ * (hidden). BAR0 and BAR3 mem64 prefetchable 16 KiB, mmap-able (BAR3
+ * MSIX_MAPPABLE); no ROM; FLR.
+ */
+void fake_vfio_vf(struct fake_vfio *f);
 void fake_vfio_free(struct fake_vfio *f);
 struct vfio_dev_io fake_vfio_dev_io(struct fake_vfio *f);
 struct vfio_container_io fake_vfio_container_io(struct fake_vfio *f);

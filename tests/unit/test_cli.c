@@ -205,6 +205,39 @@ static void test_stats_formats(void **state)
 	assert_non_null(strstr(cli_run_help, "5 resets in 10 s"));
 }
 
+/* --sriov PF,numvfs=N: the PF canonical, N from 1 to the device limit. */
+static void test_sriov(void **state)
+{
+	struct vm_config o;
+	struct pv_error e;
+
+	assert_int_equal(parse(&o, &e, "--kernel", "k", "--sriov",
+			       "01:00.0,numvfs=2", "--sriov",
+			       "host=0000:02:00.1,numvfs=16", NULL),
+			 0);
+	assert_int_equal(o.nr_sriov, 2);
+	assert_string_equal(o.sriov[0].pf, "0000:01:00.0");
+	assert_int_equal(o.sriov[0].numvfs, 2);
+	assert_string_equal(o.sriov[1].pf, "0000:02:00.1");
+	assert_int_equal(o.sriov[1].numvfs, 16);
+	expect_usage("numvfs=N", "--kernel", "k", "--sriov", "01:00.0", NULL);
+	expect_usage("numvfs=N", "--kernel", "k", "--sriov", "01:00.0,numvfs=0",
+		     NULL);
+	expect_usage("numvfs=N", "--kernel", "k", "--sriov",
+		     "01:00.0,numvfs=17", NULL);
+	expect_usage("numvfs=N", "--kernel", "k", "--sriov",
+		     "01:00.0,numvfs=-1", NULL);
+	expect_usage("numvfs=N", "--kernel", "k", "--sriov",
+		     "01:00.0,numvfs=2x", NULL);
+	expect_usage("numvfs=N", "--kernel", "k", "--sriov", "01:00.0,vfs=2",
+		     NULL);
+	expect_usage("PF,numvfs=N", "--kernel", "k", "--sriov",
+		     "nonsense,numvfs=2", NULL);
+	expect_usage("given twice", "--kernel", "k", "--sriov",
+		     "01:00.0,numvfs=1", "--sriov", "0000:01:00.0,numvfs=2",
+		     NULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -212,6 +245,7 @@ int main(void)
 		cmocka_unit_test(test_full),
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_vfio_forms),
+		cmocka_unit_test(test_sriov),
 		cmocka_unit_test(test_stats_formats),
 		cmocka_unit_test(test_host_interfaces),
 	};

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The front ends of `passvm doctor`, `bind` and `unbind` (vmm/cli_host.c),
+ * The front ends of `passvm doctor`, `bind`, `unbind` and `sriov`
+ * (vmm/cli_host.c),
  * and through the real binary the usage errors of all front ends.
  */
 #include <errno.h>
@@ -177,6 +178,10 @@ static void test_binary(void **state)
 				NULL };
 	const char *help[] = { "passvm", "doctor", "--help", NULL };
 	const char *bind[] = { "passvm", "bind", "nonsense", NULL };
+	const char *sriov_vf[] = {
+		"passvm", "sriov", "01:00.0", "--mac", "52:54:00:12:34:01", NULL
+	};
+	const char *sriov_gone[] = { "passvm", "sriov", "00ff:ff:1f.7", NULL };
 	static char out[16384], err[2048];
 
 	/* README: a usage error is exit 2, before anything is opened. */
@@ -186,12 +191,117 @@ static void test_binary(void **state)
 	assert_non_null(strstr(err, "already assigned"));
 	assert_int_equal(run(bind, out, sizeof(out), err, sizeof(err)), 2);
 	assert_non_null(strstr(err, "'nonsense' is not a PCI address"));
+	assert_int_equal(run(sriov_vf, out, sizeof(out), err, sizeof(err)), 2);
+	assert_non_null(strstr(err, "need --vf N"));
+	/* A device that is not there: a failure (1), saying so. */
+	assert_int_equal(run(sriov_gone, out, sizeof(out), err, sizeof(err)),
+			 1);
+	assert_non_null(strstr(err, "no PCI device 00ff:ff:1f.7"));
 
 	/* doctor --help carries the whole JSON schema. */
 	assert_int_equal(run(help, out, sizeof(out), err, sizeof(err)), 0);
 	assert_non_null(strstr(out, cli_doctor_help));
 	assert_non_null(strstr(out, doctor_json_schema));
 	assert_null(strstr(out, "vfio/doctor.c"));
+}
+
+/* Parse `passvm sriov ARGS...`; returns cli_parse_sriov()'s result. */
+static int sriov(struct sriov_cli *s, struct pv_error *e, ...)
+{
+	char *argv[32] = { "sriov" };
+	int argc = 1;
+	va_list ap;
+
+	va_start(ap, e);
+	while ((argv[argc] = va_arg(ap, char *)))
+		argc++;
+	va_end(ap);
+	memset(e, 0, sizeof(*e));
+	return QUIET(cli_parse_sriov(argc, argv, s, e));
+}
+
+static void sriov_bad(const char *needle, ...)
+{
+	char *argv[32] = { "sriov" };
+	struct pv_error e = { "" };
+	struct sriov_cli s;
+	int argc = 1;
+	va_list ap;
+
+	va_start(ap, needle);
+	while ((argv[argc] = va_arg(ap, char *)))
+		argc++;
+	va_end(ap);
+	assert_int_equal(cli_parse_sriov(argc, argv, &s, &e), -EINVAL);
+	if (!strstr(e.msg, needle))
+		fail_msg("message '%s' lacks '%s'", e.msg, needle);
+}
+
+static void test_sriov_parse(void **state)
+{
+	static const uint8_t mac[6] = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x01 };
+	struct sriov_cli s;
+	struct pv_error e;
+
+	assert_int_equal(sriov(&s, &e, "01:00.0", NULL), 0);
+	assert_int_equal(s.action, SRIOV_SHOW);
+	assert_int_equal(s.pf.bus, 1);
+	assert_int_equal(sriov(&s, &e, "--numvfs", "3", "--bind",
+			       "host=0000:01:00.0", "--dry-run", NULL),
+			 0);
+	assert_int_equal(s.action, SRIOV_NUMVFS);
+	assert_int_equal(s.numvfs, 3);
+	assert_true(s.bind);
+	assert_true(s.dry_run);
+	assert_int_equal(sriov(&s, &e, "01:00.0", "--remove", "--force", NULL),
+			 0);
+	assert_int_equal(s.action, SRIOV_REMOVE);
+	assert_true(s.force);
+	assert_int_equal(sriov(&s, &e, "01:00.0", "--vf", "1", "--mac",
+			       "52:54:00:12:34:01", "--vlan", "100", "--qos",
+			       "5", "--trust", "on", "--spoofchk", "off", NULL),
+			 0);
+	assert_int_equal(s.action, SRIOV_VF);
+	assert_int_equal(s.vf.vf, 1);
+	assert_true(s.vf.set_mac);
+	assert_memory_equal(s.vf.mac, mac, 6);
+	assert_true(s.vf.set_vlan);
+	assert_int_equal(s.vf.vlan, 100);
+	assert_int_equal(s.vf.qos, 5);
+	assert_int_equal(s.vf.trust, 1);
+	assert_int_equal(s.vf.spoofchk, 0);
+	/* Only what is given changes. */
+	assert_int_equal(
+		sriov(&s, &e, "01:00.0", "--vf", "0", "--trust", "off", NULL),
+		0);
+	assert_false(s.vf.set_mac);
+	assert_false(s.vf.set_vlan);
+	assert_int_equal(s.vf.spoofchk, -1);
+	assert_int_equal(s.vf.trust, 0);
+	assert_int_equal(sriov(&s, &e, "--help", NULL), 1);
+
+	sriov_bad("no PF given", NULL);
+	sriov_bad("one PF at a time", "01:00.0", "02:00.0", NULL);
+	sriov_bad("not a PCI address", "eth0", NULL);
+	sriov_bad("--numvfs 'x'", "01:00.0", "--numvfs", "x", NULL);
+	sriov_bad("--numvfs '-1'", "01:00.0", "--numvfs", "-1", NULL);
+	sriov_bad("one at a time", "01:00.0", "--numvfs", "2", "--remove",
+		  NULL);
+	sriov_bad("--bind goes with --numvfs", "01:00.0", "--bind", NULL);
+	sriov_bad("needs something to set", "01:00.0", "--vf", "0", NULL);
+	sriov_bad("need --vf N", "01:00.0", "--mac", "52:54:00:12:34:01", NULL);
+	sriov_bad("unicast MAC", "01:00.0", "--vf", "0", "--mac",
+		  "01:00:5e:00:00:01", NULL);
+	sriov_bad("from 0 (none) to 4095", "01:00.0", "--vf", "0", "--vlan",
+		  "4096", NULL);
+	sriov_bad("from 0 to 7", "01:00.0", "--vf", "0", "--vlan", "1", "--qos",
+		  "8", NULL);
+	sriov_bad("--qos goes with --vlan", "01:00.0", "--vf", "0", "--qos",
+		  "1", "--trust", "on", NULL);
+	sriov_bad("say on or off", "01:00.0", "--vf", "0", "--trust", "yes",
+		  NULL);
+	sriov_bad("needs a value", "01:00.0", "--vf", NULL);
+	sriov_bad("unknown option", "01:00.0", "--numvfz", "2", NULL);
 }
 
 int main(void)
@@ -201,6 +311,7 @@ int main(void)
 		cmocka_unit_test(test_doctor_parse),
 		cmocka_unit_test(test_bind_usage),
 		cmocka_unit_test(test_bind_parse),
+		cmocka_unit_test(test_sriov_parse),
 		cmocka_unit_test(test_binary),
 	};
 

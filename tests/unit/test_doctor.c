@@ -20,6 +20,8 @@
 #include "host/caps.h"
 #include "host/doctor.h"
 
+#include <jansson.h>
+
 struct ctx {
 	struct fake_sysfs fs;
 	struct doctor_opts o;
@@ -1290,6 +1292,170 @@ static void test_iommu_backend(void **state)
 		    "without CONFIG_VFIO_DEVICE_CDEV");
 }
 
+/* An SR-IOV PF at 0000:02:00.0 (igb) with two VFs made by the fake kernel
+ * with autoprobe off; VF 1 on vfio-pci. */
+static void sriov_host(struct ctx *c)
+{
+	char path[512];
+
+	healthy_host(c);
+	fake_sysfs_add_driver(&c->fs, "igbvf");
+	fake_sysfs_add_dev(&c->fs, "0000:02:00.0", 0x8086, 0x10c9, 0x020000, 5,
+			   "igb");
+	fake_sysfs_add_pf(&c->fs, "0000:02:00.0", 7, 0x80, 2, 0x8086, 0x10ca,
+			  30, "igbvf");
+	fake_sysfs_add_net(&c->fs, "0000:02:00.0", "enp2s0", "up", 0x1003);
+	fake_sysfs_dev_attr(&c->fs, "0000:02:00.0", "sriov_drivers_autoprobe",
+			    "0\n");
+	snprintf(path, sizeof(path),
+		 "%s/bus/pci/devices/0000:02:00.0/sriov_numvfs", c->fs.sys);
+	fake_sysfs_kernel(&c->fs, path, "2");
+	fake_sysfs_set_driver(&c->fs, "0000:02:10.2", "vfio-pci");
+	pci_addr_parse("0000:02:00.0", &c->devs[0]);
+	pci_addr_parse("0000:02:10.2", &c->devs[1]);
+	c->o.ndevs = 2;
+}
+
+static void test_sriov(void **state)
+{
+	struct ctx *c = *state;
+	json_t *doc, *checks, *ck, *sr, *vfs;
+	json_error_t jerr;
+	size_t i;
+	int seen = 0;
+
+	sriov_host(c);
+	assert_int_equal(run(c), 0);
+	assert_line(
+		c, "0000:02:00.0", "device.sriov", "OK",
+		"SR-IOV PF with 2 of 7 VFs, driver igb, netdev enp2s0, autoprobe off",
+		": VF 0 0000:02:10.0 (group 30, no driver); VF 1 0000:02:10.2 (group 31, vfio-pci)");
+	assert_line(
+		c, "0000:02:10.2", "device.sriov", "OK",
+		"SR-IOV VF 1 of PF 0000:02:00.0 (driver igb, netdev enp2s0)",
+		"passvm sriov 0000:02:00.0 --vf 1 --mac");
+	/* A device that is neither gets no such check. */
+	pci_addr_parse("0000:01:00.0", &c->devs[0]);
+	c->o.ndevs = 1;
+	run(c);
+	assert_null(strstr(c->text, "device.sriov"));
+
+	/* JSON: the sriov objects, parsed as any consumer would. */
+	pci_addr_parse("0000:02:00.0", &c->devs[0]);
+	c->o.ndevs = 2;
+	c->o.json = true;
+	run(c);
+	doc = json_loads(c->text, 0, &jerr);
+	if (!doc)
+		fail_msg("not JSON: %s\n%s", jerr.text, c->text);
+	checks = json_object_get(doc, "checks");
+	json_array_foreach(checks, i, ck)
+	{
+		const char *id = json_string_value(json_object_get(ck, "id"));
+		const char *dev =
+			json_string_value(json_object_get(ck, "device"));
+
+		sr = json_object_get(ck, "sriov");
+		if (strcmp(id, "device.sriov")) {
+			assert_null(sr);
+			continue;
+		}
+		assert_non_null(sr);
+		seen++;
+		if (!strcmp(dev, "0000:02:00.0")) {
+			assert_string_equal(
+				json_string_value(json_object_get(sr, "role")),
+				"pf");
+			assert_int_equal(json_integer_value(json_object_get(
+						 sr, "totalvfs")),
+					 7);
+			assert_int_equal(json_integer_value(
+						 json_object_get(sr, "numvfs")),
+					 2);
+			assert_true(json_is_false(
+				json_object_get(sr, "autoprobe")));
+			assert_string_equal(json_string_value(json_object_get(
+						    sr, "netdev")),
+					    "enp2s0");
+			vfs = json_object_get(sr, "vfs");
+			assert_int_equal(json_array_size(vfs), 2);
+			assert_string_equal(
+				json_string_value(json_object_get(
+					json_array_get(vfs, 1), "device")),
+				"0000:02:10.2");
+			assert_int_equal(
+				json_integer_value(json_object_get(
+					json_array_get(vfs, 1), "group")),
+				31);
+			assert_string_equal(
+				json_string_value(json_object_get(
+					json_array_get(vfs, 1), "driver")),
+				"vfio-pci");
+			assert_true(json_is_null(json_object_get(
+				json_array_get(vfs, 0), "driver")));
+		} else {
+			assert_string_equal(dev, "0000:02:10.2");
+			assert_string_equal(
+				json_string_value(json_object_get(sr, "role")),
+				"vf");
+			assert_string_equal(
+				json_string_value(json_object_get(sr, "pf")),
+				"0000:02:00.0");
+			assert_int_equal(json_integer_value(
+						 json_object_get(sr, "index")),
+					 1);
+		}
+	}
+	assert_int_equal(seen, 2);
+	json_decref(doc);
+	/* Every key of the sriov objects is in the schema. */
+	{
+		static const char *const keys[] = {
+			"sriov",     "role",   "totalvfs",    "numvfs",
+			"autoprobe", "driver", "netdev",      "vfs",
+			"pf",	     "index",  "device.sriov"
+		};
+		char k[32];
+
+		for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+			snprintf(k, sizeof(k), "  %s ", keys[i]);
+			if (!strstr(doctor_json_schema, k))
+				fail_msg("%s is not in the schema", keys[i]);
+		}
+	}
+}
+
+/* VFs left by a passvm run that died: warn, and say how to clean up. */
+static void test_sriov_left_over(void **state)
+{
+	struct ctx *c = *state;
+	char state_dir[256];
+
+	sriov_host(c);
+	c->o.ndevs = 1;
+	snprintf(state_dir, sizeof(state_dir), "%s/sriov", c->fs.root);
+	c->o.sriov_state = state_dir;
+	fake_sysfs_write(&c->fs, "sriov/0000:02:00.0",
+			 "autoprobe 1\nowner 2147483646\n");
+	assert_int_equal(run(c), 0); /* a warning only */
+	assert_line(c, "0000:02:00.0", "device.sriov", "WARN",
+		    "made by a passvm run (pid 2147483646) that is gone",
+		    "autoprobe off (was on)");
+	assert_string_equal(fix_for(c, "0000:02:00.0", "device.sriov"),
+			    "passvm sriov 0000:02:00.0 --remove");
+	/* The owner is alive (this process): fine. */
+	{
+		char rec[64];
+
+		snprintf(rec, sizeof(rec), "autoprobe 1\nowner %d\n",
+			 (int)getpid());
+		fake_sysfs_write(&c->fs, "sriov/0000:02:00.0", rec);
+	}
+	run(c);
+	assert_line(c, "0000:02:00.0", "device.sriov", "OK", "2 of 7 VFs",
+		    NULL);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -1313,6 +1479,8 @@ int main(void)
 		T(test_cap_ipc_lock),
 		T(test_json_schema),
 		T(test_iommu_backend),
+		T(test_sriov),
+		T(test_sriov_left_over),
 	};
 #undef T
 

@@ -1,35 +1,42 @@
 # shellcheck shell=bash
-# Host-side helpers of the nested lab, sourced by run-lab.
+# Host-side helpers of the nested lab, sourced by run-lab (and by
+# fetch-kernels, for the cache's place).
 #
 #   L1  qemu-system-x86_64 -accel tcg on this machine, emulating SVM and an
 #       Intel IOMMU; runs the Debian full kernel (L2) from an initramfs.
-#   L2  busybox /init: loads kvm-amd and vfio, binds devices to vfio-pci and
-#       runs each scenario's L2 script, which starts a VMM (passvm or QEMU).
-#   L3  the Debian cloud kernel with a tiny busybox initramfs: prints markers
-#       and powers off.
+#   L2  busybox /init: loads kvm-amd and vfio, runs each scenario's L2
+#       script, which binds devices with `passvm bind` and starts a VMM
+#       (passvm or QEMU).
+#   L3  the Debian cloud kernel with a tiny busybox initramfs: reports what
+#       the guest sees and powers off.
 #
 # Every line the lab itself prints starts with "LAB:" (L2) or "L3:" (guest);
-# run-lab reads them back from the L1 serial log.
+# the measurements are "LAB: RESULT" lines, from L2 and L3 alike (see
+# "results" below and tests/lab/README.md). run-lab reads them back from the
+# L1 serial log.
 
 LAB_DIR=${LAB_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
 REPO_DIR=${REPO_DIR:-$(cd "$LAB_DIR/../.." && pwd)}
-CACHE_DIR=$LAB_DIR/cache
 OUT_DIR=${LAB_OUT:-$LAB_DIR/out}
 PASSVM_BIN=${PASSVM_BIN:-$REPO_DIR/build/passvm}
 QEMU_BIN=${QEMU_BIN:-$(command -v qemu-system-x86_64 || echo /usr/bin/qemu-system-x86_64)}
+# shellcheck source-path=SCRIPTDIR source=devices.sh
+. "$LAB_DIR/lib/devices.sh"
+
+# The kernel and package cache lives outside the checkout, so that a fresh
+# clone (CI) on a machine that ran the lab before reuses it; a fresh machine
+# fills it once (fetch-kernels). LAB_CACHE overrides.
+CACHE_DIR=${LAB_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/passvm/lab}
+
 # L1's QEMU and L2's kernel: LAB_QEMU, L1_QEMU, LAB_L2_KERNEL (lib/stack.sh)
 # shellcheck source=lib/stack.sh
 . "$LAB_DIR/lib/stack.sh"
 
-# L1 sizing: one vCPU. With two, QEMU 7.2's multi-threaded TCG livelocked
-# now and then as an L3 guest started (gdb: both vCPU threads spinning in
-# cpu_exec, passing the iothread lock back and forth) and lost wakeups of
-# halted L3 vCPUs; with one, L2 still wedged twice in 7 runs of 'all' (both
-# in zoo, absorbed by the L1 retry), and the lab runs faster on these 2 cores
-# (boot+nvme+intx in 67 s, 'all' in 4 min), the second core left to L1's
-# device emulation. L3 still gets two vCPUs, run in turn. QEMU 10 (L1's
-# default, lib/stack.sh) likewise: one vCPU is faster and wedged less
-# (NOTES.md).
+# L1 sizing: one vCPU, for QEMU 7.2 and QEMU 10 (L1's default, lib/stack.sh)
+# alike: with two, L1 livelocked or lost wakeups now and then as an L3 guest
+# started; with one the lab is faster on two host cores and wedges less
+# (tests/lab/NOTES.md has the history and the numbers). L3 still gets two
+# vCPUs, run in turn.
 L1_MEM=${L1_MEM:-2048}
 L1_SMP=${L1_SMP:-1}
 
@@ -51,10 +58,35 @@ die() {
 
 # --- kernels ---------------------------------------------------------------
 
+# lab_cache_adopt: the cache used to live in the checkout, tests/lab/cache (a
+# directory, or a symlink to one). When CACHE_DIR does not exist yet and that
+# one does, take it over rather than download again: a directory moves to
+# CACHE_DIR; for a symlink, CACHE_DIR becomes a symlink to the same target.
+lab_cache_adopt() {
+	local old=$LAB_DIR/cache
+	[ ! -e "$CACHE_DIR" ] && [ ! -L "$CACHE_DIR" ] || return 0
+	[ -d "$old" ] || return 0
+	mkdir -p "$(dirname "$CACHE_DIR")"
+	if [ -L "$old" ]; then
+		log "cache: $CACHE_DIR -> $(readlink -f "$old") (the cache $old pointed to)"
+		ln -s "$(readlink -f "$old")" "$CACHE_DIR"
+	else
+		log "cache: moving $old to $CACHE_DIR"
+		mv "$old" "$CACHE_DIR"
+	fi
+}
+
+# load_kernels: fetch (or find in the cache) the L2 and L3 kernels; sets
+# L2_KVER, L2_ROOT, L2_VMLINUZ, L3_KVER, L3_ROOT, L3_VMLINUZ (absolute).
+# kernels.env names the trees relative to the cache, so the cache can move.
 load_kernels() {
-	"$LAB_DIR/fetch-kernels"
+	LAB_CACHE=$CACHE_DIR "$LAB_DIR/fetch-kernels"
 	# shellcheck source=/dev/null
 	. "$CACHE_DIR/kernels.env"
+	L2_ROOT=$CACHE_DIR/$L2_TREE
+	L3_ROOT=$CACHE_DIR/$L3_TREE
+	L2_VMLINUZ=$L2_ROOT/boot/vmlinuz-$L2_KVER
+	L3_VMLINUZ=$L3_ROOT/boot/vmlinuz-$L3_KVER
 	stack_select
 	# LAB_L3_VMLINUZ: boot another guest kernel in L3 (e.g. a distro's)
 	L3_VMLINUZ=${LAB_L3_VMLINUZ:-$L3_VMLINUZ}
@@ -148,6 +180,7 @@ build_l3_initramfs() {
 	rm -rf "$d"
 	busybox_tree "$d"
 	install -m 0755 "$LAB_DIR/lib/l3-init" "$d/init"
+	install -m 0644 "$LAB_DIR/lib/devices.sh" "$d/lab/devices.sh"
 	for f in "$LAB_DIR"/scenarios/*.l3.sh; do
 		install -m 0644 "$f" "$d/lab/${f##*/}"
 	done
@@ -176,6 +209,7 @@ build_l2_initramfs() {
 	busybox_tree "$d"
 	install -m 0755 "$LAB_DIR/lib/l2-init" "$d/init"
 	install -m 0644 "$LAB_DIR/lib/l2-lib.sh" "$d/lab/l2-lib.sh"
+	install -m 0644 "$LAB_DIR/lib/devices.sh" "$d/lab/devices.sh"
 
 	# kernel modules, in load order
 	moddir=$L2_ROOT/lib/modules/$L2_KVER
@@ -250,12 +284,7 @@ build_l2_initramfs() {
 
 # VFIO-ready L1 device sets. Each prints QEMU arguments, one a line (so
 # paths with spaces survive `mapfile`). The intel-iommu comes first, always.
-# The guest-visible PCI addresses are fixed so L2 scripts can name them:
-#   00:03.0 nvme            (NVMe, MSI-X table inside BAR0)
-#   00:04.0 e1000e          (MSI-X in its own BAR) on hub 0  -> passthrough
-#   00:05.0 e1000e          on hub 0, stays in L2 (the peer)
-#   00:06.0 edu             (MSI, INTx, DMA engine)
-#   00:07.0 pci-bridge, bus "lab-br": 01:01.0 edu + 01:02.0 edu (one group)
+# Each device goes to its address in lib/devices.sh, which L2 scripts name.
 l1_dev_iommu() {
 	printf '%s\n' -device intel-iommu,intremap=on
 }
@@ -266,19 +295,20 @@ l1_dev_nvme() {
 		truncate -s 64M "$img"
 	fi
 	printf '%s\n' -drive "file=$img,if=none,id=nv0,format=raw" \
-		-device nvme,serial=lab,drive=nv0,addr=03.0
+		-device "nvme,serial=lab,drive=nv0,addr=$(lab_slot "$NVME_BDF")"
 }
 l1_dev_nic() {
 	printf '%s\n' -netdev hubport,id=hp0,hubid=0 -netdev hubport,id=hp1,hubid=0 \
-		-device e1000e,netdev=hp0,mac=52:54:00:12:34:01,addr=04.0 \
-		-device e1000e,netdev=hp1,mac=52:54:00:12:34:02,addr=05.0
+		-device "e1000e,netdev=hp0,mac=$NIC_MAC,addr=$(lab_slot "$NIC_BDF")" \
+		-device "e1000e,netdev=hp1,mac=$PEER_MAC,addr=$(lab_slot "$PEER_BDF")"
 }
 l1_dev_edu() {
-	printf '%s\n' -device edu,addr=06.0
+	printf '%s\n' -device "edu,addr=$(lab_slot "$EDU_BDF")"
 }
 l1_dev_bridge() {
-	printf '%s\n' -device pci-bridge,id=lab-br,chassis_nr=1,addr=07.0 \
-		-device edu,bus=lab-br,addr=01.0 -device edu,bus=lab-br,addr=02.0
+	printf '%s\n' -device "pci-bridge,id=lab-br,chassis_nr=1,addr=$(lab_slot "$BRIDGE_BDF")" \
+		-device "edu,bus=lab-br,addr=$(lab_slot "$GRP_EDU1_BDF")" \
+		-device "edu,bus=lab-br,addr=$(lab_slot "$GRP_EDU2_BDF")"
 }
 
 # l1_silence_watch LOG PIDFILE: stop L1 (the QEMU in PIDFILE) once LOG
@@ -359,11 +389,6 @@ section() {
 		}'
 }
 
-# field TEXT KEY: the value of KEY=VALUE on the first line with it.
-field() {
-	printf '%s\n' "$1" | { grep -o "\b$2=[^ ]*" || true; } | head -n1 | cut -d= -f2-
-}
-
 # lines TEXT PATTERN: the lines of TEXT matching PATTERN (ERE); never fails.
 lines() {
 	printf '%s\n' "$1" | grep -E -- "$2" || true
@@ -375,20 +400,14 @@ ms_to_s() {
 	awk -v m="$1" 'BEGIN { printf "%.2f", m / 1000 }'
 }
 
-# --- passvm --stats ----------------------------------------------------------
-
-# passvm_stats TEXT: passvm's --stats lines in TEXT (one run's section), the
-# "passvm: stats: " prefix removed. They come on passvm's stderr, which
-# shares L2's console with the guest's output: take them from anywhere in a
-# line.
-passvm_stats() {
-	printf '%s\n' "$1" | grep -o 'passvm: stats: .*' | sed 's/^passvm: stats: //' || true
-}
-
-# show_stats TEXT: print a run's stats under its PASS/FAIL line
+# show_stats TEXT: passvm's --stats lines in TEXT (one run's section), the
+# "passvm: stats: " prefix removed, under a run's PASS/FAIL line (for
+# reading: L2 turns the numbers the checks use into RESULT keys). They come
+# on passvm's stderr, which shares L2's console with the guest's output:
+# taken from anywhere in a line.
 show_stats() {
 	local s
-	s=$(passvm_stats "$1")
+	s=$(printf '%s\n' "$1" | grep -o 'passvm: stats: .*' | sed 's/^passvm: stats: //' || true)
 	if [ -z "$s" ]; then
 		echo "     stats: (none: passvm printed no --stats lines)"
 		return
@@ -396,14 +415,205 @@ show_stats() {
 	printf '%s\n' "$s" | sed 's/^/     stats: /'
 }
 
-# stat_exits TEXT: the total of userspace exits, or nothing
-stat_exits() {
-	passvm_stats "$1" | sed -n 's/^userspace exits \([0-9]*\)$/\1/p' | head -n1
+# --- results ---------------------------------------------------------------
+#
+# L2 and L3 print their measurements as
+#   LAB: RESULT NAME KEY=VALUE...
+# NAME is the scenario or SCENARIO/PART (nvme, nvme/steady, zoo/ahci); a
+# VALUE has no blanks. A line between "LAB: BEGIN RUN" and "LAB: END RUN"
+# (one VMM run, l2-lib.sh) belongs to that run: results_load adds run=RUN to
+# it, and of a run tried again after a hang only the last try's lines count.
+# A check names a record, the RESULT lines with a NAME that carry every
+# KEY=VALUE given (the selectors), merged in log order (later values win):
+# L3 reports what the guest saw, L2 what it measured around the run, and
+# the host adds its own evidence (note) under the same NAME and selectors.
+
+RESULTS="" RESULTS_NOTES="" RESULTS_LOG=""
+
+# results_load LOG: read LOG's RESULT lines, for the checks that follow.
+results_load() {
+	RESULTS_LOG=$1
+	RESULTS_NOTES=""
+	RESULTS=$(tr -d '\r' <"$1" | awk '
+		function after(s, p) { return substr(s, index(s, p) + length(p)) }
+		index($0, "LAB: BEGIN ") {
+			split(after($0, "LAB: BEGIN "), w, " ")
+			cur = w[1]
+			tries[cur]++
+			next
+		}
+		index($0, "LAB: END ") { cur = ""; next }
+		index($0, "LAB: RESULT ") {
+			n++
+			text[n] = after($0, "LAB: RESULT ")
+			run[n] = cur
+			try[n] = cur == "" ? 0 : tries[cur]
+		}
+		END {
+			for (i = 1; i <= n; i++)
+				if (run[i] == "")
+					print text[i]
+				else if (try[i] == tries[run[i]])
+					print text[i] " run=" run[i]
+		}')
 }
 
-# stat_vfio TEXT BDF: "READS WRITES MSIX" from the run's stats line of BDF
-stat_vfio() {
-	passvm_stats "$1" | sed -n "s/^vfio $2: trapped BAR reads \([0-9]*\) writes \([0-9]*\), MSI-X table\/PBA \([0-9]*\),.*/\1 \2 \3/p" | head -n1
+# note NAME KEY=VALUE...: evidence found on the host (a marker in a disk
+# image, JSON validated with python3), added to the results like a RESULT
+# line from the lab.
+note() {
+	RESULTS_NOTES+="$*"$'\n'
+}
+
+# rec_merge SPEC...: merge the record SPEC names into REC (key -> value) and
+# REC_KEYS (keys in first-seen order); REC_LINES counts the lab's lines
+# merged (the host's notes not included), REC_DESC the SPECs. SPEC is NAME [KEY=VALUE]...; "+"
+# starts another SPEC, merged on top. Other words are left in REC_REST.
+declare -A REC=()
+REC_KEYS=() REC_REST=() REC_LINES=0 REC_DESC=""
+rec_merge() {
+	local -a specs=() sel words
+	local w cur="" spec name line n rest kv s ok src
+	REC=() REC_KEYS=() REC_REST=() REC_LINES=0
+	for w in "$@"; do
+		if [ "$w" = + ]; then
+			[ -z "$cur" ] || specs+=("$cur")
+			cur=""
+		elif [ -z "$cur" ]; then
+			cur=$w
+		elif [[ $w =~ ^[a-z0-9_]+= && ! $w =~ ^[a-z0-9_]+== ]]; then
+			cur+=" $w"
+		else
+			REC_REST+=("$w")
+		fi
+	done
+	[ -z "$cur" ] || specs+=("$cur")
+	REC_DESC=$(printf ' + %s' "${specs[@]}")
+	REC_DESC=${REC_DESC# + }
+	for spec in "${specs[@]}"; do
+		read -r -a sel <<<"$spec"
+		name=${sel[0]}
+		sel=("${sel[@]:1}")
+		for src in lab notes; do
+			while IFS= read -r line; do
+				read -r n rest <<<"$line"
+				[ "$n" = "$name" ] || continue
+				ok=1
+				for s in "${sel[@]}"; do
+					[[ " $rest " == *" $s "* ]] || { ok=0; break; }
+				done
+				[ $ok = 1 ] || continue
+				[ $src = notes ] || REC_LINES=$((REC_LINES + 1))
+				read -r -a words <<<"$rest"
+				for kv in "${words[@]}"; do
+					[[ $kv == *=* ]] || continue
+					[ -n "${REC[${kv%%=*}]+set}" ] || REC_KEYS+=("${kv%%=*}")
+					REC[${kv%%=*}]=${kv#*=}
+				done
+			done < <(if [ $src = lab ]; then printf '%s\n' "$RESULTS"; else printf '%s' "$RESULTS_NOTES"; fi)
+		done
+	done
+}
+
+# value SPEC... KEY: the value of KEY in the record SPEC names ("" if none)
+value() {
+	local key=${*: -1}
+	rec_merge "${@:1:$#-1}"
+	printf '%s\n' "${REC[$key]-}"
+}
+
+# cond_holds HAVE OP WANT: == != (strings), < <= > >= (numbers; a value that
+# is not a number fails), ~ (ERE match)
+cond_holds() {
+	local h=$1 op=$2 w=$3 num='^-?[0-9]+(\.[0-9]+)?$'
+	case $op in
+	==) [ "$h" = "$w" ] ;;
+	!=) [ "$h" != "$w" ] ;;
+	'~') [[ $h =~ $w ]] ;;
+	*)
+		[[ $h =~ $num && $w =~ $num ]] || return 1
+		awk -v a="$h" -v b="$w" -v op="$op" 'BEGIN {
+			a += 0; b += 0
+			exit !(op == "<" ? a < b : op == "<=" ? a <= b : op == ">" ? a > b : a >= b)
+		}'
+		;;
+	esac
+}
+
+# expect LABEL SPEC [+ SPEC]... COND...: one check, a PASS or FAIL line
+# named LABEL. SPEC names a record (NAME [KEY=VALUE]..., see above); COND
+# is KEY OP VALUE with OP one of == != < <= > >= ~ (quote < and >), a key
+# the record lacks being "". PASS shows the keys the conditions read; FAIL
+# the conditions that do not hold, why a VMM run failed as a run (hung,
+# never ended, binary missing) and the tail of the run's console (or of
+# EXPECT_TAIL, or of the scenario's LAB:/L3: lines). Returns 0 on PASS.
+#   expect nvme/passvm-steady nvme/steady vmm=passvm 'ios>2000' data==ok
+expect() {
+	local label=$1 c key op want have bad="" shown="" why="" tail
+	shift
+	rec_merge "$@"
+	for c in "${REC_REST[@]}"; do
+		[[ $c =~ ^([a-z0-9_]+)(==|!=|<=|>=|<|>|~)(.*)$ ]] ||
+			die "check $label: '$c' is neither KEY=VALUE nor KEY OP VALUE"
+		key=${BASH_REMATCH[1]} op=${BASH_REMATCH[2]} want=${BASH_REMATCH[3]}
+		have=${REC[$key]-}
+		[[ " $shown " == *" $key="* ]] || shown+=" $key=$have"
+		cond_holds "$have" "$op" "$want" && continue
+		if [ -n "$have" ]; then
+			bad+="${bad:+, }$key=$have (want $c)"
+		else
+			bad+="${bad:+, }no $key (want $c)"
+		fi
+	done
+	if [ "$REC_LINES" = 0 ]; then
+		why="no LAB: RESULT line for '$REC_DESC' (did L2 get that far?)"
+	elif [ -n "$bad" ]; then
+		why=$bad
+		if [ "${REC[exit]-}" = missing ]; then
+			why="$why; VMM binary missing (build/passvm not built)"
+		elif [ "${REC[hung]-}" = 1 ]; then
+			why="$why; VMM hung: stopped by the L2 watchdog after VMM_TIMEOUT=${VMM_TIMEOUT:-120}s (its threads are in the log)"
+		elif [ -n "${REC[run]-}" ] && [ -z "${REC[exit]-}" ]; then
+			why="$why; the VMM run never ended (L2 died or L1 timed out?)"
+		fi
+	fi
+	if [ -z "$why" ]; then
+		result "$label" ok "${shown# }"
+		return 0
+	fi
+	if [ -n "${EXPECT_TAIL:-}" ]; then
+		tail=$EXPECT_TAIL
+	elif [ -n "${REC[run]-}" ]; then
+		tail=$(section "$RESULTS_LOG" "${REC[run]}")
+	else
+		# the lab's lines of the scenario (NAME up to its first /)
+		tail=$(tr -d '\r' <"$RESULTS_LOG" | awk -v s="${REC_DESC%%[/ ]*}" '
+			index($0, "LAB: SCENARIO " s " ") {on = 1}
+			on && /LAB:|L3:/ {print}
+			index($0, "LAB: SCENARIO-DONE " s " ") {on = 0}')
+		[ -n "$tail" ] || tail=$(lines "$(tr -d '\r' <"$RESULTS_LOG")" 'LAB:|L3:')
+	fi
+	result "$label" fail "$why" "$tail"
+	return 1
+}
+
+# expect_run LABEL SPEC... COND...: expect, for the record of one VMM run;
+# also records the run for the side-by-side table and, for passvm, shows
+# its --stats.
+expect_run() {
+	local rc=0
+	expect "$@" || rc=1
+	record_run "$1" "${REC[exit]-}" "${REC[wall_ms]-}" "${REC[uptime_at_init]-}" "${REC[exits]-}"
+	if [ "${REC[vmm]-}" = passvm ] && [ -n "${REC[run]-}" ]; then
+		show_stats "$(section "$RESULTS_LOG" "${REC[run]}")"
+	fi
+	return $rc
+}
+
+# stats_cond VMM: the condition every passvm run meets (it printed its
+# --stats; every passvm run in the lab has --stats); nothing for QEMU.
+stats_cond() {
+	[ "$1" != passvm ] || echo stats==yes
 }
 
 # The side-by-side table of VMM runs: record_run LABEL EXIT WALL_MS UPTIME
@@ -426,48 +636,6 @@ print_run_table() {
 	done
 	echo
 	RUN_TIMES=()
-}
-
-# record_section LABEL TEXT SECTION: record one VMM run of TEXT (a
-# section) in the table
-record_section() {
-	local end
-	end=$(lines "$2" "LAB: END $3 " | tail -n1)
-	record_run "$1" "$(field "$end" exit)" "$(field "$end" wall_ms)" \
-		"$(field "$(lines "$2" 'L3: GUEST-UP')" uptime_at_init)" \
-		"$(stat_exits "$2")"
-}
-
-# vmm_run_why TEXT END RC: why one VMM run (TEXT, a section; END its
-# "LAB: END" line, RC its exit) failed as a run: binary missing, never
-# returned, stopped by the L2 watchdog, or an exit status other than 0.
-# Prints nothing for a run that exited 0 on its own.
-vmm_run_why() {
-	local text=$1 end=$2 rc=$3
-	if [ "$rc" = missing ]; then
-		echo "VMM binary missing (build/passvm not built)"
-	elif [ -z "$end" ]; then
-		echo "VMM never returned (L2 died or L1 timed out)"
-	elif grep -q 'LAB: TIMEOUT' <<<"$text"; then
-		echo "VMM hung: stopped by the L2 watchdog after VMM_TIMEOUT (then exit=$rc; its threads are in the log)"
-	elif [ "$rc" != 0 ]; then
-		echo "VMM exit=$rc, want 0"
-	fi
-}
-
-# report_run LABEL SECTION TEXT VMM WHY OK_DETAIL: the end of every VMM
-# run's check: record it for the side-by-side table, print PASS with
-# OK_DETAIL when WHY is empty, else FAIL with WHY and the run's TEXT; then,
-# for passvm, its --stats.
-report_run() {
-	local label=$1 sec=$2 text=$3 vmm=$4 why=$5 ok=$6
-	record_section "$label" "$text" "$sec"
-	if [ -z "$why" ]; then
-		result "$label" ok "$ok"
-	else
-		result "$label" fail "$why" "$text"
-	fi
-	[ "$vmm" != passvm ] || show_stats "$text"
 }
 
 RESULTS_PASS=0

@@ -1,18 +1,28 @@
 # shellcheck shell=dash
 # Helpers for L2 scripts (busybox sh). Sourced by the L2 /init; scenario
-# scripts (/lab/NAME.l2.sh) run in a subshell with these defined.
+# scripts (/lab/NAME.l2.sh) run in a subshell with these defined and
+# LAB_SCENARIO=NAME.
 #
-# Output contract, read back by run-lab on the host:
-#   LAB: BEGIN NAME vmm=VMM
-#   ... the VMM's output (the L3 console, lines "L3: ...") ...
+# Output contract, read back by run-lab on the host (lib/common.sh):
+#   LAB: BEGIN RUN vmm=VMM
+#   ... the VMM's output (the L3 console, LAB: RESULT lines from L3) ...
 #   LAB: VMM exit=N
-#   LAB: END NAME vmm=VMM exit=N wall_ms=N
-# exit is the VMM's exit status (143 or 137 after "LAB: TIMEOUT": stopped
-# by the L2 watchdog with SIGTERM or SIGKILL; "missing":
-# the binary is not there); wall_ms is launch->exit measured in L2.
+#   LAB: RESULT SCENARIO vmm=VMM exit=N wall_ms=N hung=0|1 stderr_lines=N
+#          [stats=yes|no exits=N first_insn_ms=N guest_ram_resident_kb=N]
+#   LAB: RESULT SCENARIO/vfio vmm=passvm bdf=BDF trapped_reads=N
+#          trapped_writes=N trapped_msix=N trapped_other=N ...  (per device)
+#   LAB: END RUN vmm=VMM exit=N wall_ms=N
+# exit is the VMM's exit status (143 or 137 with hung=1: stopped by the L2
+# watchdog with SIGTERM or SIGKILL; "missing": the binary is not there);
+# wall_ms is launch->exit measured in L2; the stats keys come from passvm's
+# --stats lines (trapped_other: trapped BAR accesses outside the MSI-X
+# table/PBA). Any measurement is a line
+#   LAB: RESULT NAME KEY=VALUE...   (lab_result; NAME: SCENARIO[/PART])
 
 # shellcheck source=/dev/null
 [ -f /lab/env ] && . /lab/env # LAB_VMMS, BENCH_RUNS, VMM_TIMEOUT, LAB_PASSVM_ARGS from run-lab
+# shellcheck source=/dev/null
+. /lab/devices.sh # the device table: NVME_BDF, NIC_BDF...
 
 L3_KERNEL=/lab/vmlinuz-l3
 L3_INITRD=/lab/l3.cpio
@@ -21,6 +31,18 @@ QEMU=/usr/bin/qemu-system-x86_64
 PASSVM=/lab/passvm
 VMM_TIMEOUT=${VMM_TIMEOUT:-120}
 L3_MEM_MIB=256 # guest RAM of an L3 boot, MiB (a scenario may set it)
+LAB_VMM_ERR=/tmp/lab-vmm.err # the last VMM run's stderr (lab_run_once)
+
+# lab_result NAME KEY=VALUE...: one measurement (values without blanks)
+lab_result() {
+	echo "LAB: RESULT $*"
+}
+
+# lab_word TEXT: TEXT as one RESULT value (blanks inside become _, blanks
+# around it go), as L3's lab_word (lib/l3-init)
+lab_word() {
+	printf '%s' "$*" | tr -s ' \t\n' '___' | sed 's/^_//; s/_$//'
+}
 
 # lab_want VMM: true if this run covers VMM (run-lab --vmm)
 lab_want() {
@@ -63,38 +85,40 @@ lab_report_platform() {
 	echo "LAB: platform kvm=$kvm iommu_groups=$groups vfio=$([ -c /dev/vfio/vfio ] && echo yes || echo no)"
 }
 
-# lab_vfio_bind BDF: bind to vfio-pci; prints the IOMMU group number.
-lab_vfio_bind() {
-	local bdf=$1 dev=/sys/bus/pci/devices/$1 grp i
-	if [ ! -d "$dev" ]; then
-		echo "LAB: vfio-bind $bdf: no such device" >&2
-		return 1
-	fi
-	echo vfio-pci >"$dev/driver_override"
-	if [ -e "$dev/driver" ]; then
-		echo "$bdf" >"$dev/driver/unbind"
-	fi
-	echo "$bdf" >/sys/bus/pci/drivers_probe
-	grp=$(basename "$(readlink "$dev/iommu_group")")
-	i=0
-	while [ ! -c "/dev/vfio/$grp" ] && [ $i -lt 50 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
+# lab_bind BDF: give BDF to vfio-pci with `passvm bind` (remembering its
+# driver; the scenarios exercise passvm's own binding, for QEMU's runs too).
+# Prints the IOMMU group number; says why and returns 1 on failure.
+lab_bind() {
+	local bdf=$1 out rc grp
+	out=$("$PASSVM" bind "$bdf" 2>&1)
+	rc=$?
+	echo "LAB: passvm bind $bdf: exit=$rc $(echo "$out" | tr '\n' ' ')" >&2
+	[ "$rc" = 0 ] || return 1
+	grp=$(basename "$(readlink "/sys/bus/pci/devices/$bdf/iommu_group")")
 	if [ ! -c "/dev/vfio/$grp" ]; then
-		echo "LAB: vfio-bind $bdf: /dev/vfio/$grp did not appear (driver: $(basename "$(readlink "$dev/driver" 2>/dev/null)" 2>/dev/null))" >&2
+		echo "LAB: passvm bind $bdf: no /dev/vfio/$grp" >&2
 		return 1
 	fi
-	echo "LAB: vfio-bind $bdf group=$grp driver=$(basename "$(readlink "$dev/driver")")" >&2
 	echo "$grp"
 }
 
-# lab_vfio_unbind BDF: back to the default driver (none for edu).
-lab_vfio_unbind() {
-	local dev=/sys/bus/pci/devices/$1
-	echo >"$dev/driver_override"
-	[ -e "$dev/driver" ] && echo "$1" >"$dev/driver/unbind"
-	echo "$1" >/sys/bus/pci/drivers_probe 2>/dev/null || true
+# lab_unbind BDF: `passvm unbind BDF`: back to the driver it had before
+# `passvm bind` (none for edu).
+lab_unbind() {
+	local out rc
+	out=$("$PASSVM" unbind "$1" 2>&1)
+	rc=$?
+	echo "LAB: passvm unbind $1: exit=$rc $(echo "$out" | tr '\n' ' ')"
+	return "$rc"
+}
+
+# lab_driver BDF: the driver BDF is bound to, "none" for none
+lab_driver() {
+	if [ -e "/sys/bus/pci/devices/$1/driver" ]; then
+		basename "$(readlink "/sys/bus/pci/devices/$1/driver")"
+	else
+		echo none
+	fi
 }
 
 # lab_dump_task PID: state, wait channel, CPU time (user/system ticks,
@@ -182,7 +206,7 @@ lab_watchdog() {
 # lab_run NAME VMM CMD...: run one VMM with the output contract above.
 # A run stopped by the watchdog is tried once more (LAB_HUNG_RETRIES, 1):
 # under TCG-emulated nested SVM, L3 guests hang now and then whatever the
-# VMM (QEMU too). The log keeps both tries and a line
+# VMM (QEMU too; tests/lab/NOTES.md). The log keeps both tries and a line
 #   LAB: RETRY NAME vmm=VMM after a hang (try N)
 # which run-lab reports; its checks read the last try.
 lab_run() {
@@ -197,63 +221,114 @@ lab_run() {
 }
 
 lab_run_once() {
-	local name=$1 vmm=$2 t0 t1 rc pid wd
+	local name=$1 vmm=$2 t0 t1 rc pid wd tp hung=0 fifo=/tmp/lab-vmm.fifo
 	shift 2
 	LAB_LAST_PID=none
 	echo "LAB: BEGIN $name vmm=$vmm"
 	if [ ! -x "$1" ]; then
 		echo "LAB: $vmm not in the L2 image ($1 missing: build/passvm not built?)"
 		echo "LAB: $vmm exit=missing"
+		lab_result "$LAB_SCENARIO" vmm="$vmm" exit=missing
 		echo "LAB: END $name vmm=$vmm exit=missing wall_ms=0"
 		return 0
 	fi
 	echo "LAB: cmd $*"
+	# the VMM's stderr goes to the console as before, and to LAB_VMM_ERR
+	# for the results below (passvm's --stats)
+	rm -f "$fifo"
+	mkfifo "$fifo"
+	tee "$LAB_VMM_ERR" <"$fifo" >&2 &
+	tp=$!
 	t0=$(lab_uptime_cs)
-	"$@" </dev/null &
+	"$@" </dev/null 2>"$fifo" &
 	pid=$!
 	LAB_LAST_PID=$pid
 	lab_watchdog "$pid" "$vmm" &
 	wd=$!
 	wait "$pid"
 	rc=$?
-	kill "$wd" 2>/dev/null
 	t1=$(lab_uptime_cs)
+	kill "$wd" 2>/dev/null
+	wait "$tp"
+	rm -f "$fifo"
+	[ ! -e "/tmp/lab-hung.$pid" ] || hung=1
 	echo
 	echo "LAB: $vmm exit=$rc"
+	# shellcheck disable=SC2046 # lab_stats_keys: KEY=VALUE words
+	lab_result "$LAB_SCENARIO" vmm="$vmm" exit=$rc wall_ms=$(((t1 - t0) * 10)) \
+		hung=$hung stderr_lines="$(grep -c -v -e '^passvm: stats: ' -e '^$' "$LAB_VMM_ERR")" \
+		$([ "$vmm" != passvm ] || lab_stats_keys "$LAB_VMM_ERR")
+	[ "$vmm" != passvm ] || lab_stats_vfio "$LAB_VMM_ERR"
 	echo "LAB: END $name vmm=$vmm exit=$rc wall_ms=$(((t1 - t0) * 10))"
 	return 0
 }
 
-# lab_l3_args SCENARIO VMM: what the L3 /init reads from its command line.
-lab_l3_args() {
-	echo "lab=$1 lab_vmm=$2 lab_token=${LAB_TOKEN:-none}"
+# lab_stats_keys FILE: RESULT keys from the --stats lines of passvm's
+# stderr in FILE (vmm/stats.c): stats=yes|no, exits (userspace exits, all
+# reasons), first_insn_ms (launch to the guest's first instruction),
+# guest_ram_resident_kb (guest RAM touched or pinned at exit: the "guest
+# RAM ... resident" line, any backing, printed after and so winning over
+# RssShmem, which misses hugetlbfs pages), iommu_backend and dma_map_ms
+# (the "dma map (BACKEND): ..., MS ms" line: time in the DMA map calls)
+lab_stats_keys() {
+	if ! grep -q '^passvm: stats: ' "$1"; then
+		echo stats=no
+		return
+	fi
+	echo stats=yes
+	sed -n -e 's/^passvm: stats: userspace exits \([0-9]*\)$/exits=\1/p' \
+		-e 's/^passvm: stats: launch to first guest instruction \([0-9.]*\) ms$/first_insn_ms=\1/p' \
+		-e 's/^passvm: stats: memory: .*guest RAM touched (RssShmem) \([0-9]*\) kB.*/guest_ram_resident_kb=\1/p' \
+		-e 's/^passvm: stats: guest RAM [0-9]* MiB, .*: resident \([0-9]*\) kB.*/guest_ram_resident_kb=\1/p' \
+		-e 's/^passvm: stats: dma map (\([a-z0-9]*\)): .*, \([0-9.]*\) ms$/iommu_backend=\1 dma_map_ms=\2/p' "$1"
 }
 
-# lab_passvm_args SCENARIO: the standard `passvm run` options for an L3
-# boot. Every passvm run has --stats: its exit counts (stderr, lines
-# "passvm: stats: ...") are printed by run-lab under each result.
+# lab_stats_vfio FILE: one RESULT line per assigned device from passvm's
+# "vfio BDF: trapped BAR reads R writes W, MSI-X table/PBA M, config
+# CR/CW, BAR pieces mapped P, vectors routed V" (R and W count every
+# trapped BAR access, M the part that hit the emulated MSI-X table/PBA)
+lab_stats_vfio() {
+	local bdf r w m cr cw pm vr
+	sed -n 's/^passvm: stats: vfio \([0-9a-f:.]*\): trapped BAR reads \([0-9]*\) writes \([0-9]*\), MSI-X table\/PBA \([0-9]*\), config \([0-9]*\)\/\([0-9]*\), BAR pieces mapped \([0-9]*\), vectors routed \([0-9]*\).*/\1 \2 \3 \4 \5 \6 \7 \8/p' "$1" |
+		while read -r bdf r w m cr cw pm vr; do
+			lab_result "$LAB_SCENARIO/vfio" vmm=passvm bdf="$bdf" \
+				trapped_reads="$r" trapped_writes="$w" trapped_msix="$m" \
+				trapped_other=$((r + w - m)) config_reads="$cr" \
+				config_writes="$cw" pieces_mapped="$pm" vectors_routed="$vr"
+		done
+}
+
+# lab_l3_args VMM: what the L3 /init reads from its command line (lab=
+# picks its fragment, /lab/SCENARIO.l3.sh, and names its RESULT lines).
+lab_l3_args() {
+	echo "lab=$LAB_SCENARIO lab_vmm=$1 lab_token=${LAB_TOKEN:-none}"
+}
+
+# lab_passvm_args: the standard `passvm run` options for an L3 boot. Every
+# passvm run has --stats: its exit counts (stderr, lines "passvm: stats:
+# ...") become RESULT keys and are printed by run-lab under each result.
 lab_passvm_args() {
 	echo "--kernel $L3_KERNEL --initrd $L3_INITRD --cpus 2 --mem ${L3_MEM_MIB}M --stats ${LAB_PASSVM_ARGS:-}"
 }
 
-# lab_passvm NAME SCENARIO [passvm run options...]: the standard L3 boot.
-# A scenario may set L3_KERNEL (e.g. /lab/vmlinuz-l3-full), L3_CMDLINE or
-# L3_MEM_MIB.
+# lab_passvm RUN [passvm run options...]: the standard L3 boot, a VMM run
+# named RUN. A scenario may set L3_KERNEL (e.g. /lab/vmlinuz-l3-full),
+# L3_CMDLINE or L3_MEM_MIB.
 lab_passvm() {
-	local name=$1 scen=$2
-	shift 2
+	local name=$1
+	shift
 	# shellcheck disable=SC2046 # the options have no spaces
 	lab_run "$name" passvm "$PASSVM" run $(lab_passvm_args) \
-		--cmdline "$L3_CMDLINE $(lab_l3_args "$scen" passvm)" "$@"
+		--cmdline "$L3_CMDLINE $(lab_l3_args passvm)" "$@"
 }
 
-# lab_qemu NAME SCENARIO [qemu options...]: the same boot under QEMU/KVM.
+# lab_qemu RUN [qemu options...]: the same boot under QEMU/KVM.
 lab_qemu() {
-	local name=$1 scen=$2
-	shift 2
+	local name=$1
+	shift
 	lab_run "$name" qemu "$QEMU" -L /lab/qemu-data -enable-kvm \
 		-machine q35 -cpu host -smp 2 -m "$L3_MEM_MIB" \
 		-kernel "$L3_KERNEL" -initrd "$L3_INITRD" \
-		-append "$L3_CMDLINE $(lab_l3_args "$scen" qemu)" \
+		-append "$L3_CMDLINE $(lab_l3_args qemu)" \
 		-nographic -nodefaults -no-reboot -serial stdio "$@"
 }

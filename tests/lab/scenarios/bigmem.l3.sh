@@ -12,5 +12,6 @@ while read -r range colon what; do
 	high=$((high + (e - s + 1) / 1024))
 done </proc/iomem
 normal=$(awk '/^Node .* zone +Normal/ {on = 1} on && /managed/ {print $2; exit}' /proc/zoneinfo)
-echo "L3: BIGMEM memtotal_kb=$(awk '/^MemTotal/ {print $2}' /proc/meminfo) ram_above_4g_kb=$high normal_zone_pages=${normal:-0}"
+lab_result bigmem/ram memtotal_kb="$(awk '/^MemTotal/ {print $2}' /proc/meminfo)" \
+	ram_above_4g_kb=$high normal_zone_pages="${normal:-0}"
 . /lab/nvme.l3.sh

@@ -11,11 +11,10 @@ scen_demo_modules() { :; }
 scen_demo_budget() { echo 150; }
 scen_demo_live() { :; }
 scen_demo_check() {
-	local logf=$1
 	echo
 	echo "demo: the guest's marker in $OUT_DIR/nvme.img (written through the passed-through NVMe):"
 	grep -a -o "PASSVM-LAB-NVME-OK lab=demo vmm=passvm token=$LAB_TOKEN" "$OUT_DIR/nvme.img" |
 		sed 's/^/     /' || echo "     (not found)"
-	check_nvme_run "$logf" demo-passvm demo/passvm passvm demo
+	check_nvme_run demo/passvm demo passvm
 	print_run_table
 }

@@ -1,28 +1,39 @@
 # shellcheck shell=dash
 # fc-api (L2 side): the microVM configured over passvm's Firecracker API
 # socket with curl, as Firecracker's getting-started guide does:
-# boot-source, machine-config, device-passthrough (the NVMe 00:03.0),
+# boot-source, machine-config, device-passthrough (the NVMe NVME_BDF),
 # metrics, InstanceStart; then GET / and GET /vm/config while the guest
 # runs, the refusals (unknown field, pre-boot resource after boot, a
 # second InstanceStart), pause/resume, FlushMetrics, and SendCtrlAltDel,
 # which the guest's init turns into a power-off. Then the same VM from
-# --config-file, and a bad config file (exit 152).
-# Every API call prints one line:
-#   LAB: FCAPI step=NAME code=HTTP_STATUS body=RESPONSE_BODY
-NVME_BDF=0000:00:03.0
+# --config-file, and a bad config file (exit 152). passvm only.
+# Measures, in the run fc-api-sock:
+#   LAB: RESULT fc-api/api STEP=HTTP_STATUS STEP_body=BODY   (per request;
+#                                 STEP with _ for -, BODY one lab_word)
+#   LAB: RESULT fc-api vmm=passvm exit=N wall_ms=N hung=0|1 stats=...
+#                                 socket=removed|present metrics_lines=N
+#   LAB: RESULT fc-api/vfio ...   (lab_stats_vfio)
+# the run fc-api-config (lab_run), and
+#   LAB: RESULT fc-api/bad-config exit=N msg=FIRST_LINE_OF_STDERR
+lab_want passvm || exit 0
 SOCK=/tmp/fc-api.sock
 # Firecracker's guests probe the i8042 directly (passvm's ACPI lists none)
 FC_ARGS="i8042.nopnp i8042.noaux i8042.nomux i8042.dumbkbd"
 
-grp=$(lab_vfio_bind "$NVME_BDF") || {
-	echo "LAB: fc-api: binding $NVME_BDF to vfio-pci failed"
-	exit 1
-}
+grp=$(lab_bind "$NVME_BDF") || exit 1
 echo "LAB: fc-api $NVME_BDF group=$grp"
 
-# api STEP METHOD PATH [BODY]: one request; the status and body on a line
+# While passvm runs, its output (the guest's console) goes to the L2
+# console by lab_follow, a piece at a time, often ending mid-line: a line
+# L2 printed meanwhile would cut a guest line in two (seen: the guest's
+# sigint=yes lost in "LAB: RESLAB: RESULT fc-api/api ..."). So L2's own
+# lines of the run wait in /tmp/fc-api.lab and follow passvm's output
+# once it has ended (still inside the run's frame).
+
+# api STEP METHOD PATH [BODY]: one request; its status and answer as one
+# RESULT line, in /tmp/fc-api.lab
 api() {
-	local step=$1 method=$2 path=$3 body=${4:-} code
+	local step=$1 method=$2 path=$3 body=${4:-} code key
 	if [ -n "$body" ]; then
 		code=$(curl -s -o /tmp/fc.body -w '%{http_code}' --unix-socket "$SOCK" \
 			-X "$method" -H 'Content-Type: application/json' \
@@ -31,15 +42,20 @@ api() {
 		code=$(curl -s -o /tmp/fc.body -w '%{http_code}' --unix-socket "$SOCK" \
 			-X "$method" "http://localhost$path")
 	fi
-	echo "LAB: FCAPI step=$step code=$code body=$(cat /tmp/fc.body 2>/dev/null)"
+	key=$(echo "$step" | tr - _)
+	lab_result fc-api/api "$key=$code" \
+		"${key}_body=$(lab_word "$(cat /tmp/fc.body 2>/dev/null)")" >>/tmp/fc-api.lab
+	rm -f /tmp/fc.body
 }
 
-# 1. over the API
+# 1. over the API (by hand, not lab_run: L2 talks to passvm while it runs)
 echo "LAB: BEGIN fc-api-sock vmm=passvm"
-rm -f "$SOCK" /tmp/fc.metrics
+rm -f "$SOCK" /tmp/fc.metrics /tmp/fc-api.lab
 # shellcheck disable=SC2086 # LAB_PASSVM_ARGS: options without spaces
 set -- "$PASSVM" run --api-sock "$SOCK" --id lab-fc-api --stats ${LAB_PASSVM_ARGS:-}
 echo "LAB: cmd $*"
+# passvm's output to /tmp/fc-api.out (read below) and, by lab_follow, to
+# the console, all of it before "LAB: END"
 : >/tmp/fc-api.out
 t0=$(lab_uptime_cs)
 "$@" </dev/null >/tmp/fc-api.out 2>&1 &
@@ -54,7 +70,7 @@ while [ ! -S "$SOCK" ] && [ $i -lt 100 ]; do
 	i=$((i + 1))
 done
 api root-before GET /
-api boot-source PUT /boot-source "{\"kernel_image_path\": \"$L3_KERNEL\", \"initrd_path\": \"$L3_INITRD\", \"boot_args\": \"$L3_CMDLINE $(lab_l3_args fc-api passvm) fc_hold=90 $FC_ARGS\"}"
+api boot-source PUT /boot-source "{\"kernel_image_path\": \"$L3_KERNEL\", \"initrd_path\": \"$L3_INITRD\", \"boot_args\": \"$L3_CMDLINE $(lab_l3_args passvm) fc_hold=90 $FC_ARGS\"}"
 api machine-config PUT /machine-config '{"vcpu_count": 2, "mem_size_mib": 256}'
 api unknown-field PUT /machine-config '{"vcpu_count": 1, "mem_size_mib": 512, "vcpus": 4}'
 api machine-after-bad GET /machine-config
@@ -62,12 +78,13 @@ api passthrough PUT /device-passthrough/nvme0 "{\"id\": \"nvme0\", \"sbdf\": \"$
 api id-mismatch PUT /device-passthrough/nvme0 "{\"id\": \"nvme1\", \"sbdf\": \"$NVME_BDF\"}"
 api metrics PUT /metrics '{"metrics_path": "/tmp/fc.metrics"}'
 api start PUT /actions '{"action_type": "InstanceStart"}'
+# the guest holds once it has reported its NVMe (fc-api.l3.sh: hold=N)
 i=0
-while ! grep -q 'L3: FC-API-HOLD' /tmp/fc-api.out && [ -d "/proc/$pid" ] && [ $i -lt 900 ]; do
+while ! grep -q 'LAB: RESULT fc-api .*hold=' /tmp/fc-api.out && [ -d "/proc/$pid" ] && [ $i -lt 900 ]; do
 	sleep 0.1
 	i=$((i + 1))
 done
-echo "LAB: fc-api guest holding after $((i / 10))s"
+echo "LAB: fc-api guest holding after $((i / 10))s" >>/tmp/fc-api.lab
 api root-running GET /
 api vm-config GET /vm/config
 api boot-after-start PUT /boot-source "{\"kernel_image_path\": \"$L3_KERNEL\"}"
@@ -76,7 +93,9 @@ api pause PATCH /vm '{"state": "Paused"}'
 api root-paused GET /
 api resume PATCH /vm '{"state": "Resumed"}'
 api flush-metrics PUT /actions '{"action_type": "FlushMetrics"}'
-echo "LAB: fc-api metrics lines=$(wc -l </tmp/fc.metrics 2>/dev/null) first=$(head -c 200 /tmp/fc.metrics 2>/dev/null)"
+echo "LAB: fc-api metrics: $(head -c 200 /tmp/fc.metrics 2>/dev/null)" >>/tmp/fc-api.lab
+metrics_lines=0
+[ ! -f /tmp/fc.metrics ] || metrics_lines=$(wc -l </tmp/fc.metrics)
 api ctrl-alt-del PUT /actions '{"action_type": "SendCtrlAltDel"}'
 wait "$pid"
 rc=$?
@@ -84,8 +103,15 @@ t1=$(lab_uptime_cs)
 kill "$wd" 2>/dev/null
 wait "$tp"
 echo
-echo "LAB: fc-api socket after exit: $([ -e "$SOCK" ] && echo present || echo removed)"
+cat /tmp/fc-api.lab
+hung=0
+[ ! -e "/tmp/lab-hung.$pid" ] || hung=1
 echo "LAB: passvm exit=$rc"
+# shellcheck disable=SC2046 # lab_stats_keys: KEY=VALUE words
+lab_result fc-api vmm=passvm exit=$rc wall_ms=$(((t1 - t0) * 10)) hung=$hung \
+	socket="$([ -e "$SOCK" ] && echo present || echo removed)" \
+	metrics_lines="$metrics_lines" $(lab_stats_keys /tmp/fc-api.out)
+lab_stats_vfio /tmp/fc-api.out
 echo "LAB: END fc-api-sock vmm=passvm exit=$rc wall_ms=$(((t1 - t0) * 10))"
 
 # 2. the same VM from --config-file (the guest powers off by itself)
@@ -94,7 +120,7 @@ cat >/tmp/fc-vm.json <<JSON
   "boot-source": {
     "kernel_image_path": "$L3_KERNEL",
     "initrd_path": "$L3_INITRD",
-    "boot_args": "$L3_CMDLINE $(lab_l3_args fc-api passvm) $FC_ARGS"
+    "boot_args": "$L3_CMDLINE $(lab_l3_args passvm) $FC_ARGS"
   },
   "drives": [],
   "machine-config": {"vcpu_count": 2, "mem_size_mib": 256},
@@ -108,4 +134,5 @@ lab_run fc-api-config passvm "$PASSVM" run --config-file /tmp/fc-vm.json --stats
 # 3. a bad config file: an unknown field in machine-config
 sed 's/"mem_size_mib": 256/"mem_size_mib": 256, "memory": 1/' /tmp/fc-vm.json >/tmp/fc-bad.json
 "$PASSVM" run --config-file /tmp/fc-bad.json </dev/null >/tmp/fc-bad.out 2>&1
-echo "LAB: fc-api bad-config exit=$? msg=$(head -n1 /tmp/fc-bad.out)"
+rc=$?
+lab_result fc-api/bad-config exit=$rc msg="$(lab_word "$(head -n1 /tmp/fc-bad.out)")"

@@ -1,31 +1,37 @@
-# shellcheck shell=dash
+# shellcheck shell=dash disable=SC2154 # lab: from /init
 # fc-api (L3 side): the passed-through NVMe must be there with its driver;
 # with fc_hold=N on the command line, hold until Ctrl-Alt-Del arrives
 # (SendCtrlAltDel over the API). The kernel turns Ctrl-Alt-Del into SIGINT
 # for init once /proc/sys/kernel/ctrl-alt-del is 0 (else it reboots at
-# once); this init powers off on it.
+# once); this init powers off on it. Reports
+#   LAB: RESULT fc-api vmm=VMM nvme=present|missing driver=D keyboard=N
+#   LAB: RESULT fc-api vmm=VMM hold=N          (fc_hold=N: holding now)
+#   LAB: RESULT fc-api vmm=VMM sigint=yes      (Ctrl-Alt-Del came; power-off)
+#   LAB: RESULT fc-api vmm=VMM sigint=none     (the hold ran out)
+# keyboard: input devices that say keyboard (the i8042 the guest probed).
 i=0
 while [ ! -b /dev/nvme0n1 ] && [ $i -lt 150 ]; do
 	sleep 0.1
 	i=$((i + 1))
 done
 drv=$(basename "$(readlink /sys/class/nvme/nvme0/device/driver 2>/dev/null)" 2>/dev/null)
-echo "L3: FC-API nvme=$([ -b /dev/nvme0n1 ] && echo present || echo missing) driver=${drv:-none} keyboard=$(grep -c -i 'keyboard' /proc/bus/input/devices 2>/dev/null)"
+lab_result "$lab" nvme="$([ -b /dev/nvme0n1 ] && echo present || echo missing)" \
+	driver="${drv:-none}" keyboard="$(grep -c -i 'keyboard' /proc/bus/input/devices 2>/dev/null)"
 read -r cmdline </proc/cmdline
 for a in $cmdline; do
 	case $a in
 	fc_hold=*)
 		echo 0 >/proc/sys/kernel/ctrl-alt-del
-		# the tty drains asynchronously: give the marker time to leave
-		trap 'echo "L3: FC-API-SIGINT: Ctrl-Alt-Del, powering off"; sleep 1; poweroff -f' INT
-		echo "L3: FC-API-HOLD up to ${a#fc_hold=}s"
+		# the tty drains asynchronously: give the line time to leave
+		trap 'lab_result "$lab" sigint=yes; sleep 1; poweroff -f' INT
+		lab_result "$lab" hold="${a#fc_hold=}"
 		n=0
 		while [ $n -lt "${a#fc_hold=}" ]; do
 			sleep 1 &
 			wait $!
 			n=$((n + 1))
 		done
-		echo "L3: FC-API no Ctrl-Alt-Del within ${a#fc_hold=}s"
+		lab_result "$lab" sigint=none
 		;;
 	esac
 done

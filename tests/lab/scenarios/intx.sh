@@ -10,8 +10,10 @@ scen_intx_devices() { l1_dev_nvme; }
 scen_intx_modules() { :; }
 scen_intx_budget() { echo 80; }
 scen_intx_check() {
-	local logf=$1
-	lab_want passvm && check_nvme_run "$logf" intx-passvm intx/passvm passvm intx intx
-	lab_want qemu && check_nvme_run "$logf" intx-qemu intx/qemu qemu intx intx
+	local vmm
+	for vmm in passvm qemu; do
+		lab_want "$vmm" || continue
+		check_nvme_run "intx/$vmm" intx "$vmm" intx
+	done
 	print_run_table
 }

@@ -1,48 +1,48 @@
 # shellcheck shell=dash
-# managed (L2 side): `passvm run --vfio BDF,managed` with the NVMe 00:03.0
-# on its L2 driver (nvme): passvm binds it to vfio-pci, runs the guest and
-# gives it back to nvme at exit.
+# managed (L2 side): `passvm run --vfio BDF,managed` with the NVMe on its
+# L2 driver (nvme): passvm binds it to vfio-pci, runs the guest and gives
+# it back to nvme at exit.
 #   1. a normal run (the guest powers off: exit 0)
 #   2. the guest holds (lab_hold=30 on its command line); once it is up, L2
 #      sends passvm SIGTERM: exit 143, and the device is back on nvme.
-# Runs last in `all`: it leaves the NVMe on L2's nvme driver.
-NVME_BDF=0000:00:03.0
-dev=/sys/bus/pci/devices/$NVME_BDF
+# Runs last in `all`: it leaves the NVMe on L2's nvme driver. Measures
+#   LAB: RESULT managed/setup driver=D waited_ms=N       (before the runs)
+#   LAB: RESULT managed/restore driver=D waited_ms=N override=O (after 1)
+#   LAB: RESULT managed/sigterm exit=N wall_ms=N during=D stats=... (run 2)
+#   LAB: RESULT managed/sigterm after=D waited_ms=N override=O (after it)
+# and L3 reports hold=N (managed.l3.sh) when it starts to hold.
 
-# drv: the device's driver now ("none" for none)
-drv() {
-	if [ -e "$dev/driver" ]; then
-		basename "$(readlink "$dev/driver")"
-	else
-		echo none
-	fi
-}
-
-# wait_drv NAME: up to 5 s for the device to be on NAME; prints the wait
+# wait_drv NAME: up to 5 s for the NVMe to be on NAME; prints the ms waited
 wait_drv() {
 	local i=0
-	while [ "$(drv)" != "$1" ] && [ $i -lt 50 ]; do
+	while [ "$(lab_driver "$NVME_BDF")" != "$1" ] && [ $i -lt 50 ]; do
 		sleep 0.1
 		i=$((i + 1))
 	done
-	echo "waited=$((i * 100))ms"
+	echo $((i * 100))
 }
 
-# back to the L2 nvme driver (earlier scenarios left it on vfio-pci)
-lab_vfio_unbind "$NVME_BDF"
+# override: the NVMe's driver_override, as one RESULT value
+override() {
+	tr -s ' \t\n' '___' <"/sys/bus/pci/devices/$NVME_BDF/driver_override"
+}
+
+# back to the L2 nvme driver (earlier scenarios bound it with passvm bind)
+lab_unbind "$NVME_BDF"
 w=$(wait_drv nvme)
-echo "LAB: managed before: $NVME_BDF driver=$(drv) $w"
+lab_result managed/setup driver="$(lab_driver "$NVME_BDF")" waited_ms="$w"
 
 # 1. a normal run
-lab_passvm managed-passvm managed --vfio "$NVME_BDF,managed"
+lab_passvm managed-passvm --vfio "$NVME_BDF,managed"
 w=$(wait_drv nvme)
-echo "LAB: managed after run 1: $NVME_BDF driver=$(drv) $w override=$(cat "$dev/driver_override")"
+lab_result managed/restore driver="$(lab_driver "$NVME_BDF")" waited_ms="$w" override="$(override)"
 
-# 2. SIGTERM while the guest is up
+# 2. SIGTERM while the guest is up (by hand, not lab_run: L2 must act
+# while the VMM runs)
 echo "LAB: BEGIN managed-term vmm=passvm"
 # shellcheck disable=SC2046 # lab_passvm_args: options without spaces
 set -- "$PASSVM" run $(lab_passvm_args) \
-	--cmdline "$L3_CMDLINE $(lab_l3_args managed passvm) lab_hold=30" \
+	--cmdline "$L3_CMDLINE $(lab_l3_args passvm) lab_hold=30" \
 	--vfio "$NVME_BDF,managed"
 echo "LAB: cmd $*"
 : >/tmp/managed-term.out
@@ -54,11 +54,11 @@ wd=$!
 lab_follow /tmp/managed-term.out "$pid" &
 tp=$!
 i=0
-while ! grep -q 'L3: MANAGED-HOLD' /tmp/managed-term.out && [ -d "/proc/$pid" ] && [ $i -lt 900 ]; do
+while ! grep -q 'LAB: RESULT managed .*hold=' /tmp/managed-term.out && [ -d "/proc/$pid" ] && [ $i -lt 900 ]; do
 	sleep 0.1
 	i=$((i + 1))
 done
-during=$(drv)
+during=$(lab_driver "$NVME_BDF")
 sleep 1
 echo "LAB: managed-term: guest holding after $((i / 10))s, $NVME_BDF driver=$during; SIGTERM to passvm"
 kill -TERM "$pid"
@@ -69,6 +69,9 @@ kill "$wd" 2>/dev/null
 wait "$tp"
 echo
 echo "LAB: passvm exit=$rc"
+# shellcheck disable=SC2046 # KEY=VALUE words
+lab_result managed/sigterm exit=$rc wall_ms=$(((t1 - t0) * 10)) during="$during" \
+	$(lab_stats_keys /tmp/managed-term.out)
 echo "LAB: END managed-term vmm=passvm exit=$rc wall_ms=$(((t1 - t0) * 10))"
 w=$(wait_drv nvme)
-echo "LAB: managed after run 2: $NVME_BDF driver=$(drv) $w override=$(cat "$dev/driver_override") during=$during"
+lab_result managed/sigterm after="$(lab_driver "$NVME_BDF")" waited_ms="$w" override="$(override)"

@@ -1,15 +1,14 @@
 # shellcheck shell=dash
-# nic (L2 side): pass the e1000e 00:04.0 (MSI-X table in its own BAR)
-# through to L3; its peer 00:05.0 stays in L2 on the same L1 hub (no other
+# nic (L2 side): pass the e1000e NIC_BDF (MSI-X table in its own BAR)
+# through to L3; its peer PEER_BDF stays in L2 on the same L1 hub (no other
 # netdev on it: no frame leaves the emulator). L3 boots the *full* Debian
 # kernel (the cloud kernel has no e1000e) with e1000e.ko in its initramfs,
-# pings L2's link-local address; L2 pings L3's (fe80:: from the MAC that
-# l1_dev_nic gives 00:04.0, 52:54:00:12:34:01) while the guest is up.
-NIC_BDF=0000:00:04.0
-PEER_BDF=0000:00:05.0
-L3_LL=fe80::5054:ff:fe12:3401
+# pings L2's link-local address; L2 pings L3's (from NIC_MAC) while the
+# guest is up and reports
+#   LAB: RESULT nic/l2ping vmm=VMM replies=0|1 tries=N target=ADDR%IF
+L3_LL=$(lab_mac_ll "$NIC_MAC")
 
-peer=$(ls /sys/bus/pci/devices/$PEER_BDF/net 2>/dev/null)
+peer=$(ls "/sys/bus/pci/devices/$PEER_BDF/net" 2>/dev/null)
 if [ -z "$peer" ]; then
 	echo "LAB: nic: the peer $PEER_BDF has no netdev in L2 (e1000e not loaded?)"
 	exit 1
@@ -32,14 +31,11 @@ done
 echo "LAB: nic peer $PEER_BDF netdev=$peer carrier=$(cat "/sys/class/net/$peer/carrier") addr=$ll"
 [ -n "$ll" ] || exit 1
 
-grp=$(lab_vfio_bind "$NIC_BDF") || {
-	echo "LAB: nic: binding $NIC_BDF to vfio-pci failed"
-	exit 1
-}
+grp=$(lab_bind "$NIC_BDF") || exit 1
 echo "LAB: nic $NIC_BDF group=$grp"
 
 # nic_pinger VMM: in the background, ping L3 from L2 once a second until
-# the first reply or /tmp/nic-stop; the result in /tmp/nic-l2ping
+# the first reply or /tmp/nic-stop; the RESULT line in /tmp/nic-l2ping
 nic_pinger() {
 	local n=0 got=0
 	rm -f /tmp/nic-stop
@@ -50,7 +46,7 @@ nic_pinger() {
 			break
 		fi
 	done
-	echo "LAB: nic L2->L3 vmm=$1 ping $L3_LL%$peer replies=$got after $n tries" >/tmp/nic-l2ping
+	lab_result nic/l2ping vmm="$1" replies=$got tries=$n target="$L3_LL%$peer" >/tmp/nic-l2ping
 }
 
 # nic_run VMM CMD...: one VMM run with the pinger beside it
@@ -70,5 +66,5 @@ nic_run() {
 L3_KERNEL=/lab/vmlinuz-l3-full
 # shellcheck disable=SC2034
 L3_CMDLINE="$L3_CMDLINE lab_peer=$ll"
-lab_want passvm && nic_run passvm lab_passvm nic-passvm nic --vfio "$NIC_BDF"
-lab_want qemu && nic_run qemu lab_qemu nic-qemu nic -device "vfio-pci,host=$NIC_BDF"
+lab_want passvm && nic_run passvm lab_passvm nic-passvm --vfio "$NIC_BDF"
+lab_want qemu && nic_run qemu lab_qemu nic-qemu -device "vfio-pci,host=$NIC_BDF"

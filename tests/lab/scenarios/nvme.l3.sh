@@ -1,10 +1,16 @@
 # shellcheck shell=dash disable=SC2154 # lab, LAB_VMM, LAB_TOKEN: from /init
-# nvme (L3 side), shared by the nvme, intx, managed and demo scenarios: the
-# passed-through controller must bind to the built-in nvme driver. Reports
-# the interrupt mode (MSI-X/MSI vectors from sysfs, the /proc/interrupts
-# lines), writes a marker to the raw namespace at an offset per scenario and
-# VMM so run-lab can find each one in out/nvme.img, and for lab=nvme runs
-# the steady-state I/O test.
+# nvme (L3 side), shared by the nvme, intx, bigmem, managed and demo
+# scenarios: the passed-through controller must bind to the built-in nvme
+# driver. Writes a marker to the raw namespace at an offset per scenario and
+# VMM so run-lab can find each one in out/nvme.img, and reports
+#   LAB: RESULT $lab vmm=VMM disk=found driver=D msix_vectors=N msi_vectors=N
+#     irq_mode=msix|msi|intx ioapic=yes|no pin_irq=N model=M write=ok|failed
+#     offset=NMiB irqs=N
+# (MSI-X/MSI vectors from sysfs; ioapic: an IO-APIC line for nvme in
+# /proc/interrupts; irqs: interrupts on nvme's lines after the marker I/O),
+# or disk=missing; for lab=nvme and lab=bigmem the steady-state I/O test:
+#   LAB: RESULT $lab/steady vmm=VMM ios=N reads=N writes=N bytes=N
+#     offset=NMiB t=SECONDS data=ok|MISMATCH|write-failed|read-failed irqs=N
 #
 #   marker offsets (MiB)   passvm  qemu
 #     nvme, demo              1      2
@@ -38,7 +44,10 @@ nvme_steady() {
 	read -r r1 x x x w1 x </sys/block/nvme0n1/stat
 	[ "$data" = ok ] && ! cmp -s /tmp/steady /tmp/back && data=MISMATCH
 	rm -f /tmp/steady /tmp/back
-	echo "L3: NVME-STEADY ios=$((r1 - r0 + w1 - w0)) reads=$((r1 - r0)) writes=$((w1 - w0)) bytes=$((2 * 8 * 1048576)) offset=${base}MiB t=$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.2f", b - a}')s data=$data irqs=$(nvme_irq_total)"
+	lab_result "$lab/steady" ios=$((r1 - r0 + w1 - w0)) reads=$((r1 - r0)) \
+		writes=$((w1 - w0)) bytes=$((2 * 8 * 1048576)) offset="${base}MiB" \
+		t="$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.2f", b - a}')" \
+		data=$data irqs="$(nvme_irq_total)"
 }
 
 i=0
@@ -47,7 +56,8 @@ while [ ! -b /dev/nvme0n1 ] && [ $i -lt 150 ]; do
 	i=$((i + 1))
 done
 if [ ! -b /dev/nvme0n1 ]; then
-	echo "L3: NVME-FAIL no /dev/nvme0n1 after 15s"
+	lab_result "$lab" disk=missing
+	echo "L3: no /dev/nvme0n1 after 15s"
 	dmesg | grep -i -E 'nvme|pci' | tail -n 20
 else
 	vmm=$LAB_VMM token=$LAB_TOKEN
@@ -60,7 +70,6 @@ else
 	mode=intx
 	[ "$msi" -gt 0 ] && mode=msi
 	[ "$msix" -gt 0 ] && mode=msix
-	echo "L3: nvme driver=$drv msix_vectors=$msix msi_vectors=$msi irq_mode=$mode pin_irq=$(cat $dev/irq) model=$(tr -d ' ' </sys/class/nvme/nvme0/model)"
 	case $lab-$vmm in
 	intx-passvm) seek=3 ;;
 	intx-qemu) seek=4 ;;
@@ -75,14 +84,20 @@ else
 	printf '%s\n' "$msg" | dd of=/dev/nvme0n1 bs=1M seek=$seek conv=fsync 2>/dev/null
 	sync
 	back=$(dd if=/dev/nvme0n1 bs=1M skip=$seek count=1 2>/dev/null | head -n1)
-	if [ "$back" = "$msg" ]; then
-		echo "L3: NVME-WRITE-OK lab=$lab vmm=$vmm offset=${seek}MiB"
-	else
-		echo "L3: NVME-FAIL readback '$back'"
+	write=ok
+	if [ "$back" != "$msg" ]; then
+		write=failed
+		echo "L3: nvme readback '$back'"
 	fi
 	# the driver completed that I/O by interrupt (MSI-X, or INTx for intx)
-	echo "L3: nvme irqs after I/O: $(nvme_irq_total)"
 	grep nvme /proc/interrupts | sed 's/^/L3: irq /'
+	ioapic=no
+	grep nvme /proc/interrupts | grep -q IO-APIC && ioapic=yes
+	lab_result "$lab" disk=found driver="$drv" msix_vectors="$msix" \
+		msi_vectors="$msi" irq_mode=$mode ioapic=$ioapic \
+		pin_irq="$(cat $dev/irq)" \
+		model="$(lab_word "$(cat /sys/class/nvme/nvme0/model)")" \
+		write=$write offset="${seek}MiB" irqs="$(nvme_irq_total)"
 	case $lab-$vmm in
 	nvme-qemu) nvme_steady 32 ;;
 	nvme-*) nvme_steady 16 ;;

@@ -1,19 +1,21 @@
 # shellcheck shell=dash disable=SC2154 # lab, LAB_VMM, LAB_TOKEN: from /init
 # zoo (L3 side; Debian's full kernel, the drivers from its initramfs): one
 # check per passed-through device, each driven by its own unmodified Linux
-# driver, one line each:
-#   L3: ZOO NAME ok=1|0 driver=D irq_mode=msix|msi|intx irqs=N DETAIL
-# Disk markers go at 1 MiB (passvm) or 2 MiB (qemu); the ivshmem words at
-# BAR offset 0 and size-64 (passvm) or 8 and size-128 (qemu). run-lab finds
-# them in the backing files outside the lab.
+# driver, one line each (NAME: ahci, vblk, xhci, e1000, ivshmem):
+#   LAB: RESULT zoo/NAME vmm=VMM found=yes ok=1|0 driver=D
+#     irq_mode=msix|msi|intx irqs=N DETAIL...
+# or found=no when the guest has no such function. Disk markers go at 1 MiB
+# (passvm) or 2 MiB (qemu); the ivshmem words (value=) at BAR offsets o1=
+# and o2= (0 and size-64 under passvm, 8 and size-128 under qemu). run-lab
+# finds them in the backing files outside the lab.
 vmm=$LAB_VMM token=$LAB_TOKEN
 case $vmm in qemu) slot=2 ;; *) slot=1 ;; esac
 
-# zoo_find VENDOR DEVICE: the sysfs directory of that PCI function
+# zoo_find VENDOR:DEVICE: the sysfs directory of that PCI function
 zoo_find() {
 	local d
 	for d in /sys/bus/pci/devices/*; do
-		if [ "$(cat "$d/vendor")" = "0x$1" ] && [ "$(cat "$d/device")" = "0x$2" ]; then
+		if [ "$(cat "$d/vendor")" = "0x${1%:*}" ] && [ "$(cat "$d/device")" = "0x${1#*:}" ]; then
 			echo "$d"
 			return 0
 		fi
@@ -49,75 +51,87 @@ zoo_irq() {
 	echo "$mode $n"
 }
 
-# zoo_report NAME DEVDIR OK DETAIL
+# zoo_report NAME DEVDIR OK KEY=VALUE...
 zoo_report() {
-	local drv=none
-	[ -e "$2/driver" ] && drv=$(basename "$(readlink "$2/driver")")
-	# shellcheck disable=SC2046 # "MODE TOTAL"
-	set -- "$1" "$2" "$3" "$4" $(zoo_irq "$2")
-	echo "L3: ZOO $1 ok=$3 driver=$drv irq_mode=$5 irqs=$6 $4"
+	local name=$1 d=$2 ok=$3 drv=none irq
+	shift 3
+	[ -e "$d/driver" ] && drv=$(basename "$(readlink "$d/driver")")
+	irq=$(zoo_irq "$d")
+	lab_result "zoo/$name" found=yes ok="$ok" driver="$drv" \
+		irq_mode="${irq% *}" irqs="${irq#* }" "$@"
+}
+
+# zoo_absent NAME ID: the guest has no function ID
+zoo_absent() {
+	lab_result "zoo/$1" found=no ok=0 id="$2"
 }
 
 # zoo_disk NAME BLOCKDEV_GLOB DEVDIR: marker written, read back uncached
 zoo_disk() {
 	local name=$1 blk msg back ok=0
 	if ! blk=$(zoo_wait "$2"); then
-		zoo_report "$name" "$3" 0 "no block device $2 after 15s"
+		echo "L3: zoo $name: no block device $2 after 15s"
+		zoo_report "$name" "$3" 0 dev=none
 		return
 	fi
 	blk=/dev/${blk##*/}
-	msg="PASSVM-LAB-ZOO-$name vmm=$vmm token=$token"
+	msg="PASSVM-LAB-ZOO-$(echo "$name" | tr '[:lower:]' '[:upper:]') vmm=$vmm token=$token"
 	printf '%s\n' "$msg" | dd of="$blk" bs=1M seek=$slot conv=fsync 2>/dev/null
 	back=$(dd if="$blk" bs=4k skip=$((slot * 256)) count=1 iflag=direct 2>/dev/null | head -n1)
 	[ "$back" = "$msg" ] && ok=1
-	zoo_report "$name" "$3" $ok "dev=$blk marker_at=${slot}MiB readback=$([ $ok = 1 ] && echo ok || echo "'$back'")"
+	[ $ok = 1 ] || echo "L3: zoo $name: read back '$back'"
+	zoo_report "$name" "$3" $ok dev="$blk" marker_at="${slot}MiB"
 }
 
 # ahci: ich9-ahci (MSI; BAR5 ABAR, an I/O BAR), a SATA disk behind it
-if d=$(zoo_find 8086 2922); then
-	zoo_disk AHCI "$d/ata*/host*/target*/*/block/sd*" "$d"
+if d=$(zoo_find "$AHCI_ID"); then
+	zoo_disk ahci "$d/ata*/host*/target*/*/block/sd*" "$d"
 else
-	echo "L3: ZOO AHCI ok=0 no ich9-ahci (8086:2922) in the guest"
+	zoo_absent ahci "$AHCI_ID"
 fi
 
 # virtio-blk, modern only, behind the IOMMU (iommu_platform): MSI-X table
 # in BAR1, the virtio structures in a 64-bit prefetchable BAR4
-if d=$(zoo_find 1af4 1042); then
-	zoo_disk VBLK "$d/virtio*/block/vd*" "$d"
+if d=$(zoo_find "$VBLK_ID"); then
+	zoo_disk vblk "$d/virtio*/block/vd*" "$d"
 else
-	echo "L3: ZOO VBLK ok=0 no virtio-blk (1af4:1042) in the guest"
+	zoo_absent vblk "$VBLK_ID"
 fi
 
 # xhci: qemu-xhci (MSI-X table inside BAR0) with a USB keyboard: enumeration
 # takes control transfers over DMA rings, completed by interrupt
-if d=$(zoo_find 1b36 000d); then
+if d=$(zoo_find "$XHCI_ID"); then
 	if u=$(zoo_wait "$d/usb*/*-1/idVendor"); then
-		zoo_report XHCI "$d" 1 "usb device $(cat "$u"):$(cat "${u%/*}/idProduct") $(tr ' ' _ <"${u%/*}/product" 2>/dev/null)"
+		zoo_report xhci "$d" 1 usb_device="$(cat "$u"):$(cat "${u%/*}/idProduct")" \
+			product="$(lab_word "$(cat "${u%/*}/product" 2>/dev/null)")"
 	else
-		zoo_report XHCI "$d" 0 "no USB device enumerated after 15s"
+		echo "L3: zoo xhci: no USB device enumerated after 15s"
+		zoo_report xhci "$d" 0 usb_device=none
 	fi
 else
-	echo "L3: ZOO XHCI ok=0 no qemu-xhci (1b36:000d) in the guest"
+	zoo_absent xhci "$XHCI_ID"
 fi
 
 # e1000: legacy PCI NIC, INTx only, an I/O BAR beside BAR0: link up, and
 # its link interrupt taken on the INTx line
-if d=$(zoo_find 8086 100e); then
+if d=$(zoo_find "$E1000_ID"); then
 	if n=$(zoo_wait "$d/net/*"); then
 		n=${n##*/}
 		l3_wait_carrier "$n"
 		c=$(cat "/sys/class/net/$n/carrier" 2>/dev/null)
-		zoo_report E1000 "$d" "$([ "$c" = 1 ] && echo 1 || echo 0)" "netdev=$n mac=$(cat "/sys/class/net/$n/address") carrier=$c"
+		zoo_report e1000 "$d" "$([ "$c" = 1 ] && echo 1 || echo 0)" netdev="$n" \
+			mac="$(cat "/sys/class/net/$n/address")" carrier="$c"
 	else
-		zoo_report E1000 "$d" 0 "no netdev after 15s"
+		echo "L3: zoo e1000: no netdev after 15s"
+		zoo_report e1000 "$d" 0 netdev=none
 	fi
 else
-	echo "L3: ZOO E1000 ok=0 no e1000 (8086:100e) in the guest"
+	zoo_absent e1000 "$E1000_ID"
 fi
 
 # ivshmem-plain: no driver; its 64-bit prefetchable BAR2 (GiBs, a GPU-sized
 # aperture) is guest RAM-like MMIO: write two words through /dev/mem
-if d=$(zoo_find 1af4 1110); then
+if d=$(zoo_find "$IVSHMEM_ID"); then
 	# resource line 3 = BAR2: start end flags
 	# shellcheck disable=SC2046 # "START END FLAGS"
 	set -- $(sed -n 3p "$d/resource")
@@ -137,7 +151,8 @@ if d=$(zoo_find 1af4 1110); then
 		# what holds the range (devmem refuses RAM and busy ranges)
 		grep -i -E 'ram|pci bus|ivshmem|reserved|0000:00:0' /proc/iomem | sed 's/^/L3: iomem /'
 	fi
-	zoo_report IVSHMEM "$d" $ok "bar2=$(printf '0x%x' "$start") size=$size value=$val at=$o1,$o2 readback=$r1,$r2"
+	zoo_report ivshmem "$d" $ok bar2="$(printf '0x%x' "$start")" size=$size \
+		value="$val" o1=$o1 o2=$o2 readback="$r1,$r2"
 else
-	echo "L3: ZOO IVSHMEM ok=0 no ivshmem-plain (1af4:1110) in the guest"
+	zoo_absent ivshmem "$IVSHMEM_ID"
 fi

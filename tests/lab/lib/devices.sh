@@ -1,0 +1,58 @@
+# shellcheck shell=sh disable=SC2034 # read by the files that source it
+# The lab's PCI devices, one table for every level: run-lab (bash, host)
+# sources it to place them in L1 (lib/common.sh, l1_dev_*) and to judge
+# the results; run-lab copies it into both initramfs images as
+# /lab/devices.sh, where the L2 /init (busybox sh, lib/l2-lib.sh) and the
+# L3 /init source it.
+#
+# *_BDF: the address L1 gives the function and L2 sees (fixed: the L1
+# command line places each one). L3 sees whatever address its VMM assigns,
+# so the L3 side finds a function by its vendor:device ID (*_ID).
+# *_MAC: the MAC L1 gives a NIC.
+
+# nvme: NVMe, MSI-X table inside BAR0; disk out/nvme.img
+NVME_BDF=0000:00:03.0
+# e1000e passed through (MSI-X table in its own BAR), and its peer that
+# stays in L2; the two share an L1 hub with nothing else on it
+NIC_BDF=0000:00:04.0
+NIC_MAC=52:54:00:12:34:01
+PEER_BDF=0000:00:05.0
+PEER_MAC=52:54:00:12:34:02
+# edu (MSI, INTx, a DMA engine)
+EDU_BDF=0000:00:06.0
+# a pci-bridge; the firmware numbers the bus behind it 01. Its two edu
+# functions share one IOMMU group.
+BRIDGE_BDF=0000:00:07.0
+GRP_EDU1_BDF=0000:01:01.0
+GRP_EDU2_BDF=0000:01:02.0
+# zoo's five, all in one L3 guest
+AHCI_BDF=0000:00:08.0 # ich9-ahci + a SATA disk; out/zoo-ahci.img
+AHCI_ID=8086:2922
+XHCI_BDF=0000:00:09.0 # qemu-xhci + a USB keyboard
+XHCI_ID=1b36:000d
+VBLK_BDF=0000:00:0a.0 # virtio-blk-pci, modern only; out/zoo-vblk.img
+VBLK_ID=1af4:1042
+E1000_BDF=0000:00:0b.0 # e1000 (legacy: INTx only, an I/O BAR)
+E1000_ID=8086:100e
+E1000_MAC=52:54:00:12:34:0b
+IVSHMEM_BDF=0000:00:0c.0 # ivshmem-plain, 4 GiB BAR2; out/zoo-shm.img
+IVSHMEM_ID=1af4:1110
+# sriov's igb (82576) PF, QEMU >= 8; its VFs appear at 00:1d.0, 00:1d.2
+SRIOV_PF_BDF=0000:00:0d.0
+SRIOV_PF_MAC=52:54:00:12:36:00
+
+# lab_slot BDF: the "SLOT.FN" part, as QEMU's addr= takes it (03.0)
+lab_slot() {
+	echo "${1##*:}"
+}
+
+# lab_mac_ll MAC: the IPv6 link-local address the kernel derives from MAC
+# (modified EUI-64, RFC 4291 §2.5.1 and appendix A: the universal/local bit
+# of the first byte flipped, ff:fe in the middle), e.g. 52:54:00:12:34:01 ->
+# fe80::5054:ff:fe12:3401
+lab_mac_ll() {
+	# shellcheck disable=SC2046 # split the MAC at its colons
+	set -- $(echo "$1" | tr : ' ')
+	printf 'fe80::%x:%x:%x:%x\n' $(((0x$1 ^ 2) << 8 | 0x$2)) $((0x$3 << 8 | 0xff)) \
+		$((0xfe00 | 0x$4)) $((0x$5 << 8 | 0x$6))
+}
