@@ -536,6 +536,9 @@ void vfio_detach(struct vfio_ctx *ctx)
 
 void vfio_close(struct vfio_ctx *ctx)
 {
+	const char *name = vfio_backend_name(ctx);
+	bool had_backend = ctx->be != NULL;
+
 	ctx->closing = true;
 	vfio_detach(ctx);
 	/* The VMM lets go of each file while its fd is still open. */
@@ -552,7 +555,9 @@ void vfio_close(struct vfio_ctx *ctx)
 			close(ctx->devs[i].given_fd);
 		ctx->devs[i].given_fd = -1;
 	}
-	pv_trace(TRACE_VFIO, "closed %u devices, %u groups (%s)", ctx->nr_devs,
-		 ctx->nr_groups, vfio_backend_name(ctx));
+	/* vm_destroy closes again what boot_teardown closed: say it once. */
+	if (had_backend)
+		pv_trace(TRACE_VFIO, "closed %u devices, %u groups (%s)",
+			 ctx->nr_devs, ctx->nr_groups, name);
 	ctx->be = NULL;
 }
