@@ -61,5 +61,5 @@ if [ -c /dev/iommu ]; then
 		lab_result unpriv/skip backend=iommufd why="$(lab_word "no VFIO cdev for $NVME_BDF")"
 	fi
 else
-	lab_result unpriv/skip backend=iommufd why="$(lab_word "no /dev/iommu in L2 (LAB_L2_KERNEL=passvm-lab has it)")"
+	lab_result unpriv/skip backend=iommufd why="$(lab_word "no /dev/iommu in L2 (the lab's own kernel has it)")"
 fi
