@@ -17,20 +17,21 @@ grep -q '^pv:' /etc/passwd 2>/dev/null ||
 	echo 'pv:x:1000:1000:passvm:/tmp:/bin/sh' >>/etc/passwd
 grep -q '^pv:' /etc/group 2>/dev/null || echo 'pv:x:1000:' >>/etc/group
 
-# unpriv_watch BE: report the uid and capabilities of the passvm process,
-# polling pidof until it appears or /tmp/unpriv.done does
+# unpriv_watch BE: report the uid and capabilities of each passvm process
+# (a run tried again after a hang is a new one), polling pidof until
+# /tmp/unpriv.done appears
 unpriv_watch() {
-	local p s
+	local p s seen=
 	while [ ! -e /tmp/unpriv.done ]; do
 		p=$(pidof passvm | cut -d' ' -f1)
 		s=/proc/$p/status
-		if [ -n "$p" ] && [ -r "$s" ]; then
+		if [ -n "$p" ] && [ "$p" != "$seen" ] && [ -r "$s" ]; then
 			lab_result unpriv/status backend="$1" pid="$p" \
 				uid="$(awk '/^Uid:/ {print $2}' "$s")" \
 				capeff="$(awk '/^CapEff:/ {print $2}' "$s")" \
 				capprm="$(awk '/^CapPrm:/ {print $2}' "$s")" \
 				fds="$(find "/proc/$p/fd" -mindepth 1 2>/dev/null | wc -l)"
-			return 0
+			seen=$p
 		fi
 		sleep 0.2
 	done
