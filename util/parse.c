@@ -102,3 +102,16 @@ int parse_duration(const char *s, uint64_t *ns)
 	}
 	return -EINVAL;
 }
+
+int parse_sysfs_choice(const char *text, char *out, size_t len)
+{
+	const char *s = strchr(text, '['), *e = s ? strchr(s, ']') : NULL;
+
+	if (len)
+		out[0] = '\0';
+	if (!e || e == s + 1 || (size_t)(e - s - 1) >= len)
+		return -EINVAL;
+	memcpy(out, s + 1, (size_t)(e - s - 1));
+	out[e - s - 1] = '\0';
+	return 0;
+}

@@ -34,6 +34,18 @@ const char cli_run_help[] =
 	"                     assign host PCI device BDF (bound to vfio-pci;\n"
 	"                     with ,managed passvm binds it and restores the\n"
 	"                     original driver at exit); repeatable\n"
+	"  --vfio fd=N[,bdf=BDF]\n"
+	"                     assign the device of an inherited open fd: a\n"
+	"                     VFIO group /dev/vfio/G or a device cdev\n"
+	"                     /dev/vfio/devices/vfioX (bdf= picks the device\n"
+	"                     of a group with several)\n"
+	"  --iommu auto|type1|iommufd\n"
+	"                     IOMMU interface for assigned devices (default\n"
+	"                     auto: iommufd when /dev/iommu and the device\n"
+	"                     cdevs exist, else the type1 container)\n"
+	"  --iommu-fd N       an inherited open /dev/vfio/vfio or /dev/iommu\n"
+	"  --kvm-fd N         an inherited open /dev/kvm (with the fds above\n"
+	"                     passvm needs no privilege)\n"
 	"  --sriov PF,numvfs=N\n"
 	"                     make N VFs on SR-IOV PF (autoprobe off), assign\n"
 	"                     them all, remove them at exit; repeatable\n" CLI_DEV_HELP
@@ -77,7 +89,9 @@ const char cli_run_help[] =
 	"--stats=json keys: launch_to_first_instruction_ms, launch_to_exit_s,\n"
 	"reboots, exits {total, pio, mmio, hlt, signal, shutdown, system-event,\n"
 	"other}, pio and mmio {RANGE: exits, ..., unclaimed}, memory_kib\n"
-	"{vmm_rss_anon, guest_ram_touched, peak_rss}, vfio [{bdf,\n"
+	"{vmm_rss_anon, guest_ram_touched, peak_rss}, guest_ram {backing, mib,\n"
+	"resident_kib, prefault_ms}, dma {backend, mapped_mib, mappings,\n"
+	"map_ms}, vfio [{bdf,\n"
 	"trapped_bar_reads, trapped_bar_writes, msix_table_pba_accesses,\n"
 	"config_reads, config_writes, bar_pieces_mapped, vectors_routed,\n"
 	"managed, reset_ok, host_driver_restored, driver_at_exit}],\n"
@@ -97,6 +111,67 @@ const char cli_run_help[] =
 	"{after_s, grace_s, fired, guest_end}, console, guest_started, and\n"
 	"the --stats=json keys.\n";
 
+/* An inherited fd number for @opt: 3 or more (0-2 are stdio). */
+static int parse_fd(const char *opt, const char *arg, int *fd,
+		    struct pv_error *err)
+{
+	char *end;
+	long n;
+
+	errno = 0;
+	n = strtol(arg, &end, 10);
+	if (errno || *end || end == arg || n < 0 || n > 1048576)
+		return pv_seterr(
+			err, EINVAL,
+			"%s '%s': give the number of an inherited open fd, e.g. %s 3",
+			opt, arg, opt);
+	if (n < 3)
+		return pv_seterr(
+			err, EINVAL,
+			"%s %ld: fds 0-2 are passvm's stdin, stdout and stderr: pass the device as fd 3 or above",
+			opt, n);
+	*fd = (int)n;
+	return 0;
+}
+
+/* --vfio fd=N[,bdf=BDF]: a pre-opened group or device cdev. */
+static int parse_vfio_fd(const char *arg, struct vfio_opt *v,
+			 struct pv_error *err)
+{
+	char num[24];
+	const char *comma = strchr(arg, ',');
+	size_t len = comma ? (size_t)(comma - arg) : strlen(arg);
+	struct pci_addr a;
+	int ret;
+
+	if (len - 3 >= sizeof(num))
+		return pv_seterr(err, EINVAL, "--vfio '%s': bad fd number",
+				 arg);
+	memcpy(num, arg + 3, len - 3);
+	num[len - 3] = '\0';
+	ret = parse_fd("--vfio fd=", num, &v->fd, err);
+	if (ret)
+		return ret;
+	v->has_fd = true;
+	v->bdf[0] = '\0';
+	if (!comma)
+		return 0;
+	if (!strcmp(comma + 1, "managed"))
+		return pv_seterr(
+			err, EINVAL,
+			"--vfio '%s': a pre-opened fd cannot be managed: binding needs root, which the launcher does before passing the fd",
+			arg);
+	if (strncmp(comma + 1, "bdf=", 4) ||
+	    pci_addr_parse_arg(comma + 5, strlen(comma + 5), &a))
+		return pv_seterr(
+			err, EINVAL,
+			"--vfio '%s': after fd=N only bdf=BDF may follow (" PCI_ADDR_FORMS
+			")",
+			arg);
+	pci_addr_format(&a, v->bdf);
+	return 0;
+}
+
 static int parse_vfio(const char *arg, struct vm_config *o,
 		      struct pv_error *err)
 {
@@ -105,17 +180,33 @@ static int parse_vfio(const char *arg, struct vm_config *o,
 	struct pci_addr a;
 	struct vfio_opt *v;
 	unsigned int i;
+	int ret;
 
 	if (o->nr_vfio == CLI_MAX_VFIO)
 		return pv_seterr(err, EINVAL,
 				 "at most %d --vfio devices are supported",
 				 CLI_MAX_VFIO);
+	v = &o->vfio[o->nr_vfio];
+	memset(v, 0, sizeof(*v));
+	if (!strncmp(arg, "fd=", 3)) {
+		ret = parse_vfio_fd(arg, v, err);
+		if (ret)
+			return ret;
+		for (i = 0; i < o->nr_vfio; i++)
+			if (o->vfio[i].has_fd && o->vfio[i].fd == v->fd)
+				return pv_seterr(
+					err, EINVAL,
+					"--vfio '%s': fd %d is given twice",
+					arg, v->fd);
+		o->nr_vfio++;
+		return 0;
+	}
 	if (pci_addr_parse_arg(arg, len, &a))
 		return pv_seterr(
 			err, EINVAL,
-			"--vfio '%s': not a PCI address: use " PCI_ADDR_FORMS,
+			"--vfio '%s': not a PCI address: use " PCI_ADDR_FORMS
+			" or fd=N",
 			arg);
-	v = &o->vfio[o->nr_vfio];
 	pci_addr_format(&a, v->bdf);
 	for (i = 0; i < o->nr_vfio; i++)
 		if (!strcmp(o->vfio[i].bdf, v->bdf))
@@ -123,7 +214,6 @@ static int parse_vfio(const char *arg, struct vm_config *o,
 				err, EINVAL,
 				"--vfio '%s': %s is already assigned by an earlier --vfio: give each device once",
 				arg, v->bdf);
-	v->managed = false;
 	if (comma) {
 		if (strcmp(comma + 1, "managed"))
 			return pv_seterr(
@@ -248,6 +338,9 @@ static int parse_run(int argc, char **argv, struct vm_config *o,
 		O_TIMEOUT,
 		O_GRACE,
 		O_RESULT,
+		O_IOMMU,
+		O_IOMMU_FD,
+		O_KVM_FD,
 		O_HELP
 	};
 	static const struct option opts[] = {
@@ -266,6 +359,9 @@ static int parse_run(int argc, char **argv, struct vm_config *o,
 		{ "timeout", required_argument, NULL, O_TIMEOUT },
 		{ "timeout-grace", required_argument, NULL, O_GRACE },
 		{ "result", required_argument, NULL, O_RESULT },
+		{ "iommu", required_argument, NULL, O_IOMMU },
+		{ "iommu-fd", required_argument, NULL, O_IOMMU_FD },
+		{ "kvm-fd", required_argument, NULL, O_KVM_FD },
 		{ "help", no_argument, NULL, O_HELP },
 		CLI_CTL_OPTIONS,
 		CLI_DEV_OPTIONS,
@@ -366,6 +462,25 @@ static int parse_run(int argc, char **argv, struct vm_config *o,
 				return pv_seterr(err, EINVAL,
 						 "--result needs a file name");
 			o->result = optarg;
+			break;
+		case O_IOMMU:
+			if (iommu_mode_parse(optarg, &o->iommu))
+				return pv_seterr(
+					err, EINVAL,
+					"--iommu '%s': give auto (the default), type1 or iommufd",
+					optarg);
+			break;
+		case O_IOMMU_FD:
+			ret = parse_fd("--iommu-fd", optarg, &o->iommu_fd, err);
+			if (ret)
+				return ret;
+			o->has_iommu_fd = true;
+			break;
+		case O_KVM_FD:
+			ret = parse_fd("--kvm-fd", optarg, &o->kvm_fd, err);
+			if (ret)
+				return ret;
+			o->has_kvm_fd = true;
 			break;
 		case 'h':
 		case O_HELP:

@@ -64,6 +64,18 @@ void vm_stats_add(struct vm_stats *s, const struct vm *vm)
 						       __ATOMIC_RELAXED);
 	add_bus(&s->pio, &vm->pio);
 	add_bus(&s->mmio, &vm->mmio);
+	if (vm->ram.hva) {
+		s->ram_kind = ram_kind_name(vm->ram.kind);
+		s->ram_bytes = vm->ram.size;
+		s->ram_resident_bytes = ram_backing_resident(&vm->ram);
+		s->prefault_ns += vm->ram.prefault_ns;
+	}
+	if (vm->vfio.nr_devs && vm->vfio.be) {
+		s->iommu_backend = vfio_backend_name(&vm->vfio);
+		s->dma_map_ns += vm->vfio.dma.map_ns;
+		s->dma_mapped_bytes = vm->vfio.dma.mapped_bytes;
+		s->dma_mappings = vm->vfio.dma.nr_mappings;
+	}
 	for (unsigned int i = 0; i < vm->vfio.nr_devs && i < VFIO_MAX_DEVICES;
 	     i++) {
 		const struct vfio_device *d = &vm->vfio.devs[i];
@@ -157,6 +169,21 @@ void stats_print_text(const struct vm_stats *s, FILE *f)
 		kib(s->rss_anon_kib, a, sizeof(a)),
 		kib(s->rss_shmem_kib, b, sizeof(b)),
 		kib(s->hwm_kib, c, sizeof(c)));
+	if (s->ram_kind)
+		fprintf(f,
+			"passvm: stats: guest RAM %llu MiB, %s: resident %s, prefaulted in %.1f ms\n",
+			(unsigned long long)(s->ram_bytes >> 20), s->ram_kind,
+			kib(s->ram_resident_bytes < 0 ?
+				    -1 :
+				    s->ram_resident_bytes >> 10,
+			    a, sizeof(a)),
+			s->prefault_ns / 1e6);
+	if (s->iommu_backend)
+		fprintf(f,
+			"passvm: stats: dma map (%s): %llu MiB in %u mappings, %.1f ms\n",
+			s->iommu_backend,
+			(unsigned long long)(s->dma_mapped_bytes >> 20),
+			s->dma_mappings, s->dma_map_ns / 1e6);
 	for (unsigned int i = 0; i < s->nr_vfio; i++) {
 		const struct vfio_pci_stats *m = &s->vfio[i].s;
 
@@ -221,6 +248,27 @@ void stats_json_members(struct json_out *j, const struct vm_stats *s)
 	json_kib(j, "vmm_rss_anon", s->rss_anon_kib);
 	json_kib(j, "guest_ram_touched", s->rss_shmem_kib);
 	json_kib(j, "peak_rss", s->hwm_kib);
+	jout_object_end(j);
+	jout_object_begin(j, "guest_ram");
+	if (s->ram_kind)
+		jout_string(j, "backing", s->ram_kind);
+	else
+		jout_null(j, "backing");
+	jout_uint(j, "mib", s->ram_bytes >> 20);
+	json_kib(j, "resident_kib",
+		 !s->ram_kind || s->ram_resident_bytes < 0 ?
+			 -1 :
+			 s->ram_resident_bytes >> 10);
+	jout_fixed(j, "prefault_ms", s->prefault_ns / 1e6, 1);
+	jout_object_end(j);
+	jout_object_begin(j, "dma");
+	if (s->iommu_backend)
+		jout_string(j, "backend", s->iommu_backend);
+	else
+		jout_null(j, "backend");
+	jout_uint(j, "mapped_mib", s->dma_mapped_bytes >> 20);
+	jout_uint(j, "mappings", s->dma_mappings);
+	jout_fixed(j, "map_ms", s->dma_map_ns / 1e6, 1);
 	jout_object_end(j);
 	jout_array_begin(j, "vfio");
 	for (unsigned int i = 0; i < s->nr_vfio; i++) {

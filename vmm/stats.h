@@ -59,6 +59,14 @@ struct vm_stats {
 	int64_t rss_anon_kib, rss_shmem_kib, hwm_kib;
 	/* Verdict writes that changed nothing (devices/verdict.h). */
 	uint64_t verdict_ignored[VERDICT_NR_CHANNELS];
+	/* Guest RAM and its DMA mapping (the last boot's, times summed). */
+	const char *ram_kind; /* ram_kind_name(); NULL before any boot */
+	uint64_t ram_bytes;
+	int64_t ram_resident_bytes; /* -1 when not known */
+	uint64_t prefault_ns, dma_map_ns;
+	const char *iommu_backend; /* "type1", "iommufd"; NULL: no device */
+	uint64_t dma_mapped_bytes;
+	unsigned int dma_mappings;
 };
 
 struct vm;

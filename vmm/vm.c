@@ -23,6 +23,7 @@
 #define COM1_IRQ 4
 #define ACPI_SCI_IRQ 9
 #define EBDA_START 0x9fc00ull
+#define THP_SYSFS "/sys/kernel/mm/transparent_hugepage"
 
 /*
  * --sriov: make the VFs and bind them (host/sriov_vm.c, undone by
@@ -66,7 +67,13 @@ static int open_assigned(struct vm *vm, struct pv_error *err)
 	const struct vm_config *o = vm->opts;
 	const char *bdfs[CLI_MAX_VFIO];
 	char vf_names[CLI_MAX_VFIO][PCI_ADDR_STRLEN];
+	int fds[CLI_MAX_VFIO];
 	struct vfio_group_hook hook = kvm_vfio_hook(&vm->kvm_vfio);
+	struct vfio_open_opts vo = {
+		.mode = o->iommu,
+		.iommu_fd = o->has_iommu_fd ? o->iommu_fd : -1,
+		.dev_fds = fds,
+	};
 	unsigned int n = o->nr_vfio;
 	struct bind_env env;
 	int ret;
@@ -78,6 +85,9 @@ static int open_assigned(struct vm *vm, struct pv_error *err)
 		struct pci_addr a;
 
 		bdfs[i] = o->vfio[i].bdf;
+		fds[i] = o->vfio[i].has_fd ? o->vfio[i].fd : -1;
+		if (o->vfio[i].has_fd && !bdfs[i][0])
+			continue; /* vfio_open reads it from the fd */
 		if (pci_addr_parse(o->vfio[i].bdf, &a))
 			return pv_seterr(
 				err, EINVAL,
@@ -94,7 +104,9 @@ static int open_assigned(struct vm *vm, struct pv_error *err)
 	ret = start_sriov(vm, bdfs, vf_names, &n, err);
 	if (ret)
 		return ret;
-	ret = vfio_open(&vm->vfio, "/sys", bdfs, (int)n, &hook, err);
+	for (unsigned int i = o->nr_vfio; i < n; i++)
+		fds[i] = -1; /* the VFs --sriov made: by BDF */
+	ret = vfio_open(&vm->vfio, "/sys", bdfs, (int)n, &vo, &hook, err);
 	if (ret)
 		return ret;
 	ret = vfio_iova_holes(&vm->vfio, vm->holes, VM_MAX_HOLES);
@@ -113,6 +125,7 @@ static int open_assigned(struct vm *vm, struct pv_error *err)
 static int setup_memory(struct vm *vm, struct pv_error *err)
 {
 	uint64_t off = 0;
+	long ncpu;
 	int ret;
 
 	ret = layout_compute(&vm->layout, vm->opts->mem, vm->phys_bits,
@@ -120,9 +133,16 @@ static int setup_memory(struct vm *vm, struct pv_error *err)
 	if (ret)
 		return ret;
 	ret = ram_backing_create(&vm->ram, vm->opts->mem, vm->opts->hugepages,
-				 err);
+				 THP_SYSFS, err);
 	if (ret)
 		return ret;
+	/*
+	 * VFIO pins (and so faults) all of it before the guest starts: with
+	 * several CPUs, fault it in parallel first and the pinning finds it.
+	 */
+	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	if (vm->opts->nr_vfio && ncpu > 1)
+		ram_backing_prefault(&vm->ram, (unsigned int)ncpu);
 	mem_map_init(&vm->mem);
 	kvm_mem_listener_init(&vm->kvm_mem, vm->vm_fd, kvm_nr_memslots(vm));
 	ret = mem_map_add_listener(&vm->mem, &vm->kvm_mem.l, err);
@@ -434,8 +454,12 @@ static int boot_build(struct vm *vm, bool power_on, struct pv_error *err)
 	return ret;
 }
 
-/* Undo boot_build (and a KVM VM's assignment state); safe when partial. */
-static void boot_teardown(struct vm *vm)
+/*
+ * Undo boot_build (and a KVM VM's assignment state); safe when partial.
+ * @final: passvm is done with the assigned devices too (closed here, so
+ * vfio-pci's reset at close is not preceded by one of ours).
+ */
+static void boot_teardown(struct vm *vm, bool final)
 {
 	struct vcpu *vcpus;
 	unsigned int n;
@@ -454,7 +478,10 @@ static void boot_teardown(struct vm *vm)
 	virtio_devices_destroy(vm->virtio);
 	vm->virtio = NULL;
 	/* Assigned devices: quiet, reset, unmapped; still open and bound. */
-	vfio_detach(&vm->vfio);
+	if (final)
+		vfio_close(&vm->vfio);
+	else
+		vfio_detach(&vm->vfio);
 	if (vm->serial_ready)
 		serial_destroy(&vm->serial);
 	vm->serial_ready = false;
@@ -531,7 +558,7 @@ int vm_reboot(struct vm *vm, struct pv_error *err)
 	pthread_mutex_lock(&vm->boot_lock);
 	vm->booted = false;
 	vm_stats_add(&vm->past, vm);
-	boot_teardown(vm);
+	boot_teardown(vm, false);
 	kvm_vm_close(vm);
 	vm->reboots++;
 	pv_trace(TRACE_KVM, "guest reset: rebuilding it (reboot %u)",
@@ -554,7 +581,7 @@ int vm_reboot(struct vm *vm, struct pv_error *err)
 void vm_destroy(struct vm *vm)
 {
 	vm_stop(vm, VM_STOP_VMM_ERROR, 0);
-	boot_teardown(vm);
+	boot_teardown(vm, true);
 	/* Devices closed (device, group, container) after their reset. */
 	vfio_close(&vm->vfio);
 	virtio_host_close(&vm->virtio_host, vm->opts);

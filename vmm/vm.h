@@ -179,6 +179,13 @@ void vm_stop_cb(void *opaque, enum vm_stop_reason why, int code);
 void vm_rearm(struct vm *vm);
 /* Open /dev/kvm, check its capabilities and the vCPU limit, get CPUID. */
 int kvm_open_dev(struct vm *vm, struct pv_error *err);
+/*
+ * kvm_fd_check() - is the inherited @fd (--kvm-fd) /dev/kvm: a character
+ * device 10:232 (host/chardev.h, @sysfs "/sys") answering
+ * KVM_GET_API_VERSION with KVM_API_VERSION? Returns 0, or -EBADF / -EINVAL
+ * with what it is instead in @err. Does not close @fd.
+ */
+int kvm_fd_check(const char *sysfs, int fd, struct pv_error *err);
 /* KVM_CREATE_VM with the in-kernel irqchip and PIT: vm->vm_fd. */
 int kvm_create_vm(struct vm *vm, struct pv_error *err);
 /* KVM_CAP_IRQ_ROUTING: GSIs the routing table may use. */

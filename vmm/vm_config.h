@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "sandbox/sandbox.h"
+#include "host/iommu_backend.h"
 #include "util/log.h"
 
 #define VM_MAX_PASSTHROUGH 16
@@ -25,8 +26,11 @@
 /* An assigned host PCI function (--vfio, PUT /device-passthrough/{id}). */
 struct vfio_opt {
 	char id[VM_ID_MAX + 1]; /* API id; "vfioN" for --vfio */
-	char bdf[32]; /* host address as given: 0000:01:00.0 or 01:00.0 */
+	char bdf[32]; /* host address as given: 0000:01:00.0 or 01:00.0;
+		       * "" when only @fd names it */
 	bool managed; /* passvm extension: bind at start, restore at exit */
+	bool has_fd; /* --vfio fd=N: a pre-opened group or device cdev */
+	int fd; /* valid when @has_fd; owned by passvm from the start */
 };
 
 /*
@@ -119,6 +123,11 @@ struct vm_config {
 	bool smt; /* only false: one thread per core */
 	bool hugepages; /* 2 MiB hugetlbfs: --hugepages, huge_pages "2M" */
 	bool thp; /* huge_pages "Transparent" (passvm advises THP anyway) */
+	/* Host interfaces (--iommu, pre-opened fds for an unprivileged run). */
+	enum iommu_mode iommu; /* --iommu auto|type1|iommufd */
+	bool has_iommu_fd, has_kvm_fd;
+	int iommu_fd; /* --iommu-fd: a container or /dev/iommu, owned */
+	int kvm_fd; /* --kvm-fd: /dev/kvm, owned */
 	/* Devices. */
 	struct vfio_opt vfio[VM_MAX_PASSTHROUGH];
 	unsigned int nr_vfio;

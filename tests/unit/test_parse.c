@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <cmocka.h>
 
 #include "util/parse.h"
@@ -101,6 +102,25 @@ static void test_duration(void **state)
 	assert_int_not_equal(parse_duration("99999999999999999999s", &ns), 0);
 }
 
+/* sysfs choice attributes: the bracketed word. */
+static void test_sysfs_choice(void **state)
+{
+	char w[16];
+
+	assert_int_equal(
+		parse_sysfs_choice("always [madvise] never\n", w, sizeof(w)),
+		0);
+	assert_string_equal(w, "madvise");
+	assert_int_equal(parse_sysfs_choice("[always] madvise never", w, 4),
+			 -EINVAL); /* does not fit */
+	assert_string_equal(w, "");
+	assert_int_equal(
+		parse_sysfs_choice("always madvise never", w, sizeof(w)),
+		-EINVAL);
+	assert_int_equal(parse_sysfs_choice("a [] b", w, sizeof(w)), -EINVAL);
+	assert_int_equal(parse_sysfs_choice("a [b", w, sizeof(w)), -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -108,6 +128,7 @@ int main(void)
 		cmocka_unit_test(test_size_suffixes),
 		cmocka_unit_test(test_size_forms),
 		cmocka_unit_test(test_bytes_suffix_and_zero),
+		cmocka_unit_test(test_sysfs_choice),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -144,6 +144,8 @@ static void check_schema(json_t *v)
 		"pio",
 		"mmio",
 		"memory_kib",
+		"guest_ram",
+		"dma",
 		"vfio",
 		"virtio",
 		"verdict_writes_ignored",

@@ -270,8 +270,11 @@ lab_run_once() {
 # lab_stats_keys FILE: RESULT keys from the --stats lines of passvm's
 # stderr in FILE (vmm/stats.c): stats=yes|no, exits (userspace exits, all
 # reasons), first_insn_ms (launch to the guest's first instruction),
-# guest_ram_resident_kb (RssShmem at exit: guest RAM touched or pinned),
-# vmm_rss_anon_kb (RssAnon at exit: the VMM's own memory)
+# guest_ram_resident_kb (guest RAM touched or pinned at exit: the "guest
+# RAM ... resident" line, any backing, printed after and so winning over
+# RssShmem, which misses hugetlbfs pages), vmm_rss_anon_kb (RssAnon at
+# exit: the VMM's own memory), iommu_backend and dma_map_ms (the "dma map
+# (BACKEND): ..., MS ms" line: time in the DMA map calls)
 lab_stats_keys() {
 	if ! grep -q '^passvm: stats: ' "$1"; then
 		echo stats=no
@@ -281,7 +284,8 @@ lab_stats_keys() {
 	sed -n -e 's/^passvm: stats: userspace exits \([0-9]*\)$/exits=\1/p' \
 		-e 's/^passvm: stats: launch to first guest instruction \([0-9.]*\) ms$/first_insn_ms=\1/p' \
 		-e 's/^passvm: stats: memory: VMM (RssAnon) \([0-9]*\) kB, guest RAM touched (RssShmem) \([0-9]*\) kB.*/vmm_rss_anon_kb=\1 guest_ram_resident_kb=\2/p' \
-		-e 's/^passvm: stats: memory: .*guest RAM touched (RssShmem) \([0-9]*\) kB.*/guest_ram_resident_kb=\1/p' "$1"
+		-e 's/^passvm: stats: guest RAM [0-9]* MiB, .*: resident \([0-9]*\) kB.*/guest_ram_resident_kb=\1/p' \
+		-e 's/^passvm: stats: dma map (\([a-z0-9]*\)): .*, \([0-9.]*\) ms$/iommu_backend=\1 dma_map_ms=\2/p' "$1"
 }
 
 # lab_stats_vfio FILE: one RESULT line per assigned device from passvm's

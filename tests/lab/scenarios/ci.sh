@@ -59,7 +59,8 @@ top = {"schema": int, "passvm_version": str, "end": str, "exit_status": int,
        "timeout": opt(dict), "console": str, "guest_started": bool,
        "launch_to_first_instruction_ms": num, "launch_to_exit_s": num,
        "reboots": int, "exits": dict, "pio": dict, "mmio": dict,
-       "memory_kib": dict, "vfio": list, "virtio": list,
+       "memory_kib": dict, "guest_ram": dict, "dma": dict, "vfio": list,
+       "virtio": list,
        "verdict_writes_ignored": dict}
 if set(r) != set(top):
     fail("keys " + " ".join(sorted(set(r) ^ set(top))))

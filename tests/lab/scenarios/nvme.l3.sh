@@ -18,6 +18,7 @@
 #     managed                 5      6
 #     bigmem                  7      8
 #     jail                    9      -
+#     unpriv                 10      -   (both backends' runs)
 #   steady state (lab=nvme): 8 MiB written with 4 KiB O_DIRECT writes and
 #   read back (2048 + 2048 I/Os) at 16 MiB (passvm) or 32 MiB (qemu);
 #   lab=bigmem the same at 40 or 48 MiB.
@@ -79,6 +80,7 @@ else
 	bigmem-passvm) seek=7 ;;
 	bigmem-qemu) seek=8 ;;
 	jail-passvm) seek=9 ;;
+	unpriv-passvm) seek=10 ;;
 	*-qemu) seek=2 ;;
 	*) seek=1 ;;
 	esac
