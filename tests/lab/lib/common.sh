@@ -151,6 +151,19 @@ copy_dynamic() {
 	done < <(ldd "$bin" | awk '$2 == "=>" && $3 ~ /^\// {print $3} $1 ~ /^\// {print $1}')
 }
 
+# lab_tool NAME: tests/lab/tools/NAME.c as a static binary in
+# $OUT_DIR/tools (rebuilt when the source is newer); prints its path. The
+# scenarios name them in scen_NAME_l3_tools / scen_NAME_l2_tools.
+lab_tool() {
+	local src=$LAB_DIR/tools/$1.c out=$OUT_DIR/tools/$1
+	if [ ! -x "$out" ] || [ "$src" -nt "$out" ]; then
+		mkdir -p "$OUT_DIR/tools"
+		"${LAB_TOOL_CC:-gcc}" -static -O2 -Wall -o "$out" "$src" >&2 ||
+			die "cannot build $src (gcc -static needs libc6-dev)"
+	fi
+	echo "$out"
+}
+
 # mkcpio DIR OUT: newc archive, uncompressed (fast to unpack under TCG).
 mkcpio() {
 	local dir=$1 out=$2
@@ -183,6 +196,12 @@ build_l3_initramfs() {
 	install -m 0644 "$LAB_DIR/lib/devices.sh" "$d/lab/devices.sh"
 	for f in "$LAB_DIR"/scenarios/*.l3.sh; do
 		install -m 0644 "$f" "$d/lab/${f##*/}"
+	done
+	for s in "$@"; do
+		declare -F "scen_${s}_l3_tools" >/dev/null || continue
+		for f in $("scen_${s}_l3_tools"); do
+			install -m 0755 "$f" "$d/bin/${f##*/}"
+		done
 	done
 	for s in "$@"; do
 		declare -F "scen_${s}_l3_modules" >/dev/null || continue
@@ -268,6 +287,14 @@ build_l2_initramfs() {
 		declare -F "scen_${s}_l2_bins" >/dev/null || continue
 		for f in $("scen_${s}_l2_bins"); do
 			copy_dynamic "$d" "$f"
+		done
+	done
+
+	# tools a scenario's L2 script runs (tests/lab/tools), in /lab
+	for s in "$@"; do
+		declare -F "scen_${s}_l2_tools" >/dev/null || continue
+		for f in $("scen_${s}_l2_tools"); do
+			install -m 0755 "$f" "$d/lab/${f##*/}"
 		done
 	done
 
