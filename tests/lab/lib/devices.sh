@@ -42,6 +42,9 @@ IVSHMEM_ID=1af4:1110
 # sriov's igb (82576) PF, QEMU >= 8; its VFs appear at 00:1d.0, 00:1d.2
 SRIOV_PF_BDF=0000:00:0d.0
 SRIOV_PF_MAC=52:54:00:12:36:00
+# hostile-dma's edu with a DMA mask of all ones (the default is 28 bits):
+# its DMA engine reaches any IOVA
+EDU_DMA_BDF=0000:00:0e.0
 
 # lab_slot BDF: the "SLOT.FN" part, as QEMU's addr= takes it (03.0)
 lab_slot() {

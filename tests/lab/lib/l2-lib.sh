@@ -36,6 +36,7 @@ LAB_VMM_ERR=/tmp/lab-vmm.err # the last VMM run's stderr (lab_run_once)
 # LAB_VMM_ERR only, not to the console (a --trace run's trace lines, which
 # the serial console would carry slowly). LAB_TRACE_RE: passvm's trace lines.
 LAB_ERR_HIDE=
+# shellcheck disable=SC2034 # for the scenarios' scripts
 LAB_TRACE_RE='^\[ *[0-9.]*\] (kvm|mem|vfio|pci|irq|boot): '
 
 # lab_result NAME KEY=VALUE...: one measurement (values without blanks)

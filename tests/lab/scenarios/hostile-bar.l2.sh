@@ -8,9 +8,11 @@ lab_want passvm || exit 0
 lab_bind "$NVME_BDF" >/dev/null || exit 1
 lab_bind "$EDU_BDF" >/dev/null || exit 1
 # the trace stays in $LAB_VMM_ERR, off the console (lab_run_once)
+# shellcheck disable=SC2034 # read by lab_run_once
 LAB_ERR_HIDE=$LAB_TRACE_RE
 lab_passvm hostile-bar-passvm --vfio "$NVME_BDF" --vfio "$EDU_BDF" \
 	--trace kvm,mem,vfio,pci
+# shellcheck disable=SC2034
 LAB_ERR_HIDE=
 lab_memcheck hostile-bar "$LAB_VMM_ERR"
 lab_result hostile-bar/warn refused="$(grep -c -e 'is not mapped' -e 'neither is mapped' "$LAB_VMM_ERR")" \

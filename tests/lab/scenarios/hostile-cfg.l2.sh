@@ -11,8 +11,10 @@ seed=${HOSTILE_SEED:-20261201}
 iters=${HOSTILE_ITERS:-3}
 lab_result hostile-cfg/seed seed="$seed" iters="$iters"
 L3_CMDLINE="$L3_CMDLINE lab_seed=$seed lab_iters=$iters"
+# shellcheck disable=SC2034 # read by lab_run_once
 LAB_ERR_HIDE=$LAB_TRACE_RE
 lab_passvm hostile-cfg-passvm --vfio "$NVME_BDF" --trace kvm,mem,vfio,pci
+# shellcheck disable=SC2034
 LAB_ERR_HIDE=
 lab_memcheck hostile-cfg "$LAB_VMM_ERR"
 lab_result hostile-cfg/warn warnings="$(grep -c 'warning' "$LAB_VMM_ERR")" \

@@ -33,7 +33,7 @@ kc_mem() {
 # kc_mem_delta: kB above the baseline (the most of Mlocked, Unevictable,
 # Shmem grown, MemFree shrunk)
 kc_mem_delta() {
-	# shellcheck disable=SC2046 # four numbers
+	# shellcheck disable=SC2046,SC2086 # eight numbers
 	set -- $base $(kc_mem)
 	awk -v m0="$1" -v u0="$2" -v s0="$3" -v f0="$4" -v m="$5" -v u="$6" \
 		-v s="$7" -v f="$8" 'BEGIN {
@@ -46,7 +46,17 @@ kc_mem_delta() {
 
 # kc_group_holders: processes with the VFIO group open
 kc_group_holders() {
-	ls -l /proc/[0-9]*/fd 2>/dev/null | grep -c "/dev/vfio/$grp\$"
+	local f c=0
+	for f in /proc/[0-9]*/fd/*; do
+		[ "$(readlink "$f" 2>/dev/null)" != "/dev/vfio/$grp" ] || c=$((c + 1))
+	done
+	echo $c
+}
+
+# kc_fds: the fds this script holds
+kc_fds() {
+	set -- /proc/$$/fd/*
+	echo $#
 }
 
 # kc_wait_for FILE PATTERN PID SECONDS: true once FILE has PATTERN, false
@@ -84,7 +94,7 @@ awk -v n="$n" -v seed="$seed" 'BEGIN {
 	}
 }' >/tmp/kc.plan
 
-fd_before=$(ls /proc/$$/fd | wc -l)
+fd_before=$(kc_fds)
 base=$(kc_mem)
 echo "LAB: kill-cycles n=$n seed=$seed baseline mlocked/unevictable/shmem/free kB: $base"
 t0=$(lab_uptime_cs)
@@ -136,6 +146,6 @@ done </tmp/kc.plan
 t1=$(lab_uptime_cs)
 lab_result kill-cycles/summary cycles="$i" killed="$killed" reached="$reached_n" \
 	mem_back="$back_n" checks_ok="$ok_n" group_free="$free_n" \
-	fd_before="$fd_before" fd_after="$(ls /proc/$$/fd | wc -l)" seed="$seed" \
+	fd_before="$fd_before" fd_after="$(kc_fds)" seed="$seed" \
 	wall_s=$(((t1 - t0) / 100)) pin="$pin" boot="$boot" io="$io" \
 	end_mem_delta_kb="$(kc_mem_delta)"

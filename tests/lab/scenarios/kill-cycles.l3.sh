@@ -3,11 +3,13 @@
 # io-start", then 4 KiB O_DIRECT writes and reads until passvm is killed;
 # lab_kc=check: a marker written at 12 MiB and read back, then
 #   LAB: RESULT kill-cycles/check vmm=VMM check=ok|failed
+# shellcheck source=/dev/null # the fragment beside this one
 . /lab/hostile-bar.l3.sh
 
 kill_cycles_main() {
-	local mode=check a msg back
-	for a in $(cat /proc/cmdline); do
+	local mode=check a msg back cmdline
+	read -r cmdline </proc/cmdline
+	for a in $cmdline; do
 		case $a in lab_kc=*) mode=${a#lab_kc=} ;; esac
 	done
 	if ! l3_wait_nvme; then

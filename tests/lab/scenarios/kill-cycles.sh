@@ -14,7 +14,7 @@ scen_kill-cycles_budget() { echo $((60 + ${KILL_CYCLES:-10} * 25)); }
 scen_kill-cycles_l1_mem() { echo 2048; }
 
 scen_kill-cycles_check() {
-	local n=${KILL_CYCLES:-10} i bad=""
+	local n=${KILL_CYCLES:-10} i bad="" fds
 	lab_want passvm || return 0
 	for ((i = 1; i <= n; i++)); do
 		rec_merge "kill-cycles/cycle-$i"
@@ -24,8 +24,9 @@ scen_kill-cycles_check() {
 			bad+="${bad:+,}$i:${REC[phase]-none}"
 	done
 	rec_merge kill-cycles/summary
-	note kill-cycles/summary cycles_failed="${bad:-none}" \
-		fds_same=$([ -n "${REC[fd_after]-}" ] && [ "${REC[fd_after]-}" = "${REC[fd_before]-}" ] && echo yes || echo no)
+	fds=no
+	[ -z "${REC[fd_after]-}" ] || [ "${REC[fd_after]}" != "${REC[fd_before]-}" ] || fds=yes
+	note kill-cycles/summary cycles_failed="${bad:-none}" fds_same=$fds
 	expect kill-cycles/passvm kill-cycles/summary "cycles==$n" "killed==$n" \
 		"reached==$n" "mem_back==$n" "checks_ok==$n" "group_free==$n" \
 		cycles_failed==none fds_same==yes wall_s~'^[0-9]+$' pin~. boot~. io~.

@@ -14,6 +14,14 @@
  *                              across the end of the 32-bit window, beyond
  *                              MAXPHYADDR; EDU's BAR0 over NVME's MSI-X
  *                              table page; then everything back
+ *   hostile dma EDU RAM_MIB    program the edu's DMA engine (QEMU's edu,
+ *                              its dma_mask all ones): RAM to the edu and
+ *                              back at a buffer of guest RAM (must work),
+ *                              then writes and reads at IOVAs outside guest
+ *                              RAM (RAM_MIB), in the 32-bit PCI window, in
+ *                              the MSI window and beyond 2^40 (must not reach
+ *                              anything: the IOMMU faults them), then RAM
+ *                              again
  *   hostile cfgfuzz SEED ITERS BDF...
  *                              ITERS rounds of random writes (seeded) to
  *                              every config dword of each BDF, then to
@@ -24,6 +32,7 @@
  * §7.5.3 (PCIe capability). Build: gcc -static -O2 (run-lab does it).
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -39,14 +48,14 @@
 
 struct dev {
 	const char *bdf;
-	int cfg;		/* config fd */
-	unsigned int cfg_size;	/* bytes: 256 or 4096 */
-	uint8_t saved[4096];	/* config as found */
-	int msix;		/* MSI-X capability offset, 0 if none */
+	int cfg; /* config fd */
+	unsigned int cfg_size; /* bytes: 256 or 4096 */
+	uint8_t saved[4096]; /* config as found */
+	int msix; /* MSI-X capability offset, 0 if none */
 	int msix_bir;
-	uint32_t msix_off;	/* table offset in its BAR, bytes */
-	unsigned int msix_n;	/* table entries */
-	volatile uint32_t *bar;	/* mmap of resource msix_bir (or 0) */
+	uint32_t msix_off; /* table offset in its BAR, bytes */
+	unsigned int msix_n; /* table entries */
+	volatile uint32_t *bar; /* mmap of resource msix_bir (or 0) */
 	size_t bar_len;
 };
 
@@ -162,7 +171,8 @@ static int dev_open(struct dev *d, const char *bdf, int want_bar)
 		d->msix_bir = t & PCI_MSIX_TABLE_BIR;
 		d->msix_off = t & PCI_MSIX_TABLE_OFFSET;
 		d->msix_n = (cfg_read(d, d->msix + PCI_MSIX_FLAGS, 2) &
-			     PCI_MSIX_FLAGS_QSIZE) + 1;
+			     PCI_MSIX_FLAGS_QSIZE) +
+			    1;
 	}
 	if (want_bar >= 0)
 		d->bar = map_resource(bdf, want_bar, &d->bar_len);
@@ -207,7 +217,8 @@ static uint64_t bar_get(struct dev *d, int i)
 	unsigned int r = PCI_BASE_ADDRESS_0 + 4 * i;
 	uint64_t lo = cfg_read(d, r, 4);
 
-	if ((lo & PCI_BASE_ADDRESS_MEM_TYPE_MASK) == PCI_BASE_ADDRESS_MEM_TYPE_64)
+	if ((lo & PCI_BASE_ADDRESS_MEM_TYPE_MASK) ==
+	    PCI_BASE_ADDRESS_MEM_TYPE_64)
 		lo |= (uint64_t)cfg_read(d, r + 4, 4) << 32;
 	return lo & ~0xfull;
 }
@@ -217,7 +228,8 @@ static void bar_set(struct dev *d, int i, uint64_t a)
 	unsigned int r = PCI_BASE_ADDRESS_0 + 4 * i;
 	uint32_t lo = cfg_read(d, r, 4);
 
-	if ((lo & PCI_BASE_ADDRESS_MEM_TYPE_MASK) == PCI_BASE_ADDRESS_MEM_TYPE_64)
+	if ((lo & PCI_BASE_ADDRESS_MEM_TYPE_MASK) ==
+	    PCI_BASE_ADDRESS_MEM_TYPE_64)
 		cfg_write(d, r + 4, 4, (uint32_t)(a >> 32));
 	cfg_write(d, r, 4, (uint32_t)a | (lo & 0xf));
 }
@@ -261,14 +273,16 @@ static int cmd_bars(const char *nvme_bdf, const char *edu_bdf)
 	cap0 = nv.bar[0];
 	/* a buffer of guest RAM, its contents known, locked in place */
 	ram = mmap(NULL, ram_len, PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE | MAP_LOCKED, -1, 0);
+		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE | MAP_LOCKED, -1,
+		   0);
 	if (ram == MAP_FAILED)
 		return 1;
 	for (size_t k = 0; k < ram_len / 4; k++)
 		ram[k] = 0x5a5a0000u ^ (uint32_t)k;
 	gpa = gpa_of(ram);
 	pb = phys_bits();
-	result("hostile-bar/setup", "nvme_bar0=0x%llx nvme_bar_len=0x%zx edu_bar0=0x%llx edu_bar_len=0x%zx msix_bir=%d msix_off=0x%x msix_n=%u cap_lo=0x%08x ram_gpa=0x%llx phys_bits=%llu",
+	result("hostile-bar/setup",
+	       "nvme_bar0=0x%llx nvme_bar_len=0x%zx edu_bar0=0x%llx edu_bar_len=0x%zx msix_bir=%d msix_off=0x%x msix_n=%u cap_lo=0x%08x ram_gpa=0x%llx phys_bits=%llu",
 	       (unsigned long long)nv0, nv.bar_len, (unsigned long long)edu0,
 	       edu.bar_len, nv.msix_bir, nv.msix_off, nv.msix_n, cap0,
 	       (unsigned long long)gpa, (unsigned long long)pb);
@@ -310,16 +324,116 @@ static int cmd_bars(const char *nvme_bdf, const char *edu_bdf)
 		steps++;
 		ok += live && !bad;
 		snprintf(nm, sizeof(nm), "hostile-bar/%s", mv[s].name);
-		result(nm, "dev=%s to=0x%llx readback=0x%llx old_addr_reads=0x%08x ram_bad_words=%u alive=%s",
-		       mv[s].dev ? "edu" : "nvme",
-		       (unsigned long long)mv[s].to, (unsigned long long)a,
-		       old, bad, live ? "yes" : "no");
+		result(nm,
+		       "dev=%s to=0x%llx readback=0x%llx old_addr_reads=0x%08x ram_bad_words=%u alive=%s",
+		       mv[s].dev ? "edu" : "nvme", (unsigned long long)mv[s].to,
+		       (unsigned long long)a, old, bad, live ? "yes" : "no");
 		fflush(stdout);
 	}
-	result("hostile-bar/back", "nvme_bar0=0x%llx edu_bar0=0x%llx cap_lo=0x%08x cap_same=%s steps=%u steps_ok=%u",
+	result("hostile-bar/back",
+	       "nvme_bar0=0x%llx edu_bar0=0x%llx cap_lo=0x%08x cap_same=%s steps=%u steps_ok=%u",
 	       (unsigned long long)bar_get(&nv, 0),
 	       (unsigned long long)bar_get(&edu, 0), nv.bar[0],
 	       nv.bar[0] == cap0 ? "yes" : "no", steps, ok);
+	return 0;
+}
+
+/* --- dma (QEMU's docs/specs/edu.txt) ------------------------------------ */
+
+#define EDU_DMA_SRC 0x80
+#define EDU_DMA_DST 0x88
+#define EDU_DMA_CNT 0x90
+#define EDU_DMA_CMD 0x98
+#define EDU_DMA_START 1u
+#define EDU_DMA_TO_RAM 2u
+#define EDU_BUF 0x40000u
+
+static void edu_w64(volatile uint32_t *bar, unsigned int off, uint64_t v)
+{
+	bar[off / 4] = (uint32_t)v;
+	bar[off / 4 + 1] = (uint32_t)(v >> 32);
+}
+
+/* One transfer of @len bytes; true when the engine finished within 3 s
+ * (it does, reached or not: a refused DMA is not its concern). */
+static bool edu_dma(volatile uint32_t *bar, uint64_t src, uint64_t dst,
+		    uint32_t len, uint32_t cmd)
+{
+	struct timespec z = { 0, 10 * 1000 * 1000 };
+
+	edu_w64(bar, EDU_DMA_SRC, src);
+	edu_w64(bar, EDU_DMA_DST, dst);
+	edu_w64(bar, EDU_DMA_CNT, len);
+	edu_w64(bar, EDU_DMA_CMD, cmd | EDU_DMA_START);
+	for (int i = 0; i < 300; i++) {
+		if (!(bar[EDU_DMA_CMD / 4] & EDU_DMA_START))
+			return true;
+		nanosleep(&z, NULL);
+	}
+	return false;
+}
+
+/* RAM -> edu -> RAM at @buf (GPA @gpa): does the copy come back? */
+static bool edu_roundtrip(volatile uint32_t *bar, uint8_t *buf, uint64_t gpa,
+			  uint8_t salt)
+{
+	for (int k = 0; k < 256; k++) {
+		buf[k] = (uint8_t)(k ^ salt);
+		buf[2048 + k] = 0;
+	}
+	if (!edu_dma(bar, gpa, EDU_BUF, 256, 0) ||
+	    !edu_dma(bar, EDU_BUF, gpa + 2048, 256, EDU_DMA_TO_RAM))
+		return false;
+	return !memcmp(buf, buf + 2048, 256);
+}
+
+static int cmd_dma(const char *bdf, unsigned long ram_mib)
+{
+	struct dev e;
+	uint8_t *buf;
+	uint64_t gpa;
+	char nm[64];
+	struct {
+		const char *name;
+		uint64_t iova;
+	} t[] = {
+		{ "past-ram", ((uint64_t)ram_mib << 20) + (256u << 20) },
+		{ "pci-window", 0xc0000000ull },
+		{ "msi-window", 0xfee00000ull },
+		{ "high", 1ull << 40 },
+	};
+	unsigned int n = sizeof(t) / sizeof(t[0]), finished = 0;
+
+	if (dev_open(&e, bdf, 0) || !e.bar)
+		return 1;
+	cfg_write(&e, PCI_COMMAND, 2,
+		  cfg_read(&e, PCI_COMMAND, 2) | PCI_COMMAND_MEMORY |
+			  PCI_COMMAND_MASTER);
+	buf = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE | MAP_LOCKED, -1,
+		   0);
+	if (buf == MAP_FAILED)
+		return 1;
+	gpa = gpa_of(buf);
+	result("hostile-dma/ram", "gpa=0x%llx id=0x%08x dma=%s",
+	       (unsigned long long)gpa, e.bar[0],
+	       gpa && edu_roundtrip(e.bar, buf, gpa, 0x11) ? "ok" : "failed");
+	for (unsigned int i = 0; i < n; i++) {
+		bool w, r;
+
+		memset(buf, 0xa5, 4096);
+		/* edu -> IOVA, then IOVA -> edu -> our buffer */
+		w = edu_dma(e.bar, EDU_BUF, t[i].iova, 64, EDU_DMA_TO_RAM);
+		r = edu_dma(e.bar, t[i].iova, EDU_BUF, 64, 0);
+		finished += w && r;
+		snprintf(nm, sizeof(nm), "hostile-dma/%s", t[i].name);
+		result(nm, "iova=0x%llx write_done=%s read_done=%s",
+		       (unsigned long long)t[i].iova, w ? "yes" : "no",
+		       r ? "yes" : "no");
+	}
+	result("hostile-dma/after", "dma=%s targets=%u finished=%u",
+	       edu_roundtrip(e.bar, buf, gpa, 0x22) ? "ok" : "failed", n,
+	       finished);
 	return 0;
 }
 
@@ -336,9 +450,11 @@ static void restore(struct dev *d)
 	cfg_write(d, PCI_COMMAND, 2, 0);
 	if (pm)
 		cfg_write(d, pm + PCI_PM_CTRL, 2, 0);
-	for (unsigned int r = PCI_BASE_ADDRESS_0; r <= PCI_BASE_ADDRESS_5; r += 4)
+	for (unsigned int r = PCI_BASE_ADDRESS_0; r <= PCI_BASE_ADDRESS_5;
+	     r += 4)
 		cfg_write(d, r, 4, *(uint32_t *)&d->saved[r]);
-	cfg_write(d, PCI_ROM_ADDRESS, 4, *(uint32_t *)&d->saved[PCI_ROM_ADDRESS]);
+	cfg_write(d, PCI_ROM_ADDRESS, 4,
+		  *(uint32_t *)&d->saved[PCI_ROM_ADDRESS]);
 	cfg_write(d, PCI_INTERRUPT_LINE, 1, d->saved[PCI_INTERRUPT_LINE]);
 	if (msi)
 		cfg_write(d, msi + PCI_MSI_FLAGS, 2,
@@ -379,9 +495,11 @@ static int cmd_cfgfuzz(uint64_t seed, int iters, int ndev, char **bdfs)
 		for (int i = 0; i < ndev; i++) {
 			struct dev *d = &devs[i];
 
-			for (unsigned int off = 0; off < d->cfg_size; off += 4) {
+			for (unsigned int off = 0; off < d->cfg_size;
+			     off += 4) {
 				uint64_t r = rnd();
-				unsigned int len = 1u << (r & 3 ? (r & 3) - 1 : 2);
+				unsigned int len = 1u
+						   << (r & 3 ? (r & 3) - 1 : 2);
 				unsigned int o = off + ((r >> 2) & (4 - len));
 				uint32_t v = (uint32_t)(r >> 32);
 
@@ -391,7 +509,12 @@ static int cmd_cfgfuzz(uint64_t seed, int iters, int ndev, char **bdfs)
 			restore(d);
 			if (!d->bar)
 				continue;
-			/* every dword of every MSI-X table entry, and the PBA */
+			/* every dword of every MSI-X table entry, with MSI-X
+			 * enabled every other round (vectors routed from
+			 * random entries) */
+			if (rnd() & 1)
+				cfg_write(d, d->msix + PCI_MSIX_FLAGS, 2,
+					  PCI_MSIX_FLAGS_ENABLE);
 			for (unsigned int e = 0; e < d->msix_n * 4; e++) {
 				size_t w = d->msix_off / 4 + e;
 
@@ -402,7 +525,8 @@ static int cmd_cfgfuzz(uint64_t seed, int iters, int ndev, char **bdfs)
 			}
 		}
 		snprintf(nm, sizeof(nm), "hostile-cfg/iter-%d", it);
-		result(nm, "writes=%llu table_writes=%llu", writes, table_writes);
+		result(nm, "writes=%llu table_writes=%llu", writes,
+		       table_writes);
 		fflush(stdout);
 	}
 	for (int i = 0; i < ndev; i++) {
@@ -417,7 +541,8 @@ static int cmd_cfgfuzz(uint64_t seed, int iters, int ndev, char **bdfs)
 			d->bar[w + 3] = PCI_MSIX_ENTRY_CTRL_MASKBIT;
 		}
 	}
-	result("hostile-cfg/fuzz", "seed=%llu iters=%d devices=%d writes=%llu table_writes=%llu write_errors=%llu",
+	result("hostile-cfg/fuzz",
+	       "seed=%llu iters=%d devices=%d writes=%llu table_writes=%llu write_errors=%llu",
 	       (unsigned long long)seed, iters, ndev, writes, table_writes,
 	       write_errors);
 	return 0;
@@ -428,9 +553,12 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (argc == 4 && !strcmp(argv[1], "bars"))
 		return cmd_bars(argv[2], argv[3]);
+	if (argc == 4 && !strcmp(argv[1], "dma"))
+		return cmd_dma(argv[2], strtoul(argv[3], NULL, 0));
 	if (argc >= 5 && !strcmp(argv[1], "cfgfuzz"))
 		return cmd_cfgfuzz(strtoull(argv[2], NULL, 0), atoi(argv[3]),
 				   argc - 4, argv + 4);
-	fprintf(stderr, "usage: hostile bars NVME_BDF EDU_BDF | hostile cfgfuzz SEED ITERS BDF...\n");
+	fprintf(stderr,
+		"usage: hostile bars NVME_BDF EDU_BDF | hostile dma EDU_BDF RAM_MIB | hostile cfgfuzz SEED ITERS BDF...\n");
 	return 2;
 }
