@@ -32,9 +32,11 @@ PASSVM=/lab/passvm
 VMM_TIMEOUT=${VMM_TIMEOUT:-120}
 L3_MEM_MIB=256 # guest RAM of an L3 boot, MiB (a scenario may set it)
 LAB_VMM_ERR=/tmp/lab-vmm.err # the last VMM run's stderr (lab_run_once)
-# LAB_ERR_HIDE: an ERE; the VMM's stderr lines it matches go to
-# LAB_VMM_ERR only, not to the console (a --trace run's trace lines, which
-# the serial console would carry slowly). LAB_TRACE_RE: passvm's trace lines.
+# LAB_ERR_HIDE: an ERE; when set, the VMM's stderr goes to LAB_VMM_ERR
+# during the run and to the console after it, without the lines it matches
+# (a --trace run's trace lines, which the serial console carries slowly;
+# and no warning cuts a guest's RESULT line in two). LAB_TRACE_RE: passvm's
+# trace lines.
 LAB_ERR_HIDE=
 # shellcheck disable=SC2034 # for the scenarios' scripts
 LAB_TRACE_RE='^\[ *[0-9.]*\] (kvm|mem|vfio|pci|irq|boot): '
@@ -244,7 +246,7 @@ lab_run_once() {
 	rm -f "$fifo"
 	mkfifo "$fifo"
 	if [ -n "$LAB_ERR_HIDE" ]; then
-		tee "$LAB_VMM_ERR" <"$fifo" | grep -v -E "$LAB_ERR_HIDE" >&2 &
+		cat <"$fifo" >"$LAB_VMM_ERR" &
 	else
 		tee "$LAB_VMM_ERR" <"$fifo" >&2 &
 	fi
@@ -261,6 +263,7 @@ lab_run_once() {
 	kill "$wd" 2>/dev/null
 	wait "$tp"
 	rm -f "$fifo"
+	[ -z "$LAB_ERR_HIDE" ] || grep -v -E "$LAB_ERR_HIDE" "$LAB_VMM_ERR" >&2
 	[ ! -e "/tmp/lab-hung.$pid" ] || hung=1
 	echo
 	echo "LAB: $vmm exit=$rc"

@@ -44,7 +44,8 @@ scen_hostile-bar_check() {
 		done
 	done
 	note hostile-bar/moves moves_failed="${bad:-none}"
-	expect hostile-bar/moves hostile-bar/moves moves_failed==none
+	expect hostile-bar/moves hostile-bar/back vmm=passvm + hostile-bar/moves steps==8 \
+		moves_failed==none
 	expect hostile-bar/mem hostile-bar/mem + hostile-bar/warn 'bar_slots>=1' bad_slots==0 \
 		overlap_slots==0 stale_slots==0 slots_match==yes dma_match==yes end==stop \
 		'refused>=2'

@@ -26,7 +26,7 @@ scen_hostile-cfg_check() {
 	hostile_cfg_marker_note
 	expect_run hostile-cfg/passvm hostile-cfg vmm=passvm + hostile-cfg/fuzz vmm=passvm + \
 		hostile-cfg/reset vmm=passvm + hostile-cfg/after vmm=passvm + hostile-cfg/seed \
-		exit==0 guest==done stats==yes 'writes>1000' 'table_writes>0' reset==ok \
+		exit==0 guest==done stats==yes 'writes>1000' 'table_writes>0' devices==2 reset==ok \
 		driver==nvme write==ok image_marker==found seed~'^[0-9]+$'
 	expect hostile-cfg/mem hostile-cfg/mem + hostile-cfg/warn 'bar_slots>=1' bad_slots==0 \
 		overlap_slots==0 stale_slots==0 slots_match==yes dma_match==yes end==stop \

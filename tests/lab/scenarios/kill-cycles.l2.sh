@@ -7,15 +7,16 @@
 #   io    256 MiB, killed 0-1 s after the guest's first NVMe read, while it
 #         writes and reads (kill-cycles.l3.sh lab_kc=io)
 # and after each kill: the memory counts of /proc/meminfo (Mlocked,
-# Unevictable, Shmem, MemFree) come back to where they were before the
-# first run, no process holds the VFIO group, the NVMe is on vfio-pci,
+# Unevictable, Shmem, MemFree) come back within 32 MiB of where they were
+# before the first run, within KC_MEM_WAIT (10) s (mem_back_ms: when), no process holds the VFIO group, the NVMe is on vfio-pci,
 # and the next run (lab_kc=check) writes and reads the NVMe and exits 0.
 #   LAB: RESULT kill-cycles/cycle-N phase=P delay_ms=N killed_rc=N
-#     reached=yes|no mem_back=yes|no mem_delta_kb=N group_free=yes|no
+#     reached=yes|no mem_back=yes|no mem_back_ms=N mem_delta_kb=N
+#     mlocked_kb=N unevictable_kb=N shmem_kb=N free_kb=N group_free=yes|no
 #     driver=D check=ok|failed check_rc=N
 #   LAB: RESULT kill-cycles/summary cycles=N killed=N reached=N mem_back=N
 #     checks_ok=N group_free=N fd_before=N fd_after=N seed=N wall_s=N
-#     pin=N boot=N io=N
+#     pin=N boot=N io=N mem_back_ms_max=N end_mem_delta_kb=N
 lab_want passvm || exit 0
 grp=$(lab_bind "$NVME_BDF") || exit 1
 n=${KILL_CYCLES:-10}
@@ -23,6 +24,7 @@ seed=${KILL_SEED:-9}
 KC_PIN_MEM=${KC_PIN_MEM:-1024}
 KC_OUT=/tmp/kc.out
 KC_ERR=/tmp/kc.err
+KC_MEM_WAIT=${KC_MEM_WAIT:-10}
 
 # kc_mem: "MLOCKED UNEVICTABLE SHMEM FREE" (kB)
 kc_mem() {
@@ -30,8 +32,8 @@ kc_mem() {
 		/^MemFree:/ {f = $2} END {print m, u, s, f}' /proc/meminfo
 }
 
-# kc_mem_delta: kB above the baseline (the most of Mlocked, Unevictable,
-# Shmem grown, MemFree shrunk)
+# kc_mem_delta: "MAX MLOCKED UNEVICTABLE SHMEM FREE": kB above the
+# baseline (Mlocked, Unevictable, Shmem grown; MemFree shrunk), MAX the most
 kc_mem_delta() {
 	# shellcheck disable=SC2046,SC2086 # eight numbers
 	set -- $base $(kc_mem)
@@ -40,7 +42,7 @@ kc_mem_delta() {
 		d = m - m0; if (u - u0 > d) d = u - u0
 		if (s - s0 > d) d = s - s0
 		if (f0 - f > d) d = f0 - f
-		print d
+		print d, m - m0, u - u0, s - s0, f0 - f
 	}'
 }
 
@@ -98,7 +100,7 @@ fd_before=$(kc_fds)
 base=$(kc_mem)
 echo "LAB: kill-cycles n=$n seed=$seed baseline mlocked/unevictable/shmem/free kB: $base"
 t0=$(lab_uptime_cs)
-i=0 killed=0 reached_n=0 back_n=0 ok_n=0 free_n=0 pin=0 boot=0 io=0
+back_max=0 i=0 killed=0 reached_n=0 back_n=0 ok_n=0 free_n=0 pin=0 boot=0 io=0
 while read -r phase delay; do
 	i=$((i + 1))
 	mem=256
@@ -117,15 +119,21 @@ while read -r phase delay; do
 	[ "$rc" != 137 ] || killed=$((killed + 1))
 	[ "$reached" = no ] || reached_n=$((reached_n + 1))
 	rm -f "$KC_OUT" "$KC_ERR"
-	# the kernel frees what passvm held as it exits; give it 3 s
-	j=0
-	while [ "$(kc_mem_delta)" -gt 32768 ] && [ $j -lt 30 ]; do
+	# the kernel frees what passvm held as it exits (some of it later,
+	# from its workqueues); give it KC_MEM_WAIT seconds
+	j=0 t_k=$(lab_uptime_cs)
+	while :; do
+		# shellcheck disable=SC2046 # five numbers
+		set -- $(kc_mem_delta)
+		[ "$1" -gt 32768 ] && [ $j -lt $((KC_MEM_WAIT * 10)) ] || break
 		sleep 0.1
 		j=$((j + 1))
 	done
-	delta=$(kc_mem_delta)
+	back_ms=$((($(lab_uptime_cs) - t_k) * 10))
+	delta="$1 mlocked_kb=$2 unevictable_kb=$3 shmem_kb=$4 free_kb=$5"
 	mb=no
-	[ "$delta" -gt 32768 ] || { mb=yes; back_n=$((back_n + 1)); }
+	[ "$1" -gt 32768 ] || { mb=yes; back_n=$((back_n + 1)); }
+	[ "$back_ms" -le "$back_max" ] || back_max=$back_ms
 	gf=no
 	[ "$(kc_group_holders)" != 0 ] || { gf=yes; free_n=$((free_n + 1)); }
 	drv=$(lab_driver "$NVME_BDF")
@@ -140,7 +148,7 @@ while read -r phase delay; do
 	[ "$ck" = ok ] || tail -n 20 "$KC_OUT" "$KC_ERR" | sed 's/^/LAB: kc | /'
 	rm -f "$KC_OUT" "$KC_ERR"
 	lab_result "kill-cycles/cycle-$i" phase="$phase" delay_ms="$delay" \
-		killed_rc=$rc reached=$reached mem_back=$mb mem_delta_kb="$delta" \
+		killed_rc=$rc reached=$reached mem_back=$mb mem_back_ms=$back_ms mem_delta_kb=$delta \
 		group_free=$gf driver="$drv" check=$ck check_rc=$crc
 done </tmp/kc.plan
 t1=$(lab_uptime_cs)
@@ -148,4 +156,4 @@ lab_result kill-cycles/summary cycles="$i" killed="$killed" reached="$reached_n"
 	mem_back="$back_n" checks_ok="$ok_n" group_free="$free_n" \
 	fd_before="$fd_before" fd_after="$(kc_fds)" seed="$seed" \
 	wall_s=$(((t1 - t0) / 100)) pin="$pin" boot="$boot" io="$io" \
-	end_mem_delta_kb="$(kc_mem_delta)"
+	mem_back_ms_max=$back_max end_mem_delta_kb="$(kc_mem_delta | cut -d' ' -f1)"
