@@ -8,6 +8,7 @@ lab_want passvm || exit 0
 lab_bind "$EDU_DMA_BDF" >/dev/null || exit 1
 dev=${EDU_DMA_BDF#0000:}
 dmesg -c >/dev/null
+# shellcheck disable=SC2034 # read by lab_passvm
 L3_MEM_MIB=128
 lab_passvm hostile-dma-passvm --vfio "$EDU_DMA_BDF"
 dmesg >/tmp/hd.dmesg

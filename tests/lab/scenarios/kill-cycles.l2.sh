@@ -125,7 +125,9 @@ while read -r phase delay; do
 	while :; do
 		# shellcheck disable=SC2046 # five numbers
 		set -- $(kc_mem_delta)
-		[ "$1" -gt 32768 ] && [ $j -lt $((KC_MEM_WAIT * 10)) ] || break
+		if [ "$1" -le 32768 ] || [ $j -ge $((KC_MEM_WAIT * 10)) ]; then
+			break
+		fi
 		sleep 0.1
 		j=$((j + 1))
 	done
@@ -147,6 +149,7 @@ while read -r phase delay; do
 	[ "$ck" != ok ] || ok_n=$((ok_n + 1))
 	[ "$ck" = ok ] || tail -n 20 "$KC_OUT" "$KC_ERR" | sed 's/^/LAB: kc | /'
 	rm -f "$KC_OUT" "$KC_ERR"
+	# shellcheck disable=SC2086 # delta: KEY=VALUE words
 	lab_result "kill-cycles/cycle-$i" phase="$phase" delay_ms="$delay" \
 		killed_rc=$rc reached=$reached mem_back=$mb mem_back_ms=$back_ms mem_delta_kb=$delta \
 		group_free=$gf driver="$drv" check=$ck check_rc=$crc
