@@ -19,7 +19,7 @@ B := build
 OBJDIR := $(B)/obj-$(notdir $(CC))
 HOSTOBJ := $(B)/obj-host
 
-SRC_DIRS := util memory devices firmware host vfio api vmm
+SRC_DIRS := util sandbox memory devices firmware host jail vfio api vmm
 SRCS := $(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.c))
 ASMS := $(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.S))
 LIB_SRCS := $(filter-out vmm/main.c,$(SRCS))
@@ -51,7 +51,7 @@ OBJS := $(patsubst %.c,$(OBJDIR)/%.o,$(SRCS)) \
 	$(patsubst %.S,$(OBJDIR)/%.o,$(ASMS))
 HOST_LIB_OBJS := $(patsubst %.c,$(HOSTOBJ)/%.o,$(LIB_SRCS)) \
 	$(patsubst %.S,$(HOSTOBJ)/%.o,$(ASMS))
-GEN := $(B)/gen/dsdt.aml
+GEN := $(B)/gen/dsdt.aml $(B)/gen/syscall_names.h
 # The git revision (`passvm --version`), rewritten only when it changes.
 REV_H := $(B)/gen/revision.h
 
@@ -105,6 +105,15 @@ $(REV_H): FORCE
 	echo "#define PASSVM_REVISION \"$$rev\"" >$@.tmp; \
 	if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
 
+# The system calls' names for the SIGSYS message (sandbox/sandbox.c): each
+# __NR_ name of the kernel headers, kept where the compiler defines it.
+$(B)/gen/syscall_names.h:
+	@mkdir -p $(dir $@)
+	echo '#include <asm/unistd.h>' | $(HOSTCC) -E -dM -x c - | \
+		sed -n 's/^#define __NR_\([a-z0-9_]*\) .*/\1/p' | sort -u | \
+		sed 's/.*/#ifdef __NR_&\nSYSCALL_NAME(&)\n#endif/' >$@.tmp
+	mv $@.tmp $@
+
 # The DSDT is ASL compiled by iasl at build time; the AML is linked in with
 # .incbin (firmware/dsdt_aml.S).
 $(B)/gen/dsdt.aml: firmware/dsdt.asl $(wildcard firmware/*.asi) firmware/acpi_layout.h
@@ -149,7 +158,9 @@ lab: $(B)/passvm
 layering:
 	@tests/layering
 
-check: layering doc-check install-check unit lab
+# Unit tests, then the same under ASan/UBSan, then every fuzz harness for
+# a few seconds (tests/fuzz), then the lab.
+check: layering doc-check install-check unit unit-asan fuzz-short lab
 
 # ---- documentation and packaging ----
 
@@ -235,9 +246,12 @@ soak: $(B)/passvm
 	KILL_CYCLES=$(KILL_CYCLES) tests/lab/run-lab kill-cycles
 
 format:
-	clang-format -i $(SRCS) $(wildcard */*.h) $(TEST_SRCS)
+	clang-format -i $(SRCS) $(wildcard */*.h) $(TEST_SRCS) \
+		$(wildcard tests/fuzz/*.[ch])
 
 clean:
 	rm -rf $(B)
+
+include tests/fuzz/fuzz.mk
 
 -include $(OBJS:.o=.d) $(HOST_LIB_OBJS:.o=.d)

@@ -52,11 +52,23 @@ static void reply_json(struct req *q, json_t *j)
 static void reply_fault(struct api_response *r, const char *prefix,
 			const char *msg)
 {
-	json_t *j = json_object();
+	json_t *j = json_object(), *s;
 	char text[640];
 
 	snprintf(text, sizeof(text), "%s%s", prefix, msg);
-	json_object_set_new(j, "fault_message", json_string(text));
+	/*
+	 * A JSON string must be UTF-8: a message cut inside a character (a
+	 * long field value), or a path the router got raw, is not. Keep the
+	 * fault message then, with '?' for every byte that is not ASCII.
+	 */
+	s = json_string(text);
+	if (!s) {
+		for (char *c = text; *c; c++)
+			if ((unsigned char)*c >= 0x80)
+				*c = '?';
+		s = json_string(text);
+	}
+	json_object_set_new(j, "fault_message", s);
 	r->status = 400;
 	r->body = json_dumps(j, JSON_COMPACT);
 	json_decref(j);

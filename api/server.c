@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "api/http.h"
+#include "sandbox/sandbox.h"
 
 #define READ_CHUNK 4096
 /* Stop reading a client whose answers pile up unread beyond this. */
@@ -272,7 +273,14 @@ static void *server_thread(void *arg)
 	struct api_server *s = arg;
 	uint64_t next_metrics = now_ms() + API_METRICS_PERIOD_MS;
 	struct epoll_event evs[API_MAX_CLIENTS + 2];
+	struct pv_error err = { "" };
 
+	/* Firecracker's name; its filter before the first request. */
+	pthread_setname_np(pthread_self(), "fc_api");
+	if (sandbox_enter(SANDBOX_API, &err)) {
+		pv_err("API server: %s: the API stops answering", err.msg);
+		return NULL;
+	}
 	for (;;) {
 		int n = epoll_wait(s->ep, evs, API_MAX_CLIENTS + 2, TICK_MS);
 		bool incoming = false;
@@ -377,7 +385,6 @@ int api_server_start(struct api_server **out, struct api_ctx *ctx,
 				strerror(ret));
 		goto fail;
 	}
-	pthread_setname_np(s->thread, "fc_api");
 	*out = s;
 	return 0;
 fail:

@@ -95,7 +95,9 @@ static void pm_write(void *opaque, uint64_t offset, const uint8_t *data,
 		pv_trace(TRACE_BOOT, "acpi: S5 requested: powering off");
 		vm_request_stop(&pm->stop, VM_STOP_POWEROFF, 0);
 	} else if (slp_typ >= 0) {
-		pv_warn("acpi: guest asked for sleep state SLP_TYP %d; only "
+		pv_warn_limited(
+			&pm->sleep_warn,
+			"acpi: guest asked for sleep state SLP_TYP %d; only "
 			"S5 (SLP_TYP %u) is supported, ignored",
 			slp_typ, ACPI_PM_S5_SLP_TYP);
 	}

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "devices/io.h"
+#include "util/log.h"
 
 #define ACPI_PM_LEN 6 /* ports: PM1a_EVT (4) at +0, PM1a_CNT (2) at +4 */
 #define ACPI_PM1_CNT_OFF 4
@@ -31,13 +32,15 @@ struct acpi_pm {
 	pthread_mutex_t lock;
 	struct vm_stop_sink stop;
 	uint16_t sts, en, cnt;
+	struct pv_ratelimit sleep_warn; /* the guest chooses how often */
 };
 
 /*
  * acpi_pm_init() - power-on state (SCI_EN reads 1: the FADT has no
  * SMI_CMD, so the platform is always in ACPI mode). A write of SLP_EN with
  * SLP_TYP == ACPI_PM_S5_SLP_TYP asks @stop (copied) for VM_STOP_POWEROFF;
- * other sleep types are refused with a warning. Cannot fail.
+ * other sleep types are refused with a warning (rate-limited: see
+ * pv_warn_limited()). Cannot fail.
  */
 void acpi_pm_init(struct acpi_pm *pm, const struct vm_stop_sink *stop);
 

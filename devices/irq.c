@@ -37,6 +37,9 @@
 			 (g) % 8)
 #define PC_IOAPIC(g) PC_ROUTE(g, IRQ_CHIP_IOAPIC, g)
 
+/* Teardown warnings a guest can provoke by toggling vectors. */
+static struct pv_ratelimit free_warn, deassign_warn;
+
 static const struct irq_route pc_routes[] = {
 	PC_LEGACY(0),  PC_LEGACY(1),  PC_LEGACY(2),  PC_LEGACY(3),
 	PC_LEGACY(4),  PC_LEGACY(5),  PC_LEGACY(6),  PC_LEGACY(7),
@@ -378,7 +381,8 @@ void irq_msi_free(struct irq_router *r, uint32_t gsi)
 	m->addr = 0;
 	m->data = 0;
 	if (m->live && changed(r, m, &err))
-		pv_warn("freeing MSI gsi %u: %s", gsi, err.msg);
+		pv_warn_limited(&free_warn, "freeing MSI gsi %u: %s", gsi,
+				err.msg);
 	pthread_mutex_unlock(&r->lock);
 	pv_trace(TRACE_IRQ, "msi gsi %u freed", gsi);
 }
@@ -447,8 +451,9 @@ void irq_irqfd_detach(struct irq_router *r, int fd, uint32_t gsi)
 	ret = r->be.irqfd ? r->be.irqfd(r->be.ctx, fd, gsi, -1, false) :
 			    -ENOSYS;
 	if (ret)
-		pv_warn("irqfd deassign fd %d gsi %u failed: %s", fd, gsi,
-			strerror(-ret));
+		pv_warn_limited(&deassign_warn,
+				"irqfd deassign fd %d gsi %u failed: %s", fd,
+				gsi, strerror(-ret));
 	else
 		pv_trace(TRACE_IRQ, "irqfd fd %d -x gsi %u detached", fd, gsi);
 }

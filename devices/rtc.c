@@ -20,6 +20,10 @@
 #define REG_B_24H 0x02 /* 24-hour mode, BCD, no interrupts */
 #define REG_D_VRT 0x80 /* valid RAM and time */
 
+/* What the BCD registers and the century byte can show, seconds (UTC). */
+#define RTC_MIN_TIME 0 /* 1970-01-01 00:00:00 */
+#define RTC_MAX_TIME 253402300799ll /* 9999-12-31 23:59:59 */
+
 static time_t default_now(void)
 {
 	return time(NULL);
@@ -44,7 +48,17 @@ static uint8_t rtc_reg(struct rtc *r, uint8_t reg)
 
 	if (reg > REG_D && reg != REG_CENTURY)
 		return r->cmos[reg];
-	gmtime_r(&t, &tm);
+	/*
+	 * A host clock before 1970 or past year 9999 has no BCD (negative
+	 * fields, or gmtime_r() failing and leaving @tm unset): show the
+	 * nearest time that has one.
+	 */
+	if (t < RTC_MIN_TIME)
+		t = RTC_MIN_TIME;
+	else if (t > RTC_MAX_TIME)
+		t = RTC_MAX_TIME;
+	if (!gmtime_r(&t, &tm))
+		memset(&tm, 0, sizeof(tm));
 	switch (reg) {
 	case REG_SEC:
 		return bcd(tm.tm_sec > 59 ? 59 : tm.tm_sec);

@@ -2,7 +2,8 @@
 /*
  * A read-only MC146818-compatible CMOS RTC at ports 0x70 (index) and 0x71
  * (data): the guest reads the host's UTC time in BCD, 24-hour mode
- * (Motorola MC146818A datasheet, registers 0x00-0x0d). Writes to the clock
+ * (Motorola MC146818A datasheet, registers 0x00-0x0d), clamped to the
+ * years BCD can show (1970 to 9999). Writes to the clock
  * are ignored (the guest's clock follows the host's); the remaining CMOS
  * bytes are plain storage. Without it, Linux's rtc_cmos probe spins on the
  * all-ones "update in progress" bit for seconds.

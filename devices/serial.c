@@ -372,8 +372,11 @@ static void serial_read(void *opaque, uint64_t offset, uint8_t *data,
 {
 	struct serial *s = opaque;
 
+	/* The length first: never write past the caller's buffer. */
+	if (!len || len > 8)
+		return;
 	memset(data, 0xff, len);
-	if (offset >= SERIAL_NR_PORTS || !len)
+	if (offset >= SERIAL_NR_PORTS)
 		return;
 	pthread_mutex_lock(&s->lock);
 	/* A wider access reads consecutive registers, as an ISA bus would. */
@@ -388,7 +391,7 @@ static void serial_write(void *opaque, uint64_t offset, const uint8_t *data,
 {
 	struct serial *s = opaque;
 
-	if (offset >= SERIAL_NR_PORTS || !len)
+	if (offset >= SERIAL_NR_PORTS || !len || len > 8)
 		return;
 	pthread_mutex_lock(&s->lock);
 	for (uint32_t i = 0; i < len && offset + i < SERIAL_NR_PORTS; i++)

@@ -16,7 +16,9 @@
  * bytes of the file, HVA, borrowed for the call) and fill @info.
  *
  * boot.rst "THE REAL-MODE KERNEL HEADER": "HdrS" at 0x202 and 0xaa55 at
- * 0x1fe; setup_sects == 0 means 4; the protected-mode kernel is everything
+ * 0x1fe; the header ends at 0x202 + the byte at 0x201 and must hold the
+ * fields of its protocol version; setup_sects == 0 means 4; the
+ * protected-mode kernel is everything
  * after the (setup_sects + 1) * 512 setup bytes and at least syssize * 16
  * bytes long. "64-bit BOOT PROTOCOL": passvm enters at load address +
  * 0x200, which protocol >= 2.12 kernels advertise with XLF_KERNEL_64;
@@ -30,7 +32,7 @@ int bzimage_parse(const uint8_t *img, size_t len, struct bzimage_info *info,
 		  struct pv_error *err)
 {
 	struct bp_setup_header h;
-	size_t setup_sects, hdr_end;
+	size_t setup_sects, hdr_end, hdr_min;
 	uint64_t sys_bytes;
 
 	memset(info, 0, sizeof(*info));
@@ -73,6 +75,20 @@ int bzimage_parse(const uint8_t *img, size_t len, struct bzimage_info *info,
 				 "past the 0x%x boot_params has room for: the "
 				 "file is corrupt or not a bzImage",
 				 hdr_end, BP_HDR_MAX_END);
+	/*
+	 * The header must hold every field its protocol has and the loader
+	 * reads (only the header is copied to the zero page): up to
+	 * cmdline_size (2.06), up to init_size from 2.10 on.
+	 */
+	hdr_min = h.version >= 0x020a ? BP_HDR_OFF(init_size) + 4 :
+					BP_HDR_OFF(cmdline_size) + 4;
+	if (hdr_end < hdr_min)
+		return pv_seterr(err, ENOEXEC,
+				 "kernel setup header ends at 0x%zx, before "
+				 "the fields of boot protocol %u.%02u (up to "
+				 "0x%zx): the file is corrupt or not a bzImage",
+				 hdr_end, h.version >> 8, h.version & 0xff,
+				 hdr_min);
 	info->kernel_size = len - info->setup_size;
 
 	/* Tolerate the last 16-byte paragraph being short. */

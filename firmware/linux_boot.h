@@ -49,8 +49,8 @@ struct bzimage_info {
 /*
  * bzimage_parse() - validate a bzImage in memory (@img, @len bytes).
  * Errors (-ENOEXEC with a message naming the problem and the fix): too
- * short, no "HdrS" magic, boot protocol < 2.06, no 64-bit entry, sizes that
- * do not match the file.
+ * short, no "HdrS" magic, boot protocol < 2.06, a header shorter than its
+ * protocol's fields, no 64-bit entry, sizes that do not match the file.
  */
 int bzimage_parse(const uint8_t *img, size_t len, struct bzimage_info *info,
 		  struct pv_error *err);

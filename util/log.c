@@ -2,6 +2,7 @@
 #include "util/log.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -94,6 +95,50 @@ void pv_warn(const char *fmt, ...)
 	va_list ap;
 
 	if (log_level < LOG_LEVEL_WARNING)
+		return;
+	va_start(ap, fmt);
+	vlog("warning: ", fmt, ap);
+	va_end(ap);
+}
+
+bool pv_ratelimit_ok(struct pv_ratelimit *rl, uint64_t now_ns,
+		     uint64_t *suppressed)
+{
+	*suppressed = 0;
+	if (!rl->started || now_ns - rl->start_ns >= PV_RATELIMIT_NS) {
+		*suppressed = rl->suppressed;
+		rl->start_ns = now_ns;
+		rl->suppressed = 0;
+		rl->printed = 0;
+		rl->started = true;
+	}
+	if (rl->printed < PV_RATELIMIT_BURST) {
+		rl->printed++;
+		return true;
+	}
+	rl->suppressed++;
+	return false;
+}
+
+/* One lock for every limit: they are only taken to print a warning. */
+static pthread_mutex_t ratelimit_lock = PTHREAD_MUTEX_INITIALIZER;
+
+void pv_warn_limited(struct pv_ratelimit *rl, const char *fmt, ...)
+{
+	uint64_t suppressed;
+	va_list ap;
+	bool ok;
+
+	if (log_level < LOG_LEVEL_WARNING)
+		return;
+	pthread_mutex_lock(&ratelimit_lock);
+	ok = pv_ratelimit_ok(rl, log_elapsed_ns(), &suppressed);
+	pthread_mutex_unlock(&ratelimit_lock);
+	if (suppressed)
+		pv_warn("%llu similar warnings suppressed (at most %d per %llu s)",
+			(unsigned long long)suppressed, PV_RATELIMIT_BURST,
+			PV_RATELIMIT_NS / 1000000000ull);
+	if (!ok)
 		return;
 	va_start(ap, fmt);
 	vlog("warning: ", fmt, ap);

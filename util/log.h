@@ -60,6 +60,38 @@ void pv_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void pv_trace_emit(enum trace_cat cat, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/*
+ * Rate limits for warnings a guest can provoke (a sleep request, a vector
+ * that cannot be routed): a guest must not be able to flood the host's
+ * log. Each limit lets PV_RATELIMIT_BURST lines through per
+ * PV_RATELIMIT_NS window; the first line of a later window is preceded by
+ * "N similar warnings suppressed". Like the kernel's printk_ratelimit()
+ * (include/linux/ratelimit.h), with a longer window. One zero-initialised
+ * struct pv_ratelimit per kind of message (a static, or one per device).
+ */
+#define PV_RATELIMIT_BURST 10
+#define PV_RATELIMIT_NS (60ull * 1000000000ull) /* 60 s */
+
+struct pv_ratelimit {
+	uint64_t start_ns; /* the window's start, log_elapsed_ns() time */
+	uint64_t suppressed; /* lines dropped in the window */
+	unsigned int printed; /* lines let through in the window */
+	bool started;
+};
+
+/*
+ * pv_ratelimit_ok() - may one more line of @rl be printed at @now_ns
+ * (nanoseconds, a monotonic clock)? When a new window opens, *@suppressed
+ * is set to how many lines the previous one dropped (else 0). The caller
+ * serialises calls on one @rl; pv_warn_limited() does.
+ */
+bool pv_ratelimit_ok(struct pv_ratelimit *rl, uint64_t now_ns,
+		     uint64_t *suppressed);
+
+/* pv_warn_limited() - pv_warn() under @rl; thread-safe. */
+void pv_warn_limited(struct pv_ratelimit *rl, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
 /* Emit a trace line in category @cat when it is enabled. */
 #define pv_trace(cat, ...)                                 \
 	do {                                               \

@@ -79,8 +79,13 @@ static void region_parse_caps(const struct vfio_region_info *info, size_t len,
 
 	if (!(info->flags & VFIO_REGION_INFO_FLAG_CAPS))
 		return;
-	/* Offsets are from the start of the info; guard against loops. */
-	while (off && off >= sizeof(*info) &&
+	/*
+	 * Offsets are from the start of the info; guard against loops. The
+	 * kernel aligns every capability to 8 bytes (vfio_info_cap_add):
+	 * an offset that is not is no capability (and would be a misaligned
+	 * access).
+	 */
+	while (off && off >= sizeof(*info) && !(off % 8) &&
 	       off + sizeof(struct vfio_info_cap_header) <= len &&
 	       hops++ < 64) {
 		const struct vfio_info_cap_header *h =

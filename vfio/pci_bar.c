@@ -140,6 +140,32 @@ static int piece_cmp(const void *a, const void *b)
 }
 
 /*
+ * Sorted pieces from areas that overlap (nothing forbids a device to
+ * report such): each byte stays in the first piece that has it, later
+ * ones are cut or dropped, so no two memslots ever overlap (which would
+ * leave the whole BAR trapped) and each piece stays inside one area.
+ */
+static unsigned int pieces_disjoint(struct vfio_bar_piece *pc, unsigned int n)
+{
+	unsigned int out = 0;
+	uint64_t end = 0;
+
+	for (unsigned int i = 0; i < n; i++) {
+		uint64_t e = pc[i].off + pc[i].size;
+
+		if (out && e <= end)
+			continue;
+		if (out && pc[i].off < end) {
+			pc[i].size = e - end;
+			pc[i].off = end;
+		}
+		pc[out++] = pc[i];
+		end = e;
+	}
+	return out;
+}
+
+/*
  * The mmappable pieces of BAR @bar: the region's mmap areas, shrunk to
  * host pages, minus the host pages holding the MSI-X table and PBA (they
  * stay trapped whether or not VFIO_REGION_INFO_CAP_MSIX_MAPPABLE allows
@@ -160,13 +186,15 @@ static void bar_setup_pieces(struct vfio_pci *vp, int bar)
 		return;
 	for (unsigned int i = 0; i < r->nr_areas && n < VFIO_MAX_BAR_PIECES;
 	     i++) {
-		uint64_t s = (r->areas[i].off + pg - 1) & ~(pg - 1);
-		uint64_t e = (r->areas[i].off + r->areas[i].size) & ~(pg - 1);
+		uint64_t off = r->areas[i].off, len = r->areas[i].size, s, e;
 
-		if (r->areas[i].off + r->areas[i].size < r->areas[i].off)
+		/* An area is clipped to the region before it is rounded. */
+		if (off >= r->size || off > UINT64_MAX - pg)
 			continue;
-		if (e > r->size)
-			e = r->size & ~(pg - 1);
+		if (len > r->size - off)
+			len = r->size - off;
+		s = (off + pg - 1) & ~(pg - 1);
+		e = (off + len) & ~(pg - 1);
 		if (e <= s)
 			continue;
 		pc[n].off = s;
@@ -186,6 +214,7 @@ static void bar_setup_pieces(struct vfio_pci *vp, int bar)
 				     vp->msix.pba_size + pg - 1) &
 					    ~(pg - 1));
 	qsort(pc, n, sizeof(*pc), piece_cmp);
+	n = pieces_disjoint(pc, n);
 	if (r->flags & VFIO_REGION_INFO_FLAG_READ)
 		prot |= PROT_READ;
 	if (r->flags & VFIO_REGION_INFO_FLAG_WRITE)

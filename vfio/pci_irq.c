@@ -106,13 +106,14 @@ void vpci_vec_sync(struct vfio_pci *vp, struct vfio_msix_vec *v,
 			return;
 		v->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 		if (v->efd < 0) {
-			pv_warn("%s: %s vector %u: eventfd: %s", vp->bdf, kind,
-				idx, strerror(errno));
+			pv_warn_limited(&vp->irq_warn,
+					"%s: %s vector %u: eventfd: %s",
+					vp->bdf, kind, idx, strerror(errno));
 			return;
 		}
 		if (irq_msi_alloc(vp->irq, vp->irq_owner, &gsi, &err)) {
-			pv_warn("%s: %s vector %u: %s", vp->bdf, kind, idx,
-				err.msg);
+			pv_warn_limited(&vp->irq_warn, "%s: %s vector %u: %s",
+					vp->bdf, kind, idx, err.msg);
 			close(v->efd);
 			v->efd = -1;
 			return;
@@ -120,8 +121,8 @@ void vpci_vec_sync(struct vfio_pci *vp, struct vfio_msix_vec *v,
 		v->gsi = (int)gsi;
 		vp->stats.vectors_routed++;
 		if (irq_msi_update(vp->irq, gsi, addr, data, &err))
-			pv_warn("%s: %s vector %u: %s", vp->bdf, kind, idx,
-				err.msg);
+			pv_warn_limited(&vp->irq_warn, "%s: %s vector %u: %s",
+					vp->bdf, kind, idx, err.msg);
 		v->addr = addr;
 		v->data = data;
 		*created = true;
@@ -132,8 +133,8 @@ void vpci_vec_sync(struct vfio_pci *vp, struct vfio_msix_vec *v,
 			 data, v->efd);
 	} else if (valid && (addr != v->addr || data != v->data)) {
 		if (irq_msi_update(vp->irq, (uint32_t)v->gsi, addr, data, &err))
-			pv_warn("%s: %s vector %u: %s", vp->bdf, kind, idx,
-				err.msg);
+			pv_warn_limited(&vp->irq_warn, "%s: %s vector %u: %s",
+					vp->bdf, kind, idx, err.msg);
 		v->addr = addr;
 		v->data = data;
 		pv_trace(TRACE_IRQ,
@@ -155,8 +156,8 @@ void vpci_vec_sync(struct vfio_pci *vp, struct vfio_msix_vec *v,
 		v->pending = false;
 		if (irq_irqfd_attach(vp->irq, v->efd, (uint32_t)v->gsi, -1,
 				     &err)) {
-			pv_warn("%s: %s vector %u: %s", vp->bdf, kind, idx,
-				err.msg);
+			pv_warn_limited(&vp->irq_warn, "%s: %s vector %u: %s",
+					vp->bdf, kind, idx, err.msg);
 			return;
 		}
 		v->attached = true;
@@ -190,7 +191,7 @@ void vpci_routes_end(struct vfio_pci *vp)
 	struct pv_error err;
 
 	if (irq_batch_end(vp->irq, vp->irq_owner, &err))
-		pv_warn("%s: %s", vp->bdf, err.msg);
+		pv_warn_limited(&vp->irq_warn, "%s: %s", vp->bdf, err.msg);
 }
 
 /* ------------------------------------------------------------------ */
@@ -276,7 +277,7 @@ void vpci_intx_restore(struct vfio_pci *vp)
 	struct pv_error err;
 
 	if (vp->started && vpci_intx_enable(vp, &err))
-		pv_warn("%s", err.msg);
+		pv_warn_limited(&vp->irq_warn, "%s", err.msg);
 }
 
 /* ------------------------------------------------------------------ */
@@ -424,8 +425,9 @@ static void msi_update(struct vfio_pci *vp)
 					    VFIO_IRQ_SET_ACTION_TRIGGER,
 				    0, n, fds);
 		if (ret)
-			pv_warn("%s: VFIO_DEVICE_SET_IRQS MSI x%u: %s", vp->bdf,
-				n, strerror(-ret));
+			pv_warn_limited(&vp->irq_warn,
+					"%s: VFIO_DEVICE_SET_IRQS MSI x%u: %s",
+					vp->bdf, n, strerror(-ret));
 	}
 }
 

@@ -85,8 +85,9 @@ static void msix_commit(struct vfio_pci *vp)
 	}
 	free(fds);
 	if (ret) {
-		pv_warn("%s: VFIO_DEVICE_SET_IRQS MSI-X 0..%u: %s", vp->bdf,
-			n - 1, strerror(-ret));
+		pv_warn_limited(&vp->irq_warn,
+				"%s: VFIO_DEVICE_SET_IRQS MSI-X 0..%u: %s",
+				vp->bdf, n - 1, strerror(-ret));
 		return;
 	}
 	vp->msix_vfio_count = n;

@@ -120,6 +120,8 @@ struct vfio_pci {
 
 	bool started;
 	struct vfio_pci_stats stats;
+	/* Interrupt set-up warnings a guest provokes (vectors, routes). */
+	struct pv_ratelimit irq_warn;
 };
 
 /* ---- life cycle (vfio_pci.c) ---- */

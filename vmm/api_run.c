@@ -142,7 +142,7 @@ static int build(struct runner *r)
 	return ret;
 }
 
-static int load_config(struct vm_config *c, struct pv_error *err)
+int api_load_config(struct vm_config *c, struct pv_error *err)
 {
 	struct pv_error e;
 	struct stat st;
@@ -242,7 +242,7 @@ int api_run(struct vm_config *o)
 	ops.opaque = r;
 	api_ctx_init(&ctx, o, &ops);
 	if (o->config_file &&
-	    (load_config(o, &err) ||
+	    (api_load_config(o, &err) ||
 	     (o->logger.set && api_apply_logger(o, &err)) ||
 	     (o->metrics.set && api_open_metrics(&ctx, &err)))) {
 		pv_err("bad --config-file: %s", err.msg);

@@ -14,4 +14,12 @@
  */
 int api_run(struct vm_config *o);
 
+/*
+ * api_load_config() - read @c->config_file (at most 1 MiB) into @c with
+ * Firecracker's schema (api/model.h). Returns 0 or -errno with the file
+ * and what is wrong in @err. `passvm jail` uses it to learn the files a
+ * config file names.
+ */
+int api_load_config(struct vm_config *c, struct pv_error *err);
+
 #endif

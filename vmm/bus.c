@@ -77,10 +77,12 @@ bool bus_access(struct bus *b, uint64_t addr, uint8_t *data, uint32_t len,
 	struct bus_range *r;
 	bool hit = false;
 
+	/*
+	 * KVM passes 1 to 8 bytes. Any other length is refused before a
+	 * byte of @data is touched: the caller's buffer may hold no more.
+	 */
 	if (!len || len > 8) {
 		__atomic_add_fetch(&b->unhandled, 1, __ATOMIC_RELAXED);
-		if (!is_write && len)
-			memset(data, 0xff, len);
 		return false;
 	}
 	pthread_rwlock_rdlock(&b->lock);

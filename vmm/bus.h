@@ -44,7 +44,8 @@ int bus_register(struct bus *b, uint64_t base, uint64_t len, const char *name,
 /*
  * bus_access() - dispatch one guest access of @len bytes at @addr. Reads of
  * unclaimed addresses return all-ones and writes are dropped (as on real
- * hardware); returns false in that case.
+ * hardware); returns false in that case. A @len of 0 or more than 8 is
+ * refused (false) without touching @data.
  */
 bool bus_access(struct bus *b, uint64_t addr, uint8_t *data, uint32_t len,
 		bool is_write);

@@ -47,7 +47,8 @@ const char cli_run_help[] =
 	"Exit status: 0 guest powered off; N guest wrote byte N to I/O port\n"
 	"0xf4 (debug exit); 1 passvm error; 2 usage error; 3 guest reset;\n"
 	"4 guest crashed (triple fault, KVM internal error); 128+SIG when\n"
-	"killed by signal SIG (130 for Ctrl-a x); 152 bad --config-file.\n"
+	"killed by signal SIG (130 for Ctrl-a x); 148 a forbidden system\n"
+	"call (seccomp); 152 bad --config-file.\n"
 	"\n"
 	"--stats=json keys: launch_to_first_instruction_ms, launch_to_exit_s,\n"
 	"reboots, exits {total, pio, mmio, hlt, signal, shutdown, system-event,\n"
@@ -176,7 +177,12 @@ int cli_parse_run(int argc, char **argv, struct vm_config *o,
 	int c, ret;
 
 	vm_config_init(o);
-	optind = 1;
+	/*
+	 * 0, not 1: glibc and musl then reset getopt entirely. With 1, a
+	 * scan an earlier call left inside an option cluster ("-xk" stopped
+	 * at x) would go on in that call's argv.
+	 */
+	optind = 0;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		switch (c) {

@@ -86,6 +86,26 @@ int cli_ctl_opt(int c, const char *arg, struct vm_config *o,
 				arg, MAX_BODY_MIN, MAX_BODY_MAX);
 		o->api_max_body = (unsigned int)n;
 		return 0;
+	case O_CTL_SECCOMP:
+		if (sandbox_parse_mode(arg, &o->seccomp))
+			return pv_seterr(
+				err, EINVAL,
+				"--seccomp '%s': give on (the default), log or off",
+				arg);
+		return 0;
+	case O_CTL_NO_SECCOMP:
+		o->seccomp = SANDBOX_OFF;
+		return 0;
+	case O_CTL_SECCOMP_TEST:
+		for (int k = 0; k < SANDBOX_NR; k++)
+			if (!strcmp(arg, sandbox_kind_name(k)))
+				o->seccomp_test = k;
+		if (o->seccomp_test < 0)
+			return pv_seterr(
+				err, EINVAL,
+				"--seccomp-test-forbidden '%s': give a thread kind (main, vcpu, api, console, console-socket, signal)",
+				arg);
+		return 0;
 	}
 	return pv_seterr(err, EINVAL, "internal: unknown option %d", c);
 }

@@ -17,6 +17,9 @@ enum {
 	O_CTL_DAEMONIZE,
 	O_CTL_PIDFILE,
 	O_CTL_MAX_BODY,
+	O_CTL_SECCOMP,
+	O_CTL_NO_SECCOMP,
+	O_CTL_SECCOMP_TEST,
 };
 
 /* The rows cli_parse_run() adds to its struct option table. */
@@ -29,7 +32,10 @@ enum {
 	{ "console", required_argument, NULL, O_CTL_CONSOLE }, \
 	{ "daemonize", no_argument, NULL, O_CTL_DAEMONIZE }, \
 	{ "pidfile", required_argument, NULL, O_CTL_PIDFILE }, \
-	{ "http-api-max-payload-size", required_argument, NULL, O_CTL_MAX_BODY }
+	{ "http-api-max-payload-size", required_argument, NULL, O_CTL_MAX_BODY }, \
+	{ "seccomp", required_argument, NULL, O_CTL_SECCOMP }, \
+	{ "no-seccomp", no_argument, NULL, O_CTL_NO_SECCOMP }, \
+	{ "seccomp-test-forbidden", required_argument, NULL, O_CTL_SECCOMP_TEST }
 /* clang-format on */
 
 /* Their part of `passvm run --help`. */
@@ -46,7 +52,12 @@ enum {
 	"  --daemonize        detach (fork, setsid, stdio to /dev/null)\n"     \
 	"  --pidfile FILE     write passvm's pid there (removed at exit)\n"    \
 	"  --http-api-max-payload-size BYTES\n"                                \
-	"                     largest API request body (default 51200)\n"
+	"                     largest API request body (default 51200)\n"      \
+	"  --seccomp on|log|off\n"                                             \
+	"                     seccomp filters per thread (default on: a\n"     \
+	"                     forbidden system call ends passvm with 148;\n"   \
+	"                     log: allowed but logged by the kernel)\n"        \
+	"  --no-seccomp       the same as --seccomp off (Firecracker's)\n"
 
 /* Exit status for a bad --config-file (Firecracker's BadConfiguration). */
 #define VM_EXIT_BAD_CONFIG 152

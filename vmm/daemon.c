@@ -15,6 +15,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "sandbox/sandbox.h"
+
 static int ready_fd = -1;
 static const char *sock_path;
 
@@ -140,7 +142,14 @@ static int pump(int from, int to)
 
 static void *relay_thread(void *arg)
 {
+	struct pv_error err = { "" };
+
 	(void)arg;
+	pthread_setname_np(pthread_self(), "passvm-con-sock");
+	if (sandbox_enter(SANDBOX_CONSOLE_SOCKET, &err)) {
+		pv_err("%s: the console socket stops", err.msg);
+		return NULL;
+	}
 	for (;;) {
 		struct pollfd p[3] = {
 			{ .fd = relay.listen_fd, .events = POLLIN },

@@ -6,10 +6,12 @@
 #include <unistd.h>
 
 #include "revision.h"
+#include "sandbox/sandbox.h"
 #include "util/log.h"
 #include "vmm/api_run.h"
 #include "vmm/cli.h"
 #include "vmm/cli_host.h"
+#include "vmm/cli_jail.h"
 #include "vmm/daemon.h"
 #include "vmm/preflight.h"
 #include "vmm/term.h"
@@ -22,6 +24,8 @@ static const char usage[] =
 	"  doctor   check that this host can assign devices, and say how to fix it\n"
 	"  bind     bind PCI devices to vfio-pci (remembering their driver)\n"
 	"  unbind   give PCI devices back to their original driver\n"
+	"  jail     run passvm run unprivileged: chroot, namespaces, cgroup,\n"
+	"           no capabilities (as Firecracker's jailer)\n"
 	"  sriov    make or remove a PF's SR-IOV VFs, set a VF's MAC and VLAN\n"
 	"\n"
 	"`passvm COMMAND --help` describes each command.\n"
@@ -51,6 +55,12 @@ static int cmd_run(int argc, char **argv)
 		return VM_EXIT_USAGE;
 	}
 	trace_mask = o.trace;
+	/* Before any thread: each installs its own filter (sandbox.h). */
+	if (sandbox_init(o.seccomp, term_restore, &err)) {
+		pv_err("%s", err.msg);
+		return VM_EXIT_VMM_ERROR;
+	}
+	sandbox_set_test(o.seccomp_test);
 
 	/*
 	 * SIGUSR1 kicks vCPUs out of KVM_RUN (unblocked only in vCPU
@@ -127,6 +137,8 @@ int main(int argc, char **argv)
 		return cli_bind(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "unbind"))
 		return cli_unbind(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "jail"))
+		return cli_jail(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "sriov"))
 		return cli_sriov(argc - 1, argv + 1);
 	pv_err("unknown command '%s': try passvm --help", argv[1]);

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "devices/serial.h"
+#include "sandbox/sandbox.h"
 
 #define CTRL_A 0x01
 
@@ -65,6 +66,11 @@ static struct {
 	struct serial *s;
 	void (*quit)(void *);
 	void *opaque;
+	/* The console thread's own (private to it while it runs): */
+	bool escape; /* a Ctrl-a was read, its key not yet */
+	size_t plen; /* bytes in pending[] */
+	uint64_t dropped; /* input bytes dropped: the queue was full */
+	uint8_t pending[CONSOLE_PENDING];
 } con = { .stop_fd = -1 };
 
 /* The keys' help is passvm's, not the guest's: on stderr. */
@@ -76,79 +82,124 @@ static void show_help(void)
 	(void)n;
 }
 
-/* Push @n bytes into the UART, waiting for FIFO space; false on stop. */
-static bool feed(const uint8_t *buf, size_t n)
-{
-	while (n) {
-		size_t took = serial_receive(con.s, buf, n);
-		struct pollfd p[2] = {
-			{ .fd = serial_rx_space_fd(con.s), .events = POLLIN },
-			{ .fd = con.stop_fd, .events = POLLIN },
-		};
-		uint64_t v;
+/*
+ * Input for the guest waits here while the guest does not drain its RX
+ * FIFO (a hung guest, or loopback on: MCR bit 4, PC16550D §8.6). The
+ * console thread never waits for the guest: it keeps reading a terminal
+ * so that Ctrl-a x always reaches passvm, and drops what does not fit, as
+ * a real UART overruns. A pipe or file on stdin is not read past the
+ * queue's room instead (nothing is lost; it has no escape to protect).
+ */
+static const char dropped_msg[] =
+	"\r\npassvm: the guest is not reading its console; typed input is "
+	"dropped (Ctrl-a x still quits)\r\n";
 
-		buf += took;
-		n -= took;
-		if (!n)
-			break;
-		if (poll(p, 2, -1) < 0 && errno != EINTR)
-			return false;
-		if (p[1].revents)
-			return false;
-		if (p[0].revents && read(p[0].fd, &v, sizeof(v)) < 0)
-			continue;
+/* Queue @c for the guest; drop it (and say so once) when the queue is full. */
+static void queue(uint8_t c)
+{
+	if (con.plen < sizeof(con.pending)) {
+		con.pending[con.plen++] = c;
+		return;
 	}
-	return true;
+	if (!con.dropped++) {
+		ssize_t n = write(STDERR_FILENO, dropped_msg,
+				  sizeof(dropped_msg) - 1);
+
+		(void)n;
+	}
+}
+
+/* Offer the queue to the UART; what it takes leaves the queue. Never waits. */
+static void push(void)
+{
+	size_t took;
+
+	if (!con.plen)
+		return;
+	took = serial_receive(con.s, con.pending, con.plen);
+	memmove(con.pending, con.pending + took, con.plen - took);
+	con.plen -= took;
+}
+
+/* Handle one read's bytes: the escapes, the rest queued. True: quit. */
+static bool take(const uint8_t *buf, size_t n, bool tty)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (tty && con.escape) {
+			con.escape = false;
+			if (buf[i] == 'x' || buf[i] == 'X')
+				return true;
+			if (buf[i] == 'h' || buf[i] == 'H' || buf[i] == '?') {
+				show_help();
+				continue;
+			}
+			if (buf[i] != CTRL_A)
+				queue(CTRL_A);
+		} else if (tty && buf[i] == CTRL_A) {
+			con.escape = true;
+			continue;
+		}
+		queue(buf[i]);
+	}
+	return false;
 }
 
 static void *console_thread(void *arg)
 {
-	bool tty = isatty(STDIN_FILENO), escape = false;
-	uint8_t buf[256], out[256];
+	bool tty = isatty(STDIN_FILENO), in_open = true;
+	struct pv_error err = { "" };
+	uint8_t buf[256];
 
 	(void)arg;
+	pthread_setname_np(pthread_self(), "passvm-console");
+	if (sandbox_enter(SANDBOX_CONSOLE, &err)) {
+		pv_err("%s: the guest gets no console input", err.msg);
+		return NULL;
+	}
 	for (;;) {
-		struct pollfd p[2] = {
-			{ .fd = STDIN_FILENO, .events = POLLIN },
+		/*
+		 * A terminal is always read (its Ctrl-a x must get through;
+		 * typing beyond the queue is dropped). A pipe or file has no
+		 * escape: it is read only into the queue's room, so a slow
+		 * guest holds it back and loses nothing.
+		 */
+		size_t room = sizeof(con.pending) - con.plen;
+		size_t want = tty || room > sizeof(buf) ? sizeof(buf) : room;
+		/* Wait for the guest's room only while something waits. */
+		struct pollfd p[3] = {
 			{ .fd = con.stop_fd, .events = POLLIN },
+			{ .fd = in_open && want ? STDIN_FILENO : -1,
+			  .events = POLLIN },
+			{ .fd = con.plen ? serial_rx_space_fd(con.s) : -1,
+			  .events = POLLIN },
 		};
 		ssize_t n;
-		size_t o = 0;
+		uint64_t v;
 
-		if (poll(p, 2, -1) < 0) {
+		if (!in_open && !con.plen)
+			break; /* EOF, all sent: the guest gets no more input */
+		if (poll(p, 3, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			break;
 		}
-		if (p[1].revents)
+		if (p[0].revents)
 			break;
-		n = read(STDIN_FILENO, buf, sizeof(buf));
-		if (n < 0 && (errno == EINTR || errno == EAGAIN))
-			continue;
-		if (n <= 0)
-			break; /* EOF: the guest simply gets no more input */
-		for (ssize_t i = 0; i < n; i++) {
-			if (tty && escape) {
-				escape = false;
-				if (buf[i] == 'x' || buf[i] == 'X') {
-					con.quit(con.opaque);
-					return NULL;
-				}
-				if (buf[i] == 'h' || buf[i] == 'H' ||
-				    buf[i] == '?') {
-					show_help();
-					continue;
-				}
-				if (buf[i] != CTRL_A)
-					out[o++] = CTRL_A;
-			} else if (tty && buf[i] == CTRL_A) {
-				escape = true;
-				continue;
+		/* Reset the room signal; EAGAIN: already reset, harmless. */
+		if (p[2].revents && read(p[2].fd, &v, sizeof(v)) < 0)
+			v = 0;
+		if (p[1].revents) {
+			n = read(STDIN_FILENO, buf, want);
+			if (n < 0 && errno != EINTR && errno != EAGAIN)
+				in_open = false;
+			else if (!n)
+				in_open = false;
+			else if (n > 0 && take(buf, (size_t)n, tty)) {
+				con.quit(con.opaque);
+				return NULL;
 			}
-			out[o++] = buf[i];
 		}
-		if (!feed(out, o))
-			break;
+		push();
 	}
 	return NULL;
 }
@@ -159,6 +210,9 @@ int console_start(struct serial *s, void (*quit)(void *), void *opaque,
 	int ret;
 
 	con.s = s;
+	con.escape = false;
+	con.plen = 0;
+	con.dropped = 0;
 	con.quit = quit;
 	con.opaque = opaque;
 	con.stop_fd = eventfd(0, EFD_CLOEXEC);

@@ -15,6 +15,9 @@
 
 struct serial;
 
+/* Bytes of typed input that wait while the guest does not read its UART. */
+#define CONSOLE_PENDING 4096
+
 /* The Ctrl-a h text (CR LF line ends: the terminal is raw). */
 extern const char term_escape_help[];
 
@@ -26,7 +29,13 @@ void term_restore(void);
 
 /*
  * console_start() - a thread feeding stdin to @s until console_stop().
- * @quit is called (once) when the user types Ctrl-a x.
+ * @quit is called (once), from that thread, when the user types Ctrl-a x.
+ * The thread never waits for the guest: while the guest leaves its RX FIFO
+ * full (hung, or in loopback) it keeps reading a terminal, so Ctrl-a x
+ * always works; up to CONSOLE_PENDING bytes of input wait for the guest,
+ * more is dropped (said once on stderr). Stdin that is not a terminal is
+ * read only as the guest takes it: nothing is dropped. Errors: the eventfd
+ * or thread could not be created.
  */
 int console_start(struct serial *s, void (*quit)(void *), void *opaque,
 		  struct pv_error *err);

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <linux/kvm.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -11,6 +12,7 @@
 #include <unistd.h>
 
 #include "firmware/linux_boot.h"
+#include "sandbox/sandbox.h"
 
 #define MSR_MTRR_DEF_TYPE 0x2ff
 #define MTRR_DEF_ENABLE (1u << 11)
@@ -387,13 +389,23 @@ static bool handle_exit(struct vcpu *v)
 
 static void *vcpu_thread(void *arg)
 {
+	struct pv_error err = { "" };
 	struct vcpu *v = arg;
+	char name[16];
 	sigset_t set;
 
 	/* SIGUSR1 kicks this thread out of KVM_RUN; others go to main. */
 	sigemptyset(&set);
 	sigaddset(&set, SIGUSR1);
 	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+	snprintf(name, sizeof(name), "fc_vcpu %u", v->id);
+	pthread_setname_np(pthread_self(), name);
+	/* Before the first KVM_RUN: the guest never runs unfiltered. */
+	if (sandbox_enter(SANDBOX_VCPU, &err)) {
+		pv_err("vCPU %u: %s", v->id, err.msg);
+		stop(v, VM_STOP_VMM_ERROR, 0);
+		return NULL;
+	}
 	if (v->id == 0 && v->env->first_entry)
 		v->env->first_entry(v->env->opaque);
 	while (!v->env->stopping(v->env->opaque)) {

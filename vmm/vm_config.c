@@ -17,6 +17,8 @@ void vm_config_init(struct vm_config *c)
 	c->console = CONSOLE_STDIO;
 	strcpy(c->id, VM_DEFAULT_ID);
 	c->api_max_body = API_MAX_BODY_DEFAULT;
+	c->seccomp = SANDBOX_ON;
+	c->seccomp_test = -1;
 }
 
 static int owned_index(const struct vm_config *c, const char *p)

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "sandbox/sandbox.h"
 #include "util/log.h"
 
 #define VM_MAX_PASSTHROUGH 16
@@ -135,6 +136,10 @@ struct vm_config {
 	bool daemonize; /* --daemonize */
 	const char *pidfile; /* --pidfile FILE, or NULL */
 	unsigned int api_max_body; /* --http-api-max-payload-size, bytes */
+	enum sandbox_mode seccomp; /* --seccomp on|log|off, --no-seccomp */
+	/* Hidden --seccomp-test-forbidden KIND: that thread makes a
+	 * forbidden call once its filter is on; -1: none. */
+	int seccomp_test;
 
 	struct vm_strings owned;
 };

@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <stdio.h>
 
+#include "sandbox/sandbox.h"
 #include "vmm/term.h"
 
 static const char *const why_names[] = {
@@ -72,8 +73,14 @@ struct sig_waiter {
 static void *signal_thread(void *arg)
 {
 	struct sig_waiter *w = arg;
+	struct pv_error err = { "" };
 	int sig;
 
+	pthread_setname_np(pthread_self(), "passvm-signal");
+	if (sandbox_enter(SANDBOX_SIGNAL, &err)) {
+		pv_err("%s", err.msg);
+		vm_stop(w->vm, VM_STOP_VMM_ERROR, 0);
+	}
 	while (!sigwait(&w->set, &sig)) {
 		if (sig == SIGUSR2)
 			break; /* vm_run's wake-up to end this thread */
@@ -100,6 +107,27 @@ static int exit_status(struct vm *vm)
 	}
 }
 
+/*
+ * What a forbidden system call leaves to the user: the SIGSYS handler
+ * exits at once, so managed devices stay on vfio-pci (the kernel closes
+ * the VFIO fds, which resets the functions, and unpins guest RAM).
+ */
+static void set_trap_note(struct vm *vm)
+{
+	char note[512], bdf[32];
+	size_t n = 0;
+
+	note[0] = '\0';
+	for (unsigned int i = 0; i < vm->nr_managed && n < sizeof(note); i++) {
+		pci_addr_format(&vm->managed[i], bdf);
+		n += (size_t)snprintf(
+			note + n, sizeof(note) - n,
+			"%spassvm: %s stays on vfio-pci: `passvm unbind %s` gives it back to its driver",
+			n ? "\n" : "", bdf, bdf);
+	}
+	sandbox_set_note(note[0] ? note : NULL);
+}
+
 /* One boot: console and vCPUs until a stop is requested. */
 static void run_once(struct vm *vm)
 {
@@ -110,7 +138,17 @@ static void run_once(struct vm *vm)
 		pv_warn("%s: the guest gets no console input", err.msg);
 	else
 		console = true;
-	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
+	/*
+	 * The main thread's filter goes on before the first vCPU starts (so
+	 * before the guest's first instruction); the vCPU and console
+	 * threads it starts from now on, on a --reboot too, inherit it and
+	 * add their own.
+	 */
+	if (sandbox_enter(SANDBOX_MAIN, &err)) {
+		pv_err("%s", err.msg);
+		vm_stop(vm, VM_STOP_VMM_ERROR, 0);
+	}
+	for (unsigned int i = 0; i < vm->nr_vcpus && !vm_stopping(vm); i++) {
 		if (vcpu_start(&vm->vcpus[i], &err)) {
 			pv_err("%s", err.msg);
 			vm_stop(vm, VM_STOP_VMM_ERROR, 0);
@@ -140,6 +178,7 @@ int vm_run(struct vm *vm)
 	sigaddset(&w.set, SIGTERM);
 	sigaddset(&w.set, SIGHUP);
 	sigaddset(&w.set, SIGUSR2);
+	set_trap_note(vm);
 	pthread_create(&sig_thread, NULL, signal_thread, &w);
 
 	for (;;) {

@@ -20,6 +20,8 @@
 #define FAKE_NR_REGIONS 9
 #define FAKE_MAX_LOG 256
 #define FAKE_REGION_SHIFT 40 /* region N at fd offset N << 40 */
+/* More sparse areas than the model keeps (VFIO_MAX_MMAP_AREAS). */
+#define FAKE_MAX_SPARSE 16
 
 struct fake_region {
 	uint64_t size;
@@ -28,7 +30,7 @@ struct fake_region {
 	unsigned int nr_sparse; /* > 0: CAP_SPARSE_MMAP with these areas */
 	struct {
 		uint64_t off, size;
-	} sparse[4];
+	} sparse[FAKE_MAX_SPARSE];
 	uint8_t *mem; /* contents (BARs, ROM) */
 };
 

@@ -13,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include "capture.h"
 #include "devices/acpi_pm.h"
 #include "devices/i8042.h"
 
@@ -90,6 +91,20 @@ static void test_other_sleep_ignored(void **state)
 	/* Writing SCI_EN 0 does not leave ACPI mode. */
 	outw(ACPI_PM1_CNT_OFF, 0);
 	assert_int_equal(inw(ACPI_PM1_CNT_OFF), 1);
+	assert_int_equal(nstops, 0);
+}
+
+static void ask_s3_many_times(void)
+{
+	for (int i = 0; i < 1000; i++)
+		outw(ACPI_PM1_CNT_OFF, slp(3, true));
+}
+
+/* A guest asking for S3 in a loop cannot flood the host's log. */
+static void test_sleep_warning_rate_limited(void **state)
+{
+	assert_int_equal(stderr_lines(ask_s3_many_times, "sleep state"),
+			 PV_RATELIMIT_BURST);
 	assert_int_equal(nstops, 0);
 }
 
@@ -273,6 +288,7 @@ int main(void)
 		cmocka_unit_test_setup(test_s5_poweroff, setup),
 		cmocka_unit_test_setup(test_s5_byte_write, setup),
 		cmocka_unit_test_setup(test_other_sleep_ignored, setup),
+		cmocka_unit_test_setup(test_sleep_warning_rate_limited, setup),
 		cmocka_unit_test_setup(test_evt_block, setup),
 		cmocka_unit_test_setup(test_debug_exit, setup),
 		cmocka_unit_test_setup(test_i8042, setup),

@@ -108,6 +108,33 @@ static int req(struct fixture *f, const char *method, const char *path,
 				 j_ ? j_ : "", s_, b_, st, needle);            \
 	} while (0)
 
+/*
+ * A fault message cut inside a UTF-8 character (a long field value) is
+ * still a fault message (fuzz_api: the body was {}, json_string()
+ * refusing the text), and so is one naming a path that is not UTF-8.
+ */
+static void test_fault_message_not_utf8(void **state)
+{
+	struct fixture *f = *state;
+	char body[2048], json[1024];
+	size_t n;
+
+	n = (size_t)snprintf(json, sizeof(json),
+			     "{\"drive_id\": \"x\", \"is_root_device\": false, "
+			     "\"path_on_host\": \"/p\", \"cache_type\": \"");
+	for (int i = 0; i < 200; i++, n += 3)
+		memcpy(json + n, "\xe2\x82\xac", 3); /* the euro sign */
+	snprintf(json + n, sizeof(json) - n, "\"}");
+	assert_int_equal(req(f, "PUT", "/drives/x", json, body, sizeof(body)),
+			 400);
+	assert_non_null(strstr(body, "\"fault_message\":\"An error occurred"));
+	assert_non_null(strstr(body, "unknown variant"));
+	assert_int_equal(req(f, "GET", "/\xfe\xff", NULL, body, sizeof(body)),
+			 400);
+	assert_non_null(
+		strstr(body, "Invalid request method and/or path: GET /??."));
+}
+
 static void test_get_root_and_version(void **state)
 {
 	struct fixture *f = *state;
@@ -549,6 +576,8 @@ static void test_server(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_fault_message_not_utf8,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_get_root_and_version,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_machine_config, setup,

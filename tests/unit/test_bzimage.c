@@ -238,6 +238,34 @@ static void test_header_length_byte(void **state)
 	assert_non_null(strstr(e.msg, "0x291"));
 }
 
+/*
+ * A header that ends (0x202 + the byte at 0x201) before the fields of its
+ * own protocol: only the header goes to the zero page, so the kernel
+ * would get a header without the fields the loader read (fuzz_bzimage).
+ */
+static void test_header_shorter_than_protocol(void **state)
+{
+	static uint8_t img[IMG_LEN];
+	struct bzimage_info bi;
+	struct pv_error e = { "" };
+
+	make_image(img, sizeof(img), 0x020f, SETUP_SECTS);
+	img[0x201] = 0x62; /* ends at 0x264: init_size included */
+	assert_int_equal(bzimage_parse(img, sizeof(img), &bi, &e), 0);
+	img[0x201] = 0x61;
+	assert_int_equal(bzimage_parse(img, sizeof(img), &bi, &e), -ENOEXEC);
+	assert_non_null(
+		strstr(e.msg, "before the fields of boot protocol 2.15"));
+	img[0x201] = 0;
+	assert_int_equal(bzimage_parse(img, sizeof(img), &bi, &e), -ENOEXEC);
+	/* 2.06 to 2.09 end at cmdline_size. */
+	make_image(img, sizeof(img), 0x0206, SETUP_SECTS);
+	img[0x201] = 0x3a;
+	assert_int_equal(bzimage_parse(img, sizeof(img), &bi, &e), 0);
+	img[0x201] = 0x39;
+	assert_int_equal(bzimage_parse(img, sizeof(img), &bi, &e), -ENOEXEC);
+}
+
 static void test_zero_init_size(void **state)
 {
 	static uint8_t img[IMG_LEN];
@@ -297,6 +325,7 @@ int main(void)
 		cmocka_unit_test(test_huge_setup_sects),
 		cmocka_unit_test(test_bad_syssize),
 		cmocka_unit_test(test_header_length_byte),
+		cmocka_unit_test(test_header_shorter_than_protocol),
 		cmocka_unit_test(test_zero_init_size),
 		cmocka_unit_test(test_garbage_headers),
 	};

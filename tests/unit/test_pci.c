@@ -16,6 +16,7 @@
 
 #include <cmocka.h>
 
+#include "capture.h"
 #include "devices/pci.h"
 #include "memory/layout.h"
 
@@ -757,27 +758,6 @@ static void test_reserved_ranges(void **state)
 }
 
 /* The lines on stderr that contain @what while @fn runs. */
-static int stderr_lines(void (*fn)(void), const char *what)
-{
-	char line[1024];
-	FILE *f = tmpfile();
-	int saved, n = 0;
-
-	assert_non_null(f);
-	fflush(stderr);
-	saved = dup(2);
-	dup2(fileno(f), 2);
-	fn();
-	fflush(stderr);
-	dup2(saved, 2);
-	close(saved);
-	rewind(f);
-	while (fgets(line, sizeof(line), f))
-		n += strstr(line, what) != NULL;
-	fclose(f);
-	return n;
-}
-
 static void flip_overlap_many_times(void)
 {
 	uint32_t bar0 = rd(0x10, 4) & ~0xfu, bar4 = rd(0x20, 4) & ~0xfu;

@@ -64,11 +64,48 @@ static void test_status_and_storage(void **state)
 	assert_int_equal(v, 0xff);
 }
 
+static time_t before_1970(void)
+{
+	return -5; /* 1969-12-31 23:59:55 */
+}
+
+static time_t far_future(void)
+{
+	return INT64_MAX; /* past what gmtime_r() can express */
+}
+
+/*
+ * A host clock the registers cannot show (fuzz_legacy_pio: a negative
+ * time made bcd() shift a negative value; a huge one left struct tm
+ * unset): the nearest time they can, in valid BCD.
+ */
+static void test_clock_out_of_range(void **state)
+{
+	struct rtc r;
+
+	rtc_init(&r, before_1970);
+	assert_int_equal(rd(&r, 0x00), 0x00);
+	assert_int_equal(rd(&r, 0x04), 0x00);
+	assert_int_equal(rd(&r, 0x07), 0x01);
+	assert_int_equal(rd(&r, 0x08), 0x01);
+	assert_int_equal(rd(&r, 0x09), 0x70);
+	assert_int_equal(rd(&r, 0x32), 0x19);
+	rtc_init(&r, far_future);
+	assert_int_equal(rd(&r, 0x00), 0x59);
+	assert_int_equal(rd(&r, 0x02), 0x59);
+	assert_int_equal(rd(&r, 0x04), 0x23);
+	assert_int_equal(rd(&r, 0x07), 0x31);
+	assert_int_equal(rd(&r, 0x08), 0x12);
+	assert_int_equal(rd(&r, 0x09), 0x99);
+	assert_int_equal(rd(&r, 0x32), 0x99);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_time_bcd),
 		cmocka_unit_test(test_status_and_storage),
+		cmocka_unit_test(test_clock_out_of_range),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -421,6 +421,30 @@ static void test_rx_thread(void **state)
 		assert_int_not_equal(levels[i], levels[i - 1]);
 }
 
+/*
+ * The handlers take 1 to 8 bytes (devices/io.h); a longer access is
+ * refused before a byte of the caller's buffer is written, and changes
+ * nothing (a read of RBR would pop the FIFO).
+ */
+static void test_bad_length(void **state)
+{
+	uint8_t buf[16], v = 0x42;
+
+	out(FCR, 0x01);
+	serial_ops.write(&uart, SCR, &v, 1);
+	assert_int_equal(serial_receive(&uart, (const uint8_t *)"ab", 2), 2);
+	memset(buf, 0x5a, sizeof(buf));
+	serial_ops.read(&uart, RBR, buf, 9);
+	serial_ops.read(&uart, RBR, buf, 0);
+	for (size_t i = 0; i < sizeof(buf); i++)
+		assert_int_equal(buf[i], 0x5a);
+	memset(buf, 0, sizeof(buf));
+	serial_ops.write(&uart, SCR, buf, 9);
+	assert_int_equal(in(SCR), 0x42);
+	assert_int_equal(in(RBR), 'a');
+	assert_int_equal(in(RBR), 'b');
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -439,6 +463,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_full_output_drops, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_rx_thread, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_bad_length, setup,
 						teardown),
 	};
 

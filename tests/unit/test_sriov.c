@@ -16,8 +16,12 @@
 
 #include <cmocka.h>
 
+#include <pthread.h>
+
 #include "fake_sysfs.h"
 #include "host/sriov.h"
+#include "sandbox/sandbox.h"
+#include "sandbox_child.h"
 
 #define PF "0000:01:00.0"
 #define VF0 "0000:01:10.0" /* offset 0x80, stride 2 */
@@ -528,6 +532,107 @@ static void test_vm_start_undone(void **state)
 	free(s);
 }
 
+/*
+ * The fake kernel's side of a sysfs write, played on a thread that was
+ * started before the filter (its mkdir and symlink are no passvm call).
+ */
+struct kernel_thread {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	struct fake_sysfs *fs;
+	const char *path, *data;
+	bool pending, quit;
+};
+
+static void *kernel_loop(void *arg)
+{
+	struct kernel_thread *k = arg;
+
+	pthread_mutex_lock(&k->lock);
+	while (!k->quit) {
+		if (k->pending) {
+			fake_sysfs_kernel(k->fs, k->path, k->data);
+			k->pending = false;
+			pthread_cond_broadcast(&k->cond);
+		}
+		pthread_cond_wait(&k->cond, &k->lock);
+	}
+	pthread_mutex_unlock(&k->lock);
+	return NULL;
+}
+
+static void kernel_call(void *ctx, const char *path, const char *data)
+{
+	struct kernel_thread *k = ctx;
+
+	pthread_mutex_lock(&k->lock);
+	k->path = path;
+	k->data = data;
+	k->pending = true;
+	pthread_cond_broadcast(&k->cond);
+	while (k->pending)
+		pthread_cond_wait(&k->cond, &k->lock);
+	pthread_mutex_unlock(&k->lock);
+}
+
+struct filtered_stop {
+	struct ctx *c;
+	struct sriov_vm *s;
+};
+
+static int stop_filtered(void *arg)
+{
+	struct filtered_stop *f = arg;
+	struct kernel_thread k = { .lock = PTHREAD_MUTEX_INITIALIZER,
+				   .cond = PTHREAD_COND_INITIALIZER,
+				   .fs = &f->c->fs };
+	struct pv_error e;
+	pthread_t t;
+
+	if (pthread_create(&t, NULL, kernel_loop, &k))
+		return 2;
+	f->s->env.bind.after_write = kernel_call;
+	f->s->env.bind.hook_ctx = &k;
+	if (sandbox_init(SANDBOX_ON, NULL, &e) ||
+	    sandbox_enter(SANDBOX_MAIN, &e))
+		return 3;
+	sriov_vm_stop(f->s);
+	pthread_mutex_lock(&k.lock);
+	k.quit = true;
+	pthread_cond_broadcast(&k.cond);
+	pthread_mutex_unlock(&k.lock);
+	pthread_join(t, NULL);
+	return 0;
+}
+
+/*
+ * run --sriov's teardown runs on the main thread after its seccomp filter
+ * is on (vm_destroy, on every exit path): the filter lets it give the VFs
+ * back, remove them and restore the PF, not exit 148 half way.
+ */
+static void test_vm_stop_under_filter(void **state)
+{
+	struct ctx *c = *state;
+	struct pci_addr pf = A(PF), vfs[4];
+	unsigned int numvfs = 2, n = 0;
+	struct sriov_vm *s = calloc(1, sizeof(*s));
+	struct filtered_stop f = { c, s };
+	char err[4096];
+
+	assert_non_null(s);
+	assert_int_equal(sriov_vm_start(s, &c->env, &pf, &numvfs, 1, vfs, 4, &n,
+					&c->err),
+			 0);
+	assert_true(fake_sysfs_exists(&c->fs, "sys/bus/pci/devices/" VF0));
+	if (in_child(stop_filtered, &f, err, sizeof(err)))
+		fail_msg("sriov_vm_stop under the main filter: %s", err);
+	assert_false(fake_sysfs_exists(&c->fs, "sys/bus/pci/devices/" VF0));
+	assert_false(fake_sysfs_exists(&c->fs, "state/" VF0));
+	assert_false(record_exists(c));
+	assert_string_equal(pf_attr(c, "sriov_drivers_autoprobe"), "1");
+	free(s);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -546,6 +651,7 @@ int main(void)
 		T(test_vf_configure_needs),
 		T(test_vm_managed),
 		T(test_vm_start_undone),
+		T(test_vm_stop_under_filter),
 	};
 #undef T
 

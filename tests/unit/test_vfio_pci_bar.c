@@ -97,6 +97,40 @@ static void test_sparse_mmap(void **state)
 }
 
 /*
+ * Sparse areas the model must not take at their word (fuzz_vfio_pci):
+ * two that overlap, and one that starts past the region's end near 2^64,
+ * whose rounding up to a page once wrapped to 0 and mapped the whole BAR
+ * twice. Each byte ends up in one memslot, inside an area, and the BAR
+ * still gets its memslots (overlapping ones would all be refused).
+ */
+static void test_sparse_mmap_hostile_areas(void **state)
+{
+	uint64_t b0;
+
+	fv.regions[0].msix_mappable = false;
+	fv.regions[0].nr_sparse = 4;
+	fv.regions[0].sparse[0].off = 0;
+	fv.regions[0].sparse[0].size = 0x2000;
+	fv.regions[0].sparse[1].off = 0x1000;
+	fv.regions[0].sparse[1].size = 0x2000;
+	fv.regions[0].sparse[2].off = UINT64_MAX - 0xfff;
+	fv.regions[0].sparse[2].size = 0x800;
+	fv.regions[0].sparse[3].off = 0x3000;
+	fv.regions[0].sparse[3].size = 0x1000;
+	env_start();
+	assert_int_equal(vp.bars[0].nr_pieces, 2);
+	cfgw(PCI_COMMAND, 2, PCI_COMMAND_MEMORY);
+	b0 = bar_addr(0);
+	assert_non_null(find_region(b0));
+	assert_int_equal(find_region(b0)->size, 0x2000);
+	assert_null(find_region(b0 + 0x1000));
+	assert_null(find_region(b0 + 0x2000)); /* the MSI-X page */
+	assert_non_null(find_region(b0 + 0x3000));
+	assert_int_equal(find_region(b0 + 0x3000)->size, 0x1000);
+	assert_int_equal(mem.nr_regions, 3); /* and BAR4's */
+}
+
+/*
  * BAR4 moved onto BAR0: neither keeps a memslot (the guest keeps running,
  * both trap). BAR0 moved away: both get their memslots back.
  */
@@ -243,6 +277,31 @@ static void test_bar_offsets_cannot_wrap(void **state)
 	assert_int_equal(vp.stats.msix_table_accesses, 0);
 }
 
+/*
+ * The MSI-X accessors themselves stay inside the table and PBA whatever
+ * offset they are handed: a range check that wraps (off + len past 2^64)
+ * once read and wrote msix_table[] far outside it.
+ */
+static void test_msix_accessors_cannot_wrap(void **state)
+{
+	uint8_t b[8], table[16 * 16];
+	int bir;
+
+	env_start();
+	bir = (int)vp.msix.table_bir;
+	memcpy(table, vp.msix_table, sizeof(table));
+	for (uint64_t k = 1; k <= 8; k++) {
+		memset(b, 0x5a, sizeof(b));
+		vpci_msix_bar_read(&vp, bir, UINT64_MAX - k + 1, b,
+				   (uint32_t)k);
+		for (uint64_t i = 0; i < k; i++)
+			assert_int_equal(b[i], 0xff);
+		vpci_msix_bar_write(&vp, bir, UINT64_MAX - k + 1, b,
+				    (uint32_t)k);
+	}
+	assert_memory_equal(table, vp.msix_table, sizeof(table));
+}
+
 /* A length the bus never passes (0, > 8) leaves the buffer untouched. */
 static void test_bar_read_checks_len_first(void **state)
 {
@@ -281,20 +340,80 @@ static void test_region_info_growth(void **state)
 	assert_int_equal(r.nr_areas, 0);
 }
 
+/*
+ * A region info whose capability chain starts at @cap_off: one sparse
+ * mmap area [0, 0x1000) of a 0x4000-byte mmappable region.
+ */
+static uint32_t raw_cap_off;
+
+static int raw_caps_ioctl(void *ctx, unsigned long req, void *arg)
+{
+	struct vfio_region_info *ri = arg;
+	struct vfio_region_info_cap_sparse_mmap s = {
+		.header = { .id = VFIO_REGION_INFO_CAP_SPARSE_MMAP,
+			    .version = 1 },
+		.nr_areas = 1,
+	};
+	struct vfio_region_sparse_mmap_area a = { .offset = 0, .size = 0x1000 };
+	uint32_t need = raw_cap_off + sizeof(s) + sizeof(a);
+
+	if (req != VFIO_DEVICE_GET_REGION_INFO)
+		return -ENOTTY;
+	ri->flags = VFIO_REGION_INFO_FLAG_READ | VFIO_REGION_INFO_FLAG_MMAP |
+		    VFIO_REGION_INFO_FLAG_CAPS;
+	ri->size = 0x4000;
+	ri->offset = 0;
+	ri->cap_offset = raw_cap_off;
+	if (ri->argsz < need) {
+		ri->argsz = need;
+		return 0;
+	}
+	memcpy((uint8_t *)ri + raw_cap_off, &s, sizeof(s));
+	memcpy((uint8_t *)ri + raw_cap_off + sizeof(s), &a, sizeof(a));
+	return 0;
+}
+
+/*
+ * The kernel aligns capabilities to 8 bytes; a chain at an offset that
+ * is not aligned is no chain (fuzz_vfio_pci: UBSan caught the misaligned
+ * read of its header). The region is then mmappable whole.
+ */
+static void test_region_info_misaligned_caps(void **state)
+{
+	struct vfio_dev_io io = { .ioctl = raw_caps_ioctl };
+	struct vfio_region r;
+
+	raw_cap_off = sizeof(struct vfio_region_info); /* 32: aligned */
+	assert_int_equal(vfio_region_info(&io, 0, &r), 0);
+	assert_true(r.sparse);
+	assert_int_equal(r.nr_areas, 1);
+	assert_int_equal(r.areas[0].size, 0x1000);
+	for (uint32_t off = 33; off < 40; off++) {
+		raw_cap_off = off;
+		assert_int_equal(vfio_region_info(&io, 0, &r), 0);
+		assert_false(r.sparse);
+		assert_int_equal(r.nr_areas, 1);
+		assert_int_equal(r.areas[0].size, 0x4000);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 #define T(f) cmocka_unit_test_setup_teardown(f, env_setup, env_teardown)
 		T(test_command_forwarded_and_bar_split),
 		T(test_sparse_mmap),
+		T(test_sparse_mmap_hostile_areas),
 		T(test_bars_overlapping_stay_trapped),
 		T(test_bar_over_msix_table),
 		T(test_bar_over_reserved_range),
 		T(test_registers_beside_table_forwarded),
 		T(test_rom),
 		T(test_bar_offsets_cannot_wrap),
+		T(test_msix_accessors_cannot_wrap),
 		T(test_bar_read_checks_len_first),
 		T(test_region_info_growth),
+		T(test_region_info_misaligned_caps),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

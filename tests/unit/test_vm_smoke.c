@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -26,48 +27,13 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "boot_image.h"
+
 static const char *passvm(void)
 {
 	const char *p = getenv("PASSVM");
 
 	return p ? p : "build/passvm";
-}
-
-static void put16(uint8_t *b, size_t off, uint16_t v)
-{
-	memcpy(b + off, &v, 2);
-}
-
-static void put32(uint8_t *b, size_t off, uint32_t v)
-{
-	memcpy(b + off, &v, 4);
-}
-
-/* Write a minimal protocol-2.15 bzImage running @code at its 64-bit entry. */
-static void make_bzimage(const char *path, const uint8_t *code, size_t len)
-{
-	uint8_t img[4096] = { 0 };
-	FILE *f;
-
-	img[0x1f1] = 1; /* setup_sects: setup is 2 x 512 bytes */
-	put16(img, 0x1fe, 0xaa55);
-	memcpy(img + 0x202, "HdrS", 4);
-	put16(img, 0x206, 0x020f);
-	img[0x211] = 0x01; /* loadflags: LOADED_HIGH */
-	put32(img, 0x214, 0x100000); /* code32_start */
-	put32(img, 0x22c, 0x7fffffff); /* initrd_addr_max */
-	put32(img, 0x230, 0x200000); /* kernel_alignment */
-	img[0x234] = 1; /* relocatable */
-	put16(img, 0x236, 0x1); /* xloadflags: XLF_KERNEL_64 */
-	put32(img, 0x238, 2047); /* cmdline_size */
-	put32(img, 0x260, 0x100000); /* init_size */
-	put32(img, 0x1f4, (sizeof(img) - 1024) / 16); /* syssize */
-	/* The 64-bit entry is at protected-mode start + 0x200. */
-	memcpy(img + 1024 + 0x200, code, len);
-	f = fopen(path, "wb");
-	assert_non_null(f);
-	assert_int_equal(fwrite(img, 1, sizeof(img), f), sizeof(img));
-	fclose(f);
 }
 
 /* Run passvm with @args; return exit status, stdout in @out. */
@@ -185,7 +151,7 @@ static void test_console_and_debug_exit(void **state)
 	setup(state);
 	assert_true(fd >= 0);
 	close(fd);
-	make_bzimage(img, guest_ok42, sizeof(guest_ok42));
+	make_test_bzimage(img, guest_ok42, sizeof(guest_ok42));
 	assert_int_equal(run(args, out, sizeof(out), err, sizeof(err)), 42);
 	assert_string_equal(out, "OK\n");
 	/* --stats counted the PIO exits by device. */
@@ -204,7 +170,7 @@ static int run_guest(const uint8_t *code, size_t len, char *err, size_t elen)
 
 	assert_true(fd >= 0);
 	close(fd);
-	make_bzimage(img, code, len);
+	make_test_bzimage(img, code, len);
 	status = run(args, out, sizeof(out), err, elen);
 	unlink(img);
 	return status;
@@ -238,6 +204,145 @@ static void test_exit_statuses(void **state)
 /* jmp $: the guest spins until passvm stops it */
 static const uint8_t guest_spin[] = { 0xeb, 0xfe };
 
+/* Run @code with extra options; returns the status, stdout in @out. */
+static int run_guest_opts(const uint8_t *code, size_t len,
+			  const char *const *extra, char *out, size_t olen,
+			  char *err, size_t elen)
+{
+	char img[] = "/tmp/passvm-smoke-secXXXXXX";
+	const char *args[16] = { "passvm", "run", "--kernel", img,
+				 "--mem",  "32M", "--cpus",   "2" };
+	int fd = mkstemp(img), status, n = 8;
+
+	assert_true(fd >= 0);
+	close(fd);
+	for (; *extra && n < 15; extra++)
+		args[n++] = *extra;
+	args[n] = NULL;
+	make_test_bzimage(img, code, len);
+	status = run(args, out, olen, err, elen);
+	unlink(img);
+	return status;
+}
+
+/*
+ * seccomp: a forbidden system call ends passvm with 148 and names it and
+ * its thread; the vCPU's and the main thread's filters are on before the
+ * guest's first instruction (the guest printed nothing); off runs it.
+ */
+static void test_seccomp_forbidden(void **state)
+{
+	static const char *const vcpu[] = { "--seccomp-test-forbidden", "vcpu",
+					    NULL };
+	static const char *const main_thread[] = { "--seccomp-test-forbidden",
+						   "main", NULL };
+	static const char *const off[] = { "--seccomp", "off",
+					   "--seccomp-test-forbidden", "vcpu",
+					   NULL };
+	static const char *const no[] = { "--no-seccomp", NULL };
+	static const char *const bad[] = { "--seccomp", "strict", NULL };
+	char out[4096], err[4096];
+
+	setup(state);
+	assert_int_equal(run_guest_opts(guest_ok42, sizeof(guest_ok42), vcpu,
+					out, sizeof(out), err, sizeof(err)),
+			 148);
+	assert_string_equal(out, "");
+	if (!strstr(err,
+		    "the vcpu thread made a forbidden system call: socket ("))
+		fail_msg("no message naming the call in: %s", err);
+	assert_int_equal(run_guest_opts(guest_ok42, sizeof(guest_ok42),
+					main_thread, out, sizeof(out), err,
+					sizeof(err)),
+			 148);
+	assert_string_equal(out, "");
+	assert_non_null(strstr(err, "the main thread made a forbidden"));
+	assert_int_equal(run_guest_opts(guest_ok42, sizeof(guest_ok42), off,
+					out, sizeof(out), err, sizeof(err)),
+			 42);
+	assert_string_equal(out, "OK\n");
+	assert_int_equal(run_guest_opts(guest_ok42, sizeof(guest_ok42), no, out,
+					sizeof(out), err, sizeof(err)),
+			 42);
+	assert_int_equal(run_guest_opts(guest_ok42, sizeof(guest_ok42), bad,
+					out, sizeof(out), err, sizeof(err)),
+			 2);
+	assert_non_null(strstr(err, "--seccomp 'strict'"));
+}
+
+/*
+ * The threads of @pid: how many there are, how many are vCPUs ("fc_vcpu
+ * N") and how many have a seccomp filter (Seccomp: 2 in their status).
+ */
+static void scan_tasks(pid_t pid, int *tasks, int *vcpus, int *filtered)
+{
+	char path[64], line[256];
+	struct dirent *e;
+	DIR *d;
+
+	*tasks = *vcpus = *filtered = 0;
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+	d = opendir(path);
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		char st[400];
+		FILE *f;
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(st, sizeof(st), "%s/%s/status", path, e->d_name);
+		f = fopen(st, "r");
+		if (!f)
+			continue;
+		(*tasks)++;
+		while (fgets(line, sizeof(line), f)) {
+			*vcpus += !strncmp(line, "Name:\tfc_vcpu ", 14);
+			*filtered += !strcmp(line, "Seccomp:\t2\n");
+		}
+		fclose(f);
+	}
+	closedir(d);
+}
+
+/* Every thread of a running VM is filtered; SIGTERM still tears down. */
+static void test_seccomp_every_thread(void **state)
+{
+	char img[] = "/tmp/passvm-smoke-thrXXXXXX";
+	int fd = mkstemp(img), status, i, tasks = 0, vcpus = 0, filtered = 0;
+	pid_t pid;
+
+	setup(state);
+	assert_true(fd >= 0);
+	close(fd);
+	make_test_bzimage(img, guest_spin, sizeof(guest_spin));
+	pid = fork();
+	assert_true(pid >= 0);
+	if (!pid) {
+		int null = open("/dev/null", O_RDWR);
+
+		dup2(null, 0);
+		dup2(null, 1);
+		dup2(null, 2);
+		execl(passvm(), "passvm", "run", "--kernel", img, "--mem",
+		      "32M", "--cpus", "2", NULL);
+		_exit(127);
+	}
+	for (i = 0; i < 500 && vcpus < 2; i++) {
+		usleep(10000);
+		scan_tasks(pid, &tasks, &vcpus, &filtered);
+	}
+	assert_int_equal(vcpus, 2);
+	/* main, signal and 2 vCPUs at least (console: gone at EOF) */
+	assert_true(tasks >= 4);
+	assert_int_equal(filtered, tasks);
+	kill(pid, SIGTERM);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 128 + SIGTERM);
+	unlink(img);
+}
+
 /*
  * On a terminal, passvm puts stdin in raw mode (so Ctrl-a x reaches it
  * without a newline), quits with status 130, and restores the terminal.
@@ -252,7 +357,7 @@ static void test_terminal_escape(void **state)
 	setup(state);
 	assert_true(fd >= 0);
 	close(fd);
-	make_bzimage(img, guest_spin, sizeof(guest_spin));
+	make_test_bzimage(img, guest_spin, sizeof(guest_spin));
 	master = posix_openpt(O_RDWR | O_NOCTTY);
 	assert_true(master >= 0);
 	assert_int_equal(grantpt(master), 0);
@@ -355,7 +460,7 @@ static void test_config_file(void **state)
 
 	setup(state);
 	close(fd);
-	make_bzimage(img, guest_ok42, sizeof(guest_ok42));
+	make_test_bzimage(img, guest_ok42, sizeof(guest_ok42));
 	snprintf(
 		doc, sizeof(doc),
 		"{\"boot-source\": {\"kernel_image_path\": \"%s\"}, \"drives\": [],"
@@ -454,7 +559,7 @@ static void api_vm_start(struct api_vm *v, const uint8_t *code, size_t len)
 	v->cfd = mkstemp(v->con);
 	assert_true(fd >= 0 && v->cfd >= 0);
 	close(fd);
-	make_bzimage(v->img, code, len);
+	make_test_bzimage(v->img, code, len);
 	snprintf(v->sock, sizeof(v->sock), "/tmp/passvm-smoke-%d.sock",
 		 (int)getpid());
 	snprintf(consarg, sizeof(consarg), "file:%s", v->con);
@@ -570,7 +675,7 @@ static int run_with(const uint8_t *code, size_t len, const char *const *extra,
 
 	assert_true(fd >= 0);
 	close(fd);
-	make_bzimage(img, code, len);
+	make_test_bzimage(img, code, len);
 	while (*extra && n < 31)
 		args[n++] = *extra++;
 	args[n] = NULL;
@@ -712,7 +817,7 @@ static void test_terminal_banner_and_help(void **state)
 	setup(state);
 	assert_true(fd >= 0);
 	close(fd);
-	make_bzimage(img, guest_spin, sizeof(guest_spin));
+	make_test_bzimage(img, guest_spin, sizeof(guest_spin));
 	master = posix_openpt(O_RDWR | O_NOCTTY);
 	assert_true(master >= 0);
 	assert_int_equal(grantpt(master), 0);
@@ -782,6 +887,8 @@ int main(void)
 		cmocka_unit_test(test_api_reboot_in_place),
 		cmocka_unit_test(test_cmdline_console_warning),
 		cmocka_unit_test(test_terminal_banner_and_help),
+		cmocka_unit_test(test_seccomp_forbidden),
+		cmocka_unit_test(test_seccomp_every_thread),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -17,6 +17,7 @@
 #     intx                    3      4
 #     managed                 5      6
 #     bigmem                  7      8
+#     jail                    9      -
 #   steady state (lab=nvme): 8 MiB written with 4 KiB O_DIRECT writes and
 #   read back (2048 + 2048 I/Os) at 16 MiB (passvm) or 32 MiB (qemu);
 #   lab=bigmem the same at 40 or 48 MiB.
@@ -77,6 +78,7 @@ else
 	managed-qemu) seek=6 ;;
 	bigmem-passvm) seek=7 ;;
 	bigmem-qemu) seek=8 ;;
+	jail-passvm) seek=9 ;;
 	*-qemu) seek=2 ;;
 	*) seek=1 ;;
 	esac

@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Inside the sandbox room: a policy is a set of rule lists; a rule allows
+ * one system call, with any arguments or with one argument checked. The
+ * per-architecture tables (sandbox/table_*.c) define the lists; bpf.c
+ * turns a policy into classic BPF for seccomp(2)
+ * (Documentation/userspace-api/seccomp_filter.rst).
+ */
+#ifndef PASSVM_SANDBOX_POLICY_H
+#define PASSVM_SANDBOX_POLICY_H
+
+#include <linux/filter.h>
+#include <stdint.h>
+
+#include "sandbox/sandbox.h"
+
+enum sandbox_check {
+	SB_ANY, /* any arguments */
+	SB_IN, /* args[arg] is one of vals[] (ioctl requests, domains) */
+	SB_CLEAR, /* args[arg] & mask == 0 (e.g. no PROT_EXEC) */
+	SB_SET, /* args[arg] & mask == mask (e.g. CLONE_THREAD) */
+	SB_SELF_PID, /* args[arg] == getpid() at install time (tgkill) */
+};
+
+/*
+ * One allowed system call. The argument checks read the low 32 bits of
+ * the argument: every argument checked here is an int or unsigned int to
+ * the kernel (an ioctl request, a protection, a domain, a pid), or, for
+ * clone's flags, an unsigned long of which the kernel uses the low 32
+ * bits (kernel/fork.c).
+ */
+struct sandbox_rule {
+	int nr; /* __NR_* of this architecture */
+	const char *name;
+	uint8_t check; /* enum sandbox_check */
+	uint8_t arg; /* 0..5 */
+	uint32_t mask; /* SB_CLEAR, SB_SET */
+	const uint32_t *vals; /* SB_IN */
+	unsigned int nr_vals;
+	uint32_t action; /* 0: SECCOMP_RET_ALLOW; else e.g. RET_ERRNO */
+};
+
+struct sandbox_list {
+	const struct sandbox_rule *rules;
+	unsigned int n;
+};
+
+#define SANDBOX_MAX_LISTS 8
+
+/*
+ * A thread kind's policy: its rule lists, and the kinds whose lists its
+ * filter must include too because it starts those threads after its own
+ * filter is on (a bit per enum sandbox_kind).
+ */
+struct sandbox_policy {
+	struct sandbox_list lists[SANDBOX_MAX_LISTS];
+	unsigned int nr_lists;
+	uint32_t starts;
+};
+
+/* The architecture's tables (sandbox/table_*.c). */
+struct sandbox_table {
+	uint32_t audit_arch; /* AUDIT_ARCH_* of seccomp_data.arch */
+	/* Syscall numbers at or above this are another ABI (x32): denied. */
+	uint32_t nr_limit;
+	struct sandbox_policy policies[SANDBOX_NR];
+};
+
+/* This build's table, or NULL when passvm has none for its architecture. */
+extern const struct sandbox_table *const sandbox_table;
+
+/* Largest filter: BPF_MAXINSNS (linux/bpf_common.h). */
+#define SANDBOX_MAX_INSNS BPF_MAXINSNS
+
+/*
+ * sandbox_collect() - the rule lists of @kind's filter in @t: its own, then
+ * (with @effective) those of the kinds it starts, each list once. Returns
+ * the number of lists written to @out (at most @max).
+ */
+unsigned int sandbox_collect(const struct sandbox_table *t,
+			     enum sandbox_kind kind, bool effective,
+			     struct sandbox_list *out, unsigned int max);
+
+/*
+ * sandbox_bpf_build() - the filter for @lists under @t: a wrong
+ * architecture kills the process, a number at or above t->nr_limit and any
+ * call no rule allows get @deny (SECCOMP_RET_TRAP or SECCOMP_RET_LOG), a
+ * rule that matches returns its action. @pid is SB_SELF_PID's value.
+ * Writes at most @max instructions to @out. Returns the number of
+ * instructions, or -E2BIG.
+ */
+int sandbox_bpf_build(const struct sandbox_table *t,
+		      const struct sandbox_list *lists, unsigned int nr_lists,
+		      uint32_t deny, uint32_t pid, struct sock_filter *out,
+		      unsigned int max);
+
+/* sandbox_syscall_name() - "read", ... for this architecture, or NULL. */
+const char *sandbox_syscall_name(long nr);
+
+#endif

@@ -1,0 +1,318 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Installing the filters and the SIGSYS handler (see sandbox/sandbox.h).
+ * seccomp(2), SECCOMP_SET_MODE_FILTER; SECCOMP_RET_TRAP delivers SIGSYS
+ * with si_syscall and si_arch (Documentation/userspace-api/
+ * seccomp_filter.rst "Return values").
+ */
+#include "sandbox/sandbox.h"
+
+#include <errno.h>
+#include <linux/seccomp.h>
+#include <pthread.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <ucontext.h>
+#include <unistd.h>
+
+#include "sandbox/policy.h"
+
+static const char *const kind_names[SANDBOX_NR] = {
+	[SANDBOX_MAIN] = "main",
+	[SANDBOX_VCPU] = "vcpu",
+	[SANDBOX_API] = "api",
+	[SANDBOX_CONSOLE] = "console",
+	[SANDBOX_CONSOLE_SOCKET] = "console-socket",
+	[SANDBOX_SIGNAL] = "signal",
+	[SANDBOX_IO] = "io",
+};
+
+static enum sandbox_mode mode = SANDBOX_OFF;
+static void (*restore_hook)(void);
+static char note[512];
+static __thread int self_kind = -1;
+static int test_kind = -1;
+
+const char *sandbox_kind_name(enum sandbox_kind kind)
+{
+	return (unsigned int)kind < SANDBOX_NR ? kind_names[kind] : "?";
+}
+
+int sandbox_parse_mode(const char *s, enum sandbox_mode *m)
+{
+	if (!strcmp(s, "on"))
+		*m = SANDBOX_ON;
+	else if (!strcmp(s, "log"))
+		*m = SANDBOX_LOG;
+	else if (!strcmp(s, "off"))
+		*m = SANDBOX_OFF;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+void sandbox_set_test(int kind)
+{
+	test_kind = kind;
+}
+
+enum sandbox_mode sandbox_mode(void)
+{
+	return mode;
+}
+
+int sandbox_kind_self(void)
+{
+	return self_kind;
+}
+
+void sandbox_set_note(const char *text)
+{
+	size_t n = text ? strlen(text) : 0;
+
+	if (n >= sizeof(note))
+		n = sizeof(note) - 1;
+	memcpy(note, text ? text : "", n);
+	note[n] = '\0';
+}
+
+/* ---- the SIGSYS handler: async-signal-safe calls only ---- */
+
+struct line {
+	char buf[1024];
+	size_t n;
+};
+
+static void put(struct line *l, const char *s)
+{
+	while (*s && l->n < sizeof(l->buf) - 1)
+		l->buf[l->n++] = *s++;
+}
+
+static void put_num(struct line *l, unsigned long v, unsigned int base)
+{
+	char tmp[24];
+	int i = 0;
+
+	do {
+		tmp[i++] = "0123456789abcdef"[v % base];
+		v /= base;
+	} while (v && i < (int)sizeof(tmp));
+	if (base == 16)
+		put(l, "0x");
+	while (i > 0 && l->n < sizeof(l->buf) - 1)
+		l->buf[l->n++] = tmp[--i];
+}
+
+/* The ioctl request: the second argument register at the trap. */
+static long trapped_arg1(void *uc)
+{
+	ucontext_t *u = uc;
+
+#if defined(__x86_64__)
+	return (long)u->uc_mcontext.gregs[REG_RSI];
+#elif defined(__aarch64__)
+	return (long)u->uc_mcontext.regs[1];
+#else
+	(void)u;
+	return -1;
+#endif
+}
+
+static void on_sigsys(int sig, siginfo_t *si, void *uc)
+{
+	const char *name = sandbox_syscall_name(si->si_syscall);
+	struct line l = { .n = 0 };
+	ssize_t w;
+
+	(void)sig;
+	put(&l, "passvm: seccomp: the ");
+	put(&l, self_kind >= 0 ? kind_names[self_kind] : "new");
+	put(&l, " thread made a forbidden system call: ");
+	put(&l, name ? name : "syscall");
+	put(&l, " (");
+	put_num(&l, (unsigned long)si->si_syscall, 10);
+	put(&l, ")");
+	if (si->si_syscall == SYS_ioctl) {
+		put(&l, " request ");
+		put_num(&l, (unsigned long)trapped_arg1(uc) & 0xffffffffu, 16);
+	}
+	put(&l, "; passvm stops with exit status 148 (--seccomp off runs "
+		"without filters, --seccomp log lists such calls in the "
+		"kernel log)\n");
+	if (note[0]) {
+		put(&l, note);
+		put(&l, "\n");
+	}
+	w = write(STDERR_FILENO, l.buf, l.n);
+	(void)w;
+	if (restore_hook)
+		restore_hook();
+	_exit(SANDBOX_EXIT_BAD_SYSCALL);
+}
+
+int sandbox_init(enum sandbox_mode m, void (*restore)(void),
+		 struct pv_error *err)
+{
+	struct sigaction sa;
+
+	mode = m;
+	restore_hook = restore;
+	if (m == SANDBOX_OFF)
+		return 0;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = on_sigsys;
+	sa.sa_flags = SA_SIGINFO;
+	sigfillset(&sa.sa_mask);
+	if (sigaction(SIGSYS, &sa, NULL))
+		return pv_seterr(err, errno, "cannot handle SIGSYS: %s",
+				 strerror(errno));
+	return 0;
+}
+
+/* ---- filters ---- */
+
+static int build(enum sandbox_kind kind, bool effective,
+		 struct sock_filter *prog, unsigned int max, uint32_t deny)
+{
+	struct sandbox_list lists[SANDBOX_MAX_LISTS * SANDBOX_NR];
+	unsigned int n;
+
+	if (!sandbox_table)
+		return -ENOSYS;
+	n = sandbox_collect(sandbox_table, kind, effective, lists,
+			    sizeof(lists) / sizeof(lists[0]));
+	return sandbox_bpf_build(sandbox_table, lists, n, deny,
+				 (uint32_t)getpid(), prog, max);
+}
+
+static int install(enum sandbox_kind kind, struct pv_error *err)
+{
+	static struct sock_filter prog[SANDBOX_MAX_INSNS];
+	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+	struct sock_fprog fp;
+	sigset_t sys;
+	int n, ret = 0;
+
+	/* One program buffer (32 KiB) for all threads: they enter in turn. */
+	pthread_mutex_lock(&lock);
+	n = build(kind, true, prog, SANDBOX_MAX_INSNS,
+		  mode == SANDBOX_LOG ? SECCOMP_RET_LOG : SECCOMP_RET_TRAP);
+	if (n == -ENOSYS) {
+		ret = pv_seterr(
+			err, ENOSYS,
+			"passvm has no seccomp filters for this architecture: run with --seccomp off");
+		goto out;
+	}
+	if (n < 0) {
+		ret = pv_seterr(
+			err, -n,
+			"the seccomp filter of the %s thread is too large",
+			kind_names[kind]);
+		goto out;
+	}
+	fp.len = (unsigned short)n;
+	fp.filter = prog;
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) ||
+	    syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fp)) {
+		ret = pv_seterr(
+			err, errno,
+			"cannot install the seccomp filter of the %s thread: %s (a kernel without CONFIG_SECCOMP_FILTER? run with --seccomp off)",
+			kind_names[kind], strerror(errno));
+		goto out;
+	}
+	self_kind = (int)kind;
+	/* A blocked SIGSYS would kill without the handler's message. */
+	sigemptyset(&sys);
+	sigaddset(&sys, SIGSYS);
+	pthread_sigmask(SIG_UNBLOCK, &sys, NULL);
+out:
+	pthread_mutex_unlock(&lock);
+	return ret;
+}
+
+int sandbox_enter(enum sandbox_kind kind, struct pv_error *err)
+{
+	int ret = 0;
+
+	if (mode != SANDBOX_OFF && self_kind != (int)kind)
+		ret = install(kind, err);
+	if (!ret && test_kind == (int)kind)
+		sandbox_test_forbidden();
+	return ret;
+}
+
+int sandbox_size(enum sandbox_kind kind, bool effective,
+		 struct sandbox_size *out)
+{
+	static struct sock_filter prog[SANDBOX_MAX_INSNS];
+	struct sandbox_list lists[SANDBOX_MAX_LISTS * SANDBOX_NR];
+	unsigned int n, nr_sys = 0, nr_ioctl = 0;
+	int seen_sys[1024], insns;
+	uint32_t seen_ioctl[512];
+
+	if (!sandbox_table)
+		return -ENOSYS;
+	n = sandbox_collect(sandbox_table, kind, effective, lists,
+			    sizeof(lists) / sizeof(lists[0]));
+	for (unsigned int l = 0; l < n; l++) {
+		for (unsigned int i = 0; i < lists[l].n; i++) {
+			const struct sandbox_rule *r = &lists[l].rules[i];
+			unsigned int j;
+
+			for (j = 0; j < nr_sys && seen_sys[j] != r->nr; j++)
+				;
+			if (j == nr_sys && nr_sys < 1024)
+				seen_sys[nr_sys++] = r->nr;
+			if (r->nr != SYS_ioctl || r->check != SB_IN)
+				continue;
+			for (unsigned int v = 0; v < r->nr_vals; v++) {
+				for (j = 0; j < nr_ioctl &&
+					    seen_ioctl[j] != r->vals[v];
+				     j++)
+					;
+				if (j == nr_ioctl && nr_ioctl < 512)
+					seen_ioctl[nr_ioctl++] = r->vals[v];
+			}
+		}
+	}
+	insns = sandbox_bpf_build(sandbox_table, lists, n, SECCOMP_RET_TRAP, 1,
+				  prog, SANDBOX_MAX_INSNS);
+	if (insns < 0)
+		return insns;
+	out->syscalls = nr_sys;
+	out->ioctls = nr_ioctl;
+	out->insns = (unsigned int)insns;
+	return 0;
+}
+
+int sandbox_test_forbidden(void)
+{
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	if (fd >= 0)
+		close(fd);
+	return 0;
+}
+
+/* ---- names, for the handler's message ---- */
+
+static const struct {
+	long nr;
+	const char *name;
+} names[] = {
+#define SYSCALL_NAME(n) { __NR_##n, #n },
+#include "syscall_names.h"
+#undef SYSCALL_NAME
+};
+
+const char *sandbox_syscall_name(long nr)
+{
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (names[i].nr == nr)
+			return names[i].name;
+	return NULL;
+}

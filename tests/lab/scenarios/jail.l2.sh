@@ -1,0 +1,130 @@
+# shellcheck shell=dash
+# jail (L2 side): seccomp and `passvm jail` with the NVMe NVME_BDF.
+#   1. jail-forbidden: `passvm run --vfio NVME --seccomp-test-forbidden
+#      vcpu`: the vCPU makes a forbidden call once its filter is on, before
+#      its first KVM_RUN: exit 148 with the message; the device stays
+#      usable (run 2 takes it).
+#   2. jail-passvm: `passvm jail --id lab --uid 1000 --gid 1000` with a
+#      cgroup (memory.max, pids.max) around `passvm run ... --vfio NVME`:
+#      the guest drives the NVMe, then holds (lab_hold=8) while L2 reads
+#      the jailed passvm from outside; exit 0.
+# Measures
+#   LAB: RESULT jail/forbidden message=yes|no thread=T call=C   (after 1)
+#   LAB: RESULT jail vmm=passvm exit=N wall_ms=N hung=0|1 stats...   (2)
+#   LAB: RESULT jail/proc capeff=HEX capprm=HEX capbnd=HEX uid=N gid=N
+#       nonewprivs=N nspid=N seccomp=N threads=N filtered=N cgroup=PATH
+#       memlock=BYTES nofile=N netns=own|host memory_max=N pids_max=N
+#   LAB: RESULT jail/thread name=COMM seccomp=N filters=N   (each thread)
+#   LAB: RESULT jail/root top=A,B lab=A,B dev=A,B sys=A,B
+#   LAB: RESULT jail/after cgroup_left=yes|no pidfile_left=yes|no
+# and L3 reports hold=N (jail.l3.sh) when it starts to hold.
+JAIL_BASE=/srv/jailer
+JAIL_UID=1000
+
+# st FILE KEY: the first value of "KEY:\tV..." in a /proc status file
+st() {
+	awk -v k="$2:" '$1 == k {print $2; exit}' "$1" 2>/dev/null
+}
+
+# names DIR [find options]: the entries under DIR, sorted, as A,B,C
+names() {
+	local d=$1
+	shift
+	(cd "$d" 2>/dev/null && find . -mindepth 1 "$@" | sed 's|^\./||' | sort | tr '\n' , | sed 's/,$//')
+}
+
+# jail_report: what the jailed passvm is, read from outside
+jail_report() {
+	local vmm t s n=0 f=0 netns=own cg=/sys/fs/cgroup/passvm/lab
+	vmm=$(cat "$JAIL_BASE/passvm/lab/passvm.pid" 2>/dev/null)
+	if [ -z "$vmm" ] || [ ! -d "/proc/$vmm" ]; then
+		lab_result jail/proc pid=none
+		return
+	fi
+	for t in /proc/"$vmm"/task/*; do
+		n=$((n + 1))
+		s=$(st "$t/status" Seccomp)
+		[ "$s" = 2 ] && f=$((f + 1))
+		lab_result jail/thread name="$(lab_word "$(cat "$t/comm")")" \
+			seccomp="$s" filters="$(st "$t/status" Seccomp_filters)"
+	done
+	[ "$(readlink "/proc/$vmm/ns/net")" = "$(readlink /proc/self/ns/net)" ] && netns=host
+	s=/proc/$vmm/status
+	lab_result jail/proc pid="$vmm" capeff="$(st "$s" CapEff)" \
+		capprm="$(st "$s" CapPrm)" capbnd="$(st "$s" CapBnd)" \
+		uid="$(st "$s" Uid)" gid="$(st "$s" Gid)" \
+		nonewprivs="$(st "$s" NoNewPrivs)" \
+		nspid="$(awk '$1 == "NSpid:" {print $NF}' "$s")" \
+		seccomp="$(st "$s" Seccomp)" threads=$n filtered=$f \
+		cgroup="$(cut -d: -f3 "/proc/$vmm/cgroup")" \
+		memlock="$(awk '/^Max locked memory/ {print $4}' "/proc/$vmm/limits")" \
+		nofile="$(awk '/^Max open files/ {print $4}' "/proc/$vmm/limits")" \
+		netns=$netns memory_max="$(cat $cg/memory.max 2>/dev/null)" \
+		pids_max="$(cat $cg/pids.max 2>/dev/null)"
+	lab_result jail/root top="$(names "/proc/$vmm/root" -maxdepth 1)" \
+		lab="$(names "/proc/$vmm/root/lab")" \
+		dev="$(names "/proc/$vmm/root/dev")" \
+		sys="$(names "/proc/$vmm/root/sys" -maxdepth 3)"
+	# shellcheck disable=SC2012 # device nodes: plain names
+	echo "LAB: jail nodes $(ls -ln "/proc/$vmm/root/dev/kvm" "/proc/$vmm/root/dev/vfio/"* | awk '{print $NF "=" $1 ":" $3 ":" $4}' | sed 's|/proc/[0-9]*/root||' | tr '\n' ' ')"
+}
+
+grp=$(lab_bind "$NVME_BDF") || {
+	echo "LAB: jail: passvm bind $NVME_BDF failed"
+	exit 1
+}
+echo "LAB: jail $NVME_BDF group=$grp"
+# the jail's cgroup needs cgroup v2
+if ! grep -q ' cgroup2 ' /proc/mounts; then
+	mkdir -p /sys/fs/cgroup
+	mount -t cgroup2 none /sys/fs/cgroup
+fi
+echo "LAB: jail cgroup2 controllers=$(tr ' ' , </sys/fs/cgroup/cgroup.controllers)"
+
+# 1. a forbidden system call
+lab_passvm jail-forbidden --vfio "$NVME_BDF" --seccomp-test-forbidden vcpu
+m=no
+grep -q '^passvm: seccomp: the vcpu thread made a forbidden system call: socket (41)' "$LAB_VMM_ERR" && m=yes
+lab_result jail/forbidden message=$m \
+	thread="$(sed -n 's/^passvm: seccomp: the \([a-z-]*\) thread .*/\1/p' "$LAB_VMM_ERR" | head -n1)" \
+	call="$(sed -n 's/^passvm: seccomp: .* system call: \([a-z0-9_]*\) .*/\1/p' "$LAB_VMM_ERR" | head -n1)"
+
+# 2. the jail (by hand, not lab_run: L2 looks at passvm while it runs)
+echo "LAB: BEGIN jail-passvm vmm=passvm"
+# shellcheck disable=SC2046 # lab_passvm_args: options without spaces
+set -- "$PASSVM" jail --id lab --uid $JAIL_UID --gid $JAIL_UID \
+	--chroot-base-dir "$JAIL_BASE" --cgroup memory.max=1G \
+	--cgroup pids.max=64 -- run $(lab_passvm_args) \
+	--cmdline "$L3_CMDLINE $(lab_l3_args passvm) lab_hold=8" \
+	--vfio "$NVME_BDF"
+echo "LAB: cmd $*"
+: >/tmp/jail.out
+t0=$(lab_uptime_cs)
+"$@" </dev/null >/tmp/jail.out 2>&1 &
+pid=$!
+lab_watchdog "$pid" passvm &
+wd=$!
+lab_follow /tmp/jail.out "$pid" &
+tp=$!
+i=0
+while ! grep -q 'LAB: RESULT jail .*hold=' /tmp/jail.out && [ -d "/proc/$pid" ] && [ $i -lt 900 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+jail_report
+wait "$pid"
+rc=$?
+t1=$(lab_uptime_cs)
+kill "$wd" 2>/dev/null
+wait "$tp"
+hung=0
+[ ! -e "/tmp/lab-hung.$pid" ] || hung=1
+echo
+echo "LAB: passvm exit=$rc"
+# shellcheck disable=SC2046 # KEY=VALUE words
+lab_result jail vmm=passvm exit=$rc wall_ms=$(((t1 - t0) * 10)) hung=$hung \
+	$(lab_stats_keys /tmp/jail.out)
+echo "LAB: END jail-passvm vmm=passvm exit=$rc wall_ms=$(((t1 - t0) * 10))"
+lab_result jail/after \
+	cgroup_left="$([ -d /sys/fs/cgroup/passvm/lab ] && echo yes || echo no)" \
+	pidfile_left="$([ -e "$JAIL_BASE/passvm/lab/passvm.pid" ] && echo yes || echo no)"

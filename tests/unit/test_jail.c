@@ -1,0 +1,626 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * `passvm jail`: its options (vmm/cli_jail.c), the plan of what a VM needs
+ * in the jail over a fake sysfs (device nodes, the IOMMU group's sysfs
+ * pieces, files, directories, RLIMIT_MEMLOCK), the cgroup v2 steps over a
+ * fake cgroup tree (jail/cgroup.c), the static-binary check; then, when
+ * this machine lets root make namespaces and has /dev/kvm, the real jail
+ * through build/passvm: a guest runs as an unprivileged user with no
+ * capability, every thread filtered, in its own namespaces and chroot,
+ * without the caller's fds; SIGTERM and a forbidden call give 143 and 148.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "boot_image.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "fake_sysfs.h"
+#include "jail/jail.h"
+#include "vmm/cli.h"
+#include "vmm/cli_jail.h"
+
+static const struct jail_entry *find(const struct jail_spec *s,
+				     const char *path)
+{
+	for (unsigned int i = 0; i < s->nr_entries; i++)
+		if (!strcmp(s->entries[i].path, path))
+			return &s->entries[i];
+	return NULL;
+}
+
+static void test_parse(void **state)
+{
+	char *ok[] = { "jail",
+		       "--id",
+		       "vm-1",
+		       "--uid",
+		       "1000",
+		       "--gid",
+		       "100",
+		       "--cgroup",
+		       "memory.max=1G",
+		       "--resource-limit",
+		       "no-file=4096",
+		       "--resource-limit",
+		       "memlock=2G",
+		       "--netns",
+		       "/run/netns/a",
+		       "--",
+		       "run",
+		       "--kernel",
+		       "k",
+		       NULL };
+	char *root[] = { "jail",  "--id", "a",	"--uid", "0",
+			 "--gid", "1",	  "--", "run",	 NULL };
+	char *norun[] = { "jail",  "--id", "a",	 "--uid",  "1",
+			  "--gid", "1",	   "--", "doctor", NULL };
+	char *noid[] = {
+		"jail", "--uid", "1", "--gid", "1", "--", "run", NULL
+	};
+	char *badlim[] = { "jail",  "--id",  "a",   "--uid",
+			   "1",	    "--gid", "1",   "--resource-limit",
+			   "cpu=1", "--",    "run", NULL };
+	char *badcg[] = { "jail",	"--id",	 "a",	"--uid",
+			  "1",		"--gid", "1",	"--cgroup",
+			  "memory.max", "--",	 "run", NULL };
+	char *v1[] = { "jail", "--id",	"a",   "--uid",
+		       "1",    "--gid", "1",   "--cgroup-version",
+		       "1",    "--",	"run", NULL };
+	struct pv_error err;
+	struct jail_spec s;
+	char **rargv;
+	int rargc;
+
+	jail_spec_init(&s);
+	assert_int_equal(cli_parse_jail(19, ok, &s, &rargc, &rargv, &err), 0);
+	assert_string_equal(s.id, "vm-1");
+	assert_int_equal(s.uid, 1000);
+	assert_int_equal(s.gid, 100);
+	assert_int_equal(s.nofile, 4096);
+	assert_int_equal(s.memlock, 2ull << 30);
+	assert_string_equal(s.netns, "/run/netns/a");
+	assert_int_equal(s.nr_cgroup, 1);
+	assert_string_equal(s.cgroup[0].key, "memory.max");
+	assert_string_equal(s.cgroup[0].value, "1G");
+	assert_int_equal(rargc, 3);
+	assert_string_equal(rargv[0], "run");
+	assert_string_equal(rargv[2], "k");
+	jail_spec_init(&s);
+	assert_int_equal(cli_parse_jail(9, root, &s, &rargc, &rargv, &err),
+			 -EINVAL);
+	assert_non_null(strstr(err.msg, "--uid '0'"));
+	jail_spec_init(&s);
+	assert_int_equal(cli_parse_jail(9, norun, &s, &rargc, &rargv, &err),
+			 -EINVAL);
+	assert_non_null(strstr(err.msg, "-- run"));
+	jail_spec_init(&s);
+	assert_int_equal(cli_parse_jail(7, noid, &s, &rargc, &rargv, &err),
+			 -EINVAL);
+	jail_spec_init(&s);
+	assert_int_equal(cli_parse_jail(11, badlim, &s, &rargc, &rargv, &err),
+			 -EINVAL);
+	jail_spec_init(&s);
+	assert_int_equal(cli_parse_jail(11, badcg, &s, &rargc, &rargv, &err),
+			 -EINVAL);
+	jail_spec_init(&s);
+	assert_int_equal(cli_parse_jail(11, v1, &s, &rargc, &rargv, &err),
+			 -EINVAL);
+	assert_non_null(strstr(err.msg, "cgroup v2"));
+}
+
+static void parse_run(struct vm_config *o, int argc, char **argv)
+{
+	struct pv_error err;
+
+	assert_int_equal(cli_parse_run(argc, argv, o, &err), 0);
+}
+
+/* An NVMe in group 5 with a second function: both are in the jail. */
+static void test_plan(void **state)
+{
+	char *run[] = { "run",
+			"--kernel",
+			"vmlinuz",
+			"--initrd",
+			"/boot/initrd.img",
+			"--vfio",
+			"0000:01:00.0",
+			"--mem",
+			"1G",
+			"--api-sock",
+			"/run/pv/api.sock",
+			NULL };
+	const struct jail_entry *e;
+	struct fake_sysfs fs;
+	struct pv_error err;
+	struct vm_config o;
+	struct jail_spec s;
+
+	assert_int_equal(fake_sysfs_init(&fs), 0);
+	fake_sysfs_add_dev(&fs, "0000:01:00.0", 0x8086, 0x5845, 0x010802, 5,
+			   "vfio-pci");
+	fake_sysfs_add_dev(&fs, "0000:01:00.1", 0x8086, 0x5845, 0x010802, 5,
+			   NULL);
+	fake_sysfs_add_dev(&fs, "0000:02:00.0", 0x8086, 0x10d3, 0x020000, 6,
+			   "e1000e");
+	parse_run(&o, 11, run);
+	jail_spec_init(&s);
+	assert_int_equal(cli_jail_plan(&s, &o, fs.sys, "/home/u", &err), 0);
+	e = find(&s, "/home/u/vmlinuz");
+	assert_non_null(e);
+	assert_int_equal(e->kind, JAIL_FILE_RO);
+	assert_int_equal(find(&s, "/boot/initrd.img")->kind, JAIL_FILE_RO);
+	assert_int_equal(find(&s, "/run/pv")->kind, JAIL_DIR);
+	assert_int_equal(find(&s, "/dev/kvm")->kind, JAIL_DEV);
+	assert_int_equal(find(&s, "/dev/vfio/vfio")->kind, JAIL_DEV);
+	assert_int_equal(find(&s, "/dev/vfio/5")->kind, JAIL_DEV);
+	assert_int_equal(find(&s, "/dev/null")->kind, JAIL_DEV_SHARED);
+	assert_int_equal(find(&s, "/sys/kernel/iommu_groups/5")->kind,
+			 JAIL_SYS_DIR);
+	assert_int_equal(find(&s, "/sys/devices/pci0000:00/0000:01:00.0")->kind,
+			 JAIL_SYS_DIR);
+	assert_int_equal(find(&s, "/sys/devices/pci0000:00/0000:01:00.1")->kind,
+			 JAIL_SYS_DIR);
+	e = find(&s, "/sys/bus/pci/devices/0000:01:00.1");
+	assert_non_null(e);
+	assert_int_equal(e->kind, JAIL_SYS_LINK);
+	assert_string_equal(e->target,
+			    "../../../devices/pci0000:00/0000:01:00.1");
+	/* another group's device stays out */
+	assert_null(find(&s, "/sys/devices/pci0000:00/0000:02:00.0"));
+	assert_null(find(&s, "/dev/vfio/6"));
+	assert_null(find(&s, "/dev/net/tun"));
+	assert_int_equal(s.memlock, (1ull << 30) + JAIL_MEMLOCK_MARGIN);
+	assert_string_equal(s.cwd, "/home/u");
+	jail_spec_free(&s);
+	fake_sysfs_cleanup(&fs);
+}
+
+static int plan_err(int argc, char **argv, const char *netns,
+		    struct pv_error *err)
+{
+	struct vm_config o;
+	struct jail_spec s;
+	int ret;
+
+	parse_run(&o, argc, argv);
+	jail_spec_init(&s);
+	s.netns = netns;
+	ret = cli_jail_plan(&s, &o, "/nonexistent", "/", err);
+	jail_spec_free(&s);
+	return ret;
+}
+
+/* What cannot work in a jail is refused, saying what to do instead. */
+static void test_plan_refuses(void **state)
+{
+	char *managed[] = { "run",    "--kernel",	 "k",
+			    "--vfio", "01:00.0,managed", NULL };
+	char *daemon[] = { "run",	"--kernel",    "k", "--daemonize",
+			   "--console", "file:/tmp/c", NULL };
+	char *rootsock[] = { "run", "--api-sock", "/pv.sock", NULL };
+	char *nodev[] = { "run", "--kernel", "k", "--vfio", "01:00.0", NULL };
+	char *sriov[] = { "run",     "--kernel",	 "k",
+			  "--sriov", "01:00.0,numvfs=2", NULL };
+	struct pv_error err;
+
+	assert_int_equal(plan_err(5, managed, NULL, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "passvm bind 0000:01:00.0 first"));
+	assert_int_equal(plan_err(5, sriov, NULL, &err), -EINVAL);
+	assert_non_null(
+		strstr(err.msg, "passvm sriov 0000:01:00.0 --numvfs N --bind"));
+	assert_int_equal(plan_err(6, daemon, NULL, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "--daemonize"));
+	assert_int_equal(plan_err(3, rootsock, NULL, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "/run/pv.sock"));
+	assert_int_equal(plan_err(5, nodev, NULL, &err), -ENOENT);
+	assert_non_null(strstr(err.msg, "0000:01:00.0"));
+}
+
+static void test_entries(void **state)
+{
+	struct jail_spec s;
+
+	jail_spec_init(&s);
+	assert_int_equal(jail_add(&s, JAIL_FILE_RO, "relative", NULL), -EINVAL);
+	assert_int_equal(jail_add(&s, JAIL_FILE_RO, "/img", NULL), 0);
+	assert_int_equal(jail_add(&s, JAIL_FILE_RW, "/img", NULL), 0);
+	assert_int_equal(jail_add(&s, JAIL_FILE_RO, "/img", NULL), 0);
+	assert_int_equal(s.nr_entries, 1);
+	/* a disk given read-write and read-only is writable */
+	assert_int_equal(s.entries[0].kind, JAIL_FILE_RW);
+	jail_spec_free(&s);
+}
+
+static void put(const char *dir, const char *name, const char *text)
+{
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static void get(const char *dir, const char *name, char *buf, size_t len)
+{
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	buf[0] = '\0';
+	if (!fgets(buf, (int)len, f))
+		buf[0] = '\0';
+	fclose(f);
+}
+
+static void test_cgroup_mount(void **state)
+{
+	char mi[] = "/tmp/passvm-mountinfo-XXXXXX", out[256];
+	int fd = mkstemp(mi);
+	FILE *f = fdopen(fd, "w");
+
+	fputs("22 1 0:21 / /proc rw,nosuid shared:12 - proc proc rw\n"
+	      "36 25 0:30 / /sys/fs/cgroup rw,nosuid,nodev shared:9 - cgroup2 cgroup2 rw,nsdelegate\n",
+	      f);
+	fclose(f);
+	assert_int_equal(jail_cgroup_mount(mi, out, sizeof(out)), 0);
+	assert_string_equal(out, "/sys/fs/cgroup");
+	f = fopen(mi, "w");
+	fputs("22 1 0:21 / /proc rw shared:12 - proc proc rw\n", f);
+	fclose(f);
+	assert_int_equal(jail_cgroup_mount(mi, out, sizeof(out)), -ENOENT);
+	unlink(mi);
+}
+
+/* A fake cgroup2 tree: subtree_control files are plain files here. */
+static void test_cgroup_create(void **state)
+{
+	char mnt[] = "/tmp/passvm-cg-XXXXXX", out[512], buf[128], p[512];
+	struct pv_error err;
+	struct jail_spec s;
+
+	assert_non_null(mkdtemp(mnt));
+	put(mnt, "cgroup.subtree_control", "");
+	jail_spec_init(&s);
+	strcpy(s.id, "vm1");
+	s.cgroup_mount = mnt;
+	s.cgroup_parent = "fleet/passvm";
+	strcpy(s.cgroup[0].key, "memory.max");
+	strcpy(s.cgroup[0].value, "1073741824");
+	strcpy(s.cgroup[1].key, "cpu.max");
+	strcpy(s.cgroup[1].value, "50000 100000");
+	s.nr_cgroup = 2;
+	/* the kernel would create these files with each cgroup */
+	snprintf(p, sizeof(p), "%s/fleet", mnt);
+	mkdir(p, 0755);
+	put(p, "cgroup.subtree_control", "");
+	snprintf(p, sizeof(p), "%s/fleet/passvm", mnt);
+	mkdir(p, 0755);
+	put(p, "cgroup.subtree_control", "");
+	snprintf(p, sizeof(p), "%s/fleet/passvm/vm1", mnt);
+	mkdir(p, 0755);
+	put(p, "memory.max", "max");
+	put(p, "cpu.max", "max 100000");
+	put(p, "cgroup.procs", "");
+	assert_int_equal(jail_cgroup_create(&s, out, sizeof(out), &err), 0);
+	assert_string_equal(out, p);
+	get(p, "memory.max", buf, sizeof(buf));
+	assert_string_equal(buf, "1073741824");
+	get(p, "cpu.max", buf, sizeof(buf));
+	assert_string_equal(buf, "50000 100000");
+	/* the controllers enabled from the top down to the parent */
+	get(mnt, "cgroup.subtree_control", buf, sizeof(buf));
+	assert_string_equal(buf, "+memory +cpu");
+	snprintf(p, sizeof(p), "%s/fleet/passvm", mnt);
+	get(p, "cgroup.subtree_control", buf, sizeof(buf));
+	assert_string_equal(buf, "+memory +cpu");
+	/* a cgroup with a process in it is another jail's */
+	snprintf(p, sizeof(p), "%s/fleet/passvm/vm1", mnt);
+	put(p, "cgroup.procs", "1234\n");
+	assert_int_equal(jail_cgroup_create(&s, out, sizeof(out), &err),
+			 -EBUSY);
+	assert_non_null(strstr(err.msg, "--id vm1"));
+	/* a key must be a cgroup file */
+	strcpy(s.cgroup[0].key, "../escape");
+	assert_int_equal(jail_cgroup_create(&s, out, sizeof(out), &err),
+			 -EINVAL);
+	snprintf(buf, sizeof(buf), "rm -rf %s", mnt);
+	assert_int_equal(system(buf), 0);
+}
+
+static const char *passvm(void)
+{
+	const char *p = getenv("PASSVM");
+
+	return p ? p : "build/passvm";
+}
+
+/*
+ * Is passvm() the static (musl) build? The Makefile records which compiler
+ * linked build/passvm (build/.link-cc); make CC=gcc links it dynamically,
+ * and a jail refuses that (the chroot holds no library). PASSVM given:
+ * taken as static.
+ */
+static bool static_build(void)
+{
+	char cc[64] = "";
+	FILE *f;
+
+	if (getenv("PASSVM"))
+		return true;
+	f = fopen("build/.link-cc", "r");
+	if (!f)
+		return true;
+	if (!fgets(cc, sizeof(cc), f))
+		cc[0] = '\0';
+	fclose(f);
+	return strstr(cc, "musl") != NULL;
+}
+
+static void test_static_binary(void **state)
+{
+	int fd = open("/proc/self/exe", O_RDONLY);
+
+	/* this test links glibc dynamically */
+	assert_int_equal(jail_exe_is_static(fd), 0);
+	close(fd);
+	fd = open(passvm(), O_RDONLY);
+	if (fd < 0)
+		skip();
+	assert_int_equal(jail_exe_is_static(fd), static_build() ? 1 : 0);
+	close(fd);
+	fd = open("/dev/null", O_RDONLY);
+	assert_true(jail_exe_is_static(fd) < 0);
+	close(fd);
+}
+
+/* ---- the real jail, through the binary ---- */
+
+static char base[] = "/tmp/passvm-jails-XXXXXX";
+
+static bool can_jail(void)
+{
+	pid_t pid;
+	int st;
+
+	if (geteuid() || access("/dev/kvm", R_OK | W_OK))
+		return false;
+	if (!static_build()) {
+		printf("build/passvm is the dynamic (make CC=gcc) build, which a jail refuses: run make first\n");
+		return false;
+	}
+	pid = fork();
+	if (!pid)
+		_exit(unshare(CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET) ? 1 :
+									   0);
+	return waitpid(pid, &st, 0) == pid && WIFEXITED(st) && !WEXITSTATUS(st);
+}
+
+static const uint8_t guest_ok42[] = {
+	0x66, 0xba, 0xf8, 0x03, 0xb0, 'O',  0xee, 0xb0, 'K',  0xee,
+	0xb0, '\n', 0xee, 0xb0, 42,   0xe6, 0xf4, 0xf4, 0xeb, 0xfd,
+};
+static const uint8_t guest_spin[] = { 0xeb, 0xfe };
+
+/* passvm jail --id @id ... -- run --kernel @img @extra; stdout in @out. */
+static pid_t start(const char *id, const char *img, const char *extra,
+		   const char *outfile, int leak_fd)
+{
+	pid_t pid = fork();
+
+	assert_true(pid >= 0);
+	if (!pid) {
+		int o = open(outfile, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+		dup2(o, 1);
+		dup2(o, 2);
+		close(o);
+		(void)leak_fd; /* stays open, not close-on-exec */
+		execl(passvm(), "passvm", "jail", "--id", id, "--uid", "65534",
+		      "--gid", "65534", "--chroot-base-dir", base, "--", "run",
+		      "--kernel", img, "--mem", "32M", "--cpus", "2",
+		      extra ? extra : "--stats", extra ? "vcpu" : NULL, NULL);
+		_exit(127);
+	}
+	return pid;
+}
+
+static int finish(pid_t pid)
+{
+	int st;
+
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st));
+	return WEXITSTATUS(st);
+}
+
+static bool file_has(const char *path, const char *needle)
+{
+	char buf[8192];
+	FILE *f = fopen(path, "r");
+	size_t n;
+
+	if (!f)
+		return false;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	return strstr(buf, needle) != NULL;
+}
+
+static void test_jail_runs_guest(void **state)
+{
+	char img[] = "/tmp/passvm-jail-imgXXXXXX", out[] = "/tmp/pvj-out";
+	int fd;
+
+	if (!can_jail())
+		skip();
+	fd = mkstemp(img);
+	close(fd);
+	make_test_bzimage(img, guest_ok42, sizeof(guest_ok42));
+	/* mkstemp's 0600: the jail's user could not read it */
+	assert_int_equal(finish(start("t-ok", img, NULL, out, -1)), 1);
+	assert_true(file_has(out, "cannot be read by uid 65534"));
+	chmod(img, 0644);
+	assert_int_equal(finish(start("t-ok", img, NULL, out, -1)), 42);
+	assert_true(file_has(out, "OK\n"));
+	assert_true(file_has(out, "passvm: stats:"));
+	/* a forbidden call in the jailed vCPU: 148, named */
+	assert_int_equal(finish(start("t-bad", img, "--seccomp-test-forbidden",
+				      out, -1)),
+			 148);
+	assert_true(file_has(out, "the vcpu thread made a forbidden"));
+	unlink(img);
+	unlink(out);
+}
+
+/* A status line of /proc/@pid/status ("CapEff:\t0000000000000000"). */
+static bool status_is(pid_t pid, const char *line)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	return file_has(path, line);
+}
+
+static void test_jail_unprivileged(void **state)
+{
+	char img[] = "/tmp/passvm-jail-imgXXXXXX", out[] = "/tmp/pvj-out2";
+	char leak[] = "/tmp/passvm-jail-leakXXXXXX", path[1200], link[600];
+	char root[512], rootlink[600];
+	int fd, leak_fd, i, tasks = 0, filtered = 0;
+	pid_t jail, vmm = 0;
+	struct dirent *e;
+	FILE *f;
+	DIR *d;
+
+	if (!can_jail())
+		skip();
+	fd = mkstemp(img);
+	close(fd);
+	make_test_bzimage(img, guest_spin, sizeof(guest_spin));
+	chmod(img, 0644);
+	leak_fd = mkstemp(leak); /* an fd the caller holds */
+	jail = start("t-priv", img, NULL, out, leak_fd);
+	snprintf(path, sizeof(path), "%s/passvm/t-priv/passvm.pid", base);
+	for (i = 0; i < 500 && !vmm; i++) {
+		usleep(10000);
+		f = fopen(path, "r");
+		if (f) {
+			if (fscanf(f, "%d", &vmm) != 1)
+				vmm = 0;
+			fclose(f);
+		}
+	}
+	assert_true(vmm > 0);
+	/* until its vCPUs run */
+	for (i = 0; i < 500; i++) {
+		snprintf(link, sizeof(link), "/proc/%d/task", (int)vmm);
+		d = opendir(link);
+		tasks = 0;
+		while (d && (e = readdir(d)))
+			tasks += e->d_name[0] != '.';
+		if (d)
+			closedir(d);
+		if (tasks >= 4)
+			break;
+		usleep(10000);
+	}
+	assert_true(status_is(vmm, "Uid:\t65534\t65534\t65534\t65534"));
+	assert_true(status_is(vmm, "CapEff:\t0000000000000000"));
+	assert_true(status_is(vmm, "CapPrm:\t0000000000000000"));
+	assert_true(status_is(vmm, "CapBnd:\t0000000000000000"));
+	assert_true(status_is(vmm, "NoNewPrivs:\t1"));
+	assert_true(status_is(vmm, "NSpid:\t"));
+	assert_true(status_is(vmm, "\t1\n")); /* PID 1 of its namespace */
+	/* every thread filtered */
+	snprintf(link, sizeof(link), "/proc/%d/task", (int)vmm);
+	d = opendir(link);
+	assert_non_null(d);
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s/status", link, e->d_name);
+		filtered += file_has(path, "Seccomp:\t2\n");
+	}
+	closedir(d);
+	assert_true(tasks >= 4);
+	assert_int_equal(filtered, tasks);
+	/* its root is the chroot; its namespaces are not ours */
+	snprintf(path, sizeof(path), "/proc/%d/root/dev/kvm", (int)vmm);
+	assert_int_equal(access(path, F_OK), 0);
+	snprintf(path, sizeof(path), "/proc/%d/root/etc", (int)vmm);
+	assert_int_not_equal(access(path, F_OK), 0);
+	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)vmm);
+	assert_true(readlink(path, link, sizeof(link)) > 0);
+	assert_true(readlink("/proc/self/ns/net", rootlink, sizeof(rootlink)) >
+		    0);
+	assert_int_not_equal(strcmp(link, rootlink), 0);
+	/* the caller's fd did not follow */
+	snprintf(root, sizeof(root), "/proc/%d/fd", (int)vmm);
+	d = opendir(root);
+	assert_non_null(d);
+	while ((e = readdir(d))) {
+		ssize_t n;
+
+		snprintf(path, sizeof(path), "%s/%s", root, e->d_name);
+		n = readlink(path, link, sizeof(link) - 1);
+		link[n > 0 ? n : 0] = '\0';
+		assert_null(strstr(link, "passvm-jail-leak"));
+	}
+	closedir(d);
+	kill(jail, SIGTERM);
+	assert_int_equal(finish(jail), 128 + SIGTERM);
+	close(leak_fd);
+	unlink(leak);
+	unlink(img);
+	unlink(out);
+}
+
+static int teardown_base(void **state)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", base);
+	return system(cmd) ? -1 : 0;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_parse),
+		cmocka_unit_test(test_plan),
+		cmocka_unit_test(test_plan_refuses),
+		cmocka_unit_test(test_entries),
+		cmocka_unit_test(test_cgroup_mount),
+		cmocka_unit_test(test_cgroup_create),
+		cmocka_unit_test(test_static_binary),
+		cmocka_unit_test(test_jail_runs_guest),
+		cmocka_unit_test(test_jail_unprivileged),
+	};
+
+	if (!mkdtemp(base))
+		return 1;
+	return cmocka_run_group_tests(tests, NULL, teardown_base);
+}
