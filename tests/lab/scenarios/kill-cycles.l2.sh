@@ -10,8 +10,8 @@
 # Unevictable, Shmem, MemFree) come back within 32 MiB of where they were
 # before the first run, within KC_MEM_WAIT (20) s (mem_back_ms: when;
 # after a kill during I/O, ~50 MiB of MemFree came back only ~13 s later,
-# Mlocked, Unevictable and Shmem at once), no process holds the VFIO group, the NVMe is on vfio-pci,
-# and the next run (lab_kc=check) writes and reads the NVMe and exits 0.
+# Mlocked, Unevictable and Shmem at once), no process holds the VFIO
+# group, the NVMe is on vfio-pci, and the next run (lab_kc=check) writes and reads the NVMe and exits 0.
 #   LAB: RESULT kill-cycles/cycle-N phase=P delay_ms=N killed_rc=N
 #     reached=yes|no mem_back=yes|no mem_back_ms=N mem_delta_kb=N
 #     mlocked_kb=N unevictable_kb=N shmem_kb=N free_kb=N group_free=yes|no
