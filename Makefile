@@ -59,7 +59,7 @@ TEST_SRCS := $(wildcard tests/unit/test_*.c)
 TEST_BINS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(TEST_SRCS))
 TEST_HELPERS := $(filter-out tests/unit/test_%.c,$(wildcard tests/unit/*.c))
 
-.PHONY: all unit check lab demo clean format deps bench layering FORCE \
+.PHONY: all unit check lab demo clean format deps bench soak layering FORCE \
 	install deb install-check doc-check
 # The host objects are prerequisites of pattern rules only: keep them.
 .PRECIOUS: $(HOSTOBJ)/%.o
@@ -246,6 +246,12 @@ demo:
 
 bench: $(B)/passvm
 	tests/lab/run-lab bench bench-virtio
+
+# The long fault run: 100 SIGKILL cycles of passvm with the NVMe assigned
+# (make check's `run-lab all` runs 10; KILL_CYCLES overrides).
+KILL_CYCLES ?= 100
+soak: $(B)/passvm
+	KILL_CYCLES=$(KILL_CYCLES) tests/lab/run-lab kill-cycles
 
 format:
 	clang-format -i $(SRCS) $(wildcard */*.h) $(TEST_SRCS) \

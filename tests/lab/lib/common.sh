@@ -357,6 +357,9 @@ l1_dev_nic() {
 l1_dev_edu() {
 	printf '%s\n' -device "edu,addr=$(lab_slot "$EDU_BDF")"
 }
+l1_dev_edu_dma() {
+	printf '%s\n' -device "edu,dma_mask=0xffffffffffffffff,addr=$(lab_slot "$EDU_DMA_BDF")"
+}
 l1_dev_bridge() {
 	printf '%s\n' -device "pci-bridge,id=lab-br,chassis_nr=1,addr=$(lab_slot "$BRIDGE_BDF")" \
 		-device "edu,bus=lab-br,addr=$(lab_slot "$GRP_EDU1_BDF")" \
