@@ -141,6 +141,13 @@ int arch_kvm_irqchip(enum irq_chip chip);
 uint32_t arch_kvm_irq_line(uint32_t gsi);
 
 /*
+ * arch_power_button() - press the guest's power button (--timeout's first
+ * step; x86: the ACPI fixed-feature button, an SCI). Errors: -ENOTSUP
+ * where the platform has none (arm64).
+ */
+int arch_power_button(struct vm *vm);
+
+/*
  * arch_ctrl_alt_del() - press Ctrl-Alt-Del (Firecracker's SendCtrlAltDel;
  * x86: the i8042). Errors: -ENOTSUP where there is no such key path.
  */

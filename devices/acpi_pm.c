@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * ACPI PM1a event and control blocks (ACPI 6.4 §4.8.3.1 PM1 Event Grouping,
- * §4.8.3.2 PM1 Control Grouping, §16.1.7 transitioning to S5) and the
- * debug-exit port. No event is ever raised, so no SCI is needed.
+ * §4.8.3.2 PM1 Control Grouping, §16.1.7 transitioning to S5) and the fixed
+ * power button (§4.8.2.2.1.1), the one event raised, on the SCI.
  */
 #include "devices/acpi_pm.h"
 
@@ -15,13 +15,40 @@
 /* PM1_CNT bits that read back: SCI_EN, BM_RLD, SLP_TYP (§4.8.3.2.1). */
 #define PM1_CNT_KEEP (0x0002 | ACPI_PM1_CNT_SLP_TYP_MASK)
 
-void acpi_pm_init(struct acpi_pm *pm, const struct vm_stop_sink *stop)
+/* PM1_STS event bits that raise the SCI when enabled (§4.8.3.1.1). */
+#define PM1_EVENTS 0x0721
+
+void acpi_pm_init(struct acpi_pm *pm, const struct vm_stop_sink *stop,
+		  const struct irq_line *sci)
 {
 	memset(pm, 0, sizeof(*pm));
 	pthread_mutex_init(&pm->lock, NULL);
 	if (stop)
 		pm->stop = *stop;
+	if (sci)
+		pm->sci = *sci;
 	pm->cnt = ACPI_PM1_CNT_SCI_EN;
+}
+
+/* With pm->lock held: the SCI follows STS & EN. */
+static void update_sci(struct acpi_pm *pm)
+{
+	bool level = pm->sts & pm->en & PM1_EVENTS;
+
+	if (level == pm->sci_level)
+		return;
+	pm->sci_level = level;
+	irq_line_set(&pm->sci, level);
+}
+
+void acpi_pm_power_button(struct acpi_pm *pm)
+{
+	pthread_mutex_lock(&pm->lock);
+	pm->sts |= ACPI_PM1_PWRBTN;
+	pm->presses++;
+	update_sci(pm);
+	pthread_mutex_unlock(&pm->lock);
+	pv_trace(TRACE_BOOT, "acpi: power button pressed");
 }
 
 /* The 6-byte register image: STS, EN, CNT (little-endian). */
@@ -89,6 +116,7 @@ static void pm_write(void *opaque, uint64_t offset, const uint8_t *data,
 			poweroff = slp_typ == ACPI_PM_S5_SLP_TYP;
 		}
 	}
+	update_sci(pm);
 	pthread_mutex_unlock(&pm->lock);
 
 	if (poweroff) {
@@ -106,33 +134,4 @@ static void pm_write(void *opaque, uint64_t offset, const uint8_t *data,
 const struct io_ops acpi_pm_ops = {
 	.read = pm_read,
 	.write = pm_write,
-};
-
-void debug_exit_init(struct debug_exit *d, const struct vm_stop_sink *stop)
-{
-	memset(d, 0, sizeof(*d));
-	if (stop)
-		d->stop = *stop;
-}
-
-static void debug_exit_read(void *opaque, uint64_t offset, uint8_t *data,
-			    uint32_t len)
-{
-	io_read_start(data, len); /* nothing to read: all ones */
-}
-
-static void debug_exit_write(void *opaque, uint64_t offset, const uint8_t *data,
-			     uint32_t len)
-{
-	struct debug_exit *d = opaque;
-
-	if (offset != 0 || !len)
-		return;
-	pv_trace(TRACE_BOOT, "debug exit: status %u", data[0]);
-	vm_request_stop(&d->stop, VM_STOP_DEBUG_EXIT, data[0]);
-}
-
-const struct io_ops debug_exit_ops = {
-	.read = debug_exit_read,
-	.write = debug_exit_write,
 };

@@ -42,10 +42,11 @@ static inline bool io_read_start(uint8_t *data, uint32_t len)
 enum vm_stop_reason {
 	VM_STOP_POWEROFF, /* ACPI S5: exit 0 */
 	VM_STOP_RESET, /* reset register / i8042: exit VM_EXIT_RESET */
-	VM_STOP_DEBUG_EXIT, /* debug-exit port: exit with the byte written */
+	VM_STOP_VERDICT, /* devices/verdict.h: code is the value V */
 	VM_STOP_CRASH, /* triple fault, KVM internal error */
 	VM_STOP_VMM_ERROR, /* passvm itself failed */
 	VM_STOP_SIGNAL, /* SIGINT/SIGTERM/Ctrl-a x: exit 128 + code */
+	VM_STOP_TIMEOUT, /* --timeout and its grace period ran out */
 };
 
 /* passvm's exit statuses (documented in README and --help). */
@@ -54,10 +55,13 @@ enum vm_stop_reason {
 #define VM_EXIT_USAGE 2
 #define VM_EXIT_RESET 3
 #define VM_EXIT_CRASH 4
+#define VM_EXIT_TIMEOUT 5
+#define VM_EXIT_VERDICT_BASE 64 /* + V, for a verdict V of 0..63 */
+#define VM_EXIT_VERDICT_MAX 63 /* a larger V is reported as this */
 
 /*
- * A device asks the VMM to stop the VM: @code is the exit status for
- * VM_STOP_DEBUG_EXIT and ignored otherwise. May be called from any thread;
+ * A device asks the VMM to stop the VM: @code is the verdict for
+ * VM_STOP_VERDICT, the signal for VM_STOP_SIGNAL, ignored otherwise. May be called from any thread;
  * the first request wins.
  */
 struct vm_stop_sink {

@@ -222,9 +222,9 @@ void irq_set_level(void *router, uint32_t gsi, int level)
 
 	ret = r->be.irq_line ? r->be.irq_line(r->be.ctx, gsi, level) : -ENOSYS;
 	if (ret && !atomic_exchange(&warned, true))
-		pv_warn("interrupt line gsi %u level %d failed: %s "
-			"(further failures not reported)",
-			gsi, level, strerror(-ret));
+		pv_warn_ratelimited("interrupt line gsi %u level %d failed: %s "
+				    "(further failures not reported)",
+				    gsi, level, strerror(-ret));
 }
 
 struct irq_line irq_line_for(struct irq_router *r, uint32_t gsi)

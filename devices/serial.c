@@ -155,7 +155,8 @@ static void signal_rx_space(struct serial *s)
 	s->rx_waiting = false;
 	/* Only fails when the counter would overflow: it is readable then. */
 	if (write(s->rx_space_fd, &one, sizeof(one)) < 0 && errno != EAGAIN)
-		pv_warn("serial: signalling RX space: %s", strerror(errno));
+		pv_warn_ratelimited("serial: signalling RX space: %s",
+				    strerror(errno));
 }
 
 static void rx_clear(struct serial *s)
@@ -226,7 +227,8 @@ static void tx_out(struct serial *s, uint8_t c)
 			continue;
 		}
 		if (n < 0 && errno != EAGAIN && !s->tx_congested)
-			pv_warn("serial: writing console output: %s: output "
+			pv_warn_ratelimited(
+				"serial: writing console output: %s: output "
 				"is dropped until it works again",
 				strerror(errno));
 		break;
@@ -246,6 +248,8 @@ static void write_thr(struct serial *s, uint8_t c)
 			s->stats.rx_overruns++;
 		}
 	} else {
+		if (s->tap.byte)
+			s->tap.byte(s->tap.opaque, c);
 		tx_out(s, c);
 	}
 	/* ...and the instant transmitter empties THR again. */
@@ -418,6 +422,13 @@ int serial_init(struct serial *s, int out_fd, const struct irq_line *irq,
 	/* Power-on: divisor for 9600 baud, everything else zero. */
 	s->dll = 0x0c;
 	return 0;
+}
+
+void serial_set_tap(struct serial *s, const struct serial_tap *tap)
+{
+	pthread_mutex_lock(&s->lock);
+	s->tap = tap ? *tap : (struct serial_tap){ 0 };
+	pthread_mutex_unlock(&s->lock);
 }
 
 void serial_destroy(struct serial *s)

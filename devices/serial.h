@@ -34,10 +34,22 @@ struct serial_stats {
 	uint64_t rx_overruns; /* loopback bytes lost to a full FIFO */
 };
 
+/*
+ * Who else sees what the guest transmits (the verdict line matcher,
+ * devices/verdict.h): @byte is called for every byte written to THR
+ * outside loopback, whether or not the output fd took it, with the UART
+ * locked (it must not call back into the UART).
+ */
+struct serial_tap {
+	void (*byte)(void *opaque, uint8_t c);
+	void *opaque;
+};
+
 /* State of one UART; fields are private to devices/serial.c. */
 struct serial {
 	pthread_mutex_t lock;
 	struct irq_line irq;
+	struct serial_tap tap;
 	int out_fd; /* not owned; < 0 discards output */
 	int rx_space_fd; /* eventfd, owned */
 	bool rx_waiting; /* serial_receive() was short: signal on space */
@@ -62,6 +74,9 @@ struct serial {
  */
 int serial_init(struct serial *s, int out_fd, const struct irq_line *irq,
 		struct pv_error *err);
+
+/* serial_set_tap() - @tap (copied; NULL removes it) sees transmitted bytes. */
+void serial_set_tap(struct serial *s, const struct serial_tap *tap);
 
 /* serial_destroy() - close the eventfd and the lock. */
 void serial_destroy(struct serial *s);

@@ -21,6 +21,12 @@ static_assert(ACPI_ECAM_BASE == LAYOUT_ECAM_BASE, "dsdt: ecam base");
 static_assert(ACPI_ECAM_SIZE == LAYOUT_ECAM_SIZE, "dsdt: ecam size");
 static_assert(ACPI_PM_BASE == LAYOUT_PIO_ACPI_PM, "dsdt: pm base");
 static_assert(ACPI_RESET_PORT == LAYOUT_PIO_RESET, "dsdt: reset port");
+static_assert(ACPI_VERDICT_BASE == LAYOUT_VERDICT_BASE, "dsdt: verdict base");
+static_assert(ACPI_VERDICT_SIZE == LAYOUT_VERDICT_SIZE, "dsdt: verdict size");
+static_assert(LAYOUT_VERDICT_BASE >= LAYOUT_ECAM_BASE + LAYOUT_ECAM_SIZE &&
+		      LAYOUT_VERDICT_BASE + LAYOUT_VERDICT_SIZE <=
+			      LAYOUT_IOAPIC_BASE,
+	      "verdict page between the ECAM and the IOAPIC");
 static_assert(ACPI_TABLES_GPA + ACPI_TABLES_SIZE <= ACPI_PARAMS_GPA,
 	      "tables overlap the parameter block");
 static_assert(ACPI_PARAMS_GPA + ACPI_PARAMS_SIZE <= SZ_1M,
@@ -120,7 +126,7 @@ static_assert(offsetof(struct acpi_fadt, sleep_control_reg) == 244, "fadt");
 /* FADT Flags (sec. 5.2.9, table 5.10). */
 #define FADT_F_WBINVD (1u << 0)
 #define FADT_F_PROC_C1 (1u << 2)
-#define FADT_F_PWR_BUTTON (1u << 4) /* no fixed power button */
+#define FADT_F_PWR_BUTTON (1u << 4) /* no fixed power button (unused) */
 #define FADT_F_SLP_BUTTON (1u << 5) /* no fixed sleep button */
 #define FADT_F_RESET_REG_SUP (1u << 10)
 /* IA-PC Boot Architecture Flags (sec. 5.2.9.3). 8042 (bit 1) stays clear. */
@@ -284,8 +290,12 @@ static void build_fadt(struct acpi_fadt *f, const struct acpi_config *c,
 	f->p_lvl3_lat = 1001;
 	f->iapc_boot_arch =
 		FADT_BOOT_VGA_NOT_PRESENT | FADT_BOOT_PCIE_ASPM_CONTROLS;
-	f->flags = FADT_F_WBINVD | FADT_F_PROC_C1 | FADT_F_PWR_BUTTON |
-		   FADT_F_SLP_BUTTON | FADT_F_RESET_REG_SUP;
+	/*
+	 * PWR_BUTTON clear: the power button is the fixed-feature one in the
+	 * PM1 block (sec. 4.8.2.2.1.1), pressed by --timeout.
+	 */
+	f->flags = FADT_F_WBINVD | FADT_F_PROC_C1 | FADT_F_SLP_BUTTON |
+		   FADT_F_RESET_REG_SUP;
 	f->reset_reg = gas_io(c->reset_port, 8, ACPI_ACCESS_BYTE);
 	f->reset_value = ACPI_RESET_VALUE;
 	f->minor_version = 4; /* ACPI 6.4 */

@@ -11,6 +11,7 @@
  *   \_SB.PCI0     PCIe host bridge, bus 0 (sec. 6.1, 6.2.5, 6.2.6)
  *   \_SB.MRES     motherboard resources: ECAM, PM1 block, reset port
  *   \_SB.COM1     16550 UART at 0x3f8, IRQ 4
+ *   \_SB.VRDT     the verdict register page (devices/verdict.h)
  */
 #include "acpi_layout.h"
 
@@ -131,6 +132,26 @@ DefinitionBlock ("", "DSDT", 2, "PASSVM", "PASSVMDS", 0x00000001)
             {
                 IO (Decode16, 0x03F8, 0x03F8, 0x08, 0x08)
                 IRQNoFlags () {4}
+            })
+        }
+
+        /*
+         * The verdict register. Its _HID is passvm's own, which no driver
+         * binds, so Linux makes it a platform device whose memory
+         * resource is in /proc/iomem but never busy: under
+         * CONFIG_STRICT_DEVMEM and CONFIG_IO_STRICT_DEVMEM,
+         * devmem_is_allowed() lets /dev/mem map the page (it is not RAM
+         * and iomem_is_exclusive() finds no busy resource there).
+         */
+        Device (VRDT)
+        {
+            Name (_HID, "PSVM0001")
+            Name (_UID, Zero)
+            Name (_STR, Unicode ("passvm verdict register"))
+            Name (_CRS, ResourceTemplate ()
+            {
+                Memory32Fixed (ReadWrite, ACPI_VERDICT_BASE,
+                               ACPI_VERDICT_SIZE)
             })
         }
     }

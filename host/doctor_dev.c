@@ -9,6 +9,7 @@
  * Code and ID Assignment 1.11 §1.7 (base class 06h).
  */
 #include "host/doctor_int.h"
+#include "host/iommu_backend.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -252,6 +253,41 @@ static void check_msix(const struct doctor_opts *o, const char *bdf,
 			(unsigned long long)other);
 }
 
+/* Whether run will reach @a through its VFIO cdev (iommufd), and why. */
+static void check_backend(const struct doctor_opts *o,
+			  const struct host_facts *h, const struct pci_addr *a,
+			  const char *bdf, bool on_vfio, struct report *r)
+{
+	struct iommufd_host ih;
+	char cdev[16] = "", why[512], path[4096];
+	bool has, fb;
+	int be;
+
+	host_iommufd_probe(o->dev, o->root, h->release[0] ? h->release : NULL,
+			   &ih);
+	has = host_vfio_cdev(o->sysfs, a, cdev, sizeof(cdev)) == 0;
+	if (has) {
+		sysfs_path(path, sizeof(path), "%s/vfio/devices/%s", o->dev,
+			   cdev);
+		has = doctor_exists(path);
+	}
+	if (!on_vfio && ih.dev_iommu) {
+		doctor_add(
+			r, "device.backend", bdf, ST_OK, STEP_DEVICE, NULL,
+			"iommufd once bound to vfio-pci (its cdev /dev/vfio/devices/vfioN appears then)");
+		return;
+	}
+	be = host_iommu_choose(IOMMU_MODE_AUTO, &ih, &has, a, 1, why,
+			       sizeof(why), &fb);
+	if (be == IOMMU_BACKEND_IOMMUFD)
+		doctor_add(r, "device.backend", bdf, ST_OK, STEP_DEVICE, NULL,
+			   "iommufd through its VFIO cdev %s/vfio/devices/%s",
+			   o->dev, cdev);
+	else
+		doctor_add(r, "device.backend", bdf, fb ? ST_WARN : ST_OK,
+			   STEP_DEVICE, NULL, "%s", why);
+}
+
 void doctor_check_device(const struct doctor_opts *o,
 			 const struct host_facts *h, const struct pci_addr *a,
 			 struct report *r)
@@ -290,6 +326,7 @@ void doctor_check_device(const struct doctor_opts *o,
 		doctor_add(r, "device.driver", bdf, ST_WARN, STEP_DEVICE, fix,
 			   "bound to %s", drv[0] ? drv : "no driver");
 	check_group(o, h, a, bdf, !strcmp(drv, "vfio-pci"), r);
+	check_backend(o, h, a, bdf, !strcmp(drv, "vfio-pci"), r);
 	check_reset(o, h, bdf, r);
 	check_msix(o, bdf, r);
 	doctor_check_sriov(o, a, r);

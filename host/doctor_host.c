@@ -11,6 +11,7 @@
  * capabilities(7), Documentation/admin-guide/mm/transhuge.rst.
  */
 #include "host/doctor_int.h"
+#include "host/iommu_backend.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -22,6 +23,8 @@
 #include <linux/capability.h>
 
 #include "host/caps.h"
+#include "memory/backing.h"
+#include "util/parse.h"
 
 #define ECAP_IR (1ull << 3) /* VT-d extended capability: intr. remapping */
 
@@ -411,26 +414,25 @@ static void check_memlock(const struct doctor_opts *o, uint64_t mem,
  * 4 KiB pages: slower pinning, 4 KiB IOMMU and EPT/NPT mappings.
  * Source: Documentation/admin-guide/mm/transhuge.rst ("shmem").
  */
-static void shmem_thp_mode(const struct doctor_opts *o, char *mode, size_t len)
+/* The selected word of transparent_hugepage/@name, "" if unreadable. */
+static void thp_mode(const struct doctor_opts *o, const char *name, char *mode,
+		     size_t len)
 {
-	char path[4096], text[128], *s, *e;
+	char path[4096], text[128];
 
 	mode[0] = '\0';
-	sysfs_path(path, sizeof(path),
-		   "%s/kernel/mm/transparent_hugepage/shmem_enabled", o->sysfs);
-	if (sysfs_read_text(path, text, sizeof(text)))
-		return;
-	s = strchr(text, '[');
-	e = s ? strchr(s, ']') : NULL;
-	if (e)
-		snprintf(mode, len, "%.*s", (int)(e - s - 1), s + 1);
+	sysfs_path(path, sizeof(path), "%s/kernel/mm/transparent_hugepage/%s",
+		   o->sysfs, name);
+	if (!sysfs_read_text(path, text, sizeof(text)))
+		parse_sysfs_choice(text, mode, len);
 }
 
 static void check_hugepages(const struct doctor_opts *o, uint64_t mem,
 			    struct report *r)
 {
-	char path[4096], text[64], fix[512], thp[32];
+	char path[4096], text[64], fix[512], thp[32], anon[32];
 	uint64_t need = (mem + (2ull << 20) - 1) >> 21, fr = 0;
+	enum ram_kind kind;
 
 	sysfs_path(path, sizeof(path),
 		   "%s/kernel/mm/hugepages/hugepages-2048kB/free_hugepages",
@@ -444,23 +446,61 @@ static void check_hugepages(const struct doctor_opts *o, uint64_t mem,
 			(unsigned long long)fr, (unsigned long long)need);
 		return;
 	}
-	shmem_thp_mode(o, thp, sizeof(thp));
-	if (thp[0] && strcmp(thp, "never") && strcmp(thp, "deny")) {
+	thp_mode(o, "shmem_enabled", thp, sizeof(thp));
+	thp_mode(o, "enabled", anon, sizeof(anon));
+	kind = ram_kind_choose(thp, anon);
+	if (kind != RAM_SHMEM_4K) {
 		doctor_add(
 			r, "host.hugepages", NULL, ST_OK, STEP_TUNING, NULL,
-			"%llu free 2 MiB hugepages (%llu needed for --hugepages); without it guest RAM gets transparent huge pages (shmem_enabled=%s)",
-			(unsigned long long)fr, (unsigned long long)need, thp);
+			"%llu free 2 MiB hugepages (%llu needed for --hugepages); without it guest RAM is %s (shmem_enabled=%s, enabled=%s)",
+			(unsigned long long)fr, (unsigned long long)need,
+			ram_kind_name(kind), thp[0] ? thp : "?",
+			anon[0] ? anon : "?");
 		return;
 	}
 	snprintf(
 		fix, sizeof(fix),
-		"`echo advise | sudo tee %s/kernel/mm/transparent_hugepage/shmem_enabled`; or reserve hugepages for --hugepages: `echo %llu | sudo tee %s/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages`",
+		"`echo madvise | sudo tee %s/kernel/mm/transparent_hugepage/enabled`; or reserve hugepages for --hugepages: `echo %llu | sudo tee %s/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages`",
 		o->sysfs, (unsigned long long)need, o->sysfs);
 	doctor_add(
 		r, "host.hugepages", NULL, ST_WARN, STEP_TUNING, fix,
-		"%llu free 2 MiB hugepages, %llu needed for --hugepages, and shmem transparent huge pages are %s: guest RAM will be 4 KiB pages (slower pinning, 4 KiB IOMMU and EPT mappings)",
+		"%llu free 2 MiB hugepages, %llu needed for --hugepages, and transparent huge pages are off (shmem_enabled=%s, enabled=%s): guest RAM will be 4 KiB pages (slower pinning, 4 KiB IOMMU and EPT mappings)",
 		(unsigned long long)fr, (unsigned long long)need,
-		thp[0] ? thp : "unavailable");
+		thp[0] ? thp : "unavailable", anon[0] ? anon : "unavailable");
+}
+
+/*
+ * Which IOMMU interface `passvm run` will use, and why
+ * (host_iommu_choose(), the same decision): iommufd needs /dev/iommu and
+ * the devices' cdevs, else the type1 container. Information: ok either way.
+ */
+static void check_iommufd(const struct doctor_opts *o,
+			  const struct host_facts *h, struct report *r)
+{
+	struct iommufd_host ih;
+	char why[512], path[4096];
+	bool fb;
+
+	host_iommufd_probe(o->dev, o->root, h->release[0] ? h->release : NULL,
+			   &ih);
+	host_iommu_choose(IOMMU_MODE_AUTO, &ih, NULL, NULL, 0, why, sizeof(why),
+			  &fb);
+	if (!ih.dev_iommu) {
+		doctor_add(
+			r, "host.iommufd", NULL, ST_OK, STEP_KERNEL, NULL,
+			"passvm run will use %s (--iommu iommufd needs a kernel with CONFIG_IOMMUFD and CONFIG_VFIO_DEVICE_CDEV)",
+			why);
+		return;
+	}
+	doctor_add(
+		r, "host.iommufd", NULL, ST_OK, STEP_KERNEL, NULL,
+		"passvm run will use %s%s (--iommu type1 forces the container)",
+		why,
+		ih.cdev_config == 0 ?
+			", but this kernel has no CONFIG_VFIO_DEVICE_CDEV: the type1 container in practice" :
+			"");
+	sysfs_path(path, sizeof(path), "%s/iommu", o->dev);
+	doctor_check_access(r, h, "dev.iommu", NULL, path, true);
 }
 
 void doctor_check_host(const struct doctor_opts *o, const struct host_facts *h,
@@ -476,6 +516,7 @@ void doctor_check_host(const struct doctor_opts *o, const struct host_facts *h,
 	check_kvm(o, h, r);
 	sysfs_path(path, sizeof(path), "%s/vfio/vfio", o->dev);
 	doctor_check_access(r, h, "dev.vfio", NULL, path, true);
+	check_iommufd(o, h, r);
 	check_memlock(o, mem, r);
 	check_hugepages(o, mem, r);
 }

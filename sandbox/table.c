@@ -215,6 +215,7 @@ static const struct sandbox_rule main_rules[] = {
 	SB_ALLOW(prlimit64),
 	SB_ALLOW(getrlimit),
 	SB_ALLOW(sched_getaffinity),
+	SB_ALLOW(mincore), /* --stats: guest RAM resident at exit */
 	/* --result: a temporary file made durable, then renamed */
 	SB_ALLOW(getrandom),
 	SB_ALLOW(fsync),

@@ -11,6 +11,9 @@
 unsigned int trace_mask;
 enum log_level log_level = LOG_LEVEL_INFO;
 static uint64_t origin_ns;
+/* The last pv_err() line, for the --result file. */
+static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
+static char last_error[512];
 
 static uint64_t now_ns(void)
 {
@@ -83,11 +86,26 @@ void pv_err(const char *fmt, ...)
 {
 	va_list ap;
 
+	va_start(ap, fmt);
+	pthread_mutex_lock(&log_lock);
+	vsnprintf(last_error, sizeof(last_error), fmt, ap);
+	pthread_mutex_unlock(&log_lock);
+	va_end(ap);
 	if (log_level < LOG_LEVEL_ERROR)
 		return;
 	va_start(ap, fmt);
 	vlog("", fmt, ap);
 	va_end(ap);
+}
+
+char *log_last_error(char *buf, unsigned int len)
+{
+	if (!len)
+		return buf;
+	pthread_mutex_lock(&log_lock);
+	snprintf(buf, len, "%s", last_error);
+	pthread_mutex_unlock(&log_lock);
+	return buf;
 }
 
 void pv_warn(const char *fmt, ...)

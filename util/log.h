@@ -61,6 +61,13 @@ void pv_trace_emit(enum trace_cat cat, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 /*
+ * log_last_error() - a copy of the last line pv_err() printed (without
+ * "passvm: "), "" when there was none, for the --result file's message.
+ * Writes at most @len bytes (NUL included) to @buf and returns @buf.
+ */
+char *log_last_error(char *buf, unsigned int len);
+
+/*
  * Rate limits for warnings a guest can provoke (a sleep request, a vector
  * that cannot be routed): a guest must not be able to flood the host's
  * log. Each limit lets PV_RATELIMIT_BURST lines through per
@@ -91,6 +98,16 @@ bool pv_ratelimit_ok(struct pv_ratelimit *rl, uint64_t now_ns,
 /* pv_warn_limited() - pv_warn() under @rl; thread-safe. */
 void pv_warn_limited(struct pv_ratelimit *rl, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/*
+ * pv_warn_ratelimited() - pv_warn_limited() with its own limit at each call
+ * site, for messages that have no object to keep one in.
+ */
+#define pv_warn_ratelimited(...)                            \
+	do {                                                \
+		static struct pv_ratelimit pv_rl_site_;     \
+		pv_warn_limited(&pv_rl_site_, __VA_ARGS__); \
+	} while (0)
 
 /* Emit a trace line in category @cat when it is enabled. */
 #define pv_trace(cat, ...)                                 \

@@ -52,3 +52,66 @@ int parse_size(const char *s, uint64_t *bytes)
 	*bytes = (uint64_t)v << shift;
 	return 0;
 }
+
+#define NS_PER_MS 1000000ull
+#define DURATION_MAX_NS (30ull * 24 * 3600 * 1000000000ull)
+
+int parse_duration(const char *s, uint64_t *ns)
+{
+	static const struct {
+		const char *name;
+		uint64_t ms;
+	} units[] = {
+		{ "", 1000 },	{ "s", 1000 },	  { "ms", 1 },
+		{ "m", 60000 }, { "min", 60000 }, { "h", 3600000 },
+	};
+	unsigned long long whole;
+	uint64_t frac = 0, scale = 1000; /* frac is thousandths */
+	char *end;
+
+	if (!s || !isdigit((unsigned char)*s))
+		return -EINVAL;
+	errno = 0;
+	whole = strtoull(s, &end, 10);
+	if (errno || whole > DURATION_MAX_NS / NS_PER_MS)
+		return -EINVAL;
+	if (*end == '.') {
+		unsigned int digits = 0;
+
+		end++;
+		if (!isdigit((unsigned char)*end))
+			return -EINVAL;
+		for (; isdigit((unsigned char)*end); end++, digits++) {
+			if (digits == 3)
+				return -EINVAL;
+			scale /= 10;
+			frac += (uint64_t)(*end - '0') * scale;
+		}
+	}
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		uint64_t v;
+
+		if (strcmp(end, units[i].name))
+			continue;
+		/* whole * ms (<= 30 days in ms * 3.6e6) fits in 64 bits. */
+		v = ((uint64_t)whole * 1000 + frac) * units[i].ms / 1000;
+		if (v > DURATION_MAX_NS / NS_PER_MS)
+			return -EINVAL;
+		*ns = v * NS_PER_MS;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+int parse_sysfs_choice(const char *text, char *out, size_t len)
+{
+	const char *s = strchr(text, '['), *e = s ? strchr(s, ']') : NULL;
+
+	if (len)
+		out[0] = '\0';
+	if (!e || e == s + 1 || (size_t)(e - s - 1) >= len)
+		return -EINVAL;
+	memcpy(out, s + 1, (size_t)(e - s - 1));
+	out[e - s - 1] = '\0';
+	return 0;
+}

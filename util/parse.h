@@ -6,6 +6,7 @@
 #ifndef PASSVM_UTIL_PARSE_H
 #define PASSVM_UTIL_PARSE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /*
@@ -16,5 +17,23 @@
  * overflow). Zero is accepted: callers check their own range.
  */
 int parse_size(const char *s, uint64_t *bytes);
+
+/*
+ * parse_duration() - a duration in nanoseconds from "90s", "10m", "1h",
+ * "500ms", "1.5s" (systemd.time(7)'s units ms, s, m/min, h; a bare number
+ * is seconds). At most 3 decimals; at most 30 days. Returns 0 and *@ns,
+ * or -EINVAL (empty, sign, junk, unknown unit, too long). Zero is
+ * accepted: callers check their own range.
+ */
+int parse_duration(const char *s, uint64_t *ns);
+
+/*
+ * parse_sysfs_choice() - the selected word of a sysfs choice attribute,
+ * the one in brackets: "always [madvise] never" gives "madvise" (as
+ * /sys/kernel/mm/transparent_hugepage/enabled reads). Writes it to @out
+ * (@len bytes) and returns 0, or -EINVAL with @out "" when none is
+ * bracketed.
+ */
+int parse_sysfs_choice(const char *text, char *out, size_t len);
 
 #endif

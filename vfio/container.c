@@ -1,19 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The VFIO container and the whole assignment: container -> groups ->
- * devices, the IOMMU's IOVA constraints, telling the VMM about each group
- * (struct vfio_group_hook: it registers them with KVM), and teardown in
- * reverse. Sources: Documentation/driver-api/vfio.rst (the "VFIO Usage
- * Example"), linux/vfio.h VFIO_GET_API_VERSION, VFIO_CHECK_EXTENSION,
- * VFIO_SET_IOMMU, VFIO_GROUP_GET_STATUS, VFIO_GROUP_SET_CONTAINER,
- * VFIO_GROUP_GET_DEVICE_FD, VFIO_IOMMU_GET_INFO.
+ * The whole assignment, whichever IOMMU backend carries it: the devices
+ * checked in sysfs, the backend chosen (host_iommu_choose(), pre-opened
+ * fds, the fallback from iommufd to the type1 container), the IOMMU's IOVA
+ * constraints as holes for the layout, telling the VMM about each VFIO
+ * file (struct vfio_group_hook: it registers them with KVM), attach and
+ * teardown in reverse. The backends are vfio/type1.c and vfio/iommufd.c.
+ * Sources: Documentation/driver-api/vfio.rst,
+ * Documentation/userspace-api/iommufd.rst.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -27,76 +27,18 @@ void vfio_ctx_init(struct vfio_ctx *ctx)
 {
 	memset(ctx, 0, sizeof(*ctx));
 	ctx->container_fd = -1;
+	ctx->iommufd = -1;
 	ctx->dma_avail = ~0u;
 	for (unsigned int i = 0; i < VFIO_MAX_GROUPS; i++)
 		ctx->groups[i].fd = -1;
 	for (unsigned int i = 0; i < VFIO_MAX_DEVICES; i++)
-		ctx->devs[i].fd = -1;
+		ctx->devs[i].fd = ctx->devs[i].given_fd = -1;
 	snprintf(ctx->sysfs_root, sizeof(ctx->sysfs_root), "/sys");
 	snprintf(ctx->dev_root, sizeof(ctx->dev_root), "/dev");
 }
 
 /* ------------------------------------------------------------------ */
 /* IOVA ranges and holes                                               */
-
-int vfio_parse_iommu_info(const void *buf, size_t len,
-			  struct pv_iova_range *ranges, unsigned int max,
-			  unsigned int *nranges, uint32_t *dma_avail)
-{
-	const struct vfio_iommu_type1_info *info = buf;
-	const uint8_t *base = buf;
-	uint32_t off;
-	unsigned int hops = 0;
-
-	*nranges = 0;
-	*dma_avail = ~0u;
-	if (len < sizeof(*info))
-		return -EINVAL;
-	if (!(info->flags & VFIO_IOMMU_INFO_CAPS) ||
-	    info->argsz < sizeof(*info) + 4)
-		return 0;
-	off = info->cap_offset;
-	while (off) {
-		const struct vfio_info_cap_header *h;
-
-		if (off < sizeof(*info) || off + sizeof(*h) > len ||
-		    hops++ > 64)
-			return -EINVAL;
-		h = (const void *)(base + off);
-		if (h->id == VFIO_IOMMU_TYPE1_INFO_CAP_IOVA_RANGE) {
-			const struct vfio_iommu_type1_info_cap_iova_range *c =
-				(const void *)h;
-
-			if (off + sizeof(*c) > len)
-				return -EINVAL;
-			for (uint32_t i = 0; i < c->nr_iovas; i++) {
-				if (off + sizeof(*c) +
-					    (i + 1) *
-						    sizeof(c->iova_ranges[0]) >
-				    len)
-					return -EINVAL;
-				if (*nranges < max) {
-					ranges[*nranges].start =
-						c->iova_ranges[i].start;
-					ranges[*nranges].end =
-						c->iova_ranges[i].end;
-					(*nranges)++;
-				}
-			}
-		} else if (h->id == VFIO_IOMMU_TYPE1_INFO_DMA_AVAIL) {
-			const struct vfio_iommu_type1_info_dma_avail *c =
-				(const void *)h;
-
-			if (off + sizeof(*c) > len)
-				return -EINVAL;
-			*dma_avail = c->avail;
-		}
-		if (h->next && h->next <= off)
-			return -EINVAL;
-		off = h->next;
-	}
-	return 0;
-}
 
 #define HOLE_LIMIT (1ull << 63)
 
@@ -199,151 +141,29 @@ int vfio_iova_holes(struct vfio_ctx *ctx, struct layout_range *out,
 /* ------------------------------------------------------------------ */
 /* Open                                                                */
 
-static int iommu_get_info(struct vfio_ctx *ctx, struct pv_error *err)
+struct vfio_container_io vfio_fd_io_for(struct vfio_ctx *ctx, int *fd)
 {
-	struct vfio_iommu_type1_info *info;
-	size_t len = sizeof(*info);
-	int ret;
-
-	for (int tries = 0; tries < 4; tries++) {
-		info = calloc(1, len);
-		if (!info)
-			return -ENOMEM;
-		info->argsz = (uint32_t)len;
-		ret = ctx->cio.ioctl(ctx->cio.ctx, VFIO_IOMMU_GET_INFO, info);
-		if (ret < 0) {
-			free(info);
-			return pv_seterr(err, -ret, "VFIO_IOMMU_GET_INFO: %s",
-					 strerror(-ret));
-		}
-		if (info->argsz > len && info->argsz <= 65536) {
-			len = info->argsz;
-			free(info);
-			continue;
-		}
-		break;
-	}
-	if (info->flags & VFIO_IOMMU_INFO_PGSIZES)
-		ctx->iova_pgsizes = info->iova_pgsizes;
-	ret = vfio_parse_iommu_info(info, len, ctx->iova, VFIO_MAX_IOVA_RANGES,
-				    &ctx->nr_iova, &ctx->dma_avail);
-	free(info);
-	if (ret < 0)
-		return pv_seterr(
-			err, -ret,
-			"VFIO_IOMMU_GET_INFO: malformed capability chain");
-	pv_trace(TRACE_VFIO,
-		 "iommu info: page sizes 0x%llx, %u iova ranges, "
-		 "dma mappings available %d",
-		 (unsigned long long)ctx->iova_pgsizes, ctx->nr_iova,
-		 ctx->dma_avail == ~0u ? -1 : (int)ctx->dma_avail);
-	for (unsigned int i = 0; i < ctx->nr_iova; i++)
-		pv_trace(TRACE_VFIO, "iova range 0x%llx-0x%llx",
-			 (unsigned long long)ctx->iova[i].start,
-			 (unsigned long long)ctx->iova[i].end);
-	return 0;
+	if (ctx->iof.fd_io)
+		return ctx->iof.fd_io(ctx->iof.opaque, fd);
+	return vfio_fd_container_io(fd);
 }
 
-static int open_container(struct vfio_ctx *ctx, struct pv_error *err)
+struct vfio_dev_io vfio_dev_io_for(struct vfio_ctx *ctx, int *fd)
 {
-	char path[160];
-	int ret;
-
-	snprintf(path, sizeof(path), "%s/vfio/vfio", ctx->dev_root);
-	ctx->container_fd = open(path, O_RDWR | O_CLOEXEC);
-	if (ctx->container_fd < 0) {
-		ret = errno;
-		if (ret == ENOENT)
-			return pv_seterr(err, ret,
-					 "%s does not exist: load VFIO "
-					 "(`modprobe vfio-pci`)",
-					 path);
-		return pv_seterr(err, ret, "cannot open %s: %s%s", path,
-				 strerror(ret),
-				 ret == EACCES ? ": run as root" : "");
-	}
-	ctx->cio = vfio_fd_container_io(&ctx->container_fd);
-	ret = ioctl(ctx->container_fd, VFIO_GET_API_VERSION);
-	if (ret != VFIO_API_VERSION)
-		return pv_seterr(err, EINVAL,
-				 "%s: VFIO API version %d, passvm needs %d",
-				 path, ret, VFIO_API_VERSION);
-	pv_trace(TRACE_VFIO, "container %s api version %d", path, ret);
-	if (ioctl(ctx->container_fd, VFIO_CHECK_EXTENSION, VFIO_TYPE1v2_IOMMU) >
-	    0) {
-		ctx->iommu_type = VFIO_TYPE1v2_IOMMU;
-		pv_trace(TRACE_VFIO, "extension VFIO_TYPE1v2_IOMMU supported");
-	} else if (ioctl(ctx->container_fd, VFIO_CHECK_EXTENSION,
-			 VFIO_TYPE1_IOMMU) > 0) {
-		ctx->iommu_type = VFIO_TYPE1_IOMMU;
-		pv_trace(TRACE_VFIO, "extension VFIO_TYPE1_IOMMU supported "
-				     "(no VFIO_TYPE1v2_IOMMU)");
-	} else {
-		return pv_seterr(err, ENODEV,
-				 "the VFIO container offers no type1 IOMMU: "
-				 "load vfio_iommu_type1 and enable the IOMMU "
-				 "(intel_iommu=on or amd_iommu=on)");
-	}
-	return 0;
+	if (ctx->iof.dev_io)
+		return ctx->iof.dev_io(ctx->iof.opaque, fd);
+	return vfio_fd_dev_io(fd);
 }
 
-static int open_group(struct vfio_ctx *ctx, struct vfio_group *g,
-		      struct pv_error *err)
+const char *vfio_backend_name(const struct vfio_ctx *ctx)
 {
-	struct vfio_group_status st = { .argsz = sizeof(st) };
-	struct pci_addr ours[VFIO_MAX_DEVICES];
-	char path[160];
+	return ctx->be ? ctx->be->name : "none";
+}
+
+void vfio_read_reserved(struct vfio_ctx *ctx, struct vfio_group *g)
+{
 	int ret;
 
-	snprintf(path, sizeof(path), "%s/vfio/%d", ctx->dev_root, g->id);
-	g->fd = open(path, O_RDWR | O_CLOEXEC);
-	if (g->fd < 0) {
-		ret = errno;
-		if (ret == EBUSY)
-			return pv_seterr(
-				err, ret,
-				"IOMMU group %d is already in use by "
-				"another process (a VM?): stop it first",
-				g->id);
-		if (ret == ENOENT)
-			return pv_seterr(err, ret,
-					 "%s does not exist: device not bound "
-					 "to vfio-pci: run `passvm bind BDF`",
-					 path);
-		return pv_seterr(err, ret, "cannot open %s: %s%s", path,
-				 strerror(ret),
-				 ret == EACCES ? ": run as root or give "
-						 "your user access to it" :
-						 "");
-	}
-	if (ioctl(g->fd, VFIO_GROUP_GET_STATUS, &st) < 0)
-		return pv_seterr(err, errno, "VFIO_GROUP_GET_STATUS on %s: %s",
-				 path, strerror(errno));
-	if (!(st.flags & VFIO_GROUP_FLAGS_VIABLE)) {
-		unsigned int n = 0;
-
-		for (unsigned int i = 0; i < ctx->nr_devs; i++)
-			ours[n++] = ctx->devs[i].addr;
-		return vfio_group_not_viable_msg(ctx->sysfs_root, g->id, ours,
-						 (int)n, err);
-	}
-	pv_trace(TRACE_VFIO, "group %d viable", g->id);
-	if (ioctl(g->fd, VFIO_GROUP_SET_CONTAINER, &ctx->container_fd) < 0)
-		return pv_seterr(err, errno,
-				 "VFIO_GROUP_SET_CONTAINER for group %d: %s",
-				 g->id, strerror(errno));
-	g->in_container = true;
-	pv_trace(TRACE_VFIO, "group %d set to container", g->id);
-	if (g == &ctx->groups[0]) {
-		if (ioctl(ctx->container_fd, VFIO_SET_IOMMU, ctx->iommu_type) <
-		    0)
-			return pv_seterr(err, errno, "VFIO_SET_IOMMU: %s",
-					 strerror(errno));
-		pv_trace(TRACE_VFIO, "iommu type %s set",
-			 ctx->iommu_type == VFIO_TYPE1v2_IOMMU ?
-				 "VFIO_TYPE1v2_IOMMU" :
-				 "VFIO_TYPE1_IOMMU");
-	}
 	ret = sysfs_group_reserved(ctx->sysfs_root, g->id, g->resv, 16);
 	if (ret < 0) {
 		pv_warn("cannot read reserved regions of IOMMU group %d: %s",
@@ -355,85 +175,14 @@ static int open_group(struct vfio_ctx *ctx, struct vfio_group *g,
 		pv_trace(TRACE_VFIO, "group %d reserved 0x%llx-0x%llx %s",
 			 g->id, (unsigned long long)g->resv[i].start,
 			 (unsigned long long)g->resv[i].end, g->resv[i].type);
-	return 0;
 }
 
-int vfio_hook_groups(struct vfio_ctx *ctx, struct pv_error *err)
-{
-	for (unsigned int i = 0; i < ctx->nr_groups; i++) {
-		struct vfio_group *g = &ctx->groups[i];
-		int ret;
-
-		if (!ctx->hook.add || g->hooked || g->fd < 0)
-			continue;
-		ret = ctx->hook.add(ctx->hook.opaque, g->id, g->fd, err);
-		if (ret)
-			return ret;
-		g->hooked = true;
-	}
-	return 0;
-}
-
-void vfio_unhook_groups(struct vfio_ctx *ctx)
-{
-	for (unsigned int i = ctx->nr_groups; i-- > 0;) {
-		struct vfio_group *g = &ctx->groups[i];
-
-		if (g->hooked && ctx->hook.del)
-			ctx->hook.del(ctx->hook.opaque, g->id, g->fd);
-		g->hooked = false;
-	}
-}
-
-static int open_device(struct vfio_ctx *ctx, struct vfio_device *d,
-		       struct pv_error *err)
-{
-	struct vfio_group *g = &ctx->groups[d->group];
-	struct vfio_device_info info = { .argsz = sizeof(info) };
-	int ret;
-
-	d->fd = ioctl(g->fd, VFIO_GROUP_GET_DEVICE_FD, d->bdf);
-	if (d->fd < 0) {
-		ret = errno;
-		d->fd = -1;
-		return pv_seterr(err, ret,
-				 "VFIO_GROUP_GET_DEVICE_FD(%s) in group %d: %s",
-				 d->bdf, g->id, strerror(ret));
-	}
-	d->io = vfio_fd_dev_io(&d->fd);
-	ret = d->io.ioctl(d->io.ctx, VFIO_DEVICE_GET_INFO, &info);
-	if (ret < 0)
-		return pv_seterr(err, -ret, "VFIO_DEVICE_GET_INFO(%s): %s",
-				 d->bdf, strerror(-ret));
-	if (!(info.flags & VFIO_DEVICE_FLAGS_PCI))
-		return pv_seterr(err, ENODEV, "%s is not a vfio-pci device",
-				 d->bdf);
-	d->flags = info.flags;
-	d->num_regions = info.num_regions;
-	d->num_irqs = info.num_irqs;
-	pv_trace(TRACE_VFIO, "device %s fd %d, %u regions, %u irqs%s", d->bdf,
-		 d->fd, d->num_regions, d->num_irqs,
-		 (d->flags & VFIO_DEVICE_FLAGS_RESET) ? ", reset" : "");
-	return 0;
-}
-
-int vfio_open(struct vfio_ctx *ctx, const char *sysfs_root,
-	      const char *const *bdfs, int n,
-	      const struct vfio_group_hook *hook, struct pv_error *err)
+int vfio_open_sysfs(struct vfio_ctx *ctx, const char *const *bdfs, int n,
+		    struct pv_error *err)
 {
 	int ret;
 
-	vfio_ctx_init(ctx);
-	snprintf(ctx->sysfs_root, sizeof(ctx->sysfs_root), "%s",
-		 sysfs_root ? sysfs_root : "/sys");
-	if (hook)
-		ctx->hook = *hook;
-	if (n <= 0 || n > VFIO_MAX_DEVICES)
-		return pv_seterr(err, EINVAL,
-				 "%d devices to assign (1 to %d supported)", n,
-				 VFIO_MAX_DEVICES);
-
-	/* Check every device in sysfs before touching /dev/vfio. */
+	/* Check every device in sysfs before touching /dev. */
 	for (int i = 0; i < n; i++) {
 		struct vfio_device *d = &ctx->devs[ctx->nr_devs];
 		int group;
@@ -481,25 +230,128 @@ int vfio_open(struct vfio_ctx *ctx, const char *sysfs_root,
 		d->fd = -1;
 		ctx->nr_devs++;
 	}
+	return 0;
+}
 
-	ret = open_container(ctx, err);
-	if (ret)
-		goto fail;
-	for (unsigned int g = 0; g < ctx->nr_groups; g++) {
-		ret = open_group(ctx, &ctx->groups[g], err);
-		if (ret)
-			goto fail;
-	}
-	ret = iommu_get_info(ctx, err);
-	if (ret)
-		goto fail;
+/* host_iommu_choose() on this host's facts and these devices. */
+static int choose_backend(struct vfio_ctx *ctx, char *why, size_t len,
+			  bool *fallback)
+{
+	struct pci_addr addrs[VFIO_MAX_DEVICES];
+	bool cdev[VFIO_MAX_DEVICES];
+	struct iommufd_host h;
+	char name[16], path[192];
+
+	host_iommufd_probe(ctx->dev_root, "", NULL, &h);
 	for (unsigned int i = 0; i < ctx->nr_devs; i++) {
-		ret = open_device(ctx, &ctx->devs[i], err);
-		if (ret)
-			goto fail;
+		addrs[i] = ctx->devs[i].addr;
+		cdev[i] = false;
+		if (host_vfio_cdev(ctx->sysfs_root, &addrs[i], name,
+				   sizeof(name)))
+			continue;
+		snprintf(path, sizeof(path), "%s/vfio/devices/%s",
+			 ctx->dev_root, name);
+		cdev[i] = access(path, F_OK) == 0;
 	}
+	return host_iommu_choose(ctx->mode, &h, cdev, addrs, ctx->nr_devs, why,
+				 len, fallback);
+}
+
+/* Undo a failed iommufd open so the type1 container can start afresh. */
+static void reset_for_fallback(struct vfio_ctx *ctx)
+{
+	vfio_unhook_groups(ctx);
+	ctx->be->close(ctx);
+	ctx->be = NULL;
+	ctx->nr_iova = 0;
+	ctx->iova_pgsizes = 0;
+	for (unsigned int i = 0; i < ctx->nr_devs; i++) {
+		struct vfio_device *d = &ctx->devs[i];
+
+		d->fd = -1;
+		d->cdev[0] = '\0';
+		d->devid = d->hwpt_id = 0;
+	}
+	for (unsigned int g = 0; g < ctx->nr_groups; g++)
+		ctx->groups[g].nr_resv = 0;
+}
+
+int vfio_open(struct vfio_ctx *ctx, const char *sysfs_root,
+	      const char *const *bdfs, int n, const struct vfio_open_opts *opts,
+	      const struct vfio_group_hook *hook, struct pv_error *err)
+{
+	const char *names[VFIO_MAX_DEVICES];
+	char bdfbuf[VFIO_MAX_DEVICES][PCI_ADDR_STRLEN], why[512];
+	struct vfio_fd_info fi[VFIO_MAX_DEVICES], iommu = { 0 };
+	int iommu_fd = opts ? opts->iommu_fd : -1, ret, be;
+	bool fallback = false;
+
+	vfio_ctx_init(ctx);
+	snprintf(ctx->sysfs_root, sizeof(ctx->sysfs_root), "%s",
+		 sysfs_root ? sysfs_root : "/sys");
+	if (hook)
+		ctx->hook = *hook;
+	if (opts) {
+		ctx->mode = opts->mode;
+		ctx->iof = opts->io;
+		if (opts->dev_root)
+			snprintf(ctx->dev_root, sizeof(ctx->dev_root), "%s",
+				 opts->dev_root);
+	}
+	if (n <= 0 || n > VFIO_MAX_DEVICES) {
+		vfio_close_given(opts, n);
+		return pv_seterr(err, EINVAL,
+				 "%d devices to assign (1 to %d supported)", n,
+				 VFIO_MAX_DEVICES);
+	}
+	/* Pre-opened fds: what each one is, and whose. */
+	ret = vfio_resolve_fds(ctx, bdfs, n, opts, names, bdfbuf, fi, &iommu,
+			       err);
+	if (!ret)
+		ret = vfio_open_sysfs(ctx, names, n, err);
+	if (ret) {
+		vfio_close_given(opts, n);
+		vfio_close(ctx);
+		return ret;
+	}
+	for (int i = 0; i < n; i++)
+		ctx->devs[i].given_fd =
+			opts && opts->dev_fds ? opts->dev_fds[i] : -1;
+	ret = vfio_place_given_fds(ctx, fi, &iommu, iommu_fd, err);
+	if (ret < 0)
+		goto fail;
+	be = ret;
+	if (be) {
+		snprintf(why, sizeof(why), "%s, as the fds given are for it",
+			 iommu_backend_name(be));
+	} else {
+		be = choose_backend(ctx, why, sizeof(why), &fallback);
+		if (be < 0) {
+			ret = pv_seterr(err, -be, "%s", why);
+			goto fail;
+		}
+	}
+	if (fallback)
+		pv_warn("IOMMU backend: %s", why);
+	pv_trace(TRACE_VFIO, "backend %s", why);
+	ctx->be = be == IOMMU_BACKEND_IOMMUFD ? &vfio_iommufd_ops :
+						&vfio_type1_ops;
+	ret = ctx->be->open(ctx, err);
 	/* Before any device is used (reset, mapped, given interrupts). */
-	ret = vfio_hook_groups(ctx, err);
+	if (!ret)
+		ret = vfio_hook_groups(ctx, err);
+	if (ret && ctx->be == &vfio_iommufd_ops &&
+	    ctx->mode == IOMMU_MODE_AUTO && !vfio_opts_gave_fds(opts, n)) {
+		pv_warn("iommufd failed (%s): falling back to the type1 container",
+			err->msg);
+		pv_trace(TRACE_VFIO, "backend type1: iommufd failed: %s",
+			 err->msg);
+		reset_for_fallback(ctx);
+		ctx->be = &vfio_type1_ops;
+		ret = ctx->be->open(ctx, err);
+		if (!ret)
+			ret = vfio_hook_groups(ctx, err);
+	}
 	if (ret)
 		goto fail;
 	return 0;
@@ -509,21 +361,80 @@ fail:
 }
 
 /* ------------------------------------------------------------------ */
+/* KVM's view: the VFIO files                                          */
+
+int vfio_hook_groups(struct vfio_ctx *ctx, struct pv_error *err)
+{
+	char name[64];
+	int ret;
+
+	if (!ctx->hook.add)
+		return 0;
+	if (ctx->be == &vfio_iommufd_ops) {
+		for (unsigned int i = 0; i < ctx->nr_devs; i++) {
+			struct vfio_device *d = &ctx->devs[i];
+
+			if (d->hooked || d->fd < 0)
+				continue;
+			snprintf(name, sizeof(name), "device %s", d->bdf);
+			ret = ctx->hook.add(ctx->hook.opaque, name, d->fd, err);
+			if (ret)
+				return ret;
+			d->hooked = true;
+		}
+		return 0;
+	}
+	for (unsigned int i = 0; i < ctx->nr_groups; i++) {
+		struct vfio_group *g = &ctx->groups[i];
+
+		if (g->hooked || g->fd < 0)
+			continue;
+		snprintf(name, sizeof(name), "group %d", g->id);
+		ret = ctx->hook.add(ctx->hook.opaque, name, g->fd, err);
+		if (ret)
+			return ret;
+		g->hooked = true;
+	}
+	return 0;
+}
+
+void vfio_unhook_groups(struct vfio_ctx *ctx)
+{
+	char name[64];
+
+	for (unsigned int i = ctx->nr_devs; i-- > 0;) {
+		struct vfio_device *d = &ctx->devs[i];
+
+		snprintf(name, sizeof(name), "device %s", d->bdf);
+		if (d->hooked && ctx->hook.del)
+			ctx->hook.del(ctx->hook.opaque, name, d->fd);
+		d->hooked = false;
+	}
+	for (unsigned int i = ctx->nr_groups; i-- > 0;) {
+		struct vfio_group *g = &ctx->groups[i];
+
+		snprintf(name, sizeof(name), "group %d", g->id);
+		if (g->hooked && ctx->hook.del)
+			ctx->hook.del(ctx->hook.opaque, name, g->fd);
+		g->hooked = false;
+	}
+}
+
+/* ------------------------------------------------------------------ */
 /* Attach and close                                                    */
 
-static void group_lists(struct vfio_ctx *ctx, int *ids, int *fds)
+static int reset_device(struct vfio_ctx *ctx, struct vfio_device *d,
+			struct pv_error *err)
 {
-	for (unsigned int g = 0; g < ctx->nr_groups; g++) {
-		ids[g] = ctx->groups[g].id;
-		fds[g] = ctx->groups[g].fd;
-	}
+	if (!ctx->be)
+		return pv_seterr(err, ENODEV, "no IOMMU backend");
+	return ctx->be->reset(ctx, d, err);
 }
 
 int vfio_attach(struct vfio_ctx *ctx, struct mem_map *mem,
 		struct irq_router *irq, struct pci_bus *bus,
 		struct pv_error *err)
 {
-	int ids[VFIO_MAX_GROUPS], fds[VFIO_MAX_GROUPS];
 	struct rlimit rl;
 	int ret;
 
@@ -537,25 +448,33 @@ int vfio_attach(struct vfio_ctx *ctx, struct mem_map *mem,
 		if (ret)
 			return ret;
 	}
-	vfio_dma_init(&ctx->dma, &ctx->cio, ctx->dma_avail, ctx->iova_pgsizes);
+	if (!ctx->be)
+		return pv_seterr(err, ENODEV, "vfio_attach before vfio_open");
+	ctx->be->dma_init(ctx);
 	ret = mem_map_add_listener(mem, &ctx->dma.l, err);
 	if (ret)
 		return ret;
 	ctx->dma_listening = true;
-	pv_trace(TRACE_VFIO, "dma listener registered: %u mappings, %llu bytes",
-		 ctx->dma.nr_mappings,
-		 (unsigned long long)ctx->dma.mapped_bytes);
+	pv_trace(
+		TRACE_VFIO,
+		"dma listener registered (%s): %u mappings, %llu bytes in %.1f ms",
+		ctx->be->name, ctx->dma.nr_mappings,
+		(unsigned long long)ctx->dma.mapped_bytes,
+		ctx->dma.map_ns / 1e6);
 
-	group_lists(ctx, ids, fds);
 	for (unsigned int i = 0; i < ctx->nr_devs; i++) {
 		struct vfio_device *d = &ctx->devs[i];
 		struct pv_error rerr;
 
 		/* A device without any reset still works, warn only. */
-		if (vfio_device_reset(&d->io, d->bdf, d->flags, ids, fds,
-				      ctx->nr_groups, &rerr))
+		if (d->fresh)
+			pv_trace(TRACE_VFIO,
+				 "%s: reset by vfio-pci when it was opened",
+				 d->bdf);
+		else if (reset_device(ctx, d, &rerr))
 			pv_warn("%s not reset before boot: %s", d->bdf,
 				rerr.msg);
+		d->fresh = false;
 		d->model = calloc(1, sizeof(*d->model));
 		if (!d->model)
 			return pv_seterr(err, ENOMEM, "out of memory");
@@ -578,9 +497,6 @@ int vfio_attach(struct vfio_ctx *ctx, struct mem_map *mem,
 
 void vfio_detach(struct vfio_ctx *ctx)
 {
-	int ids[VFIO_MAX_GROUPS], fds[VFIO_MAX_GROUPS];
-
-	group_lists(ctx, ids, fds);
 	/* Devices: off the bus, quiet, reset, unmapped. */
 	for (unsigned int i = ctx->nr_devs; i-- > 0;) {
 		struct vfio_device *d = &ctx->devs[i];
@@ -590,16 +506,27 @@ void vfio_detach(struct vfio_ctx *ctx)
 			pci_bus_remove(ctx->bus, &d->model->pdev);
 			d->on_bus = false;
 		}
-		if (d->model) {
-			vfio_pci_quiesce(d->model);
-			if (vfio_device_reset(&d->io, d->bdf, d->flags, ids,
-					      fds, ctx->nr_groups, &rerr))
+		if (!d->model)
+			continue;
+		vfio_pci_quiesce(d->model);
+		d->reset_tried = true;
+		if (ctx->closing && (d->flags & VFIO_DEVICE_FLAGS_RESET)) {
+			/* No new DMA; the close resets it (vfio-pci). */
+			vfio_pci_stop_dma(d->model);
+			d->reset_ret = 0;
+			pv_trace(
+				TRACE_VFIO,
+				"%s: bus master off; vfio-pci resets it at close",
+				d->bdf);
+		} else {
+			d->reset_ret = reset_device(ctx, d, &rerr);
+			if (d->reset_ret)
 				pv_warn("%s not reset after the guest: %s",
 					d->bdf, rerr.msg);
-			vfio_pci_fini(d->model);
-			free(d->model);
-			d->model = NULL;
 		}
+		vfio_pci_fini(d->model);
+		free(d->model);
+		d->model = NULL;
 	}
 	/* DMA: only now that no device can master any more. */
 	if (ctx->dma_listening) {
@@ -613,30 +540,28 @@ void vfio_detach(struct vfio_ctx *ctx)
 
 void vfio_close(struct vfio_ctx *ctx)
 {
-	vfio_detach(ctx);
-	/* The VMM lets go of each group while its fd is still open. */
-	vfio_unhook_groups(ctx);
-	for (unsigned int i = ctx->nr_devs; i-- > 0;) {
-		if (ctx->devs[i].fd >= 0) {
-			close(ctx->devs[i].fd);
-			ctx->devs[i].fd = -1;
-		}
-	}
-	for (unsigned int g = ctx->nr_groups; g-- > 0;) {
-		struct vfio_group *grp = &ctx->groups[g];
+	const char *name = vfio_backend_name(ctx);
+	bool had_backend = ctx->be != NULL;
 
-		if (grp->fd < 0)
-			continue;
-		if (grp->in_container)
-			ioctl(grp->fd, VFIO_GROUP_UNSET_CONTAINER);
-		grp->in_container = false;
-		close(grp->fd);
-		grp->fd = -1;
+	ctx->closing = true;
+	vfio_detach(ctx);
+	/* The VMM lets go of each file while its fd is still open. */
+	vfio_unhook_groups(ctx);
+	if (ctx->be) {
+		ctx->be->close(ctx);
+	} else {
+		/* Opened before a backend was chosen (given fds). */
+		vfio_type1_ops.close(ctx);
+		vfio_iommufd_ops.close(ctx);
 	}
-	if (ctx->container_fd >= 0) {
-		close(ctx->container_fd);
-		ctx->container_fd = -1;
+	for (unsigned int i = 0; i < ctx->nr_devs; i++) {
+		if (ctx->devs[i].given_fd >= 0)
+			close(ctx->devs[i].given_fd);
+		ctx->devs[i].given_fd = -1;
 	}
-	pv_trace(TRACE_VFIO, "closed %u devices, %u groups", ctx->nr_devs,
-		 ctx->nr_groups);
+	/* vm_destroy closes again what boot_teardown closed: say it once. */
+	if (had_backend)
+		pv_trace(TRACE_VFIO, "closed %u devices, %u groups (%s)",
+			 ctx->nr_devs, ctx->nr_groups, name);
+	ctx->be = NULL;
 }

@@ -2,8 +2,9 @@
 /*
  * VFIO device fd helpers: the real-syscall access ops, region info with its
  * capability chain, and device reset (function reset or bus hot reset).
- * Sources: linux/vfio.h VFIO_DEVICE_GET_REGION_INFO, VFIO_DEVICE_RESET,
- * VFIO_DEVICE_GET_PCI_HOT_RESET_INFO, VFIO_DEVICE_PCI_HOT_RESET.
+ * Sources: linux/vfio.h VFIO_DEVICE_GET_INFO, VFIO_DEVICE_GET_REGION_INFO,
+ * VFIO_DEVICE_RESET, VFIO_DEVICE_GET_PCI_HOT_RESET_INFO (group ids, or
+ * devids on a cdev), VFIO_DEVICE_PCI_HOT_RESET.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -14,6 +15,8 @@
 
 #include <linux/vfio.h>
 
+#include "util/mmap_align.h"
+#include "vfio/iommufd_uapi.h"
 #include "vfio/vfio_pci_priv.h"
 
 static int fd_ioctl(void *ctx, unsigned long req, void *arg)
@@ -37,9 +40,19 @@ static ssize_t fd_pwrite(void *ctx, const void *buf, size_t len, uint64_t off)
 	return ret < 0 ? -errno : ret;
 }
 
+/*
+ * A BAR piece of 2 MiB or more is mapped at an address congruent to its
+ * offset in the BAR (region offsets are multiples of 2^40) modulo 2 MiB /
+ * 1 GiB, as the BAR's physical address is: the kernel's huge pfnmap
+ * (6.12+, vfio_pci_mmap_huge_fault()) can then map it with PMDs or PUDs,
+ * and KVM with large EPT/NPT entries.
+ */
 static void *fd_mmap(void *ctx, uint64_t off, size_t len, int prot)
 {
-	return mmap(NULL, len, prot, MAP_SHARED, *(int *)ctx, (off_t)off);
+	uint64_t align = mmap_align_for(len);
+
+	return mmap_aligned(len, align, off, prot, MAP_SHARED, *(int *)ctx,
+			    (off_t)off);
 }
 
 static void fd_munmap(void *ctx, void *addr, size_t len)
@@ -67,6 +80,28 @@ struct vfio_container_io vfio_fd_container_io(int *fd_storage)
 		.ctx = fd_storage,
 	};
 	return io;
+}
+
+int vfio_query_device(struct vfio_device *d, struct pv_error *err)
+{
+	struct vfio_device_info info = { .argsz = sizeof(info) };
+	int ret;
+
+	ret = d->io.ioctl(d->io.ctx, VFIO_DEVICE_GET_INFO, &info);
+	if (ret < 0)
+		return pv_seterr(err, -ret, "VFIO_DEVICE_GET_INFO(%s): %s",
+				 d->bdf, strerror(-ret));
+	if (!(info.flags & VFIO_DEVICE_FLAGS_PCI))
+		return pv_seterr(err, ENODEV, "%s is not a vfio-pci device",
+				 d->bdf);
+	d->flags = info.flags;
+	d->fresh = info.flags & VFIO_DEVICE_FLAGS_RESET;
+	d->num_regions = info.num_regions;
+	d->num_irqs = info.num_irqs;
+	pv_trace(TRACE_VFIO, "device %s fd %d, %u regions, %u irqs%s", d->bdf,
+		 d->fd, d->num_regions, d->num_irqs,
+		 (d->flags & VFIO_DEVICE_FLAGS_RESET) ? ", reset" : "");
+	return 0;
 }
 
 /* Parse the region capability chain of @info (@len bytes of it). */
@@ -167,6 +202,57 @@ int vfio_region_info(const struct vfio_dev_io *io, uint32_t index,
 }
 
 /*
+ * A device cdev bound to iommufd (linux/vfio.h, 6.6+): the info reports
+ * devids, VFIO_PCI_DEVID_NOT_OWNED for a device outside our iommufd, and
+ * FLAG_DEV_ID_OWNED when we own them all; the reset then takes no group
+ * fds. Frees @info.
+ */
+static int cdev_hot_reset(const struct vfio_dev_io *io, const char *bdf,
+			  struct vfio_pci_hot_reset_info *info,
+			  struct pv_error *err)
+{
+	struct vfio_pci_hot_reset rst = { .argsz = sizeof(rst) };
+	int ret;
+
+	if (!(info->flags & VFIO_PCI_HOT_RESET_FLAG_DEV_ID_OWNED)) {
+		const struct vfio_pci_dependent_device *dd = NULL;
+
+		for (uint32_t i = 0; i < info->count && !dd; i++)
+			if (info->devices[i].group_id ==
+			    (uint32_t)VFIO_PCI_DEVID_NOT_OWNED)
+				dd = &info->devices[i];
+		if (dd)
+			ret = pv_seterr(
+				err, EPERM,
+				"hot reset of %s would also reset %04x:%02x:%02x.%x, which this VM does not own: assign it too, or use a device with FLR",
+				bdf, dd->segment, dd->bus, dd->devfn >> 3,
+				dd->devfn & 7);
+		else
+			ret = pv_seterr(
+				err, EPERM,
+				"hot reset of %s: the kernel says not every affected device is owned through this iommufd",
+				bdf);
+		free(info);
+		return ret;
+	}
+	pv_trace(
+		TRACE_VFIO,
+		"%s hot reset affects %u devices, all owned through the iommufd",
+		bdf, info->count);
+	free(info);
+	ret = io->ioctl(io->ctx, VFIO_DEVICE_PCI_HOT_RESET, &rst);
+	if (ret < 0)
+		return pv_seterr(err, -ret,
+				 "VFIO_DEVICE_PCI_HOT_RESET of %s: %s", bdf,
+				 strerror(-ret));
+	pv_trace(
+		TRACE_VFIO,
+		"%s reset via VFIO_DEVICE_PCI_HOT_RESET (empty group fd array)",
+		bdf);
+	return 0;
+}
+
+/*
  * Bus/slot reset: VFIO_DEVICE_GET_PCI_HOT_RESET_INFO lists every device
  * the reset affects; the kernel requires an fd for every affected group.
  */
@@ -203,6 +289,8 @@ static int hot_reset(const struct vfio_dev_io *io, const char *bdf,
 				 "(VFIO_DEVICE_GET_PCI_HOT_RESET_INFO: %s)",
 				 bdf, strerror(-ret));
 	}
+	if (info->flags & VFIO_PCI_HOT_RESET_FLAG_DEV_ID)
+		return cdev_hot_reset(io, bdf, info, err);
 	for (uint32_t i = 0; i < info->count; i++) {
 		const struct vfio_pci_dependent_device *dd = &info->devices[i];
 		unsigned int g;

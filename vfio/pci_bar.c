@@ -225,7 +225,8 @@ static void bar_setup_pieces(struct vfio_pci *vp, int bar)
 					pc[i].size, prot);
 
 		if (hva == MAP_FAILED) {
-			pv_warn("%s: mmap of BAR%d 0x%llx+0x%llx failed (%s): "
+			pv_warn_ratelimited(
+				"%s: mmap of BAR%d 0x%llx+0x%llx failed (%s): "
 				"that part stays trapped (slow)",
 				vp->bdf, bar, (unsigned long long)pc[i].off,
 				(unsigned long long)pc[i].size,

@@ -295,6 +295,19 @@ void vfio_pci_quiesce(struct vfio_pci *vp)
 	pthread_mutex_unlock(&vp->lock);
 }
 
+void vfio_pci_stop_dma(struct vfio_pci *vp)
+{
+	uint16_t cmd;
+
+	pthread_mutex_lock(&vp->lock);
+	if (!vpci_region_read(vp, CFG_IDX, PCI_COMMAND, &cmd, 2) &&
+	    (cmd & PCI_COMMAND_MASTER)) {
+		cmd &= (uint16_t)~PCI_COMMAND_MASTER;
+		vpci_region_write(vp, CFG_IDX, PCI_COMMAND, &cmd, 2);
+	}
+	pthread_mutex_unlock(&vp->lock);
+}
+
 void vfio_pci_fini(struct vfio_pci *vp)
 {
 	vfio_pci_quiesce(vp);

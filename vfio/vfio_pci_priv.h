@@ -160,6 +160,13 @@ void vfio_pci_quiesce(struct vfio_pci *vp);
 /* vfio_pci_fini() - quiesce, munmap the BARs, free memory. Idempotent. */
 void vfio_pci_fini(struct vfio_pci *vp);
 
+/*
+ * vfio_pci_stop_dma() - clear Bus Master Enable in the device's command
+ * register (PCI Local Bus 3.0 §6.2.2): it can start no more DMA. For the
+ * last teardown, when vfio-pci's close will reset the function anyway.
+ */
+void vfio_pci_stop_dma(struct vfio_pci *vp);
+
 /* pci_dev_ops of the model (exported for tests). */
 extern const struct pci_dev_ops vfio_pci_ops;
 

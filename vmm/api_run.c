@@ -41,6 +41,7 @@ struct runner {
 	int ret;
 	struct pv_error err;
 	bool built; /* vm is valid */
+	bool tried; /* vm_create() ran: vm holds what it did */
 	struct vm vm;
 };
 
@@ -137,8 +138,10 @@ static int build(struct runner *r)
 {
 	int ret = vm_config_check(r->cfg, &r->err);
 
-	if (!ret)
+	if (!ret) {
 		ret = vm_create(&r->vm, r->cfg, &r->err);
+		r->tried = true;
+	}
 	r->built = !ret;
 	return ret;
 }
@@ -229,8 +232,10 @@ int api_run(struct vm_config *o)
 	struct runner *r = calloc(1, sizeof(*r));
 	struct api_server *srv = NULL;
 	struct pv_error err = { "" };
+	struct run_end end = { .kind = RUN_END_ERROR };
 	struct api_ctx ctx;
 	int status = VM_EXIT_VMM_ERROR;
+	bool ran = false;
 
 	if (!r) {
 		pv_err("out of memory");
@@ -278,16 +283,21 @@ int api_run(struct vm_config *o)
 		fprintf(stderr, "%s\n", banner);
 		term_raw();
 	}
-	status = vm_run(&r->vm);
+	vm_run(&r->vm);
+	ran = true;
 	term_restore();
 out:
 	/* The API thread touches the VM: it ends first. */
 	api_server_stop(srv);
-	if (r->built) {
-		if (o->stats)
-			vm_print_stats(&r->vm);
-		vm_destroy(&r->vm);
+	if (!ran && status == VM_EXIT_BAD_CONFIG) {
+		end.kind = RUN_END_BAD_CONFIG;
+		log_last_error(end.message, sizeof(end.message));
+	} else if (!ran && status > 128) {
+		end.kind = RUN_END_SIGNAL;
+		end.signal = status - 128;
 	}
+	status = run_finish(o, r->tried ? &r->vm : NULL, r->built,
+			    ran ? &r->vm.end : &end);
 	api_ctx_destroy(&ctx);
 	daemon_end(o);
 	close(r->req_fd);

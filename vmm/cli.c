@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "devices/verdict.h"
 #include "host/pci_addr.h"
 #include "util/parse.h"
 #include "vmm/cli_ctl.h"
@@ -34,6 +35,18 @@ const char cli_run_help[] =
 	"                     assign host PCI device BDF (bound to vfio-pci;\n"
 	"                     with ,managed passvm binds it and restores the\n"
 	"                     original driver at exit); repeatable\n"
+	"  --vfio fd=N[,bdf=BDF]\n"
+	"                     assign the device of an inherited open fd: a\n"
+	"                     VFIO group /dev/vfio/G or a device cdev\n"
+	"                     /dev/vfio/devices/vfioX (bdf= picks the device\n"
+	"                     of a group with several)\n"
+	"  --iommu auto|type1|iommufd\n"
+	"                     IOMMU interface for assigned devices (default\n"
+	"                     auto: iommufd when /dev/iommu and the device\n"
+	"                     cdevs exist, else the type1 container)\n"
+	"  --iommu-fd N       an inherited open /dev/vfio/vfio or /dev/iommu\n"
+	"  --kvm-fd N         an inherited open /dev/kvm (with the fds above\n"
+	"                     passvm needs no privilege)\n"
 	"  --sriov PF,numvfs=N\n"
 	"                     make N VFs on SR-IOV PF (autoprobe off), assign\n"
 	"                     them all, remove them at exit; repeatable\n" CLI_DEV_HELP
@@ -45,19 +58,44 @@ const char cli_run_help[] =
 	"                     \"passvm: stats:\" lines or one JSON object on\n"
 	"                     stderr (keys below)\n"
 	"  --trace LIST       narrate steps on stderr: vfio,kvm,mem,pci,irq,\n"
-	"                     boot or all\n" CLI_CTL_HELP "\n"
-	"Exit status: 0 guest powered off; N guest wrote byte N to I/O port\n"
-	"0xf4 (debug exit); 1 passvm error; 2 usage error; 3 guest reset;\n"
-	"4 guest crashed (triple fault, KVM internal error); 128+SIG when\n"
-	"killed by signal SIG (130 for Ctrl-a x); 148 a forbidden system\n"
-	"call (seccomp); 152 bad --config-file.\n"
+	"                     boot or all\n"
+	"  --verdict LIST     let the guest end the run with a verdict V,\n"
+	"                     exit status 64+V, through these channels (off\n"
+	"                     by default): mmio (a byte at GPA 0xfe000000:\n"
+	"                     busybox devmem 0xfe000000 8 V), serial (the\n"
+	"                     console line \"PASSVM-VERDICT TOKEN V\", TOKEN\n"
+	"                     from passvm.token= in /proc/cmdline), port (a\n"
+	"                     byte to I/O port 0xf4, /dev/port), or all\n"
+	"  --timeout DURATION after DURATION (90s, 10m, 1h) press the guest's\n"
+	"                     ACPI power button, and stop it after the grace\n"
+	"                     period: exit status 5\n"
+	"  --timeout-grace DURATION\n"
+	"                     how long it may take to power off (default 10s)\n"
+	"  --result FILE      how the run ended, as JSON (keys below), written\n"
+	"                     atomically on every exit path\n" CLI_CTL_HELP "\n"
+	"Exit status: 0 guest powered off; 1 passvm error; 2 usage error;\n"
+	"3 guest reset; 4 guest crashed (triple fault, KVM internal error);\n"
+	"5 timed out (--timeout); 64+V the guest's verdict V (0..63; a larger\n"
+	"V gives 127); 128+SIG killed by signal SIG (130 for Ctrl-a x);\n"
+	"148 a forbidden system call (seccomp); 152 bad --config-file.\n"
+	"\n"
+	"In CI (README \"Test your driver in CI\"): boot the kernel with an\n"
+	"initramfs whose init runs the tests (scripts/ci-initramfs makes one\n"
+	"from a directory of test scripts) and ends with\n"
+	"  busybox devmem 0xfe000000 8 $status   (0 = pass)\n"
+	"then: passvm run --kernel bzImage --initrd tests.cpio --vfio BDF,managed\n"
+	"  --verdict mmio,serial --timeout 10m --result result.json\n"
+	"and read the exit status (64 = pass) or result.json.\n"
 	"\n"
 	"--stats=json keys: launch_to_first_instruction_ms, launch_to_exit_s,\n"
 	"reboots, exits {total, pio, mmio, hlt, signal, shutdown, system-event,\n"
 	"other}, pio and mmio {RANGE: exits, ..., unclaimed}, memory_kib\n"
-	"{vmm_rss_anon, guest_ram_touched, peak_rss}, vfio [{bdf,\n"
+	"{vmm_rss_anon, guest_ram_touched, peak_rss}, guest_ram {backing, mib,\n"
+	"resident_kib, prefault_ms}, dma {backend, mapped_mib, mappings,\n"
+	"map_ms}, vfio [{bdf,\n"
 	"trapped_bar_reads, trapped_bar_writes, msix_table_pba_accesses,\n"
-	"config_reads, config_writes, bar_pieces_mapped, vectors_routed}],\n"
+	"config_reads, config_writes, bar_pieces_mapped, vectors_routed,\n"
+	"managed, reset_ok, host_driver_restored, driver_at_exit}],\n"
 	"virtio [{id, type (blk, net, vsock), slot, notifications,\n"
 	"trapped_notifications, interrupts, config_interrupts,\n"
 	"register_accesses; blk: reads, read_bytes, writes, written_bytes,\n"
@@ -65,7 +103,75 @@ const char cli_run_help[] =
 	"rx_packets, rx_bytes, tx_packets, tx_bytes, tx_errors,\n"
 	"rx_no_buffers (null with vhost); vsock: host_connections,\n"
 	"guest_connections, refused, rsts_sent, to_guest_bytes,\n"
-	"from_guest_bytes}]. Counts add up across --reboot restarts.\n";
+	"from_guest_bytes}], verdict_writes_ignored {mmio, serial, port}.\n"
+	"Counts add up across --reboot restarts.\n"
+	"\n"
+	"--result keys: schema, passvm_version, end (power-off, reset, crash,\n"
+	"timeout, verdict, signal, error, usage-error, bad-config),\n"
+	"exit_status, message, signal, verdict {value, channel}, timeout\n"
+	"{after_s, grace_s, fired, guest_end}, console, guest_started, and\n"
+	"the --stats=json keys.\n";
+
+/* An inherited fd number for @opt: 3 or more (0-2 are stdio). */
+static int parse_fd(const char *opt, const char *arg, int *fd,
+		    struct pv_error *err)
+{
+	char *end;
+	long n;
+
+	errno = 0;
+	n = strtol(arg, &end, 10);
+	if (errno || *end || end == arg || n < 0 || n > 1048576)
+		return pv_seterr(
+			err, EINVAL,
+			"%s '%s': give the number of an inherited open fd, e.g. %s 3",
+			opt, arg, opt);
+	if (n < 3)
+		return pv_seterr(
+			err, EINVAL,
+			"%s %ld: fds 0-2 are passvm's stdin, stdout and stderr: pass the device as fd 3 or above",
+			opt, n);
+	*fd = (int)n;
+	return 0;
+}
+
+/* --vfio fd=N[,bdf=BDF]: a pre-opened group or device cdev. */
+static int parse_vfio_fd(const char *arg, struct vfio_opt *v,
+			 struct pv_error *err)
+{
+	char num[24];
+	const char *comma = strchr(arg, ',');
+	size_t len = comma ? (size_t)(comma - arg) : strlen(arg);
+	struct pci_addr a;
+	int ret;
+
+	if (len - 3 >= sizeof(num))
+		return pv_seterr(err, EINVAL, "--vfio '%s': bad fd number",
+				 arg);
+	memcpy(num, arg + 3, len - 3);
+	num[len - 3] = '\0';
+	ret = parse_fd("--vfio fd=", num, &v->fd, err);
+	if (ret)
+		return ret;
+	v->has_fd = true;
+	v->bdf[0] = '\0';
+	if (!comma)
+		return 0;
+	if (!strcmp(comma + 1, "managed"))
+		return pv_seterr(
+			err, EINVAL,
+			"--vfio '%s': a pre-opened fd cannot be managed: binding needs root, which the launcher does before passing the fd",
+			arg);
+	if (strncmp(comma + 1, "bdf=", 4) ||
+	    pci_addr_parse_arg(comma + 5, strlen(comma + 5), &a))
+		return pv_seterr(
+			err, EINVAL,
+			"--vfio '%s': after fd=N only bdf=BDF may follow (" PCI_ADDR_FORMS
+			")",
+			arg);
+	pci_addr_format(&a, v->bdf);
+	return 0;
+}
 
 static int parse_vfio(const char *arg, struct vm_config *o,
 		      struct pv_error *err)
@@ -75,17 +181,33 @@ static int parse_vfio(const char *arg, struct vm_config *o,
 	struct pci_addr a;
 	struct vfio_opt *v;
 	unsigned int i;
+	int ret;
 
 	if (o->nr_vfio == CLI_MAX_VFIO)
 		return pv_seterr(err, EINVAL,
 				 "at most %d --vfio devices are supported",
 				 CLI_MAX_VFIO);
+	v = &o->vfio[o->nr_vfio];
+	memset(v, 0, sizeof(*v));
+	if (!strncmp(arg, "fd=", 3)) {
+		ret = parse_vfio_fd(arg, v, err);
+		if (ret)
+			return ret;
+		for (i = 0; i < o->nr_vfio; i++)
+			if (o->vfio[i].has_fd && o->vfio[i].fd == v->fd)
+				return pv_seterr(
+					err, EINVAL,
+					"--vfio '%s': fd %d is given twice",
+					arg, v->fd);
+		o->nr_vfio++;
+		return 0;
+	}
 	if (pci_addr_parse_arg(arg, len, &a))
 		return pv_seterr(
 			err, EINVAL,
-			"--vfio '%s': not a PCI address: use " PCI_ADDR_FORMS,
+			"--vfio '%s': not a PCI address: use " PCI_ADDR_FORMS
+			" or fd=N",
 			arg);
-	v = &o->vfio[o->nr_vfio];
 	pci_addr_format(&a, v->bdf);
 	for (i = 0; i < o->nr_vfio; i++)
 		if (!strcmp(o->vfio[i].bdf, v->bdf))
@@ -93,7 +215,6 @@ static int parse_vfio(const char *arg, struct vm_config *o,
 				err, EINVAL,
 				"--vfio '%s': %s is already assigned by an earlier --vfio: give each device once",
 				arg, v->bdf);
-	v->managed = false;
 	if (comma) {
 		if (strcmp(comma + 1, "managed"))
 			return pv_seterr(
@@ -103,6 +224,27 @@ static int parse_vfio(const char *arg, struct vm_config *o,
 		v->managed = true;
 	}
 	o->nr_vfio++;
+	return 0;
+}
+
+/* Bounds of --timeout (above 0) and --timeout-grace (0 allowed). */
+#define TIMEOUT_MAX_NS (30ull * 24 * 3600 * 1000000000ull)
+
+static int parse_timeout(bool timeout, const char *arg, struct vm_config *o,
+			 struct pv_error *err)
+{
+	const char *name = timeout ? "--timeout" : "--timeout-grace";
+	uint64_t ns;
+
+	if (parse_duration(arg, &ns) || ns > TIMEOUT_MAX_NS || (timeout && !ns))
+		return pv_seterr(
+			err, EINVAL,
+			"%s '%s': give a duration such as 90s, 10m or 1h (a bare number is seconds; at most 30 days%s)",
+			name, arg, timeout ? "; not 0" : "");
+	if (timeout)
+		o->timeout_ns = ns;
+	else
+		o->timeout_grace_ns = ns;
 	return 0;
 }
 
@@ -147,8 +289,39 @@ static int parse_sriov(const char *arg, struct vm_config *o,
 	return 0;
 }
 
+/*
+ * The --result FILE of @argv when parsing stopped early (a usage error
+ * before it), so that the error still reaches the result file; the last
+ * one wins, as in getopt. NULL when there is none.
+ */
+static const char *find_result(int argc, char **argv)
+{
+	const char *path = NULL;
+
+	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++) {
+		if (!strcmp(argv[i], "--result") && i + 1 < argc)
+			path = argv[++i];
+		else if (!strncmp(argv[i], "--result=", 9))
+			path = argv[i] + 9;
+	}
+	return path && *path ? path : NULL;
+}
+
+static int parse_run(int argc, char **argv, struct vm_config *o,
+		     struct pv_error *err);
+
 int cli_parse_run(int argc, char **argv, struct vm_config *o,
 		  struct pv_error *err)
+{
+	int ret = parse_run(argc, argv, o, err);
+
+	if (ret < 0 && !o->result)
+		o->result = find_result(argc, argv);
+	return ret;
+}
+
+static int parse_run(int argc, char **argv, struct vm_config *o,
+		     struct pv_error *err)
 {
 	enum {
 		O_KERNEL = 256,
@@ -162,6 +335,13 @@ int cli_parse_run(int argc, char **argv, struct vm_config *o,
 		O_TRACE,
 		O_HUGE,
 		O_REBOOT,
+		O_VERDICT,
+		O_TIMEOUT,
+		O_GRACE,
+		O_RESULT,
+		O_IOMMU,
+		O_IOMMU_FD,
+		O_KVM_FD,
 		O_HELP
 	};
 	static const struct option opts[] = {
@@ -176,6 +356,13 @@ int cli_parse_run(int argc, char **argv, struct vm_config *o,
 		{ "trace", required_argument, NULL, O_TRACE },
 		{ "hugepages", no_argument, NULL, O_HUGE },
 		{ "reboot", no_argument, NULL, O_REBOOT },
+		{ "verdict", required_argument, NULL, O_VERDICT },
+		{ "timeout", required_argument, NULL, O_TIMEOUT },
+		{ "timeout-grace", required_argument, NULL, O_GRACE },
+		{ "result", required_argument, NULL, O_RESULT },
+		{ "iommu", required_argument, NULL, O_IOMMU },
+		{ "iommu-fd", required_argument, NULL, O_IOMMU_FD },
+		{ "kvm-fd", required_argument, NULL, O_KVM_FD },
 		{ "help", no_argument, NULL, O_HELP },
 		CLI_CTL_OPTIONS,
 		CLI_DEV_OPTIONS,
@@ -257,6 +444,44 @@ int cli_parse_run(int argc, char **argv, struct vm_config *o,
 			break;
 		case O_REBOOT:
 			o->reboot = true;
+			break;
+		case O_VERDICT:
+			if (verdict_parse_list(optarg, &o->verdict, &bad))
+				return pv_seterr(
+					err, EINVAL,
+					"--verdict: unknown channel at '%s' (use mmio,serial,port or all)",
+					bad);
+			break;
+		case O_TIMEOUT:
+		case O_GRACE:
+			ret = parse_timeout(c == O_TIMEOUT, optarg, o, err);
+			if (ret)
+				return ret;
+			break;
+		case O_RESULT:
+			if (!*optarg)
+				return pv_seterr(err, EINVAL,
+						 "--result needs a file name");
+			o->result = optarg;
+			break;
+		case O_IOMMU:
+			if (iommu_mode_parse(optarg, &o->iommu))
+				return pv_seterr(
+					err, EINVAL,
+					"--iommu '%s': give auto (the default), type1 or iommufd",
+					optarg);
+			break;
+		case O_IOMMU_FD:
+			ret = parse_fd("--iommu-fd", optarg, &o->iommu_fd, err);
+			if (ret)
+				return ret;
+			o->has_iommu_fd = true;
+			break;
+		case O_KVM_FD:
+			ret = parse_fd("--kvm-fd", optarg, &o->kvm_fd, err);
+			if (ret)
+				return ret;
+			o->has_kvm_fd = true;
 			break;
 		case 'h':
 		case O_HELP:

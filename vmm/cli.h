@@ -20,7 +20,8 @@
  * cli_parse_run() - parse `passvm run` options (argv[0] is "run") into @o
  * (initialised here; its strings point into @argv). Returns 0, 1 when
  * --help was printed, or -EINVAL for a usage error (message in @err, ending
- * with what to do).
+ * with what to do; @o->result is then the --result FILE wherever it was
+ * given, also after the bad option, so the usage error reaches it).
  */
 int cli_parse_run(int argc, char **argv, struct vm_config *o,
 		  struct pv_error *err);

@@ -63,7 +63,8 @@ static void kvm_region_del(struct mem_listener *l, const struct mem_region *r)
 			continue;
 		/* A zero size deletes the slot. */
 		if (set_slot(k, slot, r, 0))
-			pv_warn("cannot delete memslot %u (%s)", slot, r->name);
+			pv_warn_ratelimited("cannot delete memslot %u (%s)",
+					    slot, r->name);
 		k->slot_region[slot] = 0;
 		pv_trace(TRACE_KVM, "memslot %u deleted (%s)", slot, r->name);
 		return;

@@ -9,6 +9,13 @@
 
 #include <linux/kvm.h>
 
+/* 6.6 renamed the group attributes to files (a group or a device cdev). */
+#ifndef KVM_DEV_VFIO_FILE
+#define KVM_DEV_VFIO_FILE KVM_DEV_VFIO_GROUP
+#define KVM_DEV_VFIO_FILE_ADD KVM_DEV_VFIO_GROUP_ADD
+#define KVM_DEV_VFIO_FILE_DEL KVM_DEV_VFIO_GROUP_DEL
+#endif
+
 void kvm_vfio_init(struct kvm_vfio *k, int vm_fd)
 {
 	k->vm_fd = vm_fd;
@@ -16,18 +23,18 @@ void kvm_vfio_init(struct kvm_vfio *k, int vm_fd)
 	k->nr_groups = 0;
 }
 
-static int group_attr(struct kvm_vfio *k, uint64_t which, int group_fd)
+static int file_attr(struct kvm_vfio *k, uint64_t which, int fd)
 {
 	struct kvm_device_attr attr = {
-		.group = KVM_DEV_VFIO_GROUP,
+		.group = KVM_DEV_VFIO_FILE,
 		.attr = which,
-		.addr = (uintptr_t)&group_fd, /* kernel reads an int32 */
+		.addr = (uintptr_t)&fd, /* kernel reads an int32 */
 	};
 
 	return ioctl(k->dev_fd, KVM_SET_DEVICE_ATTR, &attr) < 0 ? -errno : 0;
 }
 
-static int hook_add(void *opaque, int group_id, int group_fd,
+static int hook_add(void *opaque, const char *name, int fd,
 		    struct pv_error *err)
 {
 	struct kvm_vfio *k = opaque;
@@ -45,30 +52,28 @@ static int hook_add(void *opaque, int group_id, int group_fd,
 		k->dev_fd = (int)cd.fd;
 		pv_trace(TRACE_VFIO, "kvm vfio device fd %d", k->dev_fd);
 	}
-	ret = group_attr(k, KVM_DEV_VFIO_GROUP_ADD, group_fd);
+	ret = file_attr(k, KVM_DEV_VFIO_FILE_ADD, fd);
 	if (ret)
-		return pv_seterr(err, -ret,
-				 "KVM_DEV_VFIO_GROUP_ADD for group %d: %s",
-				 group_id, strerror(-ret));
+		return pv_seterr(err, -ret, "KVM_DEV_VFIO_FILE_ADD for %s: %s",
+				 name, strerror(-ret));
 	k->nr_groups++;
-	pv_trace(TRACE_VFIO, "group %d added to kvm vfio device", group_id);
+	pv_trace(TRACE_VFIO, "%s added to kvm vfio device", name);
 	return 0;
 }
 
-static void hook_del(void *opaque, int group_id, int group_fd)
+static void hook_del(void *opaque, const char *name, int fd)
 {
 	struct kvm_vfio *k = opaque;
 	int ret;
 
 	if (k->dev_fd < 0)
 		return;
-	ret = group_attr(k, KVM_DEV_VFIO_GROUP_DEL, group_fd);
+	ret = file_attr(k, KVM_DEV_VFIO_FILE_DEL, fd);
 	if (ret)
-		pv_warn("KVM_DEV_VFIO_GROUP_DEL for group %d: %s", group_id,
+		pv_warn("KVM_DEV_VFIO_FILE_DEL for %s: %s", name,
 			strerror(-ret));
 	else
-		pv_trace(TRACE_VFIO, "group %d deleted from kvm vfio device",
-			 group_id);
+		pv_trace(TRACE_VFIO, "%s deleted from kvm vfio device", name);
 	if (k->nr_groups)
 		k->nr_groups--;
 }

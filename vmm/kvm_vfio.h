@@ -2,7 +2,8 @@
 /*
  * KVM's VFIO pseudo-device (Documentation/virt/kvm/devices/vfio.rst):
  * KVM_CREATE_DEVICE(KVM_DEV_TYPE_VFIO) once per VM, then
- * KVM_DEV_VFIO_GROUP_ADD / _DEL for each VFIO group the VM uses, so KVM
+ * KVM_DEV_VFIO_FILE_ADD / _DEL (KVM_DEV_VFIO_GROUP_* before 6.6) for each
+ * VFIO file the VM uses, a group or a device cdev, so KVM
  * knows about non-coherent DMA (it then honours guest memory types) and
  * the groups' other KVM-side needs. The vfio layer calls it through a
  * struct vfio_group_hook; it knows nothing of KVM.
@@ -15,7 +16,7 @@
 struct kvm_vfio {
 	int vm_fd; /* not owned */
 	int dev_fd; /* the KVM_DEV_TYPE_VFIO device, -1 until the first add */
-	unsigned int nr_groups; /* added, not yet deleted */
+	unsigned int nr_groups; /* files added, not yet deleted */
 };
 
 /* kvm_vfio_init() - for the VM @vm_fd; creates nothing yet. */

@@ -14,6 +14,7 @@
 #include <linux/kvm.h>
 
 #include "arch/arch.h"
+#include "host/chardev.h"
 #include "vmm/vm.h"
 
 #define KVM_DEV "/dev/kvm"
@@ -40,14 +41,51 @@ static int kvm_check_caps(struct vm *vm, struct pv_error *err)
 	return 0;
 }
 
+int kvm_fd_check(const char *sysfs, int fd, struct pv_error *err)
+{
+	struct chardev_id id;
+	int ret;
+
+	ret = host_fd_chardev(sysfs, fd, &id);
+	if (ret == -EBADF)
+		return pv_seterr(
+			err, EBADF,
+			"--kvm-fd %d: fd %d is not open: the launcher must pass it open, without close-on-exec",
+			fd, fd);
+	if (ret < 0 || id.kind != CHARDEV_KVM)
+		return pv_seterr(
+			err, EINVAL,
+			"--kvm-fd %d: fd %d is %s, not /dev/kvm (10:%d)", fd,
+			fd, id.desc, CHARDEV_KVM_MINOR);
+	ret = ioctl(fd, KVM_GET_API_VERSION, 0);
+	if (ret != KVM_API_VERSION)
+		return pv_seterr(
+			err, EINVAL,
+			"--kvm-fd %d: fd %d is %s but KVM_GET_API_VERSION answers %d, not %d",
+			fd, fd, id.desc, ret, KVM_API_VERSION);
+	return 0;
+}
+
 int kvm_open_dev(struct vm *vm, struct pv_error *err)
 {
 	int max_vcpus;
 
-	vm->kvm_fd = open(KVM_DEV, O_RDWR | O_CLOEXEC);
-	if (vm->kvm_fd < 0)
-		return pv_seterr(err, errno, "cannot open " KVM_DEV ": %s: %s",
-				 strerror(errno), arch_kvm_hint);
+	if (vm->opts->has_kvm_fd) {
+		/* Owned from now on, whatever it is. */
+		vm->kvm_fd = vm->opts->kvm_fd;
+		if (kvm_fd_check("/sys", vm->kvm_fd, err))
+			return -EINVAL;
+		fcntl(vm->kvm_fd, F_SETFD, FD_CLOEXEC);
+		pv_trace(TRACE_KVM, "/dev/kvm given as fd %d", vm->kvm_fd);
+	} else {
+		vm->kvm_fd = open(KVM_DEV, O_RDWR | O_CLOEXEC);
+		if (vm->kvm_fd < 0)
+			return pv_seterr(
+				err, errno,
+				"cannot open " KVM_DEV
+				": %s: %s, or pass it open with --kvm-fd N",
+				strerror(errno), arch_kvm_hint);
+	}
 	if (ioctl(vm->kvm_fd, KVM_GET_API_VERSION, 0) != KVM_API_VERSION)
 		return pv_seterr(err, ENOTSUP, "unsupported KVM API version");
 	if (kvm_check_caps(vm, err))

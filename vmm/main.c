@@ -40,6 +40,7 @@ static void noop(int sig)
 static int cmd_run(int argc, char **argv)
 {
 	char msgs[1024], banner[512];
+	struct run_end end = { .kind = RUN_END_ERROR };
 	struct pv_error err = { "" };
 	struct vm_config o;
 	struct sigaction sa;
@@ -52,7 +53,9 @@ static int cmd_run(int argc, char **argv)
 		return 0;
 	if (ret < 0) {
 		pv_err("%s", err.msg);
-		return VM_EXIT_USAGE;
+		end.kind = RUN_END_USAGE;
+		snprintf(end.message, sizeof(end.message), "%s", err.msg);
+		return run_finish(&o, NULL, false, &end);
 	}
 	trace_mask = o.trace;
 	/* Before any thread: each installs its own filter (sandbox.h). */
@@ -86,12 +89,13 @@ static int cmd_run(int argc, char **argv)
 		fputs(msgs, stderr);
 	if (daemon_begin(&o, &err) || console_redirect(&o, &err)) {
 		pv_err("%s", err.msg);
-		return VM_EXIT_VMM_ERROR;
+		return run_finish(&o, NULL, false, &end);
 	}
 	if (vm_create(&vm, &o, &err)) {
 		pv_err("%s", err.msg);
+		ret = run_finish(&o, &vm, false, &end);
 		daemon_end(&o);
-		return VM_EXIT_VMM_ERROR;
+		return ret;
 	}
 	daemon_ready();
 	if (isatty(STDIN_FILENO)) {
@@ -99,11 +103,9 @@ static int cmd_run(int argc, char **argv)
 		fprintf(stderr, "%s\n", banner);
 	}
 	term_raw();
-	ret = vm_run(&vm);
+	vm_run(&vm);
 	term_restore();
-	if (o.stats)
-		vm_print_stats(&vm);
-	vm_destroy(&vm);
+	ret = run_finish(&o, &vm, true, &vm.end);
 	daemon_end(&o);
 	return ret;
 }

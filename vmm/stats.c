@@ -64,6 +64,18 @@ void vm_stats_add(struct vm_stats *s, const struct vm *vm)
 						       __ATOMIC_RELAXED);
 	add_bus(&s->pio, &vm->pio);
 	add_bus(&s->mmio, &vm->mmio);
+	if (vm->ram.hva) {
+		s->ram_kind = ram_kind_name(vm->ram.kind);
+		s->ram_bytes = vm->ram.size;
+		s->ram_resident_bytes = ram_backing_resident(&vm->ram);
+		s->prefault_ns += vm->ram.prefault_ns;
+	}
+	if (vm->vfio.nr_devs && vm->vfio.be) {
+		s->iommu_backend = vfio_backend_name(&vm->vfio);
+		s->dma_map_ns += vm->vfio.dma.map_ns;
+		s->dma_mapped_bytes = vm->vfio.dma.mapped_bytes;
+		s->dma_mappings = vm->vfio.dma.nr_mappings;
+	}
 	for (unsigned int i = 0; i < vm->vfio.nr_devs && i < VFIO_MAX_DEVICES;
 	     i++) {
 		const struct vfio_device *d = &vm->vfio.devs[i];
@@ -157,6 +169,21 @@ void stats_print_text(const struct vm_stats *s, FILE *f)
 		kib(s->rss_anon_kib, a, sizeof(a)),
 		kib(s->rss_shmem_kib, b, sizeof(b)),
 		kib(s->hwm_kib, c, sizeof(c)));
+	if (s->ram_kind)
+		fprintf(f,
+			"passvm: stats: guest RAM %llu MiB, %s: resident %s, prefaulted in %.1f ms\n",
+			(unsigned long long)(s->ram_bytes >> 20), s->ram_kind,
+			kib(s->ram_resident_bytes < 0 ?
+				    -1 :
+				    s->ram_resident_bytes >> 10,
+			    a, sizeof(a)),
+			s->prefault_ns / 1e6);
+	if (s->iommu_backend)
+		fprintf(f,
+			"passvm: stats: dma map (%s): %llu MiB in %u mappings, %.1f ms\n",
+			s->iommu_backend,
+			(unsigned long long)(s->dma_mapped_bytes >> 20),
+			s->dma_mappings, s->dma_map_ns / 1e6);
 	for (unsigned int i = 0; i < s->nr_vfio; i++) {
 		const struct vfio_pci_stats *m = &s->vfio[i].s;
 
@@ -190,65 +217,160 @@ static void json_kib(struct json_out *j, const char *key, int64_t v)
 		jout_uint(j, key, (uint64_t)v);
 }
 
-/* The keys are documented in cli_run_help (vmm/cli.c) and README. */
-void stats_print_json(const struct vm_stats *s, FILE *f)
+static void json_outcome(struct json_out *j, const char *key,
+			 enum stats_outcome o)
 {
-	struct json_out j;
+	if (o == STATS_NA)
+		jout_null(j, key);
+	else
+		jout_bool(j, key, o == STATS_OK);
+}
+
+/* The keys are documented in cli_run_help (vmm/cli.c) and README. */
+void stats_json_members(struct json_out *j, const struct vm_stats *s)
+{
 	uint64_t all = 0;
 
 	for (int k = 0; k < VCPU_STAT_NR; k++)
 		all += s->exits[k];
-	jout_init(&j, f);
-	jout_object_begin(&j, NULL);
-	jout_fixed(&j, "launch_to_first_instruction_ms",
-		   s->first_entry_ns / 1e6, 3);
-	jout_fixed(&j, "launch_to_exit_s", s->exit_ns / 1e9, 3);
-	jout_uint(&j, "reboots", s->reboots);
-	jout_object_begin(&j, "exits");
-	jout_uint(&j, "total", all);
+	jout_fixed(j, "launch_to_first_instruction_ms", s->first_entry_ns / 1e6,
+		   3);
+	jout_fixed(j, "launch_to_exit_s", s->exit_ns / 1e9, 3);
+	jout_uint(j, "reboots", s->reboots);
+	jout_object_begin(j, "exits");
+	jout_uint(j, "total", all);
 	for (int k = 0; k < VCPU_STAT_NR; k++)
-		jout_uint(&j, vcpu_stat_names[k], s->exits[k]);
-	jout_object_end(&j);
-	json_bus(&j, "pio", &s->pio);
-	json_bus(&j, "mmio", &s->mmio);
-	jout_object_begin(&j, "memory_kib");
-	json_kib(&j, "vmm_rss_anon", s->rss_anon_kib);
-	json_kib(&j, "guest_ram_touched", s->rss_shmem_kib);
-	json_kib(&j, "peak_rss", s->hwm_kib);
-	jout_object_end(&j);
-	jout_array_begin(&j, "vfio");
+		jout_uint(j, vcpu_stat_names[k], s->exits[k]);
+	jout_object_end(j);
+	json_bus(j, "pio", &s->pio);
+	json_bus(j, "mmio", &s->mmio);
+	jout_object_begin(j, "memory_kib");
+	json_kib(j, "vmm_rss_anon", s->rss_anon_kib);
+	json_kib(j, "guest_ram_touched", s->rss_shmem_kib);
+	json_kib(j, "peak_rss", s->hwm_kib);
+	jout_object_end(j);
+	jout_object_begin(j, "guest_ram");
+	if (s->ram_kind)
+		jout_string(j, "backing", s->ram_kind);
+	else
+		jout_null(j, "backing");
+	jout_uint(j, "mib", s->ram_bytes >> 20);
+	json_kib(j, "resident_kib",
+		 !s->ram_kind || s->ram_resident_bytes < 0 ?
+			 -1 :
+			 s->ram_resident_bytes >> 10);
+	jout_fixed(j, "prefault_ms", s->prefault_ns / 1e6, 1);
+	jout_object_end(j);
+	jout_object_begin(j, "dma");
+	if (s->iommu_backend)
+		jout_string(j, "backend", s->iommu_backend);
+	else
+		jout_null(j, "backend");
+	jout_uint(j, "mapped_mib", s->dma_mapped_bytes >> 20);
+	jout_uint(j, "mappings", s->dma_mappings);
+	jout_fixed(j, "map_ms", s->dma_map_ns / 1e6, 1);
+	jout_object_end(j);
+	jout_array_begin(j, "vfio");
 	for (unsigned int i = 0; i < s->nr_vfio; i++) {
 		const struct vfio_pci_stats *m = &s->vfio[i].s;
 
-		jout_object_begin(&j, NULL);
-		jout_string(&j, "bdf", s->vfio[i].bdf);
-		jout_uint(&j, "trapped_bar_reads", m->bar_reads);
-		jout_uint(&j, "trapped_bar_writes", m->bar_writes);
-		jout_uint(&j, "msix_table_pba_accesses",
-			  m->msix_table_accesses);
-		jout_uint(&j, "config_reads", m->cfg_reads);
-		jout_uint(&j, "config_writes", m->cfg_writes);
-		jout_uint(&j, "bar_pieces_mapped", m->pieces_mapped);
-		jout_uint(&j, "vectors_routed", m->vectors_routed);
-		jout_object_end(&j);
+		jout_object_begin(j, NULL);
+		jout_string(j, "bdf", s->vfio[i].bdf);
+		jout_uint(j, "trapped_bar_reads", m->bar_reads);
+		jout_uint(j, "trapped_bar_writes", m->bar_writes);
+		jout_uint(j, "msix_table_pba_accesses", m->msix_table_accesses);
+		jout_uint(j, "config_reads", m->cfg_reads);
+		jout_uint(j, "config_writes", m->cfg_writes);
+		jout_uint(j, "bar_pieces_mapped", m->pieces_mapped);
+		jout_uint(j, "vectors_routed", m->vectors_routed);
+		jout_bool(j, "managed", s->vfio[i].managed);
+		json_outcome(j, "reset_ok", s->vfio[i].reset);
+		json_outcome(j, "host_driver_restored", s->vfio[i].restored);
+		jout_string(j, "driver_at_exit",
+			    s->vfio[i].driver[0] ? s->vfio[i].driver : NULL);
+		jout_object_end(j);
 	}
-	jout_array_end(&j);
-	virtio_figures_json(&s->virtio, &j);
+	jout_array_end(j);
+	virtio_figures_json(&s->virtio, j);
+	jout_object_begin(j, "verdict_writes_ignored");
+	for (int c = 0; c < VERDICT_NR_CHANNELS; c++)
+		jout_uint(j, verdict_channel_names[c], s->verdict_ignored[c]);
+	jout_object_end(j);
+}
+
+void stats_print_json(const struct vm_stats *s, FILE *f)
+{
+	struct json_out j;
+
+	jout_init(&j, f);
+	jout_object_begin(&j, NULL);
+	stats_json_members(&j, s);
 	jout_object_end(&j);
 	fputc('\n', f);
 }
 
-void vm_print_stats(struct vm *vm)
+void vm_stats_snapshot(struct vm_stats *s, struct vm *vm)
 {
-	struct vm_stats s = vm->past;
+	*s = vm->past;
+	vm_stats_add(s, vm);
+	s->reboots = vm->reboots;
+	s->reboot_opt = vm->opts->reboot;
+	s->exit_ns = log_elapsed_ns();
+	stats_read_status(s, "/proc/self/status");
+}
 
-	vm_stats_add(&s, vm);
-	s.reboots = vm->reboots;
-	s.reboot_opt = vm->opts->reboot;
-	s.exit_ns = log_elapsed_ns();
-	stats_read_status(&s, "/proc/self/status");
-	if (vm->opts->stats_json)
-		stats_print_json(&s, stderr);
+static struct stats_vfio *entry_for(struct vm_stats *s, const char *bdf)
+{
+	for (unsigned int i = 0; i < s->nr_vfio; i++)
+		if (!strcmp(s->vfio[i].bdf, bdf))
+			return &s->vfio[i];
+	if (s->nr_vfio == VFIO_MAX_DEVICES)
+		return NULL;
+	memset(&s->vfio[s->nr_vfio], 0, sizeof(s->vfio[0]));
+	snprintf(s->vfio[s->nr_vfio].bdf, PCI_ADDR_STRLEN, "%s", bdf);
+	return &s->vfio[s->nr_vfio++];
+}
+
+void vm_stats_outcomes(struct vm_stats *s, struct vm *vm)
+{
+	const struct vm_config *o = vm->opts;
+
+	for (unsigned int i = 0; o && i < o->nr_vfio; i++) {
+		char bdf[PCI_ADDR_STRLEN];
+		struct stats_vfio *e;
+		struct pci_addr a;
+
+		if (pci_addr_parse(o->vfio[i].bdf, &a))
+			continue;
+		pci_addr_format(&a, bdf);
+		e = entry_for(s, bdf);
+		if (!e)
+			continue;
+		e->managed = o->vfio[i].managed;
+		e->reset = STATS_NA;
+		e->restored = STATS_NA;
+		for (unsigned int d = 0; d < vm->vfio.nr_devs; d++)
+			if (!strcmp(vm->vfio.devs[d].bdf, bdf) &&
+			    vm->vfio.devs[d].reset_tried)
+				e->reset = vm->vfio.devs[d].reset_ret ?
+						   STATS_FAILED :
+						   STATS_OK;
+		for (unsigned int m = 0; m < vm->nr_restored; m++)
+			if (pci_addr_equal(&vm->restored[m].addr, &a))
+				e->restored = vm->restored[m].ret ?
+						      STATS_FAILED :
+						      STATS_OK;
+		if (sysfs_pci_driver("/sys", &a, e->driver, sizeof(e->driver)))
+			e->driver[0] = '\0';
+	}
+	verdict_result(&vm->verdict, &(unsigned int){ 0 },
+		       &(enum verdict_channel){ 0 }, s->verdict_ignored);
+}
+
+void stats_print(const struct vm_stats *s, bool json)
+{
+	if (json)
+		stats_print_json(s, stderr);
 	else
-		stats_print_text(&s, stderr);
+		stats_print_text(s, stderr);
 }

@@ -11,12 +11,15 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <sys/random.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "arch/arch.h"
 #include "vmm/kvm_irq.h"
+
+#define THP_SYSFS "/sys/kernel/mm/transparent_hugepage"
 
 /*
  * --sriov: make the VFs and bind them (host/sriov_vm.c, undone by
@@ -60,7 +63,13 @@ static int open_assigned(struct vm *vm, struct pv_error *err)
 	const struct vm_config *o = vm->opts;
 	const char *bdfs[CLI_MAX_VFIO];
 	char vf_names[CLI_MAX_VFIO][PCI_ADDR_STRLEN];
+	int fds[CLI_MAX_VFIO];
 	struct vfio_group_hook hook = kvm_vfio_hook(&vm->kvm_vfio);
+	struct vfio_open_opts vo = {
+		.mode = o->iommu,
+		.iommu_fd = o->has_iommu_fd ? o->iommu_fd : -1,
+		.dev_fds = fds,
+	};
 	unsigned int n = o->nr_vfio;
 	struct bind_env env;
 	int ret;
@@ -72,6 +81,9 @@ static int open_assigned(struct vm *vm, struct pv_error *err)
 		struct pci_addr a;
 
 		bdfs[i] = o->vfio[i].bdf;
+		fds[i] = o->vfio[i].has_fd ? o->vfio[i].fd : -1;
+		if (o->vfio[i].has_fd && !bdfs[i][0])
+			continue; /* vfio_open reads it from the fd */
 		if (pci_addr_parse(o->vfio[i].bdf, &a))
 			return pv_seterr(
 				err, EINVAL,
@@ -88,7 +100,9 @@ static int open_assigned(struct vm *vm, struct pv_error *err)
 	ret = start_sriov(vm, bdfs, vf_names, &n, err);
 	if (ret)
 		return ret;
-	ret = vfio_open(&vm->vfio, "/sys", bdfs, (int)n, &hook, err);
+	for (unsigned int i = o->nr_vfio; i < n; i++)
+		fds[i] = -1; /* the VFs --sriov made: by BDF */
+	ret = vfio_open(&vm->vfio, "/sys", bdfs, (int)n, &vo, &hook, err);
 	if (ret)
 		return ret;
 	ret = vfio_iova_holes(&vm->vfio, vm->holes, VM_MAX_HOLES);
@@ -107,6 +121,7 @@ static int open_assigned(struct vm *vm, struct pv_error *err)
 static int setup_memory(struct vm *vm, struct pv_error *err)
 {
 	uint64_t off = 0;
+	long ncpu;
 	int ret;
 
 	ret = layout_compute(&vm->layout, &arch_layout_rules, vm->opts->mem,
@@ -114,9 +129,16 @@ static int setup_memory(struct vm *vm, struct pv_error *err)
 	if (ret)
 		return ret;
 	ret = ram_backing_create(&vm->ram, vm->opts->mem, vm->opts->hugepages,
-				 err);
+				 THP_SYSFS, err);
 	if (ret)
 		return ret;
+	/*
+	 * VFIO pins (and so faults) all of it before the guest starts: with
+	 * several CPUs, fault it in parallel first and the pinning finds it.
+	 */
+	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	if (vm->opts->nr_vfio && ncpu > 1)
+		ram_backing_prefault(&vm->ram, (unsigned int)ncpu);
 	mem_map_init(&vm->mem);
 	kvm_mem_listener_init(&vm->kvm_mem, vm->vm_fd, kvm_nr_memslots(vm));
 	ret = mem_map_add_listener(&vm->mem, &vm->kvm_mem.l, err);
@@ -159,6 +181,7 @@ int vm_add_range(struct vm *vm, struct bus *bus, uint64_t base, uint64_t len,
  */
 static int setup_devices(struct vm *vm, bool power_on, struct pv_error *err)
 {
+	struct serial_tap tap = { verdict_serial_byte, &vm->verdict };
 	const struct arch_platform *p = &arch_platform;
 	struct irq_backend be;
 	struct irq_line uart;
@@ -178,6 +201,7 @@ static int setup_devices(struct vm *vm, bool power_on, struct pv_error *err)
 	if (ret)
 		return ret;
 	vm->serial_ready = true;
+	serial_set_tap(&vm->serial, &tap);
 	pci_bus_init(&vm->pci, p->pio_base, p->pio_size, p->mmio32_base,
 		     p->mmio32_size, vm->layout.mmio64_base,
 		     vm->layout.mmio64_size, &vm->stop_sink);
@@ -259,6 +283,40 @@ static int create_vcpus(struct vm *vm, struct pv_error *err)
 }
 
 /*
+ * The verdict channels, once per run: with the serial one, a random token
+ * the guest finds on its command line as passvm.token=.
+ */
+static int setup_verdict(struct vm *vm, struct pv_error *err)
+{
+	uint8_t rnd[VERDICT_TOKEN_LEN / 2];
+	char *base;
+	int ret = 0;
+
+	if (vm->opts->verdict & VERDICT_BIT(VERDICT_SERIAL)) {
+		if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
+			return pv_seterr(err, errno,
+					 "cannot draw the verdict token: %s",
+					 strerror(errno));
+		for (size_t i = 0; i < sizeof(rnd); i++)
+			snprintf(vm->token + 2 * i, 3, "%02x", rnd[i]);
+	}
+	verdict_init(&vm->verdict, vm->opts->verdict, vm->token,
+		     &vm->stop_sink);
+	/* The boot args, root= for a root drive, then the token. */
+	base = vm_config_boot_cmdline(vm->opts);
+	if (!base)
+		return pv_seterr(err, ENOMEM, "out of memory");
+	if (verdict_cmdline(vm->cmdline, sizeof(vm->cmdline), base,
+			    vm->token[0] ? vm->token : NULL))
+		ret = pv_seterr(err, ENOSPC,
+				"the kernel command line is too long (%zu "
+				"bytes, at most %d with passvm.token=)",
+				strlen(base), VM_CMDLINE_MAX - 32);
+	free(base);
+	return ret;
+}
+
+/*
  * One boot on vm->vm_fd: RAM, vCPUs (the irqchip is complete only once
  * they all exist: arm64's vGIC), devices, then the guest's kernel,
  * firmware tables and boot registers.
@@ -279,8 +337,12 @@ static int boot_build(struct vm *vm, bool power_on, struct pv_error *err)
 	return ret;
 }
 
-/* Undo boot_build (and a KVM VM's assignment state); safe when partial. */
-static void boot_teardown(struct vm *vm)
+/*
+ * Undo boot_build (and a KVM VM's assignment state); safe when partial.
+ * @final: passvm is done with the assigned devices too (closed here, so
+ * vfio-pci's reset at close is not preceded by one of ours).
+ */
+static void boot_teardown(struct vm *vm, bool final)
 {
 	struct vcpu *vcpus;
 	unsigned int n;
@@ -299,7 +361,10 @@ static void boot_teardown(struct vm *vm)
 	virtio_devices_destroy(vm->virtio);
 	vm->virtio = NULL;
 	/* Assigned devices: quiet, reset, unmapped; still open and bound. */
-	vfio_detach(&vm->vfio);
+	if (final)
+		vfio_close(&vm->vfio);
+	else
+		vfio_detach(&vm->vfio);
 	if (vm->serial_ready)
 		serial_destroy(&vm->serial);
 	vm->serial_ready = false;
@@ -321,6 +386,17 @@ static void kvm_vm_close(struct vm *vm)
 	vm->vm_fd = -1;
 }
 
+/* vm_run() waits on stop_cond with deadlines on CLOCK_MONOTONIC. */
+static void cond_init_monotonic(pthread_cond_t *c)
+{
+	pthread_condattr_t ca;
+
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(c, &ca);
+	pthread_condattr_destroy(&ca);
+}
+
 int vm_create(struct vm *vm, const struct vm_config *o, struct pv_error *err)
 {
 	int ret;
@@ -331,13 +407,15 @@ int vm_create(struct vm *vm, const struct vm_config *o, struct pv_error *err)
 	vfio_ctx_init(&vm->vfio);
 	kvm_vfio_init(&vm->kvm_vfio, -1);
 	pthread_mutex_init(&vm->stop_lock, NULL);
-	pthread_cond_init(&vm->stop_cond, NULL);
+	cond_init_monotonic(&vm->stop_cond);
 	vm_pause_init(&vm->pause);
 	pthread_mutex_init(&vm->boot_lock, NULL);
 	vm->stop_sink.request_stop = vm_stop_cb;
 	vm->stop_sink.opaque = vm;
 
-	ret = kvm_open_dev(vm, err);
+	ret = setup_verdict(vm, err);
+	if (!ret)
+		ret = kvm_open_dev(vm, err);
 	if (!ret)
 		ret = kvm_create_vm(vm, err);
 	if (!ret) {
@@ -363,7 +441,7 @@ int vm_reboot(struct vm *vm, struct pv_error *err)
 	pthread_mutex_lock(&vm->boot_lock);
 	vm->booted = false;
 	vm_stats_add(&vm->past, vm);
-	boot_teardown(vm);
+	boot_teardown(vm, false);
 	kvm_vm_close(vm);
 	vm->reboots++;
 	pv_trace(TRACE_KVM, "guest reset: rebuilding it (reboot %u)",
@@ -386,7 +464,7 @@ int vm_reboot(struct vm *vm, struct pv_error *err)
 void vm_destroy(struct vm *vm)
 {
 	vm_stop(vm, VM_STOP_VMM_ERROR, 0);
-	boot_teardown(vm);
+	boot_teardown(vm, true);
 	/* Devices closed (device, group, container) after their reset. */
 	vfio_close(&vm->vfio);
 	virtio_host_close(&vm->virtio_host, vm->opts);
@@ -396,9 +474,14 @@ void vm_destroy(struct vm *vm)
 		struct bind_env env;
 
 		bind_env_default(&env);
-		for (unsigned int i = 0; i < vm->nr_managed; i++)
-			if (bind_restore(&env, &vm->managed[i], &err))
+		for (unsigned int i = 0; i < vm->nr_managed; i++) {
+			int ret = bind_restore(&env, &vm->managed[i], &err);
+
+			if (ret)
 				pv_warn("%s", err.msg);
+			vm->restored[vm->nr_restored].addr = vm->managed[i];
+			vm->restored[vm->nr_restored++].ret = ret;
+		}
 		vm->nr_managed = 0;
 	}
 	sriov_vm_stop(&vm->sriov); /* --sriov VFs: unbound, removed */

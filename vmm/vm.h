@@ -27,6 +27,7 @@
 #include "devices/pci.h"
 #include "devices/rtc.h"
 #include "devices/serial.h"
+#include "devices/verdict.h"
 #include "memory/backing.h"
 #include "memory/layout.h"
 #include "memory/mem_map.h"
@@ -39,12 +40,16 @@
 #include "vmm/kvm_mem.h"
 #include "vmm/kvm_vfio.h"
 #include "vmm/reboot.h"
+#include "vmm/result.h"
 #include "vmm/stats.h"
+#include "vmm/timeout.h"
 #include "vmm/vcpu.h"
 #include "vmm/virtio_glue.h"
 #include "vmm/vm_ctl.h"
 
 #define VM_MAX_HOLES 64
+/* The guest's command line with passvm.token= added, bytes with NUL. */
+#define VM_CMDLINE_MAX 4096
 
 struct vm {
 	const struct vm_config *opts;
@@ -71,7 +76,10 @@ struct vm {
 	struct acpi_pm pm;
 	struct i8042 i8042;
 	struct rtc rtc;
-	struct debug_exit dbg;
+	/* Lives across reboots; its token is on the guest's command line. */
+	struct verdict verdict;
+	char token[VERDICT_TOKEN_LEN + 1];
+	char cmdline[VM_CMDLINE_MAX];
 	struct vfio_ctx vfio;
 	struct kvm_vfio kvm_vfio;
 	struct virtio_host virtio_host; /* images, taps, vsock socket */
@@ -79,6 +87,12 @@ struct vm {
 	/* --vfio BDF,managed devices that passvm bound and must restore. */
 	struct pci_addr managed[CLI_MAX_VFIO];
 	unsigned int nr_managed;
+	/* What vm_destroy()'s bind_restore() of each of them returned. */
+	struct {
+		struct pci_addr addr;
+		int ret;
+	} restored[CLI_MAX_VFIO];
+	unsigned int nr_restored;
 	struct sriov_vm sriov; /* --sriov VFs that passvm made */
 
 	struct vcpu_env vcpu_env;
@@ -104,6 +118,9 @@ struct vm {
 	struct vm_stats past;
 	unsigned int reboots;
 	struct reboot_limit reboot_limit;
+
+	struct run_timeout timeout; /* --timeout, across reboots */
+	struct run_end end; /* how vm_run() ended */
 };
 
 /*
@@ -115,14 +132,27 @@ struct vm {
 int vm_create(struct vm *vm, const struct vm_config *o, struct pv_error *err);
 
 /*
- * vm_run() - start the console and the vCPUs and wait until the VM stops.
- * Returns the exit status (VM_EXIT_* or the debug-exit byte). With
- * --reboot, a guest reset restarts the guest in place (vm_reboot) and the
- * run goes on, unless the guest resets more than REBOOT_BURST times in
- * REBOOT_WINDOW_S seconds (then VM_EXIT_RESET, with a message) or the
- * restart fails (VM_EXIT_VMM_ERROR).
+ * vm_run() - start the console and the vCPUs and wait until the VM stops;
+ * how it ended is in vm->end (vmm/result.h) and the exit status for it is
+ * returned. With --reboot, a guest reset restarts the guest in place
+ * (vm_reboot) and the run goes on, unless the guest resets more than
+ * REBOOT_BURST times in REBOOT_WINDOW_S seconds (then a reset, with a
+ * message) or the restart fails (an error). With --timeout, the power
+ * button is pressed when it runs out and the VM stopped after the grace
+ * period; the end is then a timeout, whatever the guest did meanwhile.
  */
 int vm_run(struct vm *vm);
+
+/*
+ * run_finish() - the end of every `passvm run` (vmm/report.c): with a
+ * built @vm, take the figures, destroy it; with @vm's leftovers of a
+ * failed vm_create() (@built false) or no VM at all (@vm NULL), only what
+ * is known. Then the devices' outcomes, --stats, and the --result file of
+ * @o. @end's message is filled from the last error when it is an error
+ * without one. Returns the exit status for @end.
+ */
+int run_finish(const struct vm_config *o, struct vm *vm, bool built,
+	       struct run_end *end);
 
 /*
  * vm_reboot() - after a guest reset, with the vCPUs stopped: fold this
@@ -142,12 +172,6 @@ void vm_stop(struct vm *vm, enum vm_stop_reason why, int code);
 
 bool vm_stopping(struct vm *vm);
 
-/*
- * vm_print_stats() - the --stats report on stderr (text, or one JSON
- * object with --stats=json): the boots before plus this one.
- */
-void vm_print_stats(struct vm *vm);
-
 /* ---- between vm.c, vm_run.c and kvm_vm.c ---- */
 
 /* The stop sink's callback: vm_stop(@opaque, ...). */
@@ -157,6 +181,13 @@ void vm_rearm(struct vm *vm);
 /* Open /dev/kvm, check its capabilities and the vCPU limit (and the
  * architecture's: arch_kvm_open). */
 int kvm_open_dev(struct vm *vm, struct pv_error *err);
+/*
+ * kvm_fd_check() - is the inherited @fd (--kvm-fd) /dev/kvm: a character
+ * device 10:232 (host/chardev.h, @sysfs "/sys") answering
+ * KVM_GET_API_VERSION with KVM_API_VERSION? Returns 0, or -EBADF / -EINVAL
+ * with what it is instead in @err. Does not close @fd.
+ */
+int kvm_fd_check(const char *sysfs, int fd, struct pv_error *err);
 /* KVM_CREATE_VM with the architecture's in-kernel irqchip: vm->vm_fd. */
 int kvm_create_vm(struct vm *vm, struct pv_error *err);
 /* KVM_CAP_IRQ_ROUTING: GSIs the routing table may use. */

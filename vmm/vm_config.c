@@ -18,6 +18,7 @@ void vm_config_init(struct vm_config *c)
 	c->console = CONSOLE_STDIO;
 	strcpy(c->id, VM_DEFAULT_ID);
 	c->api_max_body = API_MAX_BODY_DEFAULT;
+	c->timeout_grace_ns = VM_DEFAULT_TIMEOUT_GRACE_NS;
 	c->seccomp = SANDBOX_ON;
 	c->seccomp_test = -1;
 }

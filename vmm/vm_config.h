@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "sandbox/sandbox.h"
+#include "host/iommu_backend.h"
 #include "util/log.h"
 
 #define VM_MAX_PASSTHROUGH 16
@@ -20,12 +21,16 @@
 #define VM_ID_MAX 64
 #define VM_DEFAULT_ID "anonymous-instance" /* Firecracker's --id default */
 #define VM_DEFAULT_CMDLINE "console=ttyS0" /* when no boot args are given */
+#define VM_DEFAULT_TIMEOUT_GRACE_NS (10ull * 1000000000ull) /* 10 s */
 
 /* An assigned host PCI function (--vfio, PUT /device-passthrough/{id}). */
 struct vfio_opt {
 	char id[VM_ID_MAX + 1]; /* API id; "vfioN" for --vfio */
-	char bdf[32]; /* host address as given: 0000:01:00.0 or 01:00.0 */
+	char bdf[32]; /* host address as given: 0000:01:00.0 or 01:00.0;
+		       * "" when only @fd names it */
 	bool managed; /* passvm extension: bind at start, restore at exit */
+	bool has_fd; /* --vfio fd=N: a pre-opened group or device cdev */
+	int fd; /* valid when @has_fd; owned by passvm from the start */
 };
 
 /*
@@ -118,6 +123,11 @@ struct vm_config {
 	bool smt; /* only false: one thread per core */
 	bool hugepages; /* 2 MiB hugetlbfs: --hugepages, huge_pages "2M" */
 	bool thp; /* huge_pages "Transparent" (passvm advises THP anyway) */
+	/* Host interfaces (--iommu, pre-opened fds for an unprivileged run). */
+	enum iommu_mode iommu; /* --iommu auto|type1|iommufd */
+	bool has_iommu_fd, has_kvm_fd;
+	int iommu_fd; /* --iommu-fd: a container or /dev/iommu, owned */
+	int kvm_fd; /* --kvm-fd: /dev/kvm, owned */
 	/* Devices. */
 	struct vfio_opt vfio[VM_MAX_PASSTHROUGH];
 	unsigned int nr_vfio;
@@ -139,6 +149,12 @@ struct vm_config {
 	bool stats_json; /* --stats=json: one JSON object instead of lines */
 	unsigned int trace; /* enum trace_cat mask */
 	bool reboot; /* restart the guest on reset instead of exiting */
+	/* CI (README "Test your driver in CI"): */
+	unsigned int
+		verdict; /* --verdict: VERDICT_BIT()s (devices/verdict.h) */
+	uint64_t timeout_ns; /* --timeout, 0: none */
+	uint64_t timeout_grace_ns; /* --timeout-grace (default 10 s) */
+	const char *result; /* --result FILE, or NULL */
 	const char *api_sock; /* --api-sock PATH, or NULL */
 	const char *config_file; /* --config-file FILE, or NULL */
 	bool no_api; /* --no-api */
@@ -154,7 +170,8 @@ struct vm_config {
 };
 
 /* vm_config_init() - defaults: 1 vCPU, 256 MiB, stdio console, id
- * "anonymous-instance", API bodies up to 51200 bytes. Owns nothing. */
+ * "anonymous-instance", API bodies up to 51200 bytes, no verdict channel,
+ * no timeout (grace 10 s). Owns nothing. */
 void vm_config_init(struct vm_config *c);
 
 /*

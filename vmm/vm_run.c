@@ -8,14 +8,18 @@
 
 #include <signal.h>
 #include <stdio.h>
+#include <string.h>
+#include <time.h>
 
+#include "arch/arch.h"
 #include "sandbox/sandbox.h"
 #include "vmm/term.h"
 
 static const char *const why_names[] = {
 	[VM_STOP_POWEROFF] = "power-off",     [VM_STOP_RESET] = "reset",
-	[VM_STOP_DEBUG_EXIT] = "debug exit",  [VM_STOP_CRASH] = "crash",
+	[VM_STOP_VERDICT] = "verdict",	      [VM_STOP_CRASH] = "crash",
 	[VM_STOP_VMM_ERROR] = "passvm error", [VM_STOP_SIGNAL] = "signal",
+	[VM_STOP_TIMEOUT] = "timeout",
 };
 
 void vm_stop(struct vm *vm, enum vm_stop_reason why, int code)
@@ -89,22 +93,72 @@ static void *signal_thread(void *arg)
 	return NULL;
 }
 
-static int exit_status(struct vm *vm)
+/* The stop request as how the run ended (before --timeout's say). */
+static void end_from_stop(struct vm *vm, struct run_end *e)
 {
-	switch (vm->stop_reason) {
-	case VM_STOP_POWEROFF:
-		return VM_EXIT_POWEROFF;
-	case VM_STOP_RESET:
-		return VM_EXIT_RESET;
-	case VM_STOP_DEBUG_EXIT:
-		return vm->stop_code & 0xff;
-	case VM_STOP_CRASH:
-		return VM_EXIT_CRASH;
-	case VM_STOP_SIGNAL:
-		return 128 + vm->stop_code;
-	default:
-		return VM_EXIT_VMM_ERROR;
+	static const enum run_end_kind kinds[] = {
+		[VM_STOP_POWEROFF] = RUN_END_POWEROFF,
+		[VM_STOP_RESET] = RUN_END_RESET,
+		[VM_STOP_VERDICT] = RUN_END_VERDICT,
+		[VM_STOP_CRASH] = RUN_END_CRASH,
+		[VM_STOP_VMM_ERROR] = RUN_END_ERROR,
+		[VM_STOP_SIGNAL] = RUN_END_SIGNAL,
+		[VM_STOP_TIMEOUT] = RUN_END_TIMEOUT,
+	};
+
+	e->kind = vm->stop_reason < sizeof(kinds) / sizeof(kinds[0]) ?
+			  kinds[vm->stop_reason] :
+			  RUN_END_ERROR;
+	e->signal = e->kind == RUN_END_SIGNAL ? vm->stop_code : 0;
+}
+
+/* Until @deadline_ns (log_elapsed_ns() clock), or a stop; stop_lock held. */
+static void wait_stop(struct vm *vm, uint64_t deadline_ns)
+{
+	struct timespec ts;
+	uint64_t now = log_elapsed_ns(), abs_ns;
+
+	if (deadline_ns == TIMEOUT_NEVER) {
+		pthread_cond_wait(&vm->stop_cond, &vm->stop_lock);
+		return;
 	}
+	if (deadline_ns <= now)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	abs_ns = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec +
+		 (deadline_ns - now);
+	ts.tv_sec = (time_t)(abs_ns / 1000000000ull);
+	ts.tv_nsec = (long)(abs_ns % 1000000000ull);
+	pthread_cond_timedwait(&vm->stop_cond, &vm->stop_lock, &ts);
+}
+
+/* --timeout's deadlines: press the power button, then stop. */
+static uint64_t timeout_step(struct vm *vm)
+{
+	uint64_t next;
+
+	switch (timeout_poll(&vm->timeout, log_elapsed_ns(), &next)) {
+	case TIMEOUT_ASK:
+		if (arch_power_button(vm)) {
+			pv_info("--timeout: the guest ran %.3f s and has no "
+				"power button on %s: stopping it",
+				vm->timeout.after_ns / 1e9, arch_name);
+			vm_stop(vm, VM_STOP_TIMEOUT, 0);
+			break;
+		}
+		pv_info("--timeout: the guest ran %.3f s: pressing its power "
+			"button; it is stopped in %.3f s if it is still "
+			"running",
+			vm->timeout.after_ns / 1e9, vm->timeout.grace_ns / 1e9);
+		break;
+	case TIMEOUT_STOP:
+		pv_info("--timeout: stopping the guest");
+		vm_stop(vm, VM_STOP_TIMEOUT, 0);
+		break;
+	default:
+		break;
+	}
+	return next;
 }
 
 /*
@@ -155,9 +209,20 @@ static void run_once(struct vm *vm)
 			break;
 		}
 	}
+	/*
+	 * A stop that came first wins over a deadline passed meanwhile: a
+	 * verdict given just before --timeout ran out stays a verdict.
+	 */
 	pthread_mutex_lock(&vm->stop_lock);
-	while (!vm->stopping)
-		pthread_cond_wait(&vm->stop_cond, &vm->stop_lock);
+	while (!vm->stopping) {
+		uint64_t next;
+
+		pthread_mutex_unlock(&vm->stop_lock);
+		next = timeout_step(vm);
+		pthread_mutex_lock(&vm->stop_lock);
+		if (!vm->stopping)
+			wait_stop(vm, next);
+	}
 	/* Again: a vCPU may have been entering KVM_RUN at the first kick. */
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
 		vcpu_kick(&vm->vcpus[i]);
@@ -170,8 +235,8 @@ int vm_run(struct vm *vm)
 {
 	struct sig_waiter w = { .vm = vm };
 	struct pv_error err = { "" };
+	struct run_end *e = &vm->end;
 	pthread_t sig_thread;
-	int status;
 
 	sigemptyset(&w.set);
 	sigaddset(&w.set, SIGINT);
@@ -181,33 +246,54 @@ int vm_run(struct vm *vm)
 	set_trap_note(vm);
 	pthread_create(&sig_thread, NULL, signal_thread, &w);
 
+	memset(e, 0, sizeof(*e));
+	e->timeout_set = vm->opts->timeout_ns != 0;
+	e->timeout_ns = vm->opts->timeout_ns;
+	e->grace_ns = vm->opts->timeout_grace_ns;
+	timeout_start(&vm->timeout, vm->opts->timeout_ns,
+		      vm->opts->timeout_grace_ns, log_elapsed_ns());
 	for (;;) {
 		run_once(vm);
-		status = exit_status(vm);
-		if (vm->stop_reason != VM_STOP_RESET || !vm->opts->reboot)
+		end_from_stop(vm, e);
+		if (e->kind != RUN_END_RESET || !vm->opts->reboot ||
+		    timeout_fired(&vm->timeout))
 			break;
 		/* Ctrl-C or SIGTERM while the guest was resetting: stop. */
 		if (vm->late_signal) {
-			status = 128 + vm->late_signal;
+			e->kind = RUN_END_SIGNAL;
+			e->signal = vm->late_signal;
 			break;
 		}
 		if (!reboot_allowed(&vm->reboot_limit, log_elapsed_ns())) {
-			pv_err("the guest reset %u times within %u s: it is "
-			       "in a reset loop, so passvm stops (exit status "
-			       "%d); read its console output above, or run "
-			       "without --reboot",
-			       REBOOT_BURST + 1, REBOOT_WINDOW_S, status);
+			snprintf(e->message, sizeof(e->message),
+				 "the guest reset %u times within %u s: it is "
+				 "in a reset loop, so passvm stops (exit "
+				 "status %d); read its console output above, "
+				 "or run without --reboot",
+				 REBOOT_BURST + 1, REBOOT_WINDOW_S,
+				 VM_EXIT_RESET);
+			pv_err("%s", e->message);
 			break;
 		}
 		if (vm_reboot(vm, &err)) {
 			pv_err("cannot restart the guest after its reset: %s",
 			       err.msg);
-			status = VM_EXIT_VMM_ERROR;
+			e->kind = RUN_END_ERROR;
 			break;
 		}
 	}
+	/* Once --timeout fired, the end is a timeout whatever the guest did;
+	 * a signal or passvm's own failure still say what they are. */
+	e->timed_out = timeout_fired(&vm->timeout);
+	if (e->timed_out && e->kind != RUN_END_SIGNAL &&
+	    e->kind != RUN_END_ERROR) {
+		e->guest_end = e->kind;
+		e->kind = RUN_END_TIMEOUT;
+	}
+	e->has_verdict =
+		verdict_result(&vm->verdict, &e->verdict, &e->channel, NULL);
 
 	pthread_kill(sig_thread, SIGUSR2);
 	pthread_join(sig_thread, NULL);
-	return status;
+	return run_exit_status(e);
 }

@@ -197,6 +197,21 @@ static void uart(void *fdt, const struct arm64_fdt_config *c, int *ret)
 }
 
 /*
+ * The verdict register page: passvm's own compatible, which no driver
+ * binds, so Linux makes it a platform device whose memory resource is
+ * never busy and CONFIG_STRICT_DEVMEM lets /dev/mem map the page.
+ */
+static void verdict(void *fdt, const struct arm64_fdt_config *c, int *ret)
+{
+	if (!c->verdict_size)
+		return;
+	begin_unit(fdt, "verdict", c->verdict_base, ret);
+	FDT(fdt_property_string(fdt, "compatible", "passvm,verdict"));
+	FDT(prop_reg2(fdt, c->verdict_base, c->verdict_size));
+	FDT(fdt_end_node(fdt));
+}
+
+/*
  * pci/host-generic-pci.yaml: ECAM, the windows, INTx through
  * interrupt-map (slot bits of the devfn and the pin select one of
  * pci_spi_count SPIs, swizzled as the PCI-to-PCI bridge spec's
@@ -312,6 +327,7 @@ int arm64_fdt_build(void *buf, size_t size, const struct arm64_fdt_config *c,
 	gic(buf, c, ret);
 	timer(buf, ret);
 	uart(buf, c, ret);
+	verdict(buf, c, ret);
 	pci(buf, c, ret);
 	FDT(fdt_end_node(buf));
 	FDT(fdt_finish(buf));

@@ -6,7 +6,8 @@
  * interrupt-controller/arm,gic-v3.yaml, timer/arm,arch_timer.yaml,
  * serial/8250.yaml, pci/host-generic-pci.yaml, pci/pci-msi.txt): memory,
  * PSCI vCPUs, the GICv3 with its ITS, the architected timer, the ns16550a
- * console, the ECAM PCIe host bridge with INTx and MSI maps, and /chosen.
+ * console, the ECAM PCIe host bridge with INTx and MSI maps, the verdict page
+ * ("passvm,verdict", devices/verdict.h), and /chosen.
  * KVM-free: the unit tests read the blob back with libfdt.
  */
 #ifndef PASSVM_ARCH_ARM64_FDT_H
@@ -39,6 +40,7 @@ struct arm64_fdt_config {
 	uint64_t its_base, its_size;
 	uint64_t uart_base, uart_size;
 	uint32_t uart_spi;
+	uint64_t verdict_base, verdict_size; /* 0: none */
 	uint64_t ecam_base, ecam_size; /* bus 0 .. ecam_size / 1 MiB - 1 */
 	uint64_t pio_cpu_base,
 		pio_size; /* PCI ports 0.. at this GPA; 0: none */

@@ -7,6 +7,8 @@
  *   0x0808_0000 .. +128 KiB         GICv3 ITS (when the host has one)
  *   0x080a_0000 .. 0x08ff_ffff      GICv3 redistributors, 128 KiB per vCPU
  *   0x0900_0000 .. +4 KiB           ns16550a UART (the console)
+ *   0x0901_0000 .. +4 KiB           verdict register (devices/verdict.h;
+ *                                   /verdict@9010000 in the device tree)
  *   0x1000_0000 .. 0x3efe_ffff      PCI 32-bit MMIO window
  *   0x3eff_0000 .. +64 KiB          PCI I/O window (ports 0..0xffff)
  *   0x3f00_0000 .. +1 MiB           PCIe ECAM, bus 0
@@ -33,6 +35,9 @@
 #define ARM64_MAX_CPUS ((ARM64_GICR_END - ARM64_GICR_BASE) / ARM64_GICR_STRIDE)
 #define ARM64_UART_BASE 0x09000000ull
 #define ARM64_UART_SIZE 0x1000ull
+/* One page outside RAM, 64 KiB aligned (a 64 KiB-page guest maps it). */
+#define ARM64_VERDICT_BASE 0x09010000ull
+#define ARM64_VERDICT_SIZE 0x1000ull
 #define ARM64_MMIO32_BASE 0x10000000ull
 #define ARM64_MMIO32_SIZE 0x2eff0000ull
 #define ARM64_PIO_CPU_BASE 0x3eff0000ull /* CPU address of port 0 */
@@ -71,6 +76,10 @@
 	}
 
 _Static_assert(ARM64_MAX_CPUS >= 1, "no room for a redistributor");
+_Static_assert(ARM64_UART_BASE + ARM64_UART_SIZE <= ARM64_VERDICT_BASE &&
+		       ARM64_VERDICT_BASE + ARM64_VERDICT_SIZE <=
+			       ARM64_MMIO32_BASE,
+	       "verdict page between the UART and the MMIO32 window");
 _Static_assert(ARM64_MMIO32_BASE + ARM64_MMIO32_SIZE <= ARM64_PIO_CPU_BASE,
 	       "MMIO32 window runs into the I/O window");
 _Static_assert(ARM64_PIO_CPU_BASE + ARM64_PIO_SIZE <= ARM64_ECAM_BASE,

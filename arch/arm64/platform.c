@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The arm64 platform (arch/arch.h): the ns16550a console and the ECAM PCI
- * host bridge on the MMIO bus, the GIC's ranges kept clear of BARs, MSIs
+ * The arm64 platform (arch/arch.h): the ns16550a console, the ECAM PCI
+ * host bridge and the verdict page (devices/verdict.h) on the MMIO bus, the GIC's ranges kept clear of BARs, MSIs
  * through the ITS with each assigned device's requester ID, and the
- * boot: Image, initrd, device tree, vCPU 0's registers. No PIO bus, no
- * Ctrl-Alt-Del (Firecracker's SendCtrlAltDel is x86-only too).
+ * boot: Image, initrd, device tree, vCPU 0's registers. No PIO bus (so
+ * no verdict port), no power button, no Ctrl-Alt-Del (Firecracker's SendCtrlAltDel is x86-only too).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -19,6 +19,8 @@
 #include "arch/arm64/msi_policy.h"
 #include "vmm/vm.h"
 #include "vmm/vm_config.h"
+
+_Static_assert(ARM64_VERDICT_SIZE == VERDICT_MMIO_LEN, "verdict page");
 
 const struct layout_rules arch_layout_rules = ARM64_LAYOUT_RULES;
 
@@ -49,6 +51,8 @@ int arch_setup_devices(struct vm *vm, bool power_on, struct pv_error *err)
 		  &serial_ops, &vm->serial },
 		{ &vm->mmio, ARM64_ECAM_BASE, ARM64_ECAM_SIZE, "pci-ecam",
 		  &pci_ecam_ops, &vm->pci },
+		{ &vm->mmio, ARM64_VERDICT_BASE, ARM64_VERDICT_SIZE, "verdict",
+		  &verdict_mmio_ops, &vm->verdict },
 		/* PCI ports p->pio_base.. at CPU address base + port. */
 		{ &vm->mmio, ARM64_PIO_CPU_BASE + p->pio_base, p->pio_size,
 		  "pci-io", &pci_window_ops, &vm->pci.win[PCI_WIN_IO] },
@@ -124,17 +128,12 @@ int arch_load_guest(struct vm *vm, struct pv_error *err)
 	};
 	struct arm64_boot_result boot;
 	struct arm64_fdt_config fc;
-	char *cmdline;
 	void *fdt;
 	int ret;
 
 	ret = arm64_boot_load(&args, &boot, err);
 	if (ret)
 		return ret;
-	/* the boot args, with root= for a root disk (as on x86) */
-	cmdline = vm_config_boot_cmdline(vm->opts);
-	if (!cmdline)
-		return pv_seterr(err, ENOMEM, "out of memory");
 	fc = (struct arm64_fdt_config){
 		.nr_cpus = a->nr_cpus,
 		.mpidr = a->mpidr,
@@ -160,17 +159,17 @@ int arch_load_guest(struct vm *vm, struct pv_error *err)
 		.mmio64_size = vm->layout.mmio64_size,
 		.pci_spi_base = ARM64_PCI_SPI_BASE,
 		.pci_spi_count = ARM64_PCI_SPI_COUNT,
-		.bootargs = cmdline,
+		.verdict_base = ARM64_VERDICT_BASE,
+		.verdict_size = ARM64_VERDICT_SIZE,
+		/* vmm/vm.c setup_verdict(): root=, then passvm.token= */
+		.bootargs = vm->cmdline,
 		.initrd_start = boot.initrd_gpa,
 		.initrd_end = boot.initrd_gpa + boot.initrd_size,
 	};
 	fdt = calloc(1, ARM64_FDT_BUF);
-	if (!fdt) {
-		free(cmdline);
+	if (!fdt)
 		return pv_seterr(err, ENOMEM, "out of memory");
-	}
 	ret = arm64_fdt_build(fdt, ARM64_FDT_BUF, &fc, err);
-	free(cmdline);
 	if (!ret) {
 		memcpy(vm->ram.hva + (boot.dtb_gpa - ram0->base), fdt,
 		       fdt_totalsize(fdt));
@@ -182,6 +181,12 @@ int arch_load_guest(struct vm *vm, struct pv_error *err)
 		ret = arm64_vcpu_boot(&vm->vcpus[0], boot.kernel_gpa,
 				      boot.dtb_gpa, err);
 	return ret;
+}
+
+/* No ACPI and no GPIO keys: nothing the guest would take as a button. */
+int arch_power_button(struct vm *vm)
+{
+	return -ENOTSUP;
 }
 
 int arch_ctrl_alt_del(struct vm *vm, struct pv_error *err)

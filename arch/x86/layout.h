@@ -6,6 +6,7 @@
  *     0x0009_fc00 .. 0x000f_ffff   reserved (EBDA, ACPI tables, BIOS area)
  *   0xc000_0000 .. 0xdfff_ffff     PCI 32-bit MMIO window (BARs)
  *   0xe000_0000 .. +ECAM_SIZE      PCIe ECAM (MCFG), bus 0
+ *   0xfe00_0000 .. 0xfe00_0fff     verdict register (devices/verdict.h)
  *   0xfec0_0000                    IOAPIC
  *   0xfee0_0000 .. 0xfeef_ffff     LAPIC / MSI window (never RAM)
  *   0xfffb_c000 .. 0xffff_ffff     KVM identity map + TSS (Intel only)
@@ -14,7 +15,7 @@
  *                                  aligned so large BARs fit naturally
  *
  * I/O ports: 0x3f8 COM1, 0x60/0x64 i8042, 0x70/0x71 RTC, 0x600 ACPI PM1 block, 0xcf8/0xcfc
- * PCI config, 0xcf9 reset, 0xf4 debug exit, 0xc000..0xffff PCI I/O window.
+ * PCI config, 0xcf9 reset, 0xf4 verdict port, 0xc000..0xffff PCI I/O window.
  *
  * Constants only: firmware/, devices/ and the tests include it too.
  */
@@ -28,6 +29,9 @@
 #define LAYOUT_MMIO32_SIZE 0x20000000ull
 #define LAYOUT_ECAM_BASE 0xe0000000ull
 #define LAYOUT_ECAM_SIZE 0x100000ull /* bus 0 only: 32 dev x 8 fn x 4 KiB */
+/* One page, outside RAM and every window: /dev/mem may map it. */
+#define LAYOUT_VERDICT_BASE 0xfe000000ull
+#define LAYOUT_VERDICT_SIZE 0x1000ull
 #define LAYOUT_IOAPIC_BASE 0xfec00000ull
 #define LAYOUT_LAPIC_BASE 0xfee00000ull
 #define LAYOUT_MSI_BASE 0xfee00000ull

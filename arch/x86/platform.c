@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The PC platform (arch/arch.h): the COM1 UART, ACPI PM block, i8042, RTC
- * and debug-exit port on the PIO bus, PCI config through CF8/CFC and ECAM,
- * the IOAPIC routes; the bzImage with its zero page, e820 map, boot page
+ * The PC platform (arch/arch.h): the COM1 UART, ACPI PM block (with the
+ * power button), i8042, RTC and the verdict port on the PIO bus, PCI
+ * config through CF8/CFC and ECAM, the verdict page, the IOAPIC routes; the bzImage with its zero page, e820 map, boot page
  * tables and ACPI tables; Ctrl-Alt-Del on the i8042.
  */
 #include <errno.h>
@@ -44,13 +44,13 @@ const struct arch_platform arch_platform = {
 /* The CMOS RAM keeps its contents across a reboot, as on a PC. */
 int arch_setup_devices(struct vm *vm, bool power_on, struct pv_error *err)
 {
-	struct irq_line kbd;
+	struct irq_line kbd, sci;
 	int ret;
 
-	acpi_pm_init(&vm->pm, &vm->stop_sink);
+	sci = irq_line_for(&vm->irq, ACPI_SCI_IRQ);
+	acpi_pm_init(&vm->pm, &vm->stop_sink, &sci);
 	kbd = irq_line_for(&vm->irq, I8042_KBD_IRQ);
 	i8042_init(&vm->i8042, &vm->stop_sink, &kbd);
-	debug_exit_init(&vm->dbg, &vm->stop_sink);
 	if (power_on)
 		rtc_init(&vm->rtc, NULL);
 
@@ -71,13 +71,15 @@ int arch_setup_devices(struct vm *vm, bool power_on, struct pv_error *err)
 		  &i8042_cmd_ops, &vm->i8042 },
 		{ &vm->pio, RTC_PORT, RTC_NR_PORTS, "rtc", &rtc_ops, &vm->rtc },
 		{ &vm->pio, LAYOUT_PIO_DEBUG_EXIT, 1, "debug-exit",
-		  &debug_exit_ops, &vm->dbg },
+		  &verdict_port_ops, &vm->verdict },
 		{ &vm->pio, LAYOUT_PIO_PCI_CONF, 8, "pci-conf", &pci_cf8_ops,
 		  &vm->pci },
 		{ &vm->pio, LAYOUT_PIO_PCI_BASE, LAYOUT_PIO_PCI_SIZE, "pci-io",
 		  &pci_window_ops, &vm->pci.win[PCI_WIN_IO] },
 		{ &vm->mmio, LAYOUT_ECAM_BASE, LAYOUT_ECAM_SIZE, "pci-ecam",
 		  &pci_ecam_ops, &vm->pci },
+		{ &vm->mmio, LAYOUT_VERDICT_BASE, LAYOUT_VERDICT_SIZE,
+		  "verdict", &verdict_mmio_ops, &vm->verdict },
 		{ &vm->mmio, LAYOUT_MMIO32_BASE, LAYOUT_MMIO32_SIZE,
 		  "pci-mmio32", &pci_window_ops, &vm->pci.win[PCI_WIN_MMIO32] },
 		{ &vm->mmio, vm->layout.mmio64_base, vm->layout.mmio64_size,
@@ -159,12 +161,12 @@ static int load_firmware(struct vm *vm, struct linux_boot_result *boot,
 	struct linux_boot_args args = {
 		.kernel_path = vm->opts->kernel,
 		.initrd_path = vm->opts->initrd,
+		.cmdline = vm->cmdline,
 		.ram = vm->ram.hva,
 		.low_ram_size = vm->layout.low_ram_end,
 		.e820 = e820,
 	};
 	uint64_t rsdp;
-	char *cmdline;
 	int ret;
 
 	args.nr_e820 = build_e820(vm, e820);
@@ -173,12 +175,7 @@ static int load_firmware(struct vm *vm, struct linux_boot_result *boot,
 		return ret;
 	args.rsdp_gpa = rsdp;
 	boot_write_tables(vm->ram.hva);
-	cmdline = vm_config_boot_cmdline(vm->opts);
-	if (!cmdline)
-		return pv_seterr(err, ENOMEM, "out of memory");
-	args.cmdline = cmdline;
 	ret = linux_boot_load(&args, boot, err);
-	free(cmdline);
 	if (ret)
 		return ret;
 	pv_trace(
@@ -202,6 +199,12 @@ int arch_load_guest(struct vm *vm, struct pv_error *err)
 		ret = vcpu_setup_boot(&vm->vcpus[0], boot.entry_gpa,
 				      boot.zero_page_gpa, err);
 	return ret;
+}
+
+int arch_power_button(struct vm *vm)
+{
+	acpi_pm_power_button(&vm->pm);
+	return 0;
 }
 
 int arch_ctrl_alt_del(struct vm *vm, struct pv_error *err)

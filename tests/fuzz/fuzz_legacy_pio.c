@@ -2,9 +2,10 @@
 /*
  * Fuzz harness: the small legacy devices on the VMM's PIO bus (vmm/bus.c)
  * as vm.c registers them: the i8042 and its keyboard (devices/i8042.c),
- * the CMOS RTC (devices/rtc.c), the ACPI PM1 block and the debug-exit
- * port (devices/acpi_pm.c); the host presses Ctrl-Alt-Del and the clock
- * moves in between.
+ * the CMOS RTC (devices/rtc.c), the ACPI PM1 block (devices/acpi_pm.c)
+ * and the debug-exit port as a verdict channel (devices/verdict.c, port
+ * enabled, as --verdict port does); the host presses Ctrl-Alt-Del and the
+ * clock moves in between.
  *
  * Input: u8 mode (bit 0 trace), u64 the host's time (seconds since the
  * epoch; any value, negative too), then steps: u8 op and arguments:
@@ -24,10 +25,11 @@
  * the host's UTC time in BCD (clamped to 1970..9999), register A never
  * says "update in progress"; PM1_CNT always reads SCI_EN, PM1_EN only enable bits; a
  * stop is asked for only by the register that does it (power-off by
- * PM1_CNT, reset by the i8042, debug exit by port 0xf4 with the byte
+ * PM1_CNT, reset by the i8042, a verdict by port 0xf4 with the byte
  * written); reads write only the bytes asked for.
  */
 /* FUZZ-TARGETS: devices/i8042.c devices/rtc.c devices/acpi_pm.c */
+/* FUZZ-TARGETS: devices/verdict.c */
 /* FUZZ-TARGETS: vmm/bus.c */
 /* FUZZ-OPTIONS: -max_len=4096 */
 #include <errno.h>
@@ -37,6 +39,7 @@
 #include "devices/acpi_pm.h"
 #include "devices/i8042.h"
 #include "devices/rtc.h"
+#include "devices/verdict.h"
 #include "fuzz.h"
 #include "arch/x86/layout.h"
 #include "vmm/bus.h"
@@ -45,7 +48,7 @@ static struct bus pio;
 static struct i8042 kbd;
 static struct rtc rtc;
 static struct acpi_pm pm;
-static struct debug_exit dbg;
+static struct verdict dbg;
 static time_t host_time;
 
 static struct {
@@ -178,7 +181,7 @@ static bool stop_allowed(uint16_t port, uint32_t len, uint32_t v)
 	case VM_STOP_RESET:
 		return port == LAYOUT_PIO_I8042_CMD ||
 		       port == LAYOUT_PIO_I8042_DATA;
-	case VM_STOP_DEBUG_EXIT:
+	case VM_STOP_VERDICT:
 		return port == LAYOUT_PIO_DEBUG_EXIT &&
 		       stops.code == (int)(v & 0xff);
 	default:
@@ -240,7 +243,7 @@ static void step(struct fz *f)
 			    { &i8042_cmd_ops, &kbd },
 			    { &rtc_ops, &rtc },
 			    { &acpi_pm_ops, &pm },
-			    { &debug_exit_ops, &dbg } };
+			    { &verdict_port_ops, &dbg } };
 		uint8_t d = fz_u8(f) % 5, buf[16];
 		uint32_t off = fz_u8(f) % 16, n = fz_u8(f) % 8 + 1;
 		bool wr = fz_u8(f) & 1;
@@ -293,8 +296,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(&irq1, 0, sizeof(irq1));
 	i8042_init(&kbd, &sink, &line);
 	rtc_init(&rtc, now);
-	acpi_pm_init(&pm, &sink);
-	debug_exit_init(&dbg, &sink);
+	acpi_pm_init(&pm, &sink, NULL);
+	verdict_init(&dbg, VERDICT_BIT(VERDICT_PORT), NULL, &sink);
 	bus_init(&pio, "pio");
 	bus_register(&pio, LAYOUT_PIO_I8042_DATA, 1, "i8042", &i8042_data_ops,
 		     &kbd, &err);
@@ -304,7 +307,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	bus_register(&pio, LAYOUT_PIO_ACPI_PM, ACPI_PM_LEN, "acpi-pm",
 		     &acpi_pm_ops, &pm, &err);
 	bus_register(&pio, LAYOUT_PIO_DEBUG_EXIT, 1, "debug-exit",
-		     &debug_exit_ops, &dbg, &err);
+		     &verdict_port_ops, &dbg, &err);
 	check_all();
 	while (!fz_done(&f)) {
 		step(&f);
@@ -313,6 +316,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	pthread_mutex_destroy(&kbd.lock);
 	pthread_mutex_destroy(&rtc.lock);
 	pthread_mutex_destroy(&pm.lock);
+	pthread_mutex_destroy(&dbg.lock);
 	pthread_rwlock_destroy(&pio.lock);
 	return 0;
 }

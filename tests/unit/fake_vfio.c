@@ -238,6 +238,8 @@ static int set_irqs(struct fake_vfio *f, struct vfio_irq_set *s)
 	if ((s->flags & VFIO_IRQ_SET_DATA_EVENTFD) &&
 	    s->start + s->count > f->irq_count[s->index])
 		return -EINVAL;
+	if ((s->flags & VFIO_IRQ_SET_DATA_EVENTFD) && f->set_irqs_error)
+		return f->set_irqs_error;
 	if (s->index == VFIO_PCI_MSIX_IRQ_INDEX &&
 	    (s->flags & VFIO_IRQ_SET_ACTION_TRIGGER)) {
 		if (s->flags & VFIO_IRQ_SET_DATA_NONE && !s->count) {
@@ -466,7 +468,11 @@ const struct fake_set_irqs *fake_vfio_last_irqs(const struct fake_vfio *f,
 
 static int fi_routing(void *ctx, const struct irq_route *routes, uint32_t n)
 {
-	((struct fake_irq *)ctx)->nr_routing++;
+	struct fake_irq *fi = ctx;
+
+	if (fi->routing_error)
+		return fi->routing_error;
+	fi->nr_routing++;
 	return 0;
 }
 
@@ -480,6 +486,8 @@ static int fi_irqfd(void *ctx, int fd, uint32_t gsi, int resample_fd,
 {
 	struct fake_irq *fi = ctx;
 
+	if (assign && fi->irqfd_error)
+		return fi->irqfd_error;
 	if (fi->nr_irqfd < FAKE_IRQ_LOG)
 		fi->irqfd[fi->nr_irqfd++] =
 			(struct fake_irqfd_op){ fd, gsi, resample_fd, assign };

@@ -78,6 +78,8 @@ struct fake_vfio {
 	/* Make SET_IRQS MSI-X fail with -EINVAL when growing (old kernel). */
 	bool msix_no_grow;
 	uint32_t msix_live; /* vectors currently enabled in "VFIO" */
+	/* Make every SET_IRQS that hands over eventfds fail with this. */
+	int set_irqs_error; /* negative errno, 0 = success */
 
 	/* Container side. */
 	struct fake_dma_op dma[FAKE_MAX_LOG];
@@ -132,6 +134,8 @@ struct fake_irq {
 	} msi[FAKE_IRQ_LOG];
 	unsigned int nr_msi;
 	unsigned int nr_routing;
+	/* Make routing pushes / irqfd assigns fail (negative errno, 0 = ok). */
+	int routing_error, irqfd_error;
 };
 
 struct irq_backend fake_irq_backend(struct fake_irq *fi);

@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "firmware/acpi.h"
+#include "arch/x86/layout.h"
 
 #define RAM_SIZE 0x100000
 
@@ -34,6 +35,12 @@ static uint32_t get32(const uint8_t *p, size_t off)
 static uint64_t get64(const uint8_t *p, size_t off)
 {
 	return get32(p, off) | (uint64_t)get32(p, off + 4) << 32;
+}
+
+static void put_u32(uint8_t *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
 }
 
 static uint8_t sum(const uint8_t *p, size_t len)
@@ -178,7 +185,8 @@ static void test_fadt(void **state)
 	flags = get32(f, 112);
 	assert_int_equal(flags & (1u << 0), 1u << 0); /* WBINVD */
 	assert_int_equal(flags & (1u << 2), 1u << 2); /* PROC_C1 */
-	assert_int_equal(flags & (1u << 4), 1u << 4); /* PWR_BUTTON */
+	/* PWR_BUTTON clear: the fixed power button --timeout presses. */
+	assert_int_equal(flags & (1u << 4), 0);
 	assert_int_equal(flags & (1u << 5), 1u << 5); /* SLP_BUTTON */
 	assert_int_equal(flags & (1u << 10), 1u << 10); /* RESET_REG_SUP */
 	assert_int_equal(flags & (1u << 20), 0); /* not HW_REDUCED_ACPI */
@@ -430,6 +438,31 @@ static void test_dsdt(void **state)
 	release(&t);
 }
 
+/*
+ * \_SB.VRDT: _HID "PSVM0001" (no driver binds it) and one Memory32Fixed
+ * (ACPI 6.4 sec. 6.4.3.4: tag 0x86, length 9, read-write) for the
+ * verdict page at LAYOUT_VERDICT_BASE.
+ */
+static void test_dsdt_verdict(void **state)
+{
+	static const uint8_t hid[] = { 0x08, '_', 'H', 'I', 'D', 0x0d, 'P', 'S',
+				       'V',  'M', '0', '0', '0', '1',  0x00 };
+	uint8_t mem[12] = { 0x86, 0x09, 0x00, 0x01 };
+	struct tables t;
+	const uint8_t *d;
+	uint32_t len;
+
+	put_u32(mem + 4, (uint32_t)LAYOUT_VERDICT_BASE);
+	put_u32(mem + 8, (uint32_t)LAYOUT_VERDICT_SIZE);
+	build(&t, 1);
+	d = t.ram + t.dsdt;
+	len = get32(d, 4);
+	assert_non_null(memmem(d, len, "VRDT", 4));
+	assert_non_null(memmem(d, len, hid, sizeof(hid)));
+	assert_non_null(memmem(d, len, mem, sizeof(mem)));
+	release(&t);
+}
+
 static int have_iasl(void)
 {
 	return system("command -v iasl >/dev/null 2>&1") == 0;
@@ -508,6 +541,7 @@ int main(void)
 		cmocka_unit_test(test_mcfg),
 		cmocka_unit_test(test_params_block),
 		cmocka_unit_test(test_dsdt),
+		cmocka_unit_test(test_dsdt_verdict),
 		cmocka_unit_test(test_iasl_disassembles),
 	};
 

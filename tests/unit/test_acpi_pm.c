@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests for devices/acpi_pm.c (ACPI 6.4 §4.8.3 PM1 blocks, S5), the
- * debug-exit port and the i8042 reset command (devices/i8042.c).
+ * Unit tests for devices/acpi_pm.c (ACPI 6.4 §4.8.3 PM1 blocks, S5, the
+ * fixed power button on the SCI) and the i8042 reset command
+ * (devices/i8042.c).
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -21,6 +22,14 @@
 
 static struct acpi_pm pm;
 static int nstops, last_why, last_code;
+static int sci_level, sci_changes;
+
+static void on_sci(void *opaque, uint32_t gsi, int level)
+{
+	assert_int_equal(gsi, 9);
+	sci_level = level;
+	sci_changes++;
+}
 
 static void on_stop(void *opaque, enum vm_stop_reason why, int code)
 {
@@ -33,10 +42,12 @@ static void on_stop(void *opaque, enum vm_stop_reason why, int code)
 static int setup(void **state)
 {
 	struct vm_stop_sink s = { .request_stop = on_stop, .opaque = &nstops };
+	struct irq_line sci = { .set_level = on_sci, .gsi = 9 };
 
 	nstops = 0;
 	last_why = last_code = -1;
-	acpi_pm_init(&pm, &s);
+	sci_level = sci_changes = 0;
+	acpi_pm_init(&pm, &s, &sci);
 	return 0;
 }
 
@@ -132,23 +143,37 @@ static void test_evt_block(void **state)
 	assert_int_equal(nstops, 0);
 }
 
-static void test_debug_exit(void **state)
+/*
+ * The power button (§4.8.2.2.1.1): PWRBTN_STS is set; the SCI is raised
+ * only while PWRBTN_EN is set too, as Linux's button driver sets it, and
+ * drops when the OS writes 1 to clear the status.
+ */
+static void test_power_button(void **state)
 {
-	struct vm_stop_sink s = { .request_stop = on_stop, .opaque = &nstops };
-	struct debug_exit d;
-	uint8_t v = 0x42, r = 0;
-
-	debug_exit_init(&d, &s);
-	debug_exit_ops.read(&d, 0, &r, 1);
-	assert_int_equal(r, 0xff);
-	assert_int_equal(nstops, 0);
-	debug_exit_ops.write(&d, 0, &v, 1);
-	assert_int_equal(nstops, 1);
-	assert_int_equal(last_why, VM_STOP_DEBUG_EXIT);
-	assert_int_equal(last_code, 0x42);
-	v = 0;
-	debug_exit_ops.write(&d, 0, &v, 1);
-	assert_int_equal(last_code, 0);
+	/* Pressed before the OS enabled the event: status only. */
+	acpi_pm_power_button(&pm);
+	assert_int_equal(inw(0) & ACPI_PM1_PWRBTN, ACPI_PM1_PWRBTN);
+	assert_int_equal(sci_level, 0);
+	/* Enabling it with the status pending raises the SCI. */
+	outw(2, ACPI_PM1_PWRBTN);
+	assert_int_equal(sci_level, 1);
+	/* Clearing another status bit leaves it pending. */
+	outw(0, 0x0001);
+	assert_int_equal(sci_level, 1);
+	/* Write 1 to clear: the SCI drops, the status reads 0. */
+	outw(0, ACPI_PM1_PWRBTN);
+	assert_int_equal(inw(0) & ACPI_PM1_PWRBTN, 0);
+	assert_int_equal(sci_level, 0);
+	/* Pressed again with the event enabled: SCI at once. */
+	acpi_pm_power_button(&pm);
+	assert_int_equal(sci_level, 1);
+	/* The OS disables the event: SCI drops, the status stays. */
+	outw(2, 0);
+	assert_int_equal(sci_level, 0);
+	assert_int_equal(inw(0) & ACPI_PM1_PWRBTN, ACPI_PM1_PWRBTN);
+	assert_int_equal(sci_changes, 4);
+	assert_int_equal(pm.presses, 2);
+	assert_int_equal(nstops, 0); /* the button only asks the guest */
 }
 
 static void test_i8042(void **state)
@@ -290,7 +315,7 @@ int main(void)
 		cmocka_unit_test_setup(test_other_sleep_ignored, setup),
 		cmocka_unit_test_setup(test_sleep_warning_rate_limited, setup),
 		cmocka_unit_test_setup(test_evt_block, setup),
-		cmocka_unit_test_setup(test_debug_exit, setup),
+		cmocka_unit_test_setup(test_power_button, setup),
 		cmocka_unit_test_setup(test_i8042, setup),
 	};
 

@@ -49,6 +49,8 @@ static struct arm64_fdt_config config(bool its)
 		.uart_base = ARM64_UART_BASE,
 		.uart_size = ARM64_UART_SIZE,
 		.uart_spi = ARM64_UART_SPI,
+		.verdict_base = ARM64_VERDICT_BASE,
+		.verdict_size = ARM64_VERDICT_SIZE,
 		.ecam_base = ARM64_ECAM_BASE,
 		.ecam_size = ARM64_ECAM_SIZE,
 		.pio_cpu_base = ARM64_PIO_CPU_BASE,
@@ -213,6 +215,14 @@ static void test_gic_its_timer_uart(void **state)
 			 ARM64_FDT_IRQ_LEVEL_HIGH);
 	assert_int_equal(cell("/serial@9000000", "clock-frequency", 1, 0),
 			 ARM64_UART_CLOCK);
+
+	/* The verdict page: found by its compatible, at its reg. */
+	assert_string_equal(str("/verdict@9010000", "compatible"),
+			    "passvm,verdict");
+	assert_int_equal(u64_at("/verdict@9010000", "reg", 0),
+			 ARM64_VERDICT_BASE);
+	assert_int_equal(u64_at("/verdict@9010000", "reg", 2),
+			 ARM64_VERDICT_SIZE);
 }
 
 static void test_pcie(void **state)

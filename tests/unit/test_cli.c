@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* `passvm run` option parsing, including malformed input. */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -104,6 +105,33 @@ static void test_malformed(void **state)
 		     "17M", NULL);
 }
 
+/*
+ * A usage error still names the --result file, also when the bad option
+ * comes before --result (a CI job's typo must reach its result file).
+ */
+static void test_usage_error_keeps_result(void **state)
+{
+	struct vm_config o;
+	struct pv_error e;
+
+	assert_int_equal(parse(&o, &e, "--kernel", "k", "--verdict", "bogus",
+			       "--timeout", "9s", "--result", "r.json", NULL),
+			 -EINVAL);
+	assert_string_equal(o.result, "r.json");
+	assert_int_equal(parse(&o, &e, "--timeout", "soon", "--result=a.json",
+			       "--result", "b.json", NULL),
+			 -EINVAL);
+	assert_string_equal(o.result, "b.json");
+	/* An option's value is not mistaken for it; "--" ends options. */
+	assert_int_equal(parse(&o, &e, "--mem", "lots", "--", "--result",
+			       "x.json", NULL),
+			 -EINVAL);
+	assert_null(o.result);
+	assert_int_equal(parse(&o, &e, "--mem", "lots", "--result=", NULL),
+			 -EINVAL);
+	assert_null(o.result);
+}
+
 /* --vfio takes every form of host/pci_addr.h; a device once. */
 static void test_vfio_forms(void **state)
 {
@@ -134,6 +162,54 @@ static void test_vfio_forms(void **state)
 }
 
 /* --stats is text ("passvm: stats:" lines), --stats=json one object. */
+/* --iommu and the pre-opened fds of an unprivileged start. */
+static void test_host_interfaces(void **state)
+{
+	struct vm_config o;
+	struct pv_error e;
+
+	assert_int_equal(parse(&o, &e, "--kernel", "k", NULL), 0);
+	assert_int_equal(o.iommu, IOMMU_MODE_AUTO);
+	assert_false(o.has_kvm_fd || o.has_iommu_fd);
+	assert_int_equal(parse(&o, &e, "--kernel", "k", "--iommu", "iommufd",
+			       "--kvm-fd", "3", "--iommu-fd", "4", "--vfio",
+			       "fd=5", "--vfio", "fd=6,bdf=01:00.1", NULL),
+			 0);
+	assert_int_equal(o.iommu, IOMMU_MODE_IOMMUFD);
+	assert_true(o.has_kvm_fd && o.kvm_fd == 3);
+	assert_true(o.has_iommu_fd && o.iommu_fd == 4);
+	assert_int_equal(o.nr_vfio, 2);
+	assert_true(o.vfio[0].has_fd && o.vfio[0].fd == 5);
+	assert_string_equal(o.vfio[0].bdf, "");
+	assert_true(o.vfio[1].has_fd && o.vfio[1].fd == 6);
+	assert_string_equal(o.vfio[1].bdf, "0000:01:00.1");
+	assert_false(o.vfio[1].managed);
+
+	assert_int_equal(
+		parse(&o, &e, "--kernel", "k", "--iommu", "vfio", NULL),
+		-EINVAL);
+	assert_non_null(strstr(e.msg, "auto (the default), type1 or iommufd"));
+	assert_int_equal(parse(&o, &e, "--kernel", "k", "--kvm-fd", "1", NULL),
+			 -EINVAL);
+	assert_non_null(strstr(e.msg, "stdin, stdout and stderr"));
+	assert_int_equal(
+		parse(&o, &e, "--kernel", "k", "--iommu-fd", "x3", NULL),
+		-EINVAL);
+	assert_int_equal(
+		parse(&o, &e, "--kernel", "k", "--vfio", "fd=5,managed", NULL),
+		-EINVAL);
+	assert_non_null(strstr(e.msg, "cannot be managed"));
+	assert_int_equal(
+		parse(&o, &e, "--kernel", "k", "--vfio", "fd=5,bdf=zz", NULL),
+		-EINVAL);
+	assert_int_equal(parse(&o, &e, "--kernel", "k", "--vfio", "fd=5",
+			       "--vfio", "fd=5", NULL),
+			 -EINVAL);
+	assert_non_null(strstr(e.msg, "given twice"));
+	assert_int_equal(parse(&o, &e, "--kernel", "k", "--vfio", "fd=", NULL),
+			 -EINVAL);
+}
+
 static void test_stats_formats(void **state)
 {
 	struct vm_config o;
@@ -216,10 +292,12 @@ int main(void)
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_full),
 		cmocka_unit_test(test_malformed),
+		cmocka_unit_test(test_usage_error_keeps_result),
 		cmocka_unit_test(test_vfio_forms),
 		cmocka_unit_test(test_sriov),
 		cmocka_unit_test(test_stats_formats),
 		cmocka_unit_test(test_parse_after_cluster_error),
+		cmocka_unit_test(test_host_interfaces),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -321,8 +321,8 @@ static void test_memlock(void **state)
 	/* ... and too few hugepages only warn. */
 	assert_line(c, NULL, "host.hugepages", "WARN", "1024 free",
 		    "1536 needed");
-	assert_fix(c, NULL, "host.hugepages", "echo advise | sudo tee",
-		   "shmem_enabled");
+	assert_fix(c, NULL, "host.hugepages", "echo madvise | sudo tee",
+		   "transparent_hugepage/enabled");
 	/* Unless shmem gets transparent huge pages anyway. */
 	fake_sysfs_write(&c->fs,
 			 "sys/kernel/mm/transparent_hugepage/shmem_enabled",
@@ -334,7 +334,17 @@ static void test_memlock(void **state)
 			 "sys/kernel/mm/transparent_hugepage/shmem_enabled",
 			 "always within_size advise [never] deny force\n");
 	run(c);
-	assert_line(c, NULL, "host.hugepages", "WARN", "are never", NULL);
+	assert_line(c, NULL, "host.hugepages", "WARN", "are off",
+		    "shmem_enabled=never");
+	/* Or anonymous memory does (passvm then backs RAM with it). */
+	fake_sysfs_write(&c->fs, "sys/kernel/mm/transparent_hugepage/enabled",
+			 "always [madvise] never\n");
+	run(c);
+	assert_line(c, NULL, "host.hugepages", "OK",
+		    "anonymous memory with transparent huge pages",
+		    "enabled=madvise");
+	fake_sysfs_write(&c->fs, "sys/kernel/mm/transparent_hugepage/enabled",
+			 "always madvise [never]\n");
 
 	c->o.memlock_bytes = UINT64_MAX;
 	assert_int_equal(run(c), 0);
@@ -966,7 +976,7 @@ static void test_fixes_once_in_order_wrapped(void **state)
 	assert_string_equal(c->fixes[1], "modprobe vfio-pci");
 	assert_non_null(strstr(c->fixes[2], "ulimit -l"));
 	assert_non_null(strstr(c->fixes[3], "passvm bind 0000:01:00.0"));
-	assert_non_null(strstr(c->fixes[4], "shmem_enabled"));
+	assert_non_null(strstr(c->fixes[4], "transparent_hugepage/enabled"));
 	/* Three modules, /dev/vfio/vfio: one fix, listed once; so is the
 	 * IOMMU's for the host and the device. */
 	assert_string_equal(fix_for(c, NULL, "module.vfio"), c->fixes[1]);
@@ -1222,6 +1232,54 @@ static void test_json_schema(void **state)
 	free(text);
 }
 
+/* Which IOMMU interface passvm run will use, and why. */
+static void test_iommu_backend(void **state)
+{
+	struct ctx *c = *state;
+	struct fake_sysfs *fs = &c->fs;
+
+	healthy_host(c);
+	fake_sysfs_write(fs, "boot/config-" FAKE_SYSFS_RELEASE,
+			 "CONFIG_VFIO=m\n# CONFIG_IOMMUFD is not set\n");
+	assert_int_equal(run(c), 0);
+	assert_line(c, NULL, "host.iommufd", "OK", "the type1 container",
+		    "built without CONFIG_IOMMUFD");
+	assert_line(c, "0000:01:00.0", "device.backend", "OK",
+		    "the type1 container", NULL);
+
+	/* /dev/iommu and the device's cdev: iommufd. */
+	fake_sysfs_write(fs, "boot/config-" FAKE_SYSFS_RELEASE,
+			 "CONFIG_IOMMUFD=y\nCONFIG_VFIO_DEVICE_CDEV=y\n");
+	fake_sysfs_symlink(fs, "dev/iommu", "/dev/null");
+	fake_sysfs_mkdir(fs, "sys/devices/pci0000:00/0000:01:00.0/vfio-dev/"
+			     "vfio0");
+	fake_sysfs_mkdir(fs, "dev/vfio/devices");
+	fake_sysfs_write(fs, "dev/vfio/devices/vfio0", "");
+	assert_int_equal(run(c), 0);
+	assert_line(c, NULL, "host.iommufd", "OK", "will use iommufd", NULL);
+	assert_line(c, NULL, "dev.iommu", "OK", "/iommu is accessible", NULL);
+	assert_line(c, "0000:01:00.0", "device.backend", "OK",
+		    "iommufd through its VFIO cdev", "vfio/devices/vfio0");
+
+	/* /dev/iommu but no cdev: type1, and a warning naming the device. */
+	fake_sysfs_write(
+		fs, "boot/config-" FAKE_SYSFS_RELEASE,
+		"CONFIG_IOMMUFD=y\n# CONFIG_VFIO_DEVICE_CDEV is not set\n");
+	{
+		char p[512];
+
+		snprintf(
+			p, sizeof(p),
+			"%s/sys/devices/pci0000:00/0000:01:00.0/vfio-dev/vfio0",
+			fs->root);
+		rmdir(p);
+	}
+	assert_int_equal(run(c), 0);
+	assert_line(c, "0000:01:00.0", "device.backend", "WARN",
+		    "0000:01:00.0 has no VFIO device cdev",
+		    "without CONFIG_VFIO_DEVICE_CDEV");
+}
+
 /* An SR-IOV PF at 0000:02:00.0 (igb) with two VFs made by the fake kernel
  * with autoprobe off; VF 1 on vfio-pci. */
 static void sriov_host(struct ctx *c)
@@ -1407,6 +1465,7 @@ int main(void)
 		T(test_kernel_version),
 		T(test_cap_ipc_lock),
 		T(test_json_schema),
+		T(test_iommu_backend),
 		T(test_sriov),
 		T(test_sriov_left_over),
 	};

@@ -434,7 +434,10 @@ static const char *jail_id(const char *name)
 
 static pid_t live_jail; /* the jail a failed assertion left running */
 
-/* passvm jail --id @id ... -- run --kernel @img @extra; stdout in @out. */
+/*
+ * passvm jail --id @id ... -- run --kernel @img --verdict port @extra;
+ * stdout in @out.
+ */
 static pid_t start(const char *id, const char *img, const char *extra,
 		   const char *outfile, int leak_fd)
 {
@@ -454,7 +457,8 @@ static pid_t start(const char *id, const char *img, const char *extra,
 		execl(passvm(), "passvm", "jail", "--id", id, "--uid", "65534",
 		      "--gid", "65534", "--chroot-base-dir", base, "--", "run",
 		      "--kernel", img, "--mem", "32M", "--cpus", "2",
-		      extra ? extra : "--stats", extra ? "vcpu" : NULL, NULL);
+		      "--verdict", "port", extra ? extra : "--stats",
+		      extra ? "vcpu" : NULL, NULL);
 		_exit(127);
 	}
 	return pid;
@@ -541,7 +545,8 @@ static void test_jail_runs_guest(void **state)
 	assert_int_equal(finish(start("t-ok", img, NULL, out, -1)), 1);
 	assert_true(file_has(out, "cannot be read by uid 65534"));
 	chmod(img, 0644);
-	assert_int_equal(finish(start("t-ok", img, NULL, out, -1)), 42);
+	/* the guest's port 0xf4 verdict 42: 64 + 42 */
+	assert_int_equal(finish(start("t-ok", img, NULL, out, -1)), 106);
 	assert_true(file_has(out, "OK\n"));
 	assert_true(file_has(out, "passvm: stats:"));
 	/* a forbidden call in the jailed vCPU: 148, named */

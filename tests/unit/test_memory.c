@@ -5,13 +5,17 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "memory/backing.h"
 #include "arch/arch.h"
 #include "arch/x86/layout.h"
 #include "memory/mem_map.h"
+#include "util/mmap_align.h"
 
 struct rec {
 	struct mem_listener l;
@@ -271,7 +275,7 @@ static void test_hugetlb_backing(void **state)
 
 	if (free_pages < 0)
 		skip();
-	ret = ram_backing_create(&b, 8 * SZ_1M, true, &e);
+	ret = ram_backing_create(&b, 8 * SZ_1M, true, "/nonexistent", &e);
 	if (free_pages < 4) {
 		assert_true(ret < 0);
 		assert_non_null(strstr(e.msg, "nr_hugepages"));
@@ -282,22 +286,103 @@ static void test_hugetlb_backing(void **state)
 	assert_int_equal(b.page_size, 2 * SZ_1M);
 	ram_backing_destroy(&b);
 	/* Sizes that are not whole huge pages are refused. */
-	assert_int_equal(ram_backing_create(&b, 3 * SZ_1M, true, &e), -22);
+	assert_int_equal(
+		ram_backing_create(&b, 3 * SZ_1M, true, "/nonexistent", &e),
+		-22);
+}
+
+/* A transparent_hugepage directory with these selected modes. */
+static void thp_dir(char *dir, const char *shmem, const char *anon)
+{
+	char path[300];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/shmem_enabled", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f, "always within_size advise [%s] deny force\n", shmem);
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/enabled", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f, "always madvise [%s]\n", anon);
+	fclose(f);
 }
 
 static void test_memfd_backing(void **state)
 {
+	char dir[] = "/tmp/passvm-thp-XXXXXX";
 	struct ram_backing b;
 	struct pv_error e = { "" };
+	unsigned char vec[2];
 
-	assert_int_equal(ram_backing_create(&b, 4 * SZ_1M, false, &e), 0);
+	assert_non_null(mkdtemp(dir));
+	/* shmem THP allowed: a memfd, its mapping 2 MiB aligned. */
+	thp_dir(dir, "advise", "never");
+	assert_int_equal(ram_backing_create(&b, 4 * SZ_1M, false, dir, &e), 0);
 	assert_true(b.fd >= 0);
+	assert_int_equal(b.kind, RAM_SHMEM_THP);
+	assert_int_equal((uintptr_t)b.hva % (2 * SZ_1M), 0);
 	memset(b.hva, 0xa5, 4 * SZ_1M);
 	assert_int_equal(((uint8_t *)b.hva)[4 * SZ_1M - 1], 0xa5);
 	ram_backing_destroy(&b);
 	assert_int_equal(b.fd, -1);
 	assert_null(b.hva);
-	assert_int_equal(ram_backing_create(&b, 4 * SZ_1M + 1, false, &e), -22);
+	/* Only anonymous THP: anonymous memory, no fd. */
+	thp_dir(dir, "never", "always");
+	assert_int_equal(ram_backing_create(&b, 4 * SZ_1M, false, dir, &e), 0);
+	assert_int_equal(b.kind, RAM_ANON_THP);
+	assert_int_equal(b.fd, -1);
+	assert_int_equal((uintptr_t)b.hva % (2 * SZ_1M), 0);
+	/* Prefault in two threads: every page present afterwards. */
+	assert_int_equal(mincore(b.hva, 4096, vec), 0);
+	assert_false(vec[0] & 1);
+	if (ram_backing_prefault(&b, 2) == 0) {
+		assert_int_equal(mincore(b.hva, 4096, vec), 0);
+		assert_true(vec[0] & 1);
+		assert_int_equal(mincore((uint8_t *)b.hva + 4 * SZ_1M - 4096,
+					 4096, vec + 1),
+				 0);
+		assert_true(vec[1] & 1);
+	}
+	ram_backing_destroy(&b);
+	/* Neither: a memfd of small pages; unreadable modes likewise. */
+	thp_dir(dir, "never", "never");
+	assert_int_equal(ram_backing_create(&b, 4 * SZ_1M, false, dir, &e), 0);
+	assert_int_equal(b.kind, RAM_SHMEM_4K);
+	assert_true(b.fd >= 0);
+	ram_backing_destroy(&b);
+	assert_int_equal(ram_backing_create(&b, 4 * SZ_1M + 1, false, dir, &e),
+			 -22);
+	assert_int_equal(ram_kind_choose("", ""), RAM_SHMEM_4K);
+	assert_int_equal(ram_kind_choose("within_size", "always"),
+			 RAM_SHMEM_THP);
+	assert_int_equal(ram_kind_choose("deny", "madvise"), RAM_ANON_THP);
+	{
+		char p[300];
+
+		snprintf(p, sizeof(p), "%s/enabled", dir);
+		unlink(p);
+		snprintf(p, sizeof(p), "%s/shmem_enabled", dir);
+		unlink(p);
+		rmdir(dir);
+	}
+}
+
+/* mmap_aligned: the address has the phase asked for. */
+static void test_mmap_aligned(void **state)
+{
+	void *p = mmap_aligned(3 * SZ_1M, 2 * SZ_1M, 0x1000,
+			       PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	assert_true(p != MAP_FAILED);
+	assert_int_equal((uintptr_t)p % (2 * SZ_1M), 0x1000);
+	memset(p, 1, 3 * SZ_1M);
+	munmap(p, 3 * SZ_1M);
+	assert_int_equal(mmap_align_for(SZ_1M), 0);
+	assert_int_equal(mmap_align_for(4 * SZ_1M), 2 * SZ_1M);
+	assert_int_equal(mmap_align_for(1024 * SZ_1M), 1024 * SZ_1M);
 }
 
 int main(void)
@@ -313,6 +398,7 @@ int main(void)
 		cmocka_unit_test(test_layout_limits),
 		cmocka_unit_test(test_hugetlb_backing),
 		cmocka_unit_test(test_memfd_backing),
+		cmocka_unit_test(test_mmap_aligned),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

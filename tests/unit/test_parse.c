@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <cmocka.h>
 
 #include "util/parse.h"
@@ -67,12 +68,67 @@ static void test_bytes_suffix_and_zero(void **state)
 	assert_int_equal(parse_size("+1M", &b), -EINVAL);
 }
 
+static void test_duration(void **state)
+{
+	uint64_t ns = 0;
+
+	assert_int_equal(parse_duration("90s", &ns), 0);
+	assert_true(ns == 90ull * 1000000000ull);
+	assert_int_equal(parse_duration("10m", &ns), 0);
+	assert_true(ns == 600ull * 1000000000ull);
+	assert_int_equal(parse_duration("10min", &ns), 0);
+	assert_true(ns == 600ull * 1000000000ull);
+	assert_int_equal(parse_duration("1h", &ns), 0);
+	assert_true(ns == 3600ull * 1000000000ull);
+	assert_int_equal(parse_duration("30", &ns), 0); /* bare: seconds */
+	assert_true(ns == 30ull * 1000000000ull);
+	assert_int_equal(parse_duration("500ms", &ns), 0);
+	assert_true(ns == 500ull * 1000000ull);
+	assert_int_equal(parse_duration("1.5s", &ns), 0);
+	assert_true(ns == 1500ull * 1000000ull);
+	assert_int_equal(parse_duration("0.25m", &ns), 0);
+	assert_true(ns == 15ull * 1000000000ull);
+	assert_int_equal(parse_duration("0", &ns), 0);
+	assert_true(ns == 0);
+	assert_int_equal(parse_duration("720h", &ns), 0); /* 30 days */
+	assert_int_not_equal(parse_duration("721h", &ns), 0);
+	assert_int_not_equal(parse_duration("", &ns), 0);
+	assert_int_not_equal(parse_duration("-1s", &ns), 0);
+	assert_int_not_equal(parse_duration("s", &ns), 0);
+	assert_int_not_equal(parse_duration("10d", &ns), 0);
+	assert_int_not_equal(parse_duration("1.s", &ns), 0);
+	assert_int_not_equal(parse_duration("1.2345s", &ns), 0);
+	assert_int_not_equal(parse_duration("10 s", &ns), 0);
+	assert_int_not_equal(parse_duration("99999999999999999999s", &ns), 0);
+}
+
+/* sysfs choice attributes: the bracketed word. */
+static void test_sysfs_choice(void **state)
+{
+	char w[16];
+
+	assert_int_equal(
+		parse_sysfs_choice("always [madvise] never\n", w, sizeof(w)),
+		0);
+	assert_string_equal(w, "madvise");
+	assert_int_equal(parse_sysfs_choice("[always] madvise never", w, 4),
+			 -EINVAL); /* does not fit */
+	assert_string_equal(w, "");
+	assert_int_equal(
+		parse_sysfs_choice("always madvise never", w, sizeof(w)),
+		-EINVAL);
+	assert_int_equal(parse_sysfs_choice("a [] b", w, sizeof(w)), -EINVAL);
+	assert_int_equal(parse_sysfs_choice("a [b", w, sizeof(w)), -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_duration),
 		cmocka_unit_test(test_size_suffixes),
 		cmocka_unit_test(test_size_forms),
 		cmocka_unit_test(test_bytes_suffix_and_zero),
+		cmocka_unit_test(test_sysfs_choice),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -183,11 +184,17 @@ static void test_reboots_add_up(void **state)
 		"\"other\":0},\"pio\":{\"rtc\":0,\"serial\":45,\"unclaimed\":3},"
 		"\"mmio\":{\"pci-ecam\":9,\"unclaimed\":0},\"memory_kib\":"
 		"{\"vmm_rss_anon\":null,\"guest_ram_touched\":null,"
-		"\"peak_rss\":null},\"vfio\":[{\"bdf\":\"0000:01:00.0\","
+		"\"peak_rss\":null},\"guest_ram\":{\"backing\":null,\"mib\":0,"
+		"\"resident_kib\":null,\"prefault_ms\":0.0},\"dma\":{\"backend\":null,"
+		"\"mapped_mib\":0,\"mappings\":0,\"map_ms\":0.0},"
+		"\"vfio\":[{\"bdf\":\"0000:01:00.0\","
 		"\"trapped_bar_reads\":21,\"trapped_bar_writes\":24,"
 		"\"msix_table_pba_accesses\":27,\"config_reads\":300,"
 		"\"config_writes\":150,\"bar_pieces_mapped\":3,"
-		"\"vectors_routed\":5}],\"virtio\":[]}\n");
+		"\"vectors_routed\":5,\"managed\":false,\"reset_ok\":null,"
+		"\"host_driver_restored\":null,\"driver_at_exit\":null}],\"virtio\":[],"
+		"\"verdict_writes_ignored\":{\"mmio\":0,\"serial\":0,"
+		"\"port\":0}}\n");
 	free(t);
 	free_vm(boot1);
 	free_vm(boot2);
@@ -309,8 +316,52 @@ static void test_virtio_add_up(void **state)
 		   "\"interrupts\":450,\"config_interrupts\":5,"
 		   "\"register_accesses\":200,\"host_connections\":10,"
 		   "\"guest_connections\":5,\"refused\":0,\"rsts_sent\":0,"
-		   "\"to_guest_bytes\":15360,\"from_guest_bytes\":5120}]}\n"));
+		   "\"to_guest_bytes\":15360,\"from_guest_bytes\":5120}],"));
 	free(t);
+	free_vm(boot1);
+	free_vm(boot2);
+}
+
+/* Guest RAM and its DMA mapping: the backing, residency, times summed. */
+static void test_ram_and_dma(void **state)
+{
+	static struct vfio_pci m1, m2;
+	struct vm_stats s;
+	struct vm *boot1 = fake_vm(&m1, 1), *boot2 = fake_vm(&m2, 1);
+	struct vm *boots[2] = { boot1, boot2 };
+	uint8_t *ram = mmap(NULL, 4 << 20, PROT_READ | PROT_WRITE,
+			    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char *t;
+
+	assert_true(ram != MAP_FAILED);
+	memset(ram, 1, 1 << 20); /* 1 MiB of the 4 touched */
+	for (int i = 0; i < 2; i++) {
+		boots[i]->ram.hva = ram;
+		boots[i]->ram.size = 4 << 20;
+		boots[i]->ram.kind = RAM_ANON_THP;
+		boots[i]->ram.prefault_ns = 1500000;
+		boots[i]->vfio.be = &vfio_iommufd_ops;
+		boots[i]->vfio.dma.map_ns = 2000000;
+		boots[i]->vfio.dma.mapped_bytes = 4 << 20;
+		boots[i]->vfio.dma.nr_mappings = 1;
+	}
+	memset(&s, 0, sizeof(s));
+	vm_stats_add(&s, boot1);
+	vm_stats_add(&s, boot2);
+	s.rss_anon_kib = s.rss_shmem_kib = s.hwm_kib = -1;
+	t = print(&s, false);
+	assert_non_null(strstr(
+		t,
+		"passvm: stats: guest RAM 4 MiB, anonymous memory with transparent huge pages: resident 1024 kB, prefaulted in 3.0 ms\n"
+		"passvm: stats: dma map (iommufd): 4 MiB in 1 mappings, 4.0 ms\n"));
+	free(t);
+	t = print(&s, true);
+	assert_non_null(strstr(t, "\"dma\":{\"backend\":\"iommufd\","
+				  "\"mapped_mib\":4,\"mappings\":1,"
+				  "\"map_ms\":4.0}"));
+	assert_non_null(strstr(t, "\"resident_kib\":1024,"));
+	free(t);
+	munmap(ram, 4 << 20);
 	free_vm(boot1);
 	free_vm(boot2);
 }
@@ -345,6 +396,7 @@ int main(void)
 		cmocka_unit_test(test_text_unchanged),
 		cmocka_unit_test(test_reboots_add_up),
 		cmocka_unit_test(test_virtio_add_up),
+		cmocka_unit_test(test_ram_and_dma),
 		cmocka_unit_test(test_read_status),
 	};
 

@@ -302,7 +302,8 @@ static void test_driver_and_viability_messages(void **state)
 	assert_non_null(strstr(err.msg, "passvm bind 0000:01:00.0"));
 
 	/* vfio_open stops at the same check, before /dev/vfio. */
-	assert_int_equal(vfio_open(&ctx, fs.sys, bdfs, 1, NULL, &err), -ENODEV);
+	assert_int_equal(vfio_open(&ctx, fs.sys, bdfs, 1, NULL, NULL, &err),
+			 -ENODEV);
 	assert_non_null(strstr(err.msg, "not vfio-pci"));
 	assert_int_equal(ctx.container_fd, -1);
 
@@ -312,7 +313,8 @@ static void test_driver_and_viability_messages(void **state)
 
 	/* Bound to vfio-pci, but no IOMMU group. */
 	bdfs[0] = "02:00.0";
-	assert_int_equal(vfio_open(&ctx, fs.sys, bdfs, 1, NULL, &err), -ENODEV);
+	assert_int_equal(vfio_open(&ctx, fs.sys, bdfs, 1, NULL, NULL, &err),
+			 -ENODEV);
 	assert_non_null(strstr(err.msg, "IOMMU"));
 
 	/* Non-viable group: the other member and its driver are named. */
@@ -351,12 +353,14 @@ static void test_driver_and_viability_messages(void **state)
 
 	/* Bad address, duplicates. */
 	bdfs[0] = "zz:00.0";
-	assert_int_equal(vfio_open(&ctx, fs.sys, bdfs, 1, NULL, &err), -EINVAL);
+	assert_int_equal(vfio_open(&ctx, fs.sys, bdfs, 1, NULL, NULL, &err),
+			 -EINVAL);
 	{
 		const char *two[2] = { "0000:01:00.0", "01:00.0" };
 
-		assert_int_equal(vfio_open(&ctx, fs.sys, two, 2, NULL, &err),
-				 -EINVAL);
+		assert_int_equal(
+			vfio_open(&ctx, fs.sys, two, 2, NULL, NULL, &err),
+			-EINVAL);
 		assert_non_null(strstr(err.msg, "twice"));
 	}
 	vfio_close(&ctx); /* safe on what is left */

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
@@ -40,9 +41,16 @@ static bool fd_open(int fd)
 	return fcntl(fd, F_GETFD) >= 0;
 }
 
-static int rec_add(void *opaque, int id, int fd, struct pv_error *err)
+/* "group 7" -> 7 */
+static int name_id(const char *name)
+{
+	return atoi(name + strlen("group "));
+}
+
+static int rec_add(void *opaque, const char *name, int fd, struct pv_error *err)
 {
 	struct recorder *r = opaque;
+	int id = name_id(name);
 
 	r->calls[r->n++] = (struct call){ 'a', id, fd, fd_open(fd) };
 	if (id == r->fail_id)
@@ -50,9 +58,10 @@ static int rec_add(void *opaque, int id, int fd, struct pv_error *err)
 	return 0;
 }
 
-static void rec_del(void *opaque, int id, int fd)
+static void rec_del(void *opaque, const char *name, int fd)
 {
 	struct recorder *r = opaque;
+	int id = name_id(name);
 
 	r->calls[r->n++] = (struct call){ 'd', id, fd, fd_open(fd) };
 }
@@ -163,10 +172,10 @@ static void test_kvm_vfio_device(void **state)
 	assert_int_equal(k.dev_fd, -1);
 	/* Not a VFIO group: KVM refuses it, and the message says which. */
 	efd = eventfd(0, EFD_CLOEXEC);
-	ret = h.add(h.opaque, 42, efd, &err);
+	ret = h.add(h.opaque, "group 42", efd, &err);
 	assert_true(ret < 0);
 	if (k.dev_fd >= 0)
-		assert_non_null(strstr(err.msg, "KVM_DEV_VFIO_GROUP_ADD for "
+		assert_non_null(strstr(err.msg, "KVM_DEV_VFIO_FILE_ADD for "
 						"group 42"));
 	else
 		assert_non_null(strstr(err.msg, "KVM_DEV_TYPE_VFIO"));

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -20,6 +21,7 @@
 #include <linux/pci_regs.h>
 #include <linux/vfio.h>
 
+#include "capture.h"
 #include "vfio_pci_env.h"
 
 static uint64_t table(void)
@@ -273,6 +275,122 @@ static void test_msix_misplaced_table_hidden(void **state)
 	assert_int_equal(vp.msi_cap, 0x50); /* MSI is still offered */
 }
 
+/*
+ * Guest-triggered interrupt failures are rate-limited (issue 9 item 7):
+ * a guest that makes passvm fail to get an eventfd, a GSI, a route, an
+ * irqfd or VFIO_DEVICE_SET_IRQS 1000 times gets PV_RATELIMIT_BURST
+ * warnings (the device's limit, vp.irq_warn), not 1000; the rest are
+ * counted.
+ */
+#define FLOOD 1000
+
+/* MSI-X off and on with vectors 0 and 1 unmasked: each enable routes them. */
+static void toggle_msix(void)
+{
+	for (int i = 0; i < FLOOD; i++) {
+		cfgw(0x72, 2, 0);
+		cfgw(0x72, 2, PCI_MSIX_FLAGS_ENABLE);
+	}
+}
+
+static void remask_vector0(void)
+{
+	for (int i = 0; i < FLOOD; i++) {
+		mmio_wr(table() + 12, 4, 1);
+		mmio_wr(table() + 12, 4, 0);
+	}
+}
+
+static void retarget_vector0(void)
+{
+	for (int i = 0; i < FLOOD; i++)
+		mmio_wr(table() + 8, 4, 0x4100 + (uint32_t)(i & 0xff));
+}
+
+/*
+ * toggle_msix() with the fd table full (RLIMIT_NOFILE at the lowest free
+ * descriptor, once the capture has its file): no eventfd for any vector.
+ */
+static void toggle_msix_no_fds(void)
+{
+	struct rlimit old, low;
+	int probe = dup(0);
+
+	assert_true(probe >= 0);
+	close(probe);
+	assert_int_equal(getrlimit(RLIMIT_NOFILE, &old), 0);
+	low = old;
+	low.rlim_cur = (rlim_t)probe;
+	assert_int_equal(setrlimit(RLIMIT_NOFILE, &low), 0);
+	toggle_msix();
+	assert_int_equal(setrlimit(RLIMIT_NOFILE, &old), 0);
+}
+
+static void msix_two_vectors(void)
+{
+	cfgw(PCI_COMMAND, 2, PCI_COMMAND_MEMORY);
+	cfgw(0x72, 2, PCI_MSIX_FLAGS_ENABLE | PCI_MSIX_FLAGS_MASKALL);
+	msix_program(0, 0xfee00000, 0x4021, false);
+	msix_program(1, 0xfee00000, 0x4022, false);
+	cfgw(0x72, 2, 0);
+}
+
+/*
+ * @fn from a fresh limit prints 1..PV_RATELIMIT_BURST lines that contain
+ * @what, and the limit counted the rest of the FLOOD.
+ */
+static void assert_limited(void (*fn)(void), const char *what)
+{
+	int n;
+
+	memset(&vp.irq_warn, 0, sizeof(vp.irq_warn));
+	n = stderr_lines(fn, what);
+	if (n < 1 || n > PV_RATELIMIT_BURST)
+		fail_msg("%d lines with \"%s\" (want 1..%d)", n, what,
+			 PV_RATELIMIT_BURST);
+	assert_true(vp.irq_warn.suppressed >= FLOOD - PV_RATELIMIT_BURST);
+}
+
+static void test_irq_failures_rate_limited(void **state)
+{
+	struct irq_backend be = fake_irq_backend(&fi);
+	struct pv_error err;
+
+	/*
+	 * No INTx (its eventfds, made and closed as MSI-X goes off and on,
+	 * would free descriptors below the limit of the eventfd step).
+	 */
+	fv.cfg[PCI_INTERRUPT_PIN] = 0;
+	fv.irq_count[VFIO_PCI_INTX_IRQ_INDEX] = 0;
+	/* A pool of one MSI GSI: vector 0 gets it, vector 1 never does. */
+	assert_int_equal(irq_router_init(&router, &be, &irq_layout_pc,
+					 IRQ_MSI_GSI_BASE + 1, &err),
+			 0);
+	env_start();
+	msix_two_vectors();
+	assert_limited(toggle_msix, "MSI GSIs");
+
+	/* VFIO_DEVICE_SET_IRQS refuses the eventfds. */
+	fv.set_irqs_error = -EIO;
+	assert_limited(toggle_msix, "VFIO_DEVICE_SET_IRQS MSI-X");
+	fv.set_irqs_error = 0;
+
+	/* KVM refuses the irqfd each time the guest unmasks vector 0. */
+	cfgw(0x72, 2, PCI_MSIX_FLAGS_ENABLE);
+	fi.irqfd_error = -ENOSPC;
+	assert_limited(remask_vector0, strerror(ENOSPC));
+	fi.irqfd_error = 0;
+
+	/* KVM refuses the routing table each time vector 0 is retargeted. */
+	fi.routing_error = -ENOMEM;
+	assert_limited(retarget_vector0, strerror(ENOMEM));
+	fi.routing_error = 0;
+
+	/* No eventfd whenever the guest enables MSI-X. */
+	cfgw(0x72, 2, 0);
+	assert_limited(toggle_msix_no_fds, "eventfd:");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -285,6 +403,7 @@ int main(void)
 		T(test_msi_multi),
 		T(test_msix_routes_pushed_once),
 		T(test_msix_misplaced_table_hidden),
+		T(test_irq_failures_rate_limited),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * End-to-end through the real binary on this machine's /dev/kvm: a tiny
- * bzImage whose 64-bit entry writes "OK\n" to COM1 and 42 to the
- * debug-exit port. It exercises the CLI, KVM setup, memory, ACPI, the
+ * bzImage whose 64-bit entry writes "OK\n" to COM1 and its verdict 42 to
+ * the debug-exit port (enabled by --verdict port: exit status 64 + 42). It exercises the CLI, KVM setup, memory, ACPI, the
  * boot loader, the vCPU's long-mode state, the PIO bus, the UART and the
  * exit status, in a few guest instructions (so it is fast even on a
  * paravirtual KVM). Skipped when /dev/kvm is missing.
@@ -26,6 +26,7 @@
 #include <termios.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <jansson.h>
 
 #include "boot_image.h"
 
@@ -149,7 +150,8 @@ static const uint8_t guest_virtio_reboot[] = {
 
 /*
  * Prints the kernel command line (boot_params.hdr.cmd_line_ptr, zero page
- * offset 0x228, %rsi the zero page) and a newline, then debug exit 42.
+ * offset 0x228, %rsi the zero page) and a newline, then verdict 42 through
+ * the port (--verdict port).
  */
 static const uint8_t guest_print_cmdline[] = {
 	0x8b, 0x9e, 0x28, 0x02, 0x00, 0x00, 0x66, 0xba, 0xf8, 0x03, 0x8a,
@@ -171,14 +173,15 @@ static void test_console_and_debug_exit(void **state)
 	char img[] = "/tmp/passvm-smoke-bzXXXXXX";
 	char out[4096], err[8192];
 	int fd = mkstemp(img);
-	const char *args[] = { "passvm", "run", "--kernel", img, "--mem", "64M",
-			       "--cpus", "2",	"--stats",  NULL };
+	const char *args[] = { "passvm",  "run",       "--kernel", img,
+			       "--mem",	  "64M",       "--cpus",   "2",
+			       "--stats", "--verdict", "port",	   NULL };
 
 	setup(state);
 	assert_true(fd >= 0);
 	close(fd);
 	make_test_bzimage(img, guest_ok42, sizeof(guest_ok42));
-	assert_int_equal(run(args, out, sizeof(out), err, sizeof(err)), 42);
+	assert_int_equal(run(args, out, sizeof(out), err, sizeof(err)), 106);
 	assert_string_equal(out, "OK\n");
 	/* --stats counted the PIO exits by device. */
 	if (!strstr(err, "pio") || !strstr(err, "first guest instruction"))
@@ -236,9 +239,10 @@ static int run_guest_opts(const uint8_t *code, size_t len,
 			  char *err, size_t elen)
 {
 	char img[] = "/tmp/passvm-smoke-secXXXXXX";
-	const char *args[16] = { "passvm", "run", "--kernel", img,
-				 "--mem",  "32M", "--cpus",   "2" };
-	int fd = mkstemp(img), status, n = 8;
+	const char *args[16] = { "passvm",    "run", "--kernel", img,
+				 "--mem",     "32M", "--cpus",	 "2",
+				 "--verdict", "port" };
+	int fd = mkstemp(img), status, n = 10;
 
 	assert_true(fd >= 0);
 	close(fd);
@@ -285,11 +289,11 @@ static void test_seccomp_forbidden(void **state)
 	assert_non_null(strstr(err, "the main thread made a forbidden"));
 	assert_int_equal(run_guest_opts(guest_ok42, sizeof(guest_ok42), off,
 					out, sizeof(out), err, sizeof(err)),
-			 42);
+			 106);
 	assert_string_equal(out, "OK\n");
 	assert_int_equal(run_guest_opts(guest_ok42, sizeof(guest_ok42), no, out,
 					sizeof(out), err, sizeof(err)),
-			 42);
+			 106);
 	assert_int_equal(run_guest_opts(guest_ok42, sizeof(guest_ok42), bad,
 					out, sizeof(out), err, sizeof(err)),
 			 2);
@@ -481,8 +485,8 @@ static void test_config_file(void **state)
 	char cfg[] = "/tmp/passvm-smoke-cfgXXXXXX";
 	char out[4096], err[4096], doc[1024];
 	int fd = mkstemp(img), cfd = mkstemp(cfg);
-	const char *args[] = { "passvm", "run",	     "--config-file",
-			       cfg,	 "--no-api", NULL };
+	const char *args[] = { "passvm",   "run",	"--config-file", cfg,
+			       "--no-api", "--verdict", "port",		 NULL };
 
 	setup(state);
 	close(fd);
@@ -493,7 +497,7 @@ static void test_config_file(void **state)
 		" \"machine-config\": {\"vcpu_count\": 2, \"mem_size_mib\": 64}}",
 		img);
 	assert_int_equal(write(cfd, doc, strlen(doc)), (ssize_t)strlen(doc));
-	assert_int_equal(run(args, out, sizeof(out), err, sizeof(err)), 42);
+	assert_int_equal(run(args, out, sizeof(out), err, sizeof(err)), 106);
 	assert_string_equal(out, "OK\n");
 	/* An unknown field inside machine-config: exit 152, naming both. */
 	snprintf(
@@ -524,15 +528,16 @@ static void test_config_root_drive(void **state)
 	char disk[] = "/tmp/passvm-smoke-rootdiskXXXXXX";
 	char out[4096], err[4096], doc[1024];
 	int fd = mkstemp(img), cfd = mkstemp(cfg), dfd = mkstemp(disk);
-	const char *args[] = { "passvm", "run",	     "--config-file",
-			       cfg,	 "--no-api", NULL };
+	const char *args[] = { "passvm",   "run",	"--config-file", cfg,
+			       "--no-api", "--verdict", "port",		 NULL };
 
 	setup(state);
 	assert_true(fd >= 0 && cfd >= 0 && dfd >= 0);
 	close(fd);
 	assert_int_equal(ftruncate(dfd, 1 << 20), 0);
 	close(dfd);
-	make_test_bzimage(img, guest_print_cmdline, sizeof(guest_print_cmdline));
+	make_test_bzimage(img, guest_print_cmdline,
+			  sizeof(guest_print_cmdline));
 	for (int ro = 0; ro < 2; ro++) {
 		snprintf(
 			doc, sizeof(doc),
@@ -545,7 +550,7 @@ static void test_config_root_drive(void **state)
 				 (ssize_t)strlen(doc));
 		assert_int_equal(ftruncate(cfd, (off_t)strlen(doc)), 0);
 		assert_int_equal(run(args, out, sizeof(out), err, sizeof(err)),
-				 42);
+				 64 + 42);
 		assert_string_equal(
 			out, ro ? "console=ttyS0 quiet root=/dev/vda ro\n" :
 				  "console=ttyS0 quiet root=/dev/vda rw\n");
@@ -706,7 +711,7 @@ static void test_api_socket(void **state)
 	char text[64] = "";
 
 	setup(state);
-	v.extra = NULL;
+	v.extra = "--verdict=port";
 	api_vm_start(&v, guest_ok42, sizeof(guest_ok42));
 	assert_int_equal(
 		api_call(v.c, "PUT", "/machine-config",
@@ -718,7 +723,7 @@ static void test_api_socket(void **state)
 	assert_int_equal(api_call(v.c, "PUT", "/actions",
 				  "{\"action_type\": \"InstanceStart\"}"),
 			 204);
-	assert_int_equal(api_vm_end(&v), 42);
+	assert_int_equal(api_vm_end(&v), 106);
 	assert_true(pread(v.cfd, text, sizeof(text) - 1, 0) > 0);
 	assert_string_equal(text, "OK\n");
 	api_vm_free(&v);
@@ -759,8 +764,11 @@ static int run_with(const uint8_t *code, size_t len, const char *const *extra,
  */
 static void test_reboot_in_place(void **state)
 {
-	const char *const text[] = { "--reboot", "--stats", NULL };
-	const char *const json[] = { "--reboot", "--stats=json", NULL };
+	/* The port is the guest's way to say "stale RAM" (verdict 99). */
+	const char *const text[] = { "--reboot", "--stats", "--verdict=port",
+				     NULL };
+	const char *const json[] = { "--reboot", "--stats=json",
+				     "--verdict=port", NULL };
 	char out[4096], err[8192];
 
 	setup(state);
@@ -875,7 +883,8 @@ static void test_reboot_virtio(void **state)
 	setup(state);
 	assert_true(fd >= 0 && dfd >= 0 && ofd >= 0 && efd >= 0);
 	close(fd);
-	make_test_bzimage(img, guest_virtio_reboot, sizeof(guest_virtio_reboot));
+	make_test_bzimage(img, guest_virtio_reboot,
+			  sizeof(guest_virtio_reboot));
 	assert_int_equal(ftruncate(dfd, 1 << 20), 0);
 	close(dfd);
 	snprintf(uds, sizeof(uds), "/tmp/passvm-smoke-v%d.sock", getpid());
@@ -933,15 +942,18 @@ static void test_reboot_virtio(void **state)
 
 static void test_cmdline_console_warning(void **state)
 {
-	const char *const quiet[] = { "--cmdline", "quiet", NULL };
+	const char *const quiet[] = { "--cmdline", "quiet", "--verdict", "port",
+				      NULL };
 	const char *const fine[] = { "--cmdline", "console=ttyS0 quiet",
-				     "--mem", "128M", NULL };
+				     "--mem",	  "128M",
+				     "--verdict", "port",
+				     NULL };
 	char out[4096], err[8192];
 
 	setup(state);
 	assert_int_equal(run_with(guest_ok42, sizeof(guest_ok42), quiet, out,
 				  sizeof(out), err, sizeof(err)),
-			 42);
+			 106);
 	if (!strstr(err, "--cmdline has no console=ttyS0: the guest's "
 			 "messages will not appear; add console=ttyS0"))
 		fail_msg("no console warning in: %s", err);
@@ -949,7 +961,7 @@ static void test_cmdline_console_warning(void **state)
 	assert_non_null(strstr(err, "below 128 MiB"));
 	assert_int_equal(run_with(guest_ok42, sizeof(guest_ok42), fine, out,
 				  sizeof(out), err, sizeof(err)),
-			 42);
+			 106);
 	assert_null(strstr(err, "warning"));
 }
 
@@ -1041,6 +1053,272 @@ static void test_terminal_banner_and_help(void **state)
 	unlink(img);
 }
 
+/* mov eax, 0xfe000000; check "PVVD" there; mov byte [rax], 42 (else 1) */
+static const uint8_t guest_mmio42[] = {
+	0xb8, 0x00, 0x00, 0x00, 0xfe, /* mov eax, 0xfe000000 */
+	0x8b, 0x08, /* mov ecx, [rax] */
+	0x81, 0xf9, 0x50, 0x56, 0x56, 0x44, /* cmp ecx, "PVVD" */
+	0x75, 0x06, /* jne fail */
+	0xc6, 0x00, 0x2a, /* mov byte [rax], 42 */
+	0xf4, 0xeb, 0xfd, /* hlt; jmp hlt */
+	0xc6, 0x00, 0x01, /* fail: mov byte [rax], 1 */
+	0xf4, 0xeb, 0xfd,
+};
+
+/*
+ * The console verdict, as a guest's init gives it: the token is the last
+ * 16 characters of its command line (boot_params.hdr.cmd_line_ptr, RSI
+ * at the 64-bit entry points at the zero page), where passvm put it;
+ * print "PASSVM-VERDICT <token> 7\r\n" to COM1. Assembled from:
+ *	mov 0x228(%rsi),%edi; mov %rdi,%rcx
+ *   1: cmpb $0,(%rcx); je 2f; inc %rcx; jmp 1b
+ *   2: sub $16,%rcx; mov $0x3f8,%dx; lea prefix(%rip),%rbx
+ *   3: mov (%rbx),%al; test %al,%al; jz 4f; out %al,%dx; inc %rbx; jmp 3b
+ *   4: mov $16,%r8d
+ *   5: mov (%rcx),%al; out %al,%dx; inc %rcx; dec %r8d; jnz 5b
+ *	lea suffix(%rip),%rbx
+ *   6: (as 3, to 7); 7: hlt; jmp 7b
+ *	prefix: .asciz "PASSVM-VERDICT "; suffix: .asciz " 7\r\n"
+ */
+static const uint8_t guest_serial7[] = {
+	0x8b, 0xbe, 0x28, 0x02, 0x00, 0x00, 0x48, 0x89, 0xf9, 0x80, 0x39, 0x00,
+	0x74, 0x05, 0x48, 0xff, 0xc1, 0xeb, 0xf6, 0x48, 0x83, 0xe9, 0x10, 0x66,
+	0xba, 0xf8, 0x03, 0x48, 0x8d, 0x1d, 0x33, 0x00, 0x00, 0x00, 0x8a, 0x03,
+	0x84, 0xc0, 0x74, 0x06, 0xee, 0x48, 0xff, 0xc3, 0xeb, 0xf4, 0x41, 0xb8,
+	0x10, 0x00, 0x00, 0x00, 0x8a, 0x01, 0xee, 0x48, 0xff, 0xc1, 0x41, 0xff,
+	0xc8, 0x75, 0xf5, 0x48, 0x8d, 0x1d, 0x1f, 0x00, 0x00, 0x00, 0x8a, 0x03,
+	0x84, 0xc0, 0x74, 0x06, 0xee, 0x48, 0xff, 0xc3, 0xeb, 0xf4, 0xf4, 0xeb,
+	0xfd, 'P',  'A',  'S',	'S',  'V',  'M',  '-',	'V',  'E',  'R',  'D',
+	'I',  'C',  'T',  ' ',	0x00, ' ',  '7',  '\r', '\n', 0x00,
+};
+
+/* mov al, 200; out 0xf4, al: a verdict above 63 */
+static const uint8_t guest_port200[] = { 0xb0, 0xc8, 0xe6, 0xf4,
+					 0xf4, 0xeb, 0xfd };
+
+/*
+ * Enable PWRBTN_EN (PM1_EN, port 0x602), poll PWRBTN_STS (PM1_STS, 0x600)
+ * until the power button is pressed, then power off (S5): what a guest's
+ * button handler does, without interrupts.
+ */
+static const uint8_t guest_power_button[] = {
+	0x66, 0xba, 0x02, 0x06, /* mov dx, 0x602 */
+	0x66, 0xb8, 0x00, 0x01, /* mov ax, 0x100 */
+	0x66, 0xef, /* out dx, ax */
+	0x66, 0xba, 0x00, 0x06, /* mov dx, 0x600 */
+	0x66, 0xed, /* 14: in ax, dx */
+	0x66, 0xa9, 0x00, 0x01, /* test ax, 0x100 */
+	0x74, 0xf8, /* jz 14 */
+	0x66, 0xba, 0x04, 0x06, 0x66, 0xb8, 0x00, 0x34, 0x66, 0xef, /* S5 */
+	0xf4, 0xeb, 0xfd,
+};
+
+/* The --result file at @path, parsed; its "end" must be @end. */
+static json_t *load_result(const char *path, const char *end)
+{
+	json_error_t je;
+	json_t *v = json_load_file(path, 0, &je);
+
+	if (!v)
+		fail_msg("--result %s: %s", path, je.text);
+	if (strcmp(json_string_value(json_object_get(v, "end")), end))
+		fail_msg("end is %s, not %s",
+			 json_string_value(json_object_get(v, "end")), end);
+	return v;
+}
+
+static json_int_t jint(json_t *o, const char *key)
+{
+	return json_integer_value(json_object_get(o, key));
+}
+
+/* The MMIO verdict register at 0xfe000000, read back and written. */
+static void test_verdict_mmio(void **state)
+{
+	char res[] = "/tmp/passvm-smoke-resXXXXXX";
+	const char *const extra[] = { "--verdict", "mmio", "--result", res,
+				      NULL };
+	char out[4096], err[8192];
+	json_t *v;
+
+	setup(state);
+	close(mkstemp(res));
+	assert_int_equal(run_with(guest_mmio42, sizeof(guest_mmio42), extra,
+				  out, sizeof(out), err, sizeof(err)),
+			 106);
+	v = load_result(res, "verdict");
+	assert_int_equal(jint(v, "exit_status"), 106);
+	assert_int_equal(jint(json_object_get(v, "verdict"), "value"), 42);
+	assert_string_equal(json_string_value(json_object_get(
+				    json_object_get(v, "verdict"), "channel")),
+			    "mmio");
+	assert_true(json_is_true(json_object_get(v, "guest_started")));
+	assert_true(jint(json_object_get(v, "mmio"), "verdict") >= 2);
+	json_decref(v);
+	unlink(res);
+}
+
+/* The console line with the run's token, found on the command line. */
+static void test_verdict_serial(void **state)
+{
+	char res[] = "/tmp/passvm-smoke-resXXXXXX";
+	const char *const extra[] = { "--verdict", "serial", "--result", res,
+				      NULL };
+	char out[4096], err[8192];
+	const char *tok;
+	json_t *v;
+
+	setup(state);
+	close(mkstemp(res));
+	assert_int_equal(run_with(guest_serial7, sizeof(guest_serial7), extra,
+				  out, sizeof(out), err, sizeof(err)),
+			 71);
+	tok = strstr(out, "PASSVM-VERDICT ");
+	assert_non_null(tok);
+	tok += strlen("PASSVM-VERDICT ");
+	for (int i = 0; i < 16; i++)
+		assert_non_null(strchr("0123456789abcdef", tok[i]));
+	assert_string_equal(tok + 16, " 7\r\n");
+	v = load_result(res, "verdict");
+	assert_int_equal(jint(json_object_get(v, "verdict"), "value"), 7);
+	assert_string_equal(json_string_value(json_object_get(
+				    json_object_get(v, "verdict"), "channel")),
+			    "serial");
+	json_decref(v);
+	unlink(res);
+}
+
+/* A verdict above 63 is 127, with a warning; the file has the value. */
+static void test_verdict_above_63(void **state)
+{
+	char res[] = "/tmp/passvm-smoke-resXXXXXX";
+	const char *const extra[] = { "--verdict", "port", "--result", res,
+				      NULL };
+	char out[4096], err[8192];
+	json_t *v;
+
+	setup(state);
+	close(mkstemp(res));
+	assert_int_equal(run_with(guest_port200, sizeof(guest_port200), extra,
+				  out, sizeof(out), err, sizeof(err)),
+			 127);
+	if (!strstr(err, "verdict 200 is above 63"))
+		fail_msg("no warning in: %s", err);
+	v = load_result(res, "verdict");
+	assert_int_equal(jint(json_object_get(v, "verdict"), "value"), 200);
+	assert_int_equal(jint(v, "exit_status"), 127);
+	json_decref(v);
+	unlink(res);
+}
+
+/*
+ * Without --verdict the port changes nothing (counted); --timeout stops
+ * the guest that then spins: exit 5. With a grace period the power
+ * button is pressed first, and a guest that powers off on it still ends
+ * with 5.
+ */
+static void test_timeout(void **state)
+{
+	char res[] = "/tmp/passvm-smoke-resXXXXXX";
+	const char *const spin[] = { "--timeout", "1s",	      "--timeout-grace",
+				     "0.5s",	  "--result", res,
+				     NULL };
+	const char *const button[] = { "--timeout", "500ms", "--result", res,
+				       NULL };
+	char out[4096], err[8192];
+	json_t *v, *t;
+
+	setup(state);
+	close(mkstemp(res));
+	assert_int_equal(run_with(guest_ok42, sizeof(guest_ok42), spin, out,
+				  sizeof(out), err, sizeof(err)),
+			 5);
+	assert_string_equal(out, "OK\n");
+	v = load_result(res, "timeout");
+	assert_int_equal(jint(v, "exit_status"), 5);
+	assert_true(json_is_null(json_object_get(v, "verdict")));
+	assert_int_equal(
+		jint(json_object_get(v, "verdict_writes_ignored"), "port"), 1);
+	t = json_object_get(v, "timeout");
+	assert_true(json_is_true(json_object_get(t, "fired")));
+	assert_string_equal(json_string_value(json_object_get(t, "guest_end")),
+			    "timeout");
+	assert_true(json_real_value(json_object_get(v, "launch_to_exit_s")) >=
+		    1.5);
+	json_decref(v);
+
+	assert_int_equal(run_with(guest_power_button,
+				  sizeof(guest_power_button), button, out,
+				  sizeof(out), err, sizeof(err)),
+			 5);
+	v = load_result(res, "timeout");
+	t = json_object_get(v, "timeout");
+	assert_string_equal(json_string_value(json_object_get(t, "guest_end")),
+			    "power-off");
+	/* Well before the 10 s default grace ran out. */
+	assert_true(json_real_value(json_object_get(v, "launch_to_exit_s")) <
+		    8.0);
+	json_decref(v);
+	unlink(res);
+}
+
+/* --result on the paths that end before or outside the guest. */
+static void test_result_other_ends(void **state)
+{
+	char res[] = "/tmp/passvm-smoke-resXXXXXX";
+	char img[] = "/tmp/passvm-smoke-bzXXXXXX";
+	const char *usage[] = { "passvm", "run", "--result", res,
+				"--mem",  "1G",	 NULL };
+	const char *missing[] = { "passvm", "run",	"--result",
+				  res,	    "--kernel", "/nonexistent/bzImage",
+				  NULL };
+	const char *spin[] = { "passvm", "run",	     "--kernel", img, "--mem",
+			       "32M",	 "--result", res,	 NULL };
+	char out[1024], err[4096];
+	int status;
+	pid_t pid;
+	json_t *v;
+
+	setup(state);
+	close(mkstemp(res));
+	assert_int_equal(run(usage, out, sizeof(out), err, sizeof(err)), 2);
+	v = load_result(res, "usage-error");
+	assert_non_null(strstr(json_string_value(json_object_get(v, "message")),
+			       "--kernel"));
+	assert_true(json_is_false(json_object_get(v, "guest_started")));
+	json_decref(v);
+	assert_int_equal(run(missing, out, sizeof(out), err, sizeof(err)), 1);
+	v = load_result(res, "error");
+	assert_non_null(strstr(json_string_value(json_object_get(v, "message")),
+			       "/nonexistent/bzImage"));
+	json_decref(v);
+	/* SIGTERM: the result says so, written as the VM is torn down. */
+	close(mkstemp(img));
+	make_test_bzimage(img, guest_spin, sizeof(guest_spin));
+	pid = fork();
+	assert_true(pid >= 0);
+	if (!pid) {
+		int null = open("/dev/null", O_RDWR);
+
+		dup2(null, 0);
+		dup2(null, 1);
+		dup2(null, 2);
+		execv(passvm(), (char *const *)spin);
+		_exit(127);
+	}
+	usleep(500000);
+	kill(pid, SIGTERM);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 143);
+	v = load_result(res, "signal");
+	assert_int_equal(jint(v, "signal"), SIGTERM);
+	assert_int_equal(jint(v, "exit_status"), 143);
+	json_decref(v);
+	unlink(img);
+	unlink(res);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1059,6 +1337,11 @@ int main(void)
 		cmocka_unit_test(test_reboot_virtio),
 		cmocka_unit_test(test_cmdline_console_warning),
 		cmocka_unit_test(test_terminal_banner_and_help),
+		cmocka_unit_test(test_verdict_mmio),
+		cmocka_unit_test(test_verdict_serial),
+		cmocka_unit_test(test_verdict_above_63),
+		cmocka_unit_test(test_timeout),
+		cmocka_unit_test(test_result_other_ends),
 		cmocka_unit_test(test_seccomp_forbidden),
 		cmocka_unit_test(test_seccomp_every_thread),
 	};

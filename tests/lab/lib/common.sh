@@ -318,6 +318,16 @@ build_l2_initramfs() {
 		done
 	done
 
+	# files a scenario's L2 script reads (scen_NAME_l2_files: paths of
+	# files or directories), in /lab/NAME/
+	for s in "$@"; do
+		declare -F "scen_${s}_l2_files" >/dev/null || continue
+		mkdir -p "$d/lab/$s"
+		for f in $("scen_${s}_l2_files"); do
+			cp -R "$f" "$d/lab/$s/"
+		done
+	done
+
 	# scenarios, run in this order by the L2 /init
 	: >"$d/lab/scenarios.list"
 	for s in "$@"; do
@@ -351,6 +361,9 @@ l1_dev_nic() {
 }
 l1_dev_edu() {
 	printf '%s\n' -device "edu,addr=$(lab_slot "$EDU_BDF")"
+}
+l1_dev_edu_dma() {
+	printf '%s\n' -device "edu,dma_mask=0xffffffffffffffff,addr=$(lab_slot "$EDU_DMA_BDF")"
 }
 l1_dev_bridge() {
 	printf '%s\n' -device "pci-bridge,id=lab-br,chassis_nr=1,addr=$(lab_slot "$BRIDGE_BDF")" \

@@ -12,6 +12,7 @@
 
 # nvme: NVMe, MSI-X table inside BAR0; disk out/nvme.img
 NVME_BDF=0000:00:03.0
+NVME_ID=1b36:0010
 # e1000e passed through (MSI-X table in its own BAR), and its peer that
 # stays in L2; the two share an L1 hub with nothing else on it
 NIC_BDF=0000:00:04.0
@@ -20,6 +21,7 @@ PEER_BDF=0000:00:05.0
 PEER_MAC=52:54:00:12:34:02
 # edu (MSI, INTx, a DMA engine)
 EDU_BDF=0000:00:06.0
+EDU_ID=1234:11e8
 # a pci-bridge; the firmware numbers the bus behind it 01. Its two edu
 # functions share one IOMMU group.
 BRIDGE_BDF=0000:00:07.0
@@ -43,6 +45,10 @@ SRIOV_PF_MAC=52:54:00:12:36:00
 # rootfs: a virtio-blk disk of L1 that L2 mounts (ext4), carrying the
 # image files the L3 VMMs open (out/rootfs-carrier.img)
 CARRIER_BDF=0000:00:0e.0
+
+# hostile-dma's edu with a DMA mask of all ones (the default is 28 bits):
+# its DMA engine reaches any IOVA
+EDU_DMA_BDF=0000:00:0f.0
 
 # lab_slot BDF: the "SLOT.FN" part, as QEMU's addr= takes it (03.0)
 lab_slot() {

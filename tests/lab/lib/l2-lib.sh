@@ -35,6 +35,14 @@ PASSVM=/lab/passvm
 VMM_TIMEOUT=${VMM_TIMEOUT:-120}
 L3_MEM_MIB=256 # guest RAM of an L3 boot, MiB (a scenario may set it)
 LAB_VMM_ERR=/tmp/lab-vmm.err # the last VMM run's stderr (lab_run_once)
+# LAB_ERR_HIDE: an ERE; when set, the VMM's stderr goes to LAB_VMM_ERR
+# during the run and to the console after it, without the lines it matches
+# (a --trace run's trace lines, which the serial console carries slowly;
+# and no warning cuts a guest's RESULT line in two). LAB_TRACE_RE: passvm's
+# trace lines.
+LAB_ERR_HIDE=
+# shellcheck disable=SC2034 # for the scenarios' scripts
+LAB_TRACE_RE='^\[ *[0-9.]*\] (kvm|mem|vfio|pci|irq|boot): '
 
 # lab_result NAME KEY=VALUE...: one measurement (values without blanks)
 lab_result() {
@@ -240,7 +248,11 @@ lab_run_once() {
 	# for the results below (passvm's --stats)
 	rm -f "$fifo"
 	mkfifo "$fifo"
-	tee "$LAB_VMM_ERR" <"$fifo" >&2 &
+	if [ -n "$LAB_ERR_HIDE" ]; then
+		cat <"$fifo" >"$LAB_VMM_ERR" &
+	else
+		tee "$LAB_VMM_ERR" <"$fifo" >&2 &
+	fi
 	tp=$!
 	t0=$(lab_uptime_cs)
 	"$@" </dev/null 2>"$fifo" &
@@ -254,6 +266,7 @@ lab_run_once() {
 	kill "$wd" 2>/dev/null
 	wait "$tp"
 	rm -f "$fifo"
+	[ -z "$LAB_ERR_HIDE" ] || grep -v -E "$LAB_ERR_HIDE" "$LAB_VMM_ERR" >&2
 	[ ! -e "/tmp/lab-hung.$pid" ] || hung=1
 	echo
 	echo "LAB: $vmm exit=$rc"
@@ -270,8 +283,11 @@ lab_run_once() {
 # lab_stats_keys FILE: RESULT keys from the --stats lines of passvm's
 # stderr in FILE (vmm/stats.c): stats=yes|no, exits (userspace exits, all
 # reasons), first_insn_ms (launch to the guest's first instruction),
-# guest_ram_resident_kb (RssShmem at exit: guest RAM touched or pinned),
-# vmm_rss_anon_kb (RssAnon at exit: the VMM's own memory)
+# guest_ram_resident_kb (guest RAM touched or pinned at exit: the "guest
+# RAM ... resident" line, any backing, printed after and so winning over
+# RssShmem, which misses hugetlbfs pages), vmm_rss_anon_kb (RssAnon at
+# exit: the VMM's own memory), iommu_backend and dma_map_ms (the "dma map
+# (BACKEND): ..., MS ms" line: time in the DMA map calls)
 lab_stats_keys() {
 	if ! grep -q '^passvm: stats: ' "$1"; then
 		echo stats=no
@@ -281,7 +297,8 @@ lab_stats_keys() {
 	sed -n -e 's/^passvm: stats: userspace exits \([0-9]*\)$/exits=\1/p' \
 		-e 's/^passvm: stats: launch to first guest instruction \([0-9.]*\) ms$/first_insn_ms=\1/p' \
 		-e 's/^passvm: stats: memory: VMM (RssAnon) \([0-9]*\) kB, guest RAM touched (RssShmem) \([0-9]*\) kB.*/vmm_rss_anon_kb=\1 guest_ram_resident_kb=\2/p' \
-		-e 's/^passvm: stats: memory: .*guest RAM touched (RssShmem) \([0-9]*\) kB.*/guest_ram_resident_kb=\1/p' "$1"
+		-e 's/^passvm: stats: guest RAM [0-9]* MiB, .*: resident \([0-9]*\) kB.*/guest_ram_resident_kb=\1/p' \
+		-e 's/^passvm: stats: dma map (\([a-z0-9]*\)): .*, \([0-9.]*\) ms$/iommu_backend=\1 dma_map_ms=\2/p' "$1"
 }
 
 # lab_stats_vfio FILE: one RESULT line per assigned device from passvm's
@@ -371,6 +388,124 @@ lab_qemu() {
 		-kernel "$L3_KERNEL" -initrd "$L3_INITRD" \
 		-append "$L3_CMDLINE $(lab_l3_args qemu)" \
 		-nographic -nodefaults -no-reboot -serial stdio "$@"
+}
+
+# lab_memcheck NAME FILE: replay the --trace kvm,mem,vfio,pci lines of a
+# passvm run's stderr (FILE) and judge what it mapped. One line
+#   LAB: RESULT NAME/mem slots=N ram_slots=N bar_slots=N bad_slots=N
+#     overlap_slots=N final_slots=N final_regions=N slots_match=yes|no
+#     dma_maps=N ram_regions=N dma_match=yes|no stale_slots=N end=stop|eof
+# bad_slots: memslots other than guest RAM's over guest RAM, the IOAPIC
+# page, the MSI window, outside the 32-bit window below 4 GiB or beyond
+# the physical address width; overlap_slots: memslots of a BAR that overlap
+# another decoded BAR (e.g. one moved over an MSI-X table page); then, at
+# the guest's stop (the "stop requested" trace line, else the end): the
+# memslots must be the memory map's regions one for one (slots_match), the
+# DMA mappings its RAM regions one for one (dma_match), and every BAR
+# memslot inside a BAR that is mapped (stale_slots=0).
+lab_memcheck() {
+	local bits
+	bits=$(sed -n 's/^address sizes[^0-9]*\([0-9]*\) bits physical.*/\1/p' /proc/cpuinfo | head -n1)
+	tr -d '\r' <"$2" | awk -v name="$1" -v bits="${bits:-36}" '
+	function ov(a, as, b, bs) { return a < b + bs && b < a + as }
+	function hex(s,   n, i, c, d) {
+		s = tolower(s); sub(/^0x/, "", s); n = 0
+		for (i = 1; i <= length(s); i++) {
+			c = substr(s, i, 1); d = index("0123456789abcdef", c) - 1
+			if (d < 0) break
+			n = n * 16 + d
+		}
+		return n
+	}
+	# judge the memslots created since the last pci map line, now that
+	# BAR key K (or "" when none) is mapped at [a, a+s)
+	function judge(k, a, s,   i, j, bad) {
+		for (i = 1; i <= np; i++) {
+			bad = 0
+			for (j in dec)
+				if (j != k && ov(pg[i], ps[i], dba[j], dbs[j])) bad = 1
+			if (k != "" && !(pg[i] >= a && pg[i] + ps[i] <= a + s)) bad = 1
+			if (bad) { overlap++; print "LAB: memcheck overlap: slot at " sprintf("%.0f", pg[i]) " size " sprintf("%.0f", ps[i]) " (" pn[i] ")" }
+		}
+		np = 0
+	}
+	BEGIN { top = 1; for (i = 0; i < bits; i++) top *= 2 }
+	snap_done { next }
+	/\] kvm: stop requested/ { snap(); snap_done = 1; end = "stop"; next }
+	/\] kvm: memslot [0-9]+: GPA/ {
+		slot = $0; sub(/.*memslot /, "", slot); sub(/:.*/, "", slot)
+		g = $0; sub(/.*GPA /, "", g); sub(/ .*/, "", g); g = hex(g)
+		s = $0; sub(/.* size /, "", s); sub(/ .*/, "", s); s = hex(s)
+		n = $0; sub(/[^(]*\(/, "", n); sub(/\).*/, "", n)
+		sg[slot] = g; ss[slot] = s; sn[slot] = n; slots++
+		if (n ~ /^ram/) { ram_slots++; next }
+		bar_slots++
+		bad = 0
+		for (r in rg) if (rk[r] == "ram" && ov(g, s, rg[r], rs[r])) bad = 1
+		if (ov(g, s, 4273995776, 4096) || ov(g, s, 4276092928, 1048576)) bad = 1
+		if (g < 4294967296 && !(g >= 3221225472 && g + s <= 3758096384)) bad = 1
+		if (g + s > top) bad = 1
+		if (bad) { badn++; print "LAB: memcheck bad slot: " $0 }
+		np++; pg[np] = g; ps[np] = s; pn[np] = n
+		next
+	}
+	/\] kvm: memslot [0-9]+ deleted/ {
+		slot = $0; sub(/.*memslot /, "", slot); sub(/ .*/, "", slot)
+		delete sg[slot]; delete ss[slot]; delete sn[slot]; next
+	}
+	/\] mem: region .* added: GPA/ {
+		n = $0; sub(/.*\] mem: region /, "", n); sub(/ added: GPA.*/, "", n)
+		g = $0; sub(/.* added: GPA /, "", g); e = g; sub(/-.*/, "", g); sub(/^[^-]*-/, "", e); sub(/ .*/, "", e)
+		rg[n] = hex(g); rs[n] = hex(e) - hex(g) + 1
+		rk[n] = $0 ~ /\(ram\)$/ ? "ram" : "mmio"
+		next
+	}
+	/\] mem: region .* removed/ {
+		n = $0; sub(/.*\] mem: region /, "", n); sub(/ removed.*/, "", n)
+		delete rg[n]; delete rs[n]; delete rk[n]; next
+	}
+	/\] vfio: dma map iova/ { split($0, w, "iova "); split(w[2], v, " "); dm[hex(v[1])] = hex(v[3]); next }
+	/\] vfio: dma unmap iova/ { split($0, w, "iova "); split(w[2], v, " "); delete dm[hex(v[1])]; next }
+	/\] pci: .* BAR[0-9]+ map 0x/ {
+		k = $0; sub(/.*\] pci: /, "", k); sub(/ map .*/, "", k)
+		a = $0; sub(/.* map /, "", a); s = a; sub(/ .*/, "", a); sub(/.* size /, "", s); sub(/ .*/, "", s)
+		dec[k] = 1; dba[k] = hex(a); dbs[k] = hex(s)
+		if ($0 ~ /\(trapped/) { delete mapped[k]; judge("", 0, 0) }
+		else { mapped[k] = 1; judge(k, hex(a), hex(s)) }
+		next
+	}
+	/\] pci: .* BAR[0-9]+ unmap 0x/ {
+		k = $0; sub(/.*\] pci: /, "", k); sub(/ unmap .*/, "", k)
+		delete dec[k]; delete mapped[k]; next
+	}
+	function snap(   i, r, m, found, k, inside) {
+		judge("", 0, 0)
+		fs = 0; fr = 0; match_ok = 1; stale = 0
+		for (i in sg) {
+			fs++; found = 0
+			for (r in rg) if (rg[r] == sg[i] && rs[r] == ss[i] && r == sn[i]) found = 1
+			if (!found) { match_ok = 0; print "LAB: memcheck slot without region: " sn[i] sprintf(" %.0f", sg[i]) }
+			if (sn[i] ~ /^ram/) continue
+			inside = 0
+			for (k in mapped) if (sg[i] >= dba[k] && sg[i] + ss[i] <= dba[k] + dbs[k]) inside = 1
+			if (!inside) { stale++; print "LAB: memcheck stale slot: " sn[i] sprintf(" %.0f", sg[i]) }
+		}
+		for (r in rg) fr++
+		if (fr != fs) match_ok = 0
+		dmn = 0; ramn = 0; dma_ok = 1
+		for (m in dm) dmn++
+		for (r in rg) if (rk[r] == "ram") {
+			ramn++
+			if (!(rg[r] in dm) || dm[rg[r]] != rs[r]) dma_ok = 0
+		}
+		if (dmn != ramn) dma_ok = 0
+	}
+	END {
+		if (!snap_done) { snap(); end = "eof" }
+		printf "LAB: RESULT %s/mem slots=%d ram_slots=%d bar_slots=%d bad_slots=%d overlap_slots=%d final_slots=%d final_regions=%d slots_match=%s dma_maps=%d ram_regions=%d dma_match=%s stale_slots=%d end=%s\n",
+			name, slots, ram_slots, bar_slots, badn, overlap, fs, fr,
+			match_ok ? "yes" : "no", dmn, ramn, dma_ok ? "yes" : "no", stale, end
+	}'
 }
 
 # the arm64 lab: its QEMU and lab_qemu (run-lab --arch arm64)

@@ -1,8 +1,21 @@
 # shellcheck shell=dash
-# bench (L2 side): BENCH_RUNS boots of the L3 guest per VMM, alternating.
-i=1
-while [ "$i" -le "${BENCH_RUNS:-3}" ]; do
-	lab_want passvm && lab_passvm "bench-passvm-$i"
-	lab_want qemu && lab_qemu "bench-qemu-$i"
-	i=$((i + 1))
+# bench (L2 side): for each guest RAM size of BENCH_SIZES (MiB), BENCH_RUNS
+# boots of the L3 guest per VMM, alternating, with L1's NVMe assigned: VFIO
+# pins all of the guest's RAM before it starts. Runs bench-VMM-MIB-I.
+lab_bind "$NVME_BDF" >/dev/null || {
+	echo "LAB: bench: binding $NVME_BDF to vfio-pci failed"
+	exit 1
+}
+echo "LAB: bench $NVME_BDF sizes=${BENCH_SIZES:-256 1024 4608} runs=${BENCH_RUNS:-3} MemFree=$(awk '/^MemFree/ {print $2}' /proc/meminfo)kB"
+# pinning 4.5 GiB under TCG takes 30-70 s: more room before the watchdog
+VMM_TIMEOUT=$((VMM_TIMEOUT + 180))
+for mib in ${BENCH_SIZES:-256 1024 4608}; do
+	# shellcheck disable=SC2034 # read by lab_passvm/lab_qemu (l2-lib.sh)
+	L3_MEM_MIB=$mib
+	i=1
+	while [ "$i" -le "${BENCH_RUNS:-3}" ]; do
+		lab_want passvm && lab_passvm "bench-passvm-$mib-$i" --vfio "$NVME_BDF"
+		lab_want qemu && lab_qemu "bench-qemu-$mib-$i" -device "vfio-pci,host=$NVME_BDF"
+		i=$((i + 1))
+	done
 done

@@ -5,8 +5,9 @@
 # above 4 GiB. Passes when the nvme run passes (MSI-X, marker at 7/8 MiB in
 # out/nvme.img), the guest reports RAM above 4 GiB (bigmem/*-ram), the
 # steady-state I/O (8 MiB written, read back, compared) passes, and under
-# passvm the guest RAM resident at exit (--stats RssShmem: VFIO pins, and so
-# faults in, every page it maps) covers all 4.5 GiB.
+# passvm the guest RAM resident at exit (--stats "guest RAM ... resident",
+# whatever backs it; RssShmem from older passvm: VFIO pins, and so faults
+# in, every page it maps) covers all 4.5 GiB.
 # shellcheck source-path=SCRIPTDIR source=nvme.sh
 . "$LAB_DIR/scenarios/nvme.sh" # check_nvme_run, check_nvme_steady
 scen_bigmem_devices() { l1_dev_nvme; }

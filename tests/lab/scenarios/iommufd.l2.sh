@@ -1,30 +1,35 @@
 # shellcheck shell=dash
 # iommufd (L2 side): reports the kernel's IOMMUFD options, /dev/iommu, and
-# the NVMe 00:03.0's VFIO group and cdev once bound to vfio-pci, one
-# "LAB: iommufd ..." line each (the device nodes as "PATH char MAJ:MIN",
-# in hex: /dev/iommu is misc 10:257, a:101).
-bdf=0000:00:03.0
-lab_iommufd_node() { # PATH: "PATH char MAJ:MIN" or "PATH missing"
-	if [ -c "$1" ]; then
-		echo "$1 char $(stat -c '%t:%T' "$1")"
-	else
-		echo "$1 missing"
-	fi
+# the NVMe's VFIO group and cdev once bound to vfio-pci:
+#   LAB: RESULT iommufd config=WORDS dev_iommu=char|missing
+#     iommu_rdev=MAJ:MIN group=N group_node=char|missing cdev=vfioN|none
+#     cdev_node=char|missing cdev_rdev=MAJ:MIN
+# (device numbers in hex: /dev/iommu is misc 10:257, a:101).
+node() { # PATH: char or missing
+	if [ -c "$1" ]; then echo char; else echo missing; fi
 }
+rdev() { # PATH: MAJ:MIN in hex, or none
+	stat -c '%t:%T' "$1" 2>/dev/null || echo none
+}
+config=none
 if [ -r /proc/config.gz ]; then
-	echo "LAB: iommufd config $(zcat /proc/config.gz | grep -E '^CONFIG_(IOMMUFD|VFIO_DEVICE_CDEV|VFIO_CONTAINER|VFIO_GROUP)=' | tr '\n' ' ')"
+	config=$(lab_word "$(zcat /proc/config.gz | grep -E '^CONFIG_(IOMMUFD|VFIO_DEVICE_CDEV|VFIO_CONTAINER|VFIO_GROUP)=' | sed 's/^CONFIG_//' | tr '\n' ' ')")
 fi
-echo "LAB: iommufd $(lab_iommufd_node /dev/iommu)"
-if grp=$(lab_vfio_bind "$bdf"); then
-	echo "LAB: iommufd group $(lab_iommufd_node "/dev/vfio/$grp")"
-	for c in "/sys/bus/pci/devices/$bdf/vfio-dev/"vfio*; do
-		[ -e "$c" ] || { echo "LAB: iommufd cdev none in /sys/bus/pci/devices/$bdf/vfio-dev"; break; }
-		i=0
-		while [ ! -c "/dev/vfio/devices/${c##*/}" ] && [ $i -lt 20 ]; do
-			sleep 0.1
-			i=$((i + 1))
-		done
-		echo "LAB: iommufd cdev $(lab_iommufd_node "/dev/vfio/devices/${c##*/}") sysfs=${c#/sys/bus/pci/devices/}"
+grp=$(lab_bind "$NVME_BDF") || grp=none
+cdev=none
+for c in "/sys/bus/pci/devices/$NVME_BDF/vfio-dev/"vfio*; do
+	[ -e "$c" ] || break
+	cdev=${c##*/}
+	i=0 # udev-less L2: devtmpfs makes the node, give it a moment
+	while [ ! -c "/dev/vfio/devices/$cdev" ] && [ $i -lt 20 ]; do
+		sleep 0.1
+		i=$((i + 1))
 	done
-fi
+	break
+done
+lab_result iommufd config="$config" dev_iommu="$(node /dev/iommu)" \
+	iommu_rdev="$(rdev /dev/iommu)" group="$grp" \
+	group_node="$(node "/dev/vfio/$grp")" cdev="$cdev" \
+	cdev_node="$(node "/dev/vfio/devices/$cdev")" \
+	cdev_rdev="$(rdev "/dev/vfio/devices/$cdev")"
 echo "LAB: iommufd nodes: $(find /dev/vfio /dev/iommu 2>/dev/null | tr '\n' ' ')"

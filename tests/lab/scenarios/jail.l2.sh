@@ -111,12 +111,16 @@ while ! grep -q 'LAB: RESULT jail .*hold=' /tmp/jail.out && [ -d "/proc/$pid" ] 
 	sleep 0.1
 	i=$((i + 1))
 done
-jail_report
+# Printed once passvm's output is all followed: a line of ours in the
+# middle of a guest's line would cut both.
+jail_report >/tmp/jail.report
 wait "$pid"
 rc=$?
 t1=$(lab_uptime_cs)
 kill "$wd" 2>/dev/null
 wait "$tp"
+echo
+cat /tmp/jail.report
 hung=0
 [ ! -e "/tmp/lab-hung.$pid" ] || hung=1
 echo
