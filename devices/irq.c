@@ -196,8 +196,9 @@ int irq_router_init(struct irq_router *r, const struct irq_backend *be,
 				 "routes, fewer than the %u pins it must "
 				 "route",
 				 max_gsi, layout->msi_base);
-	memcpy(r->defaults, layout->defaults,
-	       layout->nr_defaults * sizeof(r->defaults[0]));
+	if (layout->nr_defaults) /* a layout without any may have no array */
+		memcpy(r->defaults, layout->defaults,
+		       layout->nr_defaults * sizeof(r->defaults[0]));
 	r->nr_defaults = layout->nr_defaults;
 	r->msi_base = layout->msi_base;
 	r->msi_addr_base = layout->msi_addr_base;
