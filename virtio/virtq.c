@@ -309,46 +309,42 @@ bool virtq_kick_enable(struct virtq *q)
 	return avail_idx(q) != q->last_avail;
 }
 
-size_t iov_to_buf(const struct iovec *iov, unsigned int n, size_t off,
-		  void *buf, size_t len)
+/* Copy @len bytes between @buf and the chain's @iov from byte @off. */
+static size_t iov_copy(const struct iovec *iov, unsigned int n, size_t off,
+		       uint8_t *buf, size_t len, bool to_buf)
 {
 	size_t done = 0;
 
 	for (unsigned int i = 0; i < n && done < len; i++) {
 		size_t seg = iov[i].iov_len, k;
+		uint8_t *p;
 
 		if (off >= seg) {
 			off -= seg;
 			continue;
 		}
+		p = (uint8_t *)iov[i].iov_base + off;
 		k = seg - off < len - done ? seg - off : len - done;
-		memcpy((uint8_t *)buf + done, (uint8_t *)iov[i].iov_base + off,
-		       k);
+		if (to_buf)
+			memcpy(buf + done, p, k);
+		else
+			memcpy(p, buf + done, k);
 		done += k;
 		off = 0;
 	}
 	return done;
 }
 
+size_t iov_to_buf(const struct iovec *iov, unsigned int n, size_t off,
+		  void *buf, size_t len)
+{
+	return iov_copy(iov, n, off, buf, len, true);
+}
+
 size_t iov_from_buf(const struct iovec *iov, unsigned int n, size_t off,
 		    const void *buf, size_t len)
 {
-	size_t done = 0;
-
-	for (unsigned int i = 0; i < n && done < len; i++) {
-		size_t seg = iov[i].iov_len, k;
-
-		if (off >= seg) {
-			off -= seg;
-			continue;
-		}
-		k = seg - off < len - done ? seg - off : len - done;
-		memcpy((uint8_t *)iov[i].iov_base + off,
-		       (const uint8_t *)buf + done, k);
-		done += k;
-		off = 0;
-	}
-	return done;
+	return iov_copy(iov, n, off, (uint8_t *)buf, len, false);
 }
 
 unsigned int iov_slice(const struct iovec *iov, unsigned int n, size_t off,
