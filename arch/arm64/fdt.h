@@ -6,8 +6,8 @@
  * interrupt-controller/arm,gic-v3.yaml, timer/arm,arch_timer.yaml,
  * serial/8250.yaml, pci/host-generic-pci.yaml, pci/pci-msi.txt): memory,
  * PSCI vCPUs, the GICv3 with its ITS, the architected timer, the ns16550a
- * console, the ECAM PCIe host bridge with INTx and MSI maps, the verdict page
- * ("passvm,verdict", devices/verdict.h), and /chosen.
+ * console, the ECAM PCIe host bridge with INTx and MSI maps, the verdict
+ * page ("passvm,verdict", devices/verdict.h), and /chosen.
  * KVM-free: the unit tests read the blob back with libfdt.
  */
 #ifndef PASSVM_ARCH_ARM64_FDT_H

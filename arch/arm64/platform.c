@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The arm64 platform (arch/arch.h): the ns16550a console, the ECAM PCI
- * host bridge and the verdict page (devices/verdict.h) on the MMIO bus, the GIC's ranges kept clear of BARs, MSIs
- * through the ITS with each assigned device's requester ID, and the
- * boot: Image, initrd, device tree, vCPU 0's registers. No PIO bus (so
- * no verdict port), no power button, no Ctrl-Alt-Del (Firecracker's SendCtrlAltDel is x86-only too).
+ * host bridge and the verdict page (devices/verdict.h) on the MMIO bus,
+ * the GIC's ranges kept clear of BARs, MSIs through the ITS with each
+ * assigned device's requester ID, and the boot: Image, initrd, device
+ * tree, vCPU 0's registers. No PIO bus (so no verdict port), no power
+ * button, no Ctrl-Alt-Del (Firecracker's SendCtrlAltDel is x86-only too).
  */
 #include <errno.h>
 #include <stdlib.h>

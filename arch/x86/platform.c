@@ -2,8 +2,9 @@
 /*
  * The PC platform (arch/arch.h): the COM1 UART, ACPI PM block (with the
  * power button), i8042, RTC and the verdict port on the PIO bus, PCI
- * config through CF8/CFC and ECAM, the verdict page, the IOAPIC routes; the bzImage with its zero page, e820 map, boot page
- * tables and ACPI tables; Ctrl-Alt-Del on the i8042.
+ * config through CF8/CFC and ECAM, the verdict page, the IOAPIC routes;
+ * the bzImage with its zero page, e820 map, boot page tables and ACPI
+ * tables; Ctrl-Alt-Del on the i8042.
  */
 #include <errno.h>
 #include <stdlib.h>
