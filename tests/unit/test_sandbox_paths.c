@@ -143,6 +143,9 @@ static int main_steady(void *arg)
 	if (pthread_create(&t, NULL, prefault, ram) || pthread_join(t, &ret) ||
 	    ret)
 		return 33;
+	/* --stats at exit: how much of guest RAM is resident */
+	if (mincore(ram, 2u << 20, (unsigned char *)buf))
+		return 39;
 	munmap(ram, 2u << 20);
 	close(fd);
 	/* virtio devices rebuilt: an epoll set, eventfds, vsock's timer */
@@ -221,6 +224,33 @@ static void expect_stacked(enum sandbox_kind kind, int (*work)(void *),
 	if (r)
 		fail_msg("%s thread: status %d: %s", sandbox_kind_name(kind), r,
 			 err);
+}
+
+/* FlushMetrics on the API thread: the stats, guest RAM resident too. */
+static int api_metrics(void *arg)
+{
+	unsigned char vec[4];
+	char line[256];
+	void *ram;
+	FILE *f;
+
+	(void)arg;
+	ram = mmap(NULL, 4 * 4096, PROT_READ | PROT_WRITE,
+		   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (ram == MAP_FAILED)
+		return 40;
+	if (mincore(ram, 4 * 4096, vec))
+		return 41;
+	munmap(ram, 4 * 4096);
+	f = fopen("/proc/self/status", "re");
+	if (!f || !fgets(line, sizeof(line), f) || fclose(f))
+		return 42;
+	return 0;
+}
+
+static void test_api_metrics(void **state)
+{
+	expect_stacked(SANDBOX_API, api_metrics, NULL);
 }
 
 /* vCPU exits: virtio BAR0 moves, vhost-net's memory table, MSI-X. */
@@ -418,6 +448,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_main_steady),
+		cmocka_unit_test(test_api_metrics),
 		cmocka_unit_test(test_vcpu_virtio),
 		cmocka_unit_test(test_io_thread),
 		cmocka_unit_test(test_io_cannot_listen),
