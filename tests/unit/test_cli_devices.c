@@ -32,6 +32,7 @@ static void bad(const char *needle, char **args)
 	assert_int_equal(run(&o, &e, args), -22);
 	if (!strstr(e.msg, needle))
 		fail_msg("message '%s' lacks '%s'", e.msg, needle);
+	vm_config_release(&o);
 }
 
 #define BAD(needle, ...) bad(needle, (char *[]){ __VA_ARGS__, NULL })
@@ -52,6 +53,7 @@ static void test_disks(void **state)
 	assert_true(o.disks[1].read_only);
 	assert_string_equal(o.disks[1].serial, "SN-1");
 	assert_string_equal(o.disks[1].id, "data");
+	vm_config_release(&o);
 	BAD("unknown flag 'rx'", "--disk", "a.img,rx");
 	BAD("expected PATH", "--disk", ",ro");
 	BAD("serial= takes 1 to 20", "--disk",
@@ -80,8 +82,10 @@ static void test_nets(void **state)
 	assert_memory_equal(o.nets[1].mac, "\x06\x00\xac\x10\x00\x02", 6);
 	assert_int_equal(o.nets[1].vhost, VM_VHOST_OFF);
 	assert_string_equal(o.nets[1].id, "eth1");
+	vm_config_release(&o);
 	assert_int_equal(RUN(&o, &e, "--net", "tap=t,vhost=on"), 0);
 	assert_int_equal(o.nets[0].vhost, VM_VHOST_ON);
+	vm_config_release(&o);
 	BAD("no tap=NAME", "--net", "mac=06:00:00:00:00:01");
 	BAD("tap= takes an interface name", "--net", "tap=0123456789abcdef");
 	BAD("mac= takes a MAC", "--net", "tap=t,mac=06:00:00:00:00");
@@ -101,8 +105,10 @@ static void test_vsock(void **state)
 	assert_true(o.vsock.present);
 	assert_int_equal(o.vsock.cid, 3);
 	assert_string_equal(o.vsock.uds_path, "/tmp/v.sock");
+	vm_config_release(&o);
 	assert_int_equal(RUN(&o, &e, "--vsock", "uds=v,cid=4294967294"), 0);
 	assert_int_equal(o.vsock.cid, 4294967294u);
+	vm_config_release(&o);
 	BAD("cid=N (3 to", "--vsock", "cid=2,uds=/tmp/v");
 	BAD("cid=N (3 to", "--vsock", "cid=4294967295,uds=/tmp/v");
 	BAD("cid=N (3 to", "--vsock", "cid=3x,uds=/tmp/v");
