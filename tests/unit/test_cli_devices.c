@@ -33,6 +33,7 @@ static void bad(const char *needle, char **args)
 	vm_config_release(&o);
 	if (!strstr(e.msg, needle))
 		fail_msg("message '%s' lacks '%s'", e.msg, needle);
+	vm_config_release(&o);
 }
 
 #define BAD(needle, ...) bad(needle, (char *[]){ __VA_ARGS__, NULL })
