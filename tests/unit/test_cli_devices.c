@@ -30,7 +30,6 @@ static void bad(const char *needle, char **args)
 	struct pv_error e;
 
 	assert_int_equal(run(&o, &e, args), -22);
-	vm_config_release(&o);
 	if (!strstr(e.msg, needle))
 		fail_msg("message '%s' lacks '%s'", e.msg, needle);
 	vm_config_release(&o);
