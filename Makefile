@@ -1,15 +1,30 @@
 # passvm build. `make` builds the static release binary (musl-gcc against
 # the kernel UAPI headers of linux-libc-dev); `make CC=gcc` builds with the
-# system compiler. `make check` runs the unit tests, then the lab scenarios.
+# system compiler. `make ARCH=arm64` cross-builds a static aarch64 binary,
+# build/passvm-arm64 (aarch64-linux-gnu-gcc, static glibc, libfdt from
+# Debian's arm64 package: scripts/fetch-arm64-deps). `make check` runs the
+# unit tests, then the lab scenarios.
 # `make demo` prepares a fresh Debian machine and runs the main job.
 # `make install` (PREFIX, default /usr/local; DESTDIR) installs the binary,
 # the man page and the bash completion; `make deb` builds a Debian package
 # into build/ with dpkg-deb.
 
 VERSION := 0.1.0
+# The guest architecture is the binary's: x86_64 or arm64 (aarch64).
+HOST_ARCH := $(shell uname -m | sed -e 's/^aarch64$$/arm64/')
+ARCH ?= $(HOST_ARCH)
+override ARCH := $(patsubst aarch64,arm64,$(ARCH))
+ifeq ($(filter x86_64 arm64,$(ARCH)),)
+$(error ARCH=$(ARCH): passvm builds for x86_64 or arm64)
+endif
+CROSS := $(if $(filter $(HOST_ARCH),$(ARCH)),,1)
 CC ?= cc
 ifeq ($(origin CC),default)
+ifeq ($(CROSS)$(ARCH),1arm64)
+CC := aarch64-linux-gnu-gcc
+else
 CC := musl-gcc
+endif
 endif
 HOSTCC := gcc
 IASL ?= iasl
@@ -18,18 +33,60 @@ B := build
 # One object tree per compiler, so the release and the unit tests coexist.
 OBJDIR := $(B)/obj-$(notdir $(CC))
 HOSTOBJ := $(B)/obj-host
+# A cross build's binary sits beside the native one.
+PASSVM := $(B)/passvm$(if $(CROSS),-$(ARCH))
+
+# What is per architecture (arch/arch.h is the interface): arch/$(ARCH)/,
+# and for x86 the files that still live in the shared folders (to be moved
+# into arch/x86/). arch/arm64's KVM-free parts (device tree, Image header,
+# layout) are also built for the host's unit tests.
+X86_SRCS := $(wildcard arch/x86/*.c) firmware/acpi.c firmware/bzimage.c \
+	firmware/linux_boot.c devices/acpi_pm.c devices/i8042.c devices/rtc.c
+X86_ASMS := firmware/dsdt_aml.S
+ARM64_SRCS := $(wildcard arch/arm64/*.c)
+ARM64_PURE := arch/arm64/fdt.c arch/arm64/image.c
 
 SRC_DIRS := util sandbox memory devices firmware host jail vfio virtio api vmm
-SRCS := $(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.c))
-ASMS := $(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.S))
-LIB_SRCS := $(filter-out vmm/main.c,$(SRCS))
+SHARED_SRCS := $(filter-out $(X86_SRCS),$(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.c)))
+# The system calls' names (sandbox/sandbox.c's SIGSYS message) are the
+# target's: generated per architecture.
+SYSCALL_NAMES := $(B)/gen/$(ARCH)/syscall_names.h
+ifeq ($(ARCH),x86_64)
+SRCS := $(SHARED_SRCS) $(X86_SRCS)
+ASMS := $(X86_ASMS)
+GEN := $(B)/gen/dsdt.aml $(SYSCALL_NAMES)
+else
+SRCS := $(SHARED_SRCS) $(ARM64_SRCS)
+ASMS :=
+GEN := $(SYSCALL_NAMES)
+endif
+# The host's unit tests: the x86 build's objects plus arm64's KVM-free ones.
+LIB_SRCS := $(filter-out vmm/main.c,$(SHARED_SRCS) $(X86_SRCS)) $(ARM64_PURE)
+HOST_ASMS := $(X86_ASMS)
 
 WARN := -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow \
 	-Wstrict-prototypes -Wmissing-prototypes
-CFLAGS_COMMON := -std=gnu11 -O2 -g $(WARN) -I. -I$(B)/gen \
+CFLAGS_COMMON := -std=gnu11 -O2 -g $(WARN) -I. -I$(B)/gen/$(ARCH) -I$(B)/gen \
 	-D_GNU_SOURCE -DPASSVM_VERSION='"$(VERSION)"'
 UAPI := $(B)/uapi
-ifneq ($(findstring musl,$(CC)),)
+JANSSON_CMAKE :=
+ifeq ($(ARCH),arm64)
+# Static glibc for aarch64 (the cross toolchain's own kernel headers), with
+# jansson built from Debian's source by the cross compiler and Debian's
+# arm64 libfdt.a (scripts/fetch-arm64-deps caches it).
+ARM64_SYSROOT := $(shell scripts/fetch-arm64-deps)
+ifeq ($(ARM64_SYSROOT),)
+$(error scripts/fetch-arm64-deps failed: see its message above)
+endif
+JANSSON := $(B)/jansson-$(notdir $(CC))
+JANSSON_DEP := $(JANSSON)/lib/libjansson.a
+JANSSON_CMAKE := $(if $(CROSS),-DCMAKE_SYSTEM_NAME=Linux -DCMAKE_SYSTEM_PROCESSOR=aarch64)
+CFLAGS_CC := $(CFLAGS_COMMON) -isystem $(JANSSON)/include \
+	-isystem $(ARM64_SYSROOT)/usr/include
+LDFLAGS_CC := -static -pthread
+LIBS_CC := $(JANSSON_DEP) $(ARM64_SYSROOT)/usr/lib/aarch64-linux-gnu/libfdt.a
+UAPI_DEP :=
+else ifneq ($(findstring musl,$(CC)),)
 # musl has no linux/ or asm/ headers: take them from linux-libc-dev.
 # Debian's libjansson.a is built for glibc (_FORTIFY_SOURCE: it calls
 # __vsnprintf_chk): build jansson from Debian's source package with $(CC).
@@ -50,8 +107,8 @@ endif
 OBJS := $(patsubst %.c,$(OBJDIR)/%.o,$(SRCS)) \
 	$(patsubst %.S,$(OBJDIR)/%.o,$(ASMS))
 HOST_LIB_OBJS := $(patsubst %.c,$(HOSTOBJ)/%.o,$(LIB_SRCS)) \
-	$(patsubst %.S,$(HOSTOBJ)/%.o,$(ASMS))
-GEN := $(B)/gen/dsdt.aml $(B)/gen/syscall_names.h
+	$(patsubst %.S,$(HOSTOBJ)/%.o,$(HOST_ASMS))
+HOST_GEN := $(B)/gen/dsdt.aml $(B)/gen/$(HOST_ARCH)/syscall_names.h
 # The git revision (`passvm --version`), rewritten only when it changes.
 REV_H := $(B)/gen/revision.h
 
@@ -59,18 +116,19 @@ TEST_SRCS := $(wildcard tests/unit/test_*.c)
 TEST_BINS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(TEST_SRCS))
 TEST_HELPERS := $(filter-out tests/unit/test_%.c,$(wildcard tests/unit/*.c))
 
-.PHONY: all unit check lab demo clean format deps bench soak layering FORCE \
+.PHONY: all unit check lab arm64 demo clean format deps bench soak layering FORCE \
 	install deb install-check doc-check
 # The host objects are prerequisites of pattern rules only: keep them.
 .PRECIOUS: $(HOSTOBJ)/%.o
-all: $(B)/passvm
+all: $(PASSVM)
 
 # build/passvm is linked by whichever compiler was asked for last: a
 # stamp holding that compiler's name makes a switch relink it.
-$(B)/passvm: $(OBJS) $(JANSSON_DEP) $(B)/.link-cc
+LINK_STAMP := $(B)/.link-cc$(if $(CROSS),-$(ARCH))
+$(PASSVM): $(OBJS) $(JANSSON_DEP) $(LINK_STAMP)
 	$(CC) $(LDFLAGS_CC) -o $@ $(OBJS) $(LIBS_CC)
 
-$(B)/.link-cc: FORCE
+$(LINK_STAMP): FORCE
 	@mkdir -p $(B)
 	@echo '$(CC)' | cmp -s - $@ || echo '$(CC)' > $@
 
@@ -86,7 +144,7 @@ $(JANSSON)/lib/libjansson.a:
 	{ cmake -S "$$src" -B $(JANSSON)/build -DCMAKE_C_COMPILER=$(CC) \
 		-DCMAKE_BUILD_TYPE=Release -DJANSSON_BUILD_DOCS=OFF \
 		-DJANSSON_EXAMPLES=OFF -DJANSSON_WITHOUT_TESTS=ON \
-		-DJANSSON_BUILD_SHARED_LIBS=OFF \
+		-DJANSSON_BUILD_SHARED_LIBS=OFF $(JANSSON_CMAKE) \
 		-DCMAKE_INSTALL_PREFIX=$(abspath $(JANSSON)) && \
 	  cmake --build $(JANSSON)/build && \
 	  cmake --install $(JANSSON)/build; } >$(JANSSON)/build.log 2>&1 || \
@@ -106,10 +164,12 @@ $(REV_H): FORCE
 	if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
 
 # The system calls' names for the SIGSYS message (sandbox/sandbox.c): each
-# __NR_ name of the kernel headers, kept where the compiler defines it.
-$(B)/gen/syscall_names.h:
+# __NR_ name of the kernel headers, kept where the compiler defines it;
+# the target's headers (a cross build's are its compiler's).
+SYSCALL_CC := $(if $(CROSS),$(CC),$(HOSTCC))
+$(SYSCALL_NAMES):
 	@mkdir -p $(dir $@)
-	echo '#include <asm/unistd.h>' | $(HOSTCC) -E -dM -x c - | \
+	echo '#include <asm/unistd.h>' | $(SYSCALL_CC) -E -dM -x c - | \
 		sed -n 's/^#define __NR_\([a-z0-9_]*\) .*/\1/p' | sort -u | \
 		sed 's/.*/#ifdef __NR_&\nSYSCALL_NAME(&)\n#endif/' >$@.tmp
 	mv $@.tmp $@
@@ -129,35 +189,38 @@ $(OBJDIR)/%.o: %.S $(GEN) $(UAPI_DEP)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_CC) -c -o $@ $<
 
-$(HOSTOBJ)/%.o: %.c | $(GEN) $(REV_H)
+$(HOSTOBJ)/%.o: %.c | $(HOST_GEN) $(REV_H)
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(CFLAGS_COMMON) -MMD -MP -c -o $@ $<
 
-$(HOSTOBJ)/%.o: %.S $(GEN)
+$(HOSTOBJ)/%.o: %.S $(HOST_GEN)
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(CFLAGS_COMMON) -c -o $@ $<
 
 $(B)/tests/%: tests/unit/%.c $(TEST_HELPERS) $(HOST_LIB_OBJS)
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(CFLAGS_COMMON) -Itests/unit -o $@ $< $(TEST_HELPERS) \
-		$(HOST_LIB_OBJS) -lcmocka -ljansson -pthread
+		$(HOST_LIB_OBJS) -lcmocka -ljansson -lfdt -pthread
 
 # Unit tests: cmocka binaries, built with the host compiler (cmocka is a
 # glibc library), each run on its own.
 unit: $(TEST_BINS) $(B)/passvm
 	@set -e; for t in $(TEST_BINS); do echo "== $$t"; $$t; done
 
-# The nested lab (tests/lab; downloads cached in ~/.cache/passvm/lab): every
-# scenario on Debian 12's L2 kernel (the type1 container), then the
-# passthrough ones again with iommufd on the lab's own L2 kernel
-# (tests/lab/build-kernel: built once, ~15 min, then cached in
-# ~/.cache/passvm/kernels), in a second L1 boot. Both run; either failing
-# fails the target.
-lab: $(B)/passvm
-	@rc=0; tests/lab/run-lab all || rc=1; \
-	LAB_L2_KERNEL=passvm-lab LAB_PASSVM_ARGS="--iommu iommufd" \
-		tests/lab/run-lab --vmm passvm nvme intx unpriv iommufd || rc=1; \
-	exit $$rc
+# The nested lab (tests/lab; downloads cached in ~/.cache/passvm/lab), in
+# three passes by tests/lab/run-both: every x86 scenario on Debian 12's L2
+# kernel (the type1 container); the passthrough ones again with iommufd on
+# the lab's own L2 kernel (tests/lab/build-kernel: built once, ~15 min,
+# then cached in ~/.cache/passvm/kernels), in a second L1 boot; then the
+# arm64 lab (run-lab --arch arm64, with the cross-built binary): LAB_ARM64
+# are its scenarios. All run; any failing fails the target.
+LAB_ARM64 ?= boot nvme intx nic
+lab: $(B)/passvm arm64
+	tests/lab/run-both $(LAB_ARM64)
+
+# The arm64 binary, for the arm64 lab (a sub-make: ARCH picks the sources).
+arm64:
+	$(MAKE) ARCH=arm64
 
 # The house's one-way dependencies: memory/ and devices/ never see KVM, VFIO
 # or the VMM; util/ sees nothing of passvm; host/ (host administration)
@@ -254,8 +317,8 @@ soak: $(B)/passvm
 	KILL_CYCLES=$(KILL_CYCLES) tests/lab/run-lab kill-cycles
 
 format:
-	clang-format -i $(SRCS) $(wildcard */*.h) $(TEST_SRCS) \
-		$(wildcard tests/fuzz/*.[ch])
+	clang-format -i $(sort $(SHARED_SRCS) $(X86_SRCS) $(ARM64_SRCS)) \
+		$(wildcard */*.h */*/*.h) $(TEST_SRCS) $(wildcard tests/fuzz/*.[ch])
 
 clean:
 	rm -rf $(B)

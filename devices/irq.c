@@ -53,6 +53,8 @@ const struct irq_layout irq_layout_pc = {
 	.defaults = pc_routes,
 	.nr_defaults = sizeof(pc_routes) / sizeof(pc_routes[0]),
 	.msi_base = IRQ_MSI_GSI_BASE,
+	.msi_addr_base = 0xfee00000, /* Intel SDM Vol. 3 §11.11.1 */
+	.msi_addr_size = 0x100000,
 };
 
 /* ---- the routing table ---- */
@@ -194,10 +196,13 @@ int irq_router_init(struct irq_router *r, const struct irq_backend *be,
 				 "routes, fewer than the %u pins it must "
 				 "route",
 				 max_gsi, layout->msi_base);
-	memcpy(r->defaults, layout->defaults,
-	       layout->nr_defaults * sizeof(r->defaults[0]));
+	if (layout->nr_defaults) /* a layout without any may have no array */
+		memcpy(r->defaults, layout->defaults,
+		       layout->nr_defaults * sizeof(r->defaults[0]));
 	r->nr_defaults = layout->nr_defaults;
 	r->msi_base = layout->msi_base;
+	r->msi_addr_base = layout->msi_addr_base;
+	r->msi_addr_size = layout->msi_addr_size;
 	r->max_gsi = max_gsi;
 
 	pthread_mutex_lock(&r->lock);
@@ -253,6 +258,18 @@ int irq_owner_add(struct irq_router *r, const char *name, struct pv_error *err)
 	pthread_mutex_unlock(&r->lock);
 	pv_trace(TRACE_IRQ, "msi owner %d: %s", id, o->name);
 	return id;
+}
+
+bool irq_msi_addr_valid(const struct irq_router *r, uint64_t addr)
+{
+	/*
+	 * A window below 4 GiB is matched on the address's low 32 bits: x86
+	 * puts destination ID bits in the high dword (x2APIC IDs > 255).
+	 */
+	if (r->msi_addr_base + r->msi_addr_size <= 0x100000000ull)
+		addr = (uint32_t)addr;
+	return addr >= r->msi_addr_base &&
+	       addr - r->msi_addr_base < r->msi_addr_size;
 }
 
 void irq_owner_set_devid(struct irq_router *r, int owner, uint32_t devid)
@@ -460,7 +477,21 @@ void irq_irqfd_detach(struct irq_router *r, int fd, uint32_t gsi)
 
 int irq_signal_msi(struct irq_router *r, uint64_t addr, uint32_t data)
 {
-	struct irq_msi_msg m = { .addr = addr, .data = data };
+	return irq_owner_signal_msi(r, -1, addr, data);
+}
 
+int irq_owner_signal_msi(struct irq_router *r, int owner, uint64_t addr,
+			 uint32_t data)
+{
+	struct irq_msi_msg m = { .addr = addr, .data = data };
+	const struct irq_owner *o;
+
+	pthread_mutex_lock(&r->lock);
+	o = owner_of(r, owner);
+	if (o && o->devid_valid) {
+		m.devid_valid = true;
+		m.devid = o->devid;
+	}
+	pthread_mutex_unlock(&r->lock);
 	return r->be.signal_msi ? r->be.signal_msi(r->be.ctx, &m) : -ENOSYS;
 }

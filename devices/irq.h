@@ -11,9 +11,9 @@
  * A platform is a struct irq_layout: the routes its interrupt controller
  * starts with and the first GSI free for MSIs. The PC (irq_layout_pc):
  * GSI 0..23 are the IOAPIC pins, 0..15 also the PIC's; MSIs from 24 up to
- * the backend's limit. An arm64 layout would list the GIC's SPIs as
- * irqchip routes and give each device's requester ID as the MSI devid
- * (irq_owner_set_devid); nothing here changes for it.
+ * the backend's limit. arm64 (arch/arm64/kvm.c) lists the GIC's SPIs as
+ * irqchip routes (GSI g = SPI g = INTID 32 + g) and gives each device's
+ * requester ID as the MSI devid (irq_owner_set_devid), for the ITS.
  *
  * Fairness: MSI GSIs are drawn by owners (one per assigned device,
  * irq_owner_add), each limited to a fair share of the pool, so one device
@@ -47,6 +47,7 @@ enum irq_chip {
 	IRQ_CHIP_PIC_MASTER,
 	IRQ_CHIP_PIC_SLAVE,
 	IRQ_CHIP_IOAPIC,
+	IRQ_CHIP_GIC, /* arm64: the GIC's SPIs (pin = SPI number - 32) */
 };
 
 enum irq_route_type {
@@ -75,11 +76,16 @@ struct irq_route {
 	} u;
 };
 
-/* What a platform's interrupt controller starts with. */
+/*
+ * What a platform's interrupt controller starts with, and where it takes
+ * MSI writes (the x86 LAPICs' window 0xfee00000 + 1 MiB; arm64's ITS frame):
+ * a message to another address reaches no controller.
+ */
 struct irq_layout {
 	const struct irq_route *defaults; /* at most IRQ_MAX_DEFAULT_ROUTES */
 	uint32_t nr_defaults;
 	uint32_t msi_base; /* first GSI handed out for MSIs */
+	uint64_t msi_addr_base, msi_addr_size; /* GPA, bytes */
 };
 
 /*
@@ -132,6 +138,7 @@ struct irq_router {
 	struct irq_route defaults[IRQ_MAX_DEFAULT_ROUTES];
 	uint32_t nr_defaults;
 	uint32_t msi_base;
+	uint64_t msi_addr_base, msi_addr_size;
 	uint32_t max_gsi; /* exclusive */
 	struct irq_msi_route msi[IRQ_MAX_GSI]; /* index: gsi - msi_base */
 	struct irq_owner owners[IRQ_MAX_OWNERS];
@@ -151,6 +158,14 @@ struct irq_router {
 int irq_router_init(struct irq_router *r, const struct irq_backend *be,
 		    const struct irq_layout *layout, uint32_t max_gsi,
 		    struct pv_error *err);
+
+/*
+ * irq_msi_addr_valid() - an MSI address (PCI 3.0 §6.8.1.3) that reaches
+ * @r's controller (inside its layout's MSI window; for a window below
+ * 4 GiB, the low 32 bits), as opposed to one a guest leaves unprogrammed
+ * or points elsewhere.
+ */
+bool irq_msi_addr_valid(const struct irq_router *r, uint64_t addr);
 
 /* irq_set_level() - drive line @gsi; signature fits struct irq_line. */
 void irq_set_level(void *router, uint32_t gsi, int level);
@@ -222,5 +237,12 @@ void irq_irqfd_detach(struct irq_router *r, int fd, uint32_t gsi);
 
 /* irq_signal_msi() - inject one MSI (address/data) now. */
 int irq_signal_msi(struct irq_router *r, uint64_t addr, uint32_t data);
+
+/*
+ * irq_owner_signal_msi() - the same from @owner: with its requester ID
+ * when it has one (irq_owner_set_devid), as its routes carry.
+ */
+int irq_owner_signal_msi(struct irq_router *r, int owner, uint64_t addr,
+			 uint32_t data);
 
 #endif

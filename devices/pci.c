@@ -31,6 +31,8 @@
 	 PCI_STATUS_SIG_SYSTEM_ERROR | PCI_STATUS_DETECTED_PARITY)
 
 #define MEM_BAR_MIN_ALIGN 4096ull
+#define PCI_INTX_PRT_BASE 16 /* firmware/dsdt_prt.asi */
+#define PCI_INTX_PRT_COUNT 8
 
 static const char *const win_names[PCI_WIN_NR] = {
 	[PCI_WIN_IO] = "I/O",
@@ -303,6 +305,9 @@ void pci_bus_init(struct pci_bus *b, uint64_t io_base, uint64_t io_size,
 	pthread_mutex_init(&b->lock, &attr);
 	pthread_mutexattr_destroy(&attr);
 
+	b->intx_base = PCI_INTX_PRT_BASE;
+	b->intx_count = PCI_INTX_PRT_COUNT;
+	b->bar_align = MEM_BAR_MIN_ALIGN;
 	window_init(&b->win[PCI_WIN_IO], b, io_base, io_size, true);
 	window_init(&b->win[PCI_WIN_MMIO32], b, mmio32_base, mmio32_size,
 		    false);
@@ -319,11 +324,32 @@ void pci_bus_init(struct pci_bus *b, uint64_t io_base, uint64_t io_size,
 	b->devs[0] = &b->host;
 }
 
-uint32_t pci_intx_gsi(unsigned int slot, unsigned int pin)
+/* INTx pin @pin of slot @slot onto @count GSIs from @base; 0: no pin. */
+static uint32_t intx_swizzle(uint32_t base, uint32_t count, unsigned int slot,
+			     unsigned int pin)
 {
 	if (pin < 1 || pin > 4)
 		return 0;
-	return 16 + ((slot + pin - 1) % 8);
+	return base + ((slot + pin - 1) % count);
+}
+
+uint32_t pci_intx_gsi(unsigned int slot, unsigned int pin)
+{
+	return intx_swizzle(PCI_INTX_PRT_BASE, PCI_INTX_PRT_COUNT, slot, pin);
+}
+
+void pci_bus_set_intx(struct pci_bus *b, uint32_t base, uint32_t count)
+{
+	if (!count)
+		return;
+	b->intx_base = base;
+	b->intx_count = count;
+}
+
+void pci_bus_set_bar_align(struct pci_bus *b, uint64_t align)
+{
+	if (align >= MEM_BAR_MIN_ALIGN && !(align & (align - 1)))
+		b->bar_align = align;
 }
 
 /* Allocate @size bytes aligned to @align in @w; 0 and *addr on success. */
@@ -415,8 +441,8 @@ static int assign_bars(struct pci_bus *b, struct pci_dev *d,
 		if (bar->type == PCI_BAR_IO) {
 			w = PCI_WIN_IO;
 		} else {
-			if (align < MEM_BAR_MIN_ALIGN)
-				align = size = MEM_BAR_MIN_ALIGN;
+			if (align < b->bar_align)
+				align = size = b->bar_align;
 			if (bar->type == PCI_BAR_MEM64 && bar->prefetch)
 				w = PCI_WIN_MMIO64;
 		}
@@ -511,7 +537,8 @@ int pci_bus_add(struct pci_bus *b, struct pci_dev *d, int slot,
 		pin = 0;
 		d->cfg[PCI_INTERRUPT_PIN] = 0;
 	}
-	d->intx_gsi = pci_intx_gsi((unsigned int)slot, pin);
+	d->intx_gsi = intx_swizzle(b->intx_base, b->intx_count,
+				   (unsigned int)slot, pin);
 	d->cfg[PCI_INTERRUPT_LINE] = pin ? (uint8_t)d->intx_gsi : 0xff;
 
 	b->devs[d->devfn] = d;

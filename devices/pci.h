@@ -147,6 +147,8 @@ struct pci_bus {
 	struct vm_stop_sink stop; /* for the 0xcf9 reset control register */
 	struct pci_reserved resv[PCI_MAX_RESERVED];
 	unsigned int nr_resv;
+	uint32_t intx_base, intx_count; /* pci_bus_set_intx() */
+	uint64_t bar_align; /* least alignment of a memory BAR, bytes */
 };
 
 /*
@@ -176,6 +178,23 @@ void pci_bus_init(struct pci_bus *b, uint64_t io_base, uint64_t io_size,
 		  uint64_t mmio32_base, uint64_t mmio32_size,
 		  uint64_t mmio64_base, uint64_t mmio64_size,
 		  const struct vm_stop_sink *stop);
+
+/*
+ * pci_bus_set_intx() - how the platform wires INTx: pin @pin (1 = INTA) of
+ * slot @slot reaches GSI @base + (@slot + @pin - 1) % @count, the swizzle
+ * its firmware describes (x86: the _PRT's IOAPIC pins 16..23, the
+ * default; arm64: the device tree's interrupt-map onto GIC SPIs). Call
+ * before pci_bus_add(). @count 0 is ignored.
+ */
+void pci_bus_set_intx(struct pci_bus *b, uint32_t base, uint32_t count);
+
+/*
+ * pci_bus_set_bar_align() - place memory BARs at multiples of @align bytes
+ * at least (a power of two; default 4 KiB), e.g. the host's page size so
+ * an assigned device's BARs can be mapped into the guest (64 KiB pages on
+ * arm64). Call before pci_bus_add().
+ */
+void pci_bus_set_bar_align(struct pci_bus *b, uint64_t align);
 
 /*
  * pci_bus_reserve() - tell the bus that [@base, @base + @size) (GPA, or
@@ -226,8 +245,8 @@ void pci_bus_remove(struct pci_bus *b, struct pci_dev *d);
 
 /*
  * pci_intx_gsi() - the IOAPIC GSI wired to INTx pin @pin (1 = INTA) of
- * slot @slot; it must match the _PRT of firmware/dsdt.asl:
- * 16 + ((slot + pin - 1) % 8).
+ * slot @slot by default; it must match the _PRT of firmware/dsdt.asl:
+ * 16 + ((slot + pin - 1) % 8). A bus's own wiring: pci_bus_set_intx().
  */
 uint32_t pci_intx_gsi(unsigned int slot, unsigned int pin);
 

@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <string.h>
 
-#include "memory/layout.h"
+#include "arch/x86/layout.h"
 
 /* dsdt.asl reads these copies of layout.h values. */
 static_assert(ACPI_MMIO32_BASE == LAYOUT_MMIO32_BASE, "dsdt: mmio32 base");

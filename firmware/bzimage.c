@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "firmware/bootparam.h"
+#include "firmware/kernel_format.h"
 
 #define SECTOR 512u
 
@@ -46,11 +47,16 @@ int bzimage_parse(const uint8_t *img, size_t len, struct bzimage_info *info,
 	memcpy(&h, img + BP_HDR_START,
 	       len - BP_HDR_START < sizeof(h) ? len - BP_HDR_START : sizeof(h));
 	if (h.header != BP_HDR_MAGIC || h.boot_flag != BP_BOOT_FLAG)
-		return pv_seterr(err, ENOEXEC,
-				 "kernel image has no \"HdrS\" boot header "
-				 "(is it a vmlinux ELF or compressed?): pass "
-				 "a bzImage (arch/x86/boot/bzImage, "
-				 "/boot/vmlinuz-*)");
+		return pv_seterr(
+			err, ENOEXEC,
+			"kernel image has no \"HdrS\" boot header: it is %s, "
+			"not an x86 bzImage: pass a bzImage "
+			"(arch/x86/boot/bzImage, /boot/vmlinuz-*)%s",
+			kernel_format_name(img, len),
+			kernel_format_of(img, len) == KERNEL_ARM64_IMAGE ?
+				"; an arm64 kernel boots under passvm built "
+				"for arm64 (make ARCH=arm64), on an arm64 host" :
+				"");
 	info->protocol = h.version;
 	if (h.version < 0x0206)
 		return pv_seterr(err, ENOEXEC,

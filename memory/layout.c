@@ -72,12 +72,13 @@ static int take_ram(struct guest_layout *l, uint64_t base, uint64_t limit,
 	return 0;
 }
 
-int layout_compute(struct guest_layout *l, uint64_t ram_size,
-		   unsigned int phys_bits, const struct layout_range *reserved,
+int layout_compute(struct guest_layout *l, const struct layout_rules *rules,
+		   uint64_t ram_size, unsigned int phys_bits,
+		   const struct layout_range *reserved,
 		   unsigned int nr_reserved, struct pv_error *err)
 {
 	uint64_t top, left = ram_size, ram_end = SZ_4G;
-	int ret;
+	int ret = 0;
 
 	memset(l, 0, sizeof(*l));
 	l->ram_size = ram_size;
@@ -93,16 +94,25 @@ int layout_compute(struct guest_layout *l, uint64_t ram_size,
 				 phys_bits);
 	top = 1ull << phys_bits;
 
-	if (first_overlap(reserved, nr_reserved, 0, SZ_1M))
+	if (rules->boot_size &&
+	    first_overlap(reserved, nr_reserved, rules->boot_base,
+			  rules->boot_base + rules->boot_size))
 		return pv_seterr(
 			err, ERANGE,
-			"the IOMMU reserves memory below 1 MiB, where the guest's boot code must live: this host cannot assign this device");
+			"the IOMMU reserves memory in 0x%llx-0x%llx, where %s must live: this host cannot assign this device",
+			(unsigned long long)rules->boot_base,
+			(unsigned long long)(rules->boot_base +
+					     rules->boot_size - 1),
+			rules->boot_what);
 
-	ret = take_ram(l, 0, LAYOUT_LOW_RAM_MAX, &left, reserved, nr_reserved,
-		       err);
-	if (!ret)
-		ret = take_ram(l, LAYOUT_HIGH_RAM_BASE, top, &left, reserved,
+	for (unsigned int i = 0; i < rules->nr_ram && !ret; i++) {
+		uint64_t end = rules->ram[i].end;
+
+		if (!end || end > top)
+			end = top;
+		ret = take_ram(l, rules->ram[i].base, end, &left, reserved,
 			       nr_reserved, err);
+	}
 	if (ret)
 		return ret;
 	if (left)
@@ -110,7 +120,9 @@ int layout_compute(struct guest_layout *l, uint64_t ram_size,
 			err, ERANGE,
 			"%llu MiB of RAM does not fit in the guest's %u-bit physical address space: give less --mem",
 			(unsigned long long)(ram_size >> 20), phys_bits);
-	l->low_ram_end = l->ram[0].base == 0 ? l->ram[0].size : 0;
+	l->low_ram_end = l->ram[0].base == rules->ram[0].base ?
+				 l->ram[0].base + l->ram[0].size :
+				 0;
 	for (unsigned int i = 0; i < l->nr_ram; i++)
 		if (l->ram[i].base + l->ram[i].size > ram_end)
 			ram_end = l->ram[i].base + l->ram[i].size;

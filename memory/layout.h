@@ -1,21 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The guest-physical address map of an x86 passvm microVM (GPA, bytes):
- *
- *   0x0000_0000 .. low_ram_end     RAM (low_ram_end <= 3 GiB)
- *     0x0009_fc00 .. 0x000f_ffff   reserved (EBDA, ACPI tables, BIOS area)
- *   0xc000_0000 .. 0xdfff_ffff     PCI 32-bit MMIO window (BARs)
- *   0xe000_0000 .. +ECAM_SIZE      PCIe ECAM (MCFG), bus 0
- *   0xfe00_0000 .. 0xfe00_0fff     verdict register (devices/verdict.h)
- *   0xfec0_0000                    IOAPIC
- *   0xfee0_0000 .. 0xfeef_ffff     LAPIC / MSI window (never RAM)
- *   0xfffb_c000 .. 0xffff_ffff     KVM identity map + TSS (Intel only)
- *   4 GiB .. high_ram_end          RAM above 4 GiB, if any
- *   mmio64_base .. +mmio64_size    PCI 64-bit MMIO window, above RAM,
- *                                  aligned so large BARs fit naturally
- *
- * I/O ports: 0x3f8 COM1, 0x60/0x64 i8042, 0x70/0x71 RTC, 0x600 ACPI PM1 block, 0xcf8/0xcfc
- * PCI config, 0xcf9 reset, 0xf4 debug exit, 0xc000..0xffff PCI I/O window.
+ * Placing guest RAM and the 64-bit PCI window in guest-physical space
+ * (GPA, bytes). Where RAM may go is the architecture's (struct
+ * layout_rules: arch/x86/layout.h for the PC's map, arch/arm64/layout.h
+ * for arm64's); the placement around the IOMMU's reserved ranges is
+ * shared.
  */
 #ifndef PASSVM_MEMORY_LAYOUT_H
 #define PASSVM_MEMORY_LAYOUT_H
@@ -29,58 +18,54 @@
 #define SZ_1G 0x40000000ull
 #define SZ_4G 0x100000000ull
 
-#define LAYOUT_LOW_RAM_MAX 0xc0000000ull
-#define LAYOUT_MMIO32_BASE 0xc0000000ull
-#define LAYOUT_MMIO32_SIZE 0x20000000ull
-#define LAYOUT_ECAM_BASE 0xe0000000ull
-#define LAYOUT_ECAM_SIZE 0x100000ull /* bus 0 only: 32 dev x 8 fn x 4 KiB */
-/* One page, outside RAM and every window: /dev/mem may map it. */
-#define LAYOUT_VERDICT_BASE 0xfe000000ull
-#define LAYOUT_VERDICT_SIZE 0x1000ull
-#define LAYOUT_IOAPIC_BASE 0xfec00000ull
-#define LAYOUT_LAPIC_BASE 0xfee00000ull
-#define LAYOUT_MSI_BASE 0xfee00000ull
-#define LAYOUT_MSI_SIZE 0x100000ull
-#define LAYOUT_KVM_IDENT_MAP 0xfffbc000ull
-#define LAYOUT_KVM_TSS 0xfffbd000ull
-#define LAYOUT_HIGH_RAM_BASE SZ_4G
-
-#define LAYOUT_PIO_COM1 0x3f8
-#define LAYOUT_PIO_I8042_DATA 0x60
-#define LAYOUT_PIO_I8042_CMD 0x64
-#define LAYOUT_PIO_ACPI_PM 0x600 /* PM1a_EVT 0x600 (4), PM1a_CNT 0x604 (2) */
-#define LAYOUT_PIO_PCI_CONF 0xcf8
-#define LAYOUT_PIO_RESET 0xcf9
-#define LAYOUT_PIO_DEBUG_EXIT 0xf4
-#define LAYOUT_PIO_PCI_BASE 0xc000
-#define LAYOUT_PIO_PCI_SIZE 0x4000
-
 #define LAYOUT_MAX_RAM_RANGES 8
 
 struct layout_range {
 	uint64_t base, size; /* GPA, bytes */
 };
 
+#define LAYOUT_MAX_RAM_WINDOWS 2
+
+/*
+ * Where an architecture lets RAM go: @ram windows [base, end) filled in
+ * order (end 0: up to the top of the physical address space), RAM
+ * starting at ram[0].base; and a range [boot_base, boot_base +
+ * boot_size) that no IOMMU-reserved range may touch (@boot_what says what
+ * lives there, for the message), or boot_size 0.
+ */
+struct layout_rules {
+	struct {
+		uint64_t base, end;
+	} ram[LAYOUT_MAX_RAM_WINDOWS];
+	unsigned int nr_ram;
+	uint64_t boot_base, boot_size;
+	const char *boot_what;
+};
+
 struct guest_layout {
 	uint64_t ram_size; /* bytes of RAM asked for */
 	struct layout_range ram[LAYOUT_MAX_RAM_RANGES];
 	unsigned int nr_ram;
-	uint64_t low_ram_end; /* end of RAM that starts at GPA 0 */
+	uint64_t
+		low_ram_end; /* GPA end of the RAM range at rules->ram[0].base */
 	uint64_t mmio64_base; /* GPA of the 64-bit PCI window */
 	uint64_t mmio64_size; /* bytes, 0 when phys_bits leave no room */
 	unsigned int phys_bits; /* guest physical address width */
 };
 
 /*
- * layout_compute() - place @ram_size bytes of RAM around the 32-bit hole
- * and any @reserved IOVA ranges (e.g. from VFIO reserved_regions), and put
- * the 64-bit PCI window above RAM, aligned to min(64 GiB, its size) and
- * ending below 2^@phys_bits.
+ * layout_compute() - place @ram_size bytes of RAM in the windows of @rules
+ * (in order) around any @reserved IOVA ranges (e.g. from VFIO
+ * reserved_regions), and put the 64-bit PCI window above RAM and 4 GiB,
+ * the largest naturally aligned power of two that ends below
+ * 2^@phys_bits.
  * Errors: -EINVAL (too small, not MiB-aligned), -ERANGE (does not fit under
- * 2^phys_bits), -ENOSPC (too many ranges); message in @err.
+ * 2^phys_bits, or a reserved range on the boot range), -ENOSPC (too many
+ * ranges); message in @err.
  */
-int layout_compute(struct guest_layout *l, uint64_t ram_size,
-		   unsigned int phys_bits, const struct layout_range *reserved,
+int layout_compute(struct guest_layout *l, const struct layout_rules *rules,
+		   uint64_t ram_size, unsigned int phys_bits,
+		   const struct layout_range *reserved,
 		   unsigned int nr_reserved, struct pv_error *err);
 
 #endif

@@ -49,12 +49,6 @@ int vpci_set_irqs(struct vfio_pci *vp, uint32_t index, uint32_t flags,
 /* ------------------------------------------------------------------ */
 /* Vectors: eventfd (VFIO trigger) + GSI + irqfd                        */
 
-/* An x86 MSI address targets the LAPIC window (Intel SDM 10.11.1). */
-static bool msi_addr_valid(uint64_t addr)
-{
-	return ((uint32_t)addr & 0xfff00000u) == 0xfee00000u;
-}
-
 static uint64_t eventfd_drain(int fd)
 {
 	uint64_t cnt = 0;
@@ -97,7 +91,7 @@ void vpci_vec_sync(struct vfio_pci *vp, struct vfio_msix_vec *v,
 		   const char *kind, unsigned int idx, uint64_t addr,
 		   uint32_t data, bool masked, bool *created)
 {
-	bool valid = msi_addr_valid(addr);
+	bool valid = irq_msi_addr_valid(vp->irq, addr);
 	struct pv_error err;
 	uint32_t gsi;
 
@@ -146,7 +140,8 @@ void vpci_vec_sync(struct vfio_pci *vp, struct vfio_msix_vec *v,
 
 	if (!masked && valid && !v->attached) {
 		if (eventfd_drain(v->efd) || v->pending) {
-			irq_signal_msi(vp->irq, v->addr, v->data);
+			irq_owner_signal_msi(vp->irq, vp->irq_owner, v->addr,
+					     v->data);
 			vp->stats.pending_injected++;
 			pv_trace(TRACE_IRQ,
 				 "%s %s vector %u pending on unmask: "

@@ -60,6 +60,11 @@ struct vfio_dev_io {
 	void *(*mmap)(void *ctx, uint64_t off, size_t len, int prot);
 	void (*munmap)(void *ctx, void *addr, size_t len);
 	void *ctx;
+	/*
+	 * The host page size the BAR mmaps come in, bytes; 0 for the
+	 * host's own (sysconf). Tests fake 64 KiB pages (arm64) with it.
+	 */
+	long page_size;
 };
 
 /*
@@ -192,6 +197,23 @@ struct vfio_pci_stats {
  * pointer lives as long as @vp; read it when the vCPUs are stopped.
  */
 const struct vfio_pci_stats *vfio_pci_get_stats(const struct vfio_pci *vp);
+
+/* The interrupt kinds a model offers its guest (PCI 3.0 §6.8, INTx pin). */
+struct vfio_pci_irq_kinds {
+	bool msi, msix; /* the capability is in the guest's config space */
+	bool intx; /* an interrupt pin and VFIO's INTx index */
+};
+
+/* vfio_pci_get_irq_kinds() - which kinds @vp (on a bus) offers. */
+void vfio_pci_get_irq_kinds(const struct vfio_pci *vp,
+			    struct vfio_pci_irq_kinds *out);
+
+/*
+ * vfio_pci_use_devid() - tag @vp's MSIs with its requester ID in the guest
+ * (bus 0, its devfn), for a controller that tells senders apart by it
+ * (arm64's ITS: KVM_MSI_VALID_DEVID). Call once it is on the bus.
+ */
+void vfio_pci_use_devid(struct vfio_pci *vp);
 
 /*
  * vfio_device_reset() - VFIO_DEVICE_RESET when @dev_flags has

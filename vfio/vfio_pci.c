@@ -70,6 +70,20 @@ const struct vfio_pci_stats *vfio_pci_get_stats(const struct vfio_pci *vp)
 	return &vp->stats;
 }
 
+void vfio_pci_get_irq_kinds(const struct vfio_pci *vp,
+			    struct vfio_pci_irq_kinds *out)
+{
+	out->msi = vp->msi_cap && vp->irq_count[VFIO_PCI_MSI_IRQ_INDEX];
+	out->msix = vp->msix_cap && vp->irq_count[VFIO_PCI_MSIX_IRQ_INDEX];
+	out->intx = vp->irq_count[VFIO_PCI_INTX_IRQ_INDEX] &&
+		    vp->pdev.cfg[PCI_INTERRUPT_PIN] && vp->pdev.intx_gsi;
+}
+
+void vfio_pci_use_devid(struct vfio_pci *vp)
+{
+	irq_owner_set_devid(vp->irq, vp->irq_owner, vp->pdev.devfn);
+}
+
 /* ------------------------------------------------------------------ */
 /* Init step 1: what the device is                                     */
 
@@ -228,7 +242,8 @@ int vfio_pci_init(struct vfio_pci *vp, const char *bdf,
 	vp->io = *io;
 	vp->mem = mem;
 	vp->irq = irq;
-	vp->page_size = sysconf(_SC_PAGESIZE);
+	vp->page_size =
+		io->page_size > 0 ? io->page_size : sysconf(_SC_PAGESIZE);
 	vp->intx_efd = vp->intx_resample_efd = -1;
 	for (unsigned int i = 0; i < VFIO_MSI_MAX_VECTORS; i++)
 		vpci_vec_reset(&vp->msi_vec[i]);

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "api/model.h"
+#include "arch/arch.h"
 #include "api/router.h"
 #include "api/server.h"
 #include "vmm/cli_ctl.h"
@@ -88,7 +89,7 @@ static int do_cad(void *opaque, struct pv_error *err)
 	int ret = vm_boot_get(&r->vm, err);
 
 	if (!ret) {
-		ret = i8042_ctrl_alt_del(&r->vm.i8042, err);
+		ret = arch_ctrl_alt_del(&r->vm, err);
 		vm_boot_put(&r->vm);
 	}
 	return ret;

@@ -2,7 +2,8 @@
 /*
  * The router's routes in KVM's terms; the contract is vmm/kvm_irq.h.
  * Route translation (struct irq_route -> struct kvm_irq_routing_entry):
- * an irqchip route names KVM's controller number and pin; an MSI route
+ * an irqchip route names KVM's controller number (arch_kvm_irqchip) and
+ * pin; a line is KVM_IRQ_LINE's encoding of its GSI (arch_kvm_irq_line); an MSI route
  * carries the message, and the requester ID with KVM_MSI_VALID_DEVID when
  * the router gives one (only platforms whose KVM has KVM_CAP_MSI_DEVID,
  * arm64 with an ITS, get one: x86 KVM refuses the flag).
@@ -16,22 +17,11 @@
 
 #include <linux/kvm.h>
 
+#include "arch/arch.h"
+
 static int vm_fd(void *ctx)
 {
 	return *(const int *)ctx;
-}
-
-int kvm_irq_chip(enum irq_chip chip)
-{
-	switch (chip) {
-	case IRQ_CHIP_PIC_MASTER:
-		return KVM_IRQCHIP_PIC_MASTER;
-	case IRQ_CHIP_PIC_SLAVE:
-		return KVM_IRQCHIP_PIC_SLAVE;
-	case IRQ_CHIP_IOAPIC:
-		return KVM_IRQCHIP_IOAPIC;
-	}
-	return -1;
 }
 
 static int kvm_set_routing(void *ctx, const struct irq_route *routes,
@@ -52,7 +42,7 @@ static int kvm_set_routing(void *ctx, const struct irq_route *routes,
 		e->gsi = r->gsi;
 		switch (r->type) {
 		case IRQ_ROUTE_IRQCHIP:
-			chip = kvm_irq_chip(r->u.irqchip.chip);
+			chip = arch_kvm_irqchip(r->u.irqchip.chip);
 			if (chip < 0) {
 				ret = -EINVAL;
 				break;
@@ -83,7 +73,8 @@ static int kvm_set_routing(void *ctx, const struct irq_route *routes,
 
 static int kvm_irq_line(void *ctx, uint32_t gsi, int level)
 {
-	struct kvm_irq_level l = { .irq = gsi, .level = level ? 1 : 0 };
+	struct kvm_irq_level l = { .irq = arch_kvm_irq_line(gsi),
+				   .level = level ? 1 : 0 };
 
 	if (ioctl(vm_fd(ctx), KVM_IRQ_LINE, &l) < 0)
 		return -errno;

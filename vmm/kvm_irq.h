@@ -17,10 +17,4 @@
  */
 struct irq_backend kvm_irq_backend(int *vm_fd_storage);
 
-/*
- * kvm_irq_chip() - KVM's irqchip number (KVM_IRQCHIP_*) for @chip, or -1
- * when this KVM has no such controller.
- */
-int kvm_irq_chip(enum irq_chip chip);
-
 #endif

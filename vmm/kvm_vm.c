@@ -1,20 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * /dev/kvm and the KVM VM itself: capabilities, CPUID, the VM with its
- * in-kernel irqchip (PIC, IOAPIC, LAPICs) and PIT. Source:
- * Documentation/virt/kvm/api.rst (KVM_CHECK_EXTENSION, KVM_CREATE_VM,
- * KVM_GET_SUPPORTED_CPUID, KVM_SET_TSS_ADDR, KVM_SET_IDENTITY_MAP_ADDR,
- * KVM_CREATE_IRQCHIP, KVM_CREATE_PIT2).
+ * /dev/kvm and the KVM VM itself: the capabilities every architecture
+ * needs, the vCPU limit, the VM; the architecture adds its own
+ * capabilities and in-kernel irqchip (arch_kvm_open, arch_vm_init). Source:
+ * Documentation/virt/kvm/api.rst (KVM_CHECK_EXTENSION, KVM_CREATE_VM).
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <linux/kvm.h>
 
+#include "arch/arch.h"
 #include "host/chardev.h"
 #include "vmm/vm.h"
 
@@ -30,9 +29,7 @@ static int kvm_check_caps(struct vm *vm, struct pv_error *err)
 		{ KVM_CAP_USER_MEMORY, "KVM_CAP_USER_MEMORY" },
 		{ KVM_CAP_IRQ_ROUTING, "KVM_CAP_IRQ_ROUTING" },
 		{ KVM_CAP_IRQFD, "KVM_CAP_IRQFD" },
-		{ KVM_CAP_PIT2, "KVM_CAP_PIT2" },
 		{ KVM_CAP_IMMEDIATE_EXIT, "KVM_CAP_IMMEDIATE_EXIT" },
-		{ KVM_CAP_EXT_CPUID, "KVM_CAP_EXT_CPUID" },
 	};
 
 	for (size_t i = 0; i < sizeof(need) / sizeof(need[0]); i++)
@@ -41,34 +38,6 @@ static int kvm_check_caps(struct vm *vm, struct pv_error *err)
 				err, ENOTSUP,
 				"this kernel's KVM lacks %s: passvm needs Linux 4.11 or later",
 				need[i].name);
-	return 0;
-}
-
-static int get_cpuid(struct vm *vm, struct pv_error *err)
-{
-	int n = 256;
-
-	for (;;) {
-		vm->cpuid =
-			calloc(1, sizeof(*vm->cpuid) +
-					  n * sizeof(vm->cpuid->entries[0]));
-		if (!vm->cpuid)
-			return pv_seterr(err, ENOMEM, "out of memory");
-		vm->cpuid->nent = (uint32_t)n;
-		if (!ioctl(vm->kvm_fd, KVM_GET_SUPPORTED_CPUID, vm->cpuid))
-			break;
-		free(vm->cpuid);
-		vm->cpuid = NULL;
-		if (errno != E2BIG || n > 4096)
-			return pv_seterr(err, errno,
-					 "KVM_GET_SUPPORTED_CPUID failed: %s",
-					 strerror(errno));
-		n *= 2;
-	}
-	vm->phys_bits = 36;
-	for (uint32_t i = 0; i < vm->cpuid->nent; i++)
-		if (vm->cpuid->entries[i].function == 0x80000008)
-			vm->phys_bits = vm->cpuid->entries[i].eax & 0xff;
 	return 0;
 }
 
@@ -114,8 +83,8 @@ int kvm_open_dev(struct vm *vm, struct pv_error *err)
 			return pv_seterr(
 				err, errno,
 				"cannot open " KVM_DEV
-				": %s: load kvm-intel or kvm-amd and make sure you may use it (group kvm), or pass it open with --kvm-fd N",
-				strerror(errno));
+				": %s: %s, or pass it open with --kvm-fd N",
+				strerror(errno), arch_kvm_hint);
 	}
 	if (ioctl(vm->kvm_fd, KVM_GET_API_VERSION, 0) != KVM_API_VERSION)
 		return pv_seterr(err, ENOTSUP, "unsupported KVM API version");
@@ -131,34 +100,17 @@ int kvm_open_dev(struct vm *vm, struct pv_error *err)
 			"--cpus %u exceeds this host's KVM limit of %d vCPUs",
 			vm->opts->cpus, max_vcpus);
 	vm->run_size = (size_t)ioctl(vm->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
-	return get_cpuid(vm, err);
+	return arch_kvm_open(vm, err);
 }
 
 int kvm_create_vm(struct vm *vm, struct pv_error *err)
 {
-	/* Port 0x61 (speaker, NMI status) is answered in the kernel. */
-	struct kvm_pit_config pit = { .flags = KVM_PIT_SPEAKER_DUMMY };
-	uint64_t ident = LAYOUT_KVM_IDENT_MAP;
-
-	vm->vm_fd = ioctl(vm->kvm_fd, KVM_CREATE_VM, 0);
+	vm->vm_fd = ioctl(vm->kvm_fd, KVM_CREATE_VM, arch_vm_type(vm));
 	if (vm->vm_fd < 0)
 		return pv_seterr(err, errno, "KVM_CREATE_VM failed: %s",
 				 strerror(errno));
 	pv_trace(TRACE_KVM, "vm created (fd %d)", vm->vm_fd);
-	if (ioctl(vm->vm_fd, KVM_SET_IDENTITY_MAP_ADDR, &ident))
-		pv_trace(TRACE_KVM, "KVM_SET_IDENTITY_MAP_ADDR: %s",
-			 strerror(errno));
-	if (ioctl(vm->vm_fd, KVM_SET_TSS_ADDR, (unsigned long)LAYOUT_KVM_TSS))
-		return pv_seterr(err, errno, "KVM_SET_TSS_ADDR: %s",
-				 strerror(errno));
-	if (ioctl(vm->vm_fd, KVM_CREATE_IRQCHIP, 0))
-		return pv_seterr(err, errno, "KVM_CREATE_IRQCHIP: %s",
-				 strerror(errno));
-	if (ioctl(vm->vm_fd, KVM_CREATE_PIT2, &pit))
-		return pv_seterr(err, errno, "KVM_CREATE_PIT2: %s",
-				 strerror(errno));
-	pv_trace(TRACE_KVM, "in-kernel irqchip (PIC, IOAPIC, LAPIC) and PIT");
-	return 0;
+	return arch_vm_init(vm, err);
 }
 
 /* KVM_CAP_IRQ_ROUTING: how many GSIs the routing table may use. */

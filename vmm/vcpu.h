@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * vCPU threads: CPUID, boot register state, the KVM_RUN loop. A vCPU sees
- * the VM only through struct vcpu_env: it never includes vmm/vm.h.
+ * vCPU threads: creation, the KVM_RUN loop, kicks. The architectural
+ * setup (CPUID, boot registers, PSCI...) is the architecture's
+ * (arch/arch.h). A vCPU sees the VM only through struct vcpu_env: it never
+ * includes vmm/vm.h.
  */
 #ifndef PASSVM_VMM_VCPU_H
 #define PASSVM_VMM_VCPU_H
@@ -15,7 +17,7 @@
 #include "util/log.h"
 #include "vmm/bus.h"
 
-struct kvm_cpuid2;
+struct arch_vm;
 
 /*
  * What a vCPU needs of its VM (not owned; must outlive the vCPUs): the KVM
@@ -24,7 +26,8 @@ struct kvm_cpuid2;
  * request wins), whether the VM is stopping, a note of vCPU 0's first
  * entry into the guest, and a pause point called before each KVM_RUN that
  * returns once the VM is not paused (may be NULL; @opaque is passed to
- * the callbacks).
+ * the callbacks); @arch is the architecture's per-VM state, for
+ * arch_vcpu_init().
  */
 struct vcpu_env {
 	int kvm_fd, vm_fd;
@@ -35,6 +38,7 @@ struct vcpu_env {
 	void (*first_entry)(void *opaque);
 	void (*pause_point)(void *opaque);
 	void *opaque;
+	struct arch_vm *arch;
 };
 
 enum vcpu_exit_stat {
@@ -54,7 +58,7 @@ extern const char *const vcpu_stat_names[VCPU_STAT_NR];
 
 struct vcpu {
 	const struct vcpu_env *env;
-	unsigned int id; /* also the APIC ID */
+	unsigned int id; /* KVM's vcpu id (x86: the APIC ID) */
 	int fd;
 	struct kvm_run *run; /* mmapped, env->run_size bytes */
 	pthread_t thread;
@@ -63,22 +67,12 @@ struct vcpu {
 };
 
 /*
- * vcpu_create() - KVM_CREATE_VCPU, map kvm_run, set CPUID from @supported
- * with topology leaves for @nr_cpus (APIC ID = @id), MTRR default type WB,
- * and LAPIC LINT0 = ExtINT (BSP), LINT1 = NMI as a BIOS leaves them.
+ * vcpu_create() - KVM_CREATE_VCPU @id (of @nr_cpus), map kvm_run, then the
+ * architecture's setup (arch_vcpu_init). Errors: -errno, message in @err;
+ * undo with vcpu_destroy() (also after an error).
  */
 int vcpu_create(struct vcpu *v, const struct vcpu_env *env, unsigned int id,
-		const struct kvm_cpuid2 *supported, unsigned int nr_cpus,
-		struct pv_error *err);
-
-/*
- * vcpu_setup_boot() - BSP registers for the 64-bit Linux boot protocol
- * (Documentation/arch/x86/boot.rst "64-bit BOOT PROTOCOL"): long mode with
- * the identity-mapped page tables at BOOT_PML4_GPA, __BOOT_CS 0x10 /
- * __BOOT_DS 0x18, RIP = @entry (GPA), RSI = @zero_page (GPA).
- */
-int vcpu_setup_boot(struct vcpu *v, uint64_t entry, uint64_t zero_page,
-		    struct pv_error *err);
+		unsigned int nr_cpus, struct pv_error *err);
 
 /* vcpu_start() - spawn the thread running KVM_RUN until the VM stops. */
 int vcpu_start(struct vcpu *v, struct pv_error *err);
@@ -88,12 +82,5 @@ void vcpu_kick(struct vcpu *v);
 
 /* vcpu_destroy() - join (if started), unmap, close. */
 void vcpu_destroy(struct vcpu *v);
-
-/*
- * boot_write_tables() - GDT and page tables identity-mapping the first
- * 4 GiB with 2 MiB pages, into guest RAM at BOOT_GDT_GPA/BOOT_PML4_GPA.
- * @ram: HVA of GPA 0, at least 1 MiB.
- */
-void boot_write_tables(uint8_t *ram);
 
 #endif

@@ -16,13 +16,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "firmware/acpi.h"
-#include "firmware/linux_boot.h"
+#include "arch/arch.h"
 #include "vmm/kvm_irq.h"
 
-#define COM1_IRQ 4
-#define ACPI_SCI_IRQ 9
-#define EBDA_START 0x9fc00ull
 #define THP_SYSFS "/sys/kernel/mm/transparent_hugepage"
 
 /*
@@ -128,8 +124,8 @@ static int setup_memory(struct vm *vm, struct pv_error *err)
 	long ncpu;
 	int ret;
 
-	ret = layout_compute(&vm->layout, vm->opts->mem, vm->phys_bits,
-			     vm->holes, vm->nr_holes, err);
+	ret = layout_compute(&vm->layout, &arch_layout_rules, vm->opts->mem,
+			     vm->phys_bits, vm->holes, vm->nr_holes, err);
 	if (ret)
 		return ret;
 	ret = ram_backing_create(&vm->ram, vm->opts->mem, vm->opts->hugepages,
@@ -165,95 +161,64 @@ static int setup_memory(struct vm *vm, struct pv_error *err)
 	return 0;
 }
 
-/* The CMOS RAM keeps its contents across a reboot, as on a PC. */
+int vm_add_range(struct vm *vm, struct bus *bus, uint64_t base, uint64_t len,
+		 const char *name, const struct io_ops *ops, void *opaque,
+		 struct pv_error *err)
+{
+	if (!len)
+		return 0;
+	if (ops != &pci_window_ops)
+		pci_bus_reserve(&vm->pci, bus == &vm->pio, base, len, name);
+	if (!bus)
+		return 0;
+	return bus_register(bus, base, len, name, ops, opaque, err);
+}
+
+/*
+ * The interrupt router, the buses, the console UART and the PCI bus as
+ * the platform wires them (arch_platform), the platform's devices
+ * (arch_setup_devices), then the assigned devices.
+ */
 static int setup_devices(struct vm *vm, bool power_on, struct pv_error *err)
 {
 	struct serial_tap tap = { verdict_serial_byte, &vm->verdict };
+	const struct arch_platform *p = &arch_platform;
 	struct irq_backend be;
-	struct irq_line com1, kbd, sci;
+	struct irq_line uart;
+	long page = sysconf(_SC_PAGESIZE);
 	int ret;
 
 	vm->vm_fd_store = vm->vm_fd;
 	be = kvm_irq_backend(&vm->vm_fd_store);
-	ret = irq_router_init(&vm->irq, &be, &irq_layout_pc, kvm_max_gsi(vm),
-			      err);
+	ret = irq_router_init(&vm->irq, &be, p->irq, kvm_max_gsi(vm), err);
 	if (ret)
 		return ret;
 
 	bus_init(&vm->pio, "pio");
 	bus_init(&vm->mmio, "mmio");
-	com1 = irq_line_for(&vm->irq, COM1_IRQ);
-	ret = serial_init(&vm->serial, STDOUT_FILENO, &com1, err);
+	uart = irq_line_for(&vm->irq, p->serial_gsi);
+	ret = serial_init(&vm->serial, STDOUT_FILENO, &uart, err);
 	if (ret)
 		return ret;
 	vm->serial_ready = true;
 	serial_set_tap(&vm->serial, &tap);
-	sci = irq_line_for(&vm->irq, ACPI_SCI_IRQ);
-	acpi_pm_init(&vm->pm, &vm->stop_sink, &sci);
-	kbd = irq_line_for(&vm->irq, I8042_KBD_IRQ);
-	i8042_init(&vm->i8042, &vm->stop_sink, &kbd);
-	if (power_on)
-		rtc_init(&vm->rtc, NULL);
-	pci_bus_init(&vm->pci, LAYOUT_PIO_PCI_BASE, LAYOUT_PIO_PCI_SIZE,
-		     LAYOUT_MMIO32_BASE, LAYOUT_MMIO32_SIZE,
-		     vm->layout.mmio64_base, vm->layout.mmio64_size,
-		     &vm->stop_sink);
-
-	struct {
-		struct bus *bus;
-		uint64_t base, len;
-		const char *name;
-		const struct io_ops *ops;
-		void *opaque;
-	} regs[] = {
-		{ &vm->pio, LAYOUT_PIO_COM1, 8, "serial", &serial_ops,
-		  &vm->serial },
-		{ &vm->pio, LAYOUT_PIO_ACPI_PM, ACPI_PM_LEN, "acpi-pm",
-		  &acpi_pm_ops, &vm->pm },
-		{ &vm->pio, LAYOUT_PIO_I8042_DATA, 1, "i8042", &i8042_data_ops,
-		  &vm->i8042 },
-		{ &vm->pio, LAYOUT_PIO_I8042_CMD, 1, "i8042-cmd",
-		  &i8042_cmd_ops, &vm->i8042 },
-		{ &vm->pio, RTC_PORT, RTC_NR_PORTS, "rtc", &rtc_ops, &vm->rtc },
-		{ &vm->pio, LAYOUT_PIO_DEBUG_EXIT, 1, "debug-exit",
-		  &verdict_port_ops, &vm->verdict },
-		{ &vm->pio, LAYOUT_PIO_PCI_CONF, 8, "pci-conf", &pci_cf8_ops,
-		  &vm->pci },
-		{ &vm->pio, LAYOUT_PIO_PCI_BASE, LAYOUT_PIO_PCI_SIZE, "pci-io",
-		  &pci_window_ops, &vm->pci.win[PCI_WIN_IO] },
-		{ &vm->mmio, LAYOUT_ECAM_BASE, LAYOUT_ECAM_SIZE, "pci-ecam",
-		  &pci_ecam_ops, &vm->pci },
-		{ &vm->mmio, LAYOUT_VERDICT_BASE, LAYOUT_VERDICT_SIZE,
-		  "verdict", &verdict_mmio_ops, &vm->verdict },
-		{ &vm->mmio, LAYOUT_MMIO32_BASE, LAYOUT_MMIO32_SIZE,
-		  "pci-mmio32", &pci_window_ops, &vm->pci.win[PCI_WIN_MMIO32] },
-		{ &vm->mmio, vm->layout.mmio64_base, vm->layout.mmio64_size,
-		  "pci-mmio64", &pci_window_ops, &vm->pci.win[PCI_WIN_MMIO64] },
-		/* In the kernel: no bus, but no BAR may be mapped there. */
-		{ NULL, LAYOUT_IOAPIC_BASE, 0x1000, "IOAPIC", NULL, NULL },
-		{ NULL, LAYOUT_MSI_BASE, LAYOUT_MSI_SIZE, "MSI", NULL, NULL },
-		{ NULL, LAYOUT_KVM_IDENT_MAP, 0x4000, "KVM's TSS", NULL, NULL },
-	};
+	pci_bus_init(&vm->pci, p->pio_base, p->pio_size, p->mmio32_base,
+		     p->mmio32_size, vm->layout.mmio64_base,
+		     vm->layout.mmio64_size, &vm->stop_sink);
+	pci_bus_set_intx(&vm->pci, p->intx_base, p->intx_count);
+	/* BARs on host-page boundaries can be mapped (64 KiB on arm64). */
+	if (page > 0)
+		pci_bus_set_bar_align(&vm->pci, (uint64_t)page);
 	for (unsigned int i = 0; i < vm->layout.nr_ram; i++)
 		pci_bus_reserve(&vm->pci, false, vm->layout.ram[i].base,
 				vm->layout.ram[i].size, "guest RAM");
-	for (size_t i = 0; i < sizeof(regs) / sizeof(regs[0]); i++) {
-		if (!regs[i].len)
-			continue;
-		if (regs[i].ops != &pci_window_ops)
-			pci_bus_reserve(&vm->pci, regs[i].bus == &vm->pio,
-					regs[i].base, regs[i].len,
-					regs[i].name);
-		if (!regs[i].bus)
-			continue;
-		ret = bus_register(regs[i].bus, regs[i].base, regs[i].len,
-				   regs[i].name, regs[i].ops, regs[i].opaque,
-				   err);
-		if (ret)
-			return ret;
-	}
+	ret = arch_setup_devices(vm, power_on, err);
+	if (ret)
+		return ret;
 	if (vm->vfio.nr_devs) { /* --vfio and --sriov devices */
 		ret = vfio_attach(&vm->vfio, &vm->mem, &vm->irq, &vm->pci, err);
+		if (!ret)
+			ret = arch_check_assigned(vm, err);
 		if (ret)
 			return ret;
 	}
@@ -263,90 +228,6 @@ static int setup_devices(struct vm *vm, bool power_on, struct pv_error *err)
 	if (ret)
 		return ret;
 	pci_bus_enable_decode(&vm->pci);
-	return 0;
-}
-
-/* The e820 map: RAM as laid out, minus the legacy BIOS area. */
-static unsigned int build_e820(struct vm *vm, struct e820_range *e)
-{
-	unsigned int n = 0;
-
-	for (unsigned int i = 0; i < vm->layout.nr_ram; i++) {
-		const struct layout_range *r = &vm->layout.ram[i];
-
-		if (r->base == 0) {
-			e[n++] = (struct e820_range){ 0, EBDA_START,
-						      E820_TYPE_RAM };
-			e[n++] = (struct e820_range){ EBDA_START,
-						      SZ_1M - EBDA_START,
-						      E820_TYPE_RESERVED };
-			if (r->size > SZ_1M)
-				e[n++] = (struct e820_range){ SZ_1M,
-							      r->size - SZ_1M,
-							      E820_TYPE_RAM };
-		} else {
-			e[n++] = (struct e820_range){ r->base, r->size,
-						      E820_TYPE_RAM };
-		}
-	}
-	e[n++] = (struct e820_range){ LAYOUT_ECAM_BASE, LAYOUT_ECAM_SIZE,
-				      E820_TYPE_RESERVED };
-	/* Keep ranges sorted: the ECAM sits between low and high RAM. */
-	for (unsigned int i = 1; i < n; i++)
-		for (unsigned int j = i; j && e[j].addr < e[j - 1].addr; j--) {
-			struct e820_range t = e[j];
-
-			e[j] = e[j - 1];
-			e[j - 1] = t;
-		}
-	return n;
-}
-
-static int load_firmware(struct vm *vm, struct linux_boot_result *boot,
-			 struct pv_error *err)
-{
-	struct acpi_config ac = {
-		.nr_cpus = vm->opts->cpus,
-		.lapic_addr = LAYOUT_LAPIC_BASE,
-		.ioapic_addr = LAYOUT_IOAPIC_BASE,
-		.ioapic_id = 0,
-		.ecam_base = LAYOUT_ECAM_BASE,
-		.ecam_end_bus = 0,
-		.pm_base = LAYOUT_PIO_ACPI_PM,
-		.reset_port = LAYOUT_PIO_RESET,
-		.sci_irq = ACPI_SCI_IRQ,
-		.mmio64_base = vm->layout.mmio64_base,
-		.mmio64_size = vm->layout.mmio64_size,
-	};
-	struct e820_range e820[E820_MAX];
-	struct linux_boot_args args = {
-		.kernel_path = vm->opts->kernel,
-		.initrd_path = vm->opts->initrd,
-		.cmdline = vm->cmdline,
-		.ram = vm->ram.hva,
-		.low_ram_size = vm->layout.low_ram_end,
-		.e820 = e820,
-	};
-	uint64_t rsdp;
-	int ret;
-
-	args.nr_e820 = build_e820(vm, e820);
-	ret = acpi_build(vm->ram.hva, &ac, &rsdp, err);
-	if (ret)
-		return ret;
-	args.rsdp_gpa = rsdp;
-	boot_write_tables(vm->ram.hva);
-	ret = linux_boot_load(&args, boot, err);
-	if (ret)
-		return ret;
-	pv_trace(
-		TRACE_BOOT,
-		"bzImage protocol %u.%02u, entry 0x%llx, initrd 0x%llx+0x%llx, ACPI RSDP 0x%llx",
-		boot->info.protocol >> 8, boot->info.protocol & 0xff,
-		(unsigned long long)boot->entry_gpa,
-		(unsigned long long)boot->initrd_gpa,
-		(unsigned long long)boot->initrd_size,
-		(unsigned long long)rsdp);
 	return 0;
 }
 
@@ -385,6 +266,7 @@ static int create_vcpus(struct vm *vm, struct pv_error *err)
 		.first_entry = first_entry_cb,
 		.pause_point = pause_point_cb,
 		.opaque = vm,
+		.arch = vm->arch,
 	};
 	vm->vcpus = calloc(n, sizeof(*vm->vcpus));
 	if (!vm->vcpus)
@@ -392,8 +274,7 @@ static int create_vcpus(struct vm *vm, struct pv_error *err)
 	for (unsigned int i = 0; i < n; i++)
 		vm->vcpus[i].fd = -1;
 	for (unsigned int i = 0; i < n; i++) {
-		ret = vcpu_create(&vm->vcpus[i], &vm->vcpu_env, i, vm->cpuid, n,
-				  err);
+		ret = vcpu_create(&vm->vcpus[i], &vm->vcpu_env, i, n, err);
 		vm->nr_vcpus = i + 1;
 		if (ret)
 			return ret;
@@ -435,22 +316,24 @@ static int setup_verdict(struct vm *vm, struct pv_error *err)
 	return ret;
 }
 
-/* One boot on vm->vm_fd: RAM, devices, firmware, vCPUs. */
+/*
+ * One boot on vm->vm_fd: RAM, vCPUs (the irqchip is complete only once
+ * they all exist: arm64's vGIC), devices, then the guest's kernel,
+ * firmware tables and boot registers.
+ */
 static int boot_build(struct vm *vm, bool power_on, struct pv_error *err)
 {
-	struct linux_boot_result boot;
 	int ret;
 
 	ret = setup_memory(vm, err);
 	if (!ret)
-		ret = setup_devices(vm, power_on, err);
-	if (!ret)
-		ret = load_firmware(vm, &boot, err);
-	if (!ret)
 		ret = create_vcpus(vm, err);
 	if (!ret)
-		ret = vcpu_setup_boot(&vm->vcpus[0], boot.entry_gpa,
-				      boot.zero_page_gpa, err);
+		ret = arch_irqchip_ready(vm, err);
+	if (!ret)
+		ret = setup_devices(vm, power_on, err);
+	if (!ret)
+		ret = arch_load_guest(vm, err);
 	return ret;
 }
 
@@ -602,8 +485,7 @@ void vm_destroy(struct vm *vm)
 		vm->nr_managed = 0;
 	}
 	sriov_vm_stop(&vm->sriov); /* --sriov VFs: unbound, removed */
-	free(vm->cpuid);
-	vm->cpuid = NULL;
+	arch_vm_free(vm);
 	if (vm->kvm_fd >= 0)
 		close(vm->kvm_fd);
 	vm->kvm_fd = -1;

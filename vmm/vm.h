@@ -56,7 +56,7 @@ struct vm {
 	int kvm_fd, vm_fd;
 	int vm_fd_store; /* for the irq backend */
 	size_t run_size;
-	struct kvm_cpuid2 *cpuid; /* KVM_GET_SUPPORTED_CPUID */
+	struct arch_vm *arch; /* the architecture's own (arch/arch.h) */
 	unsigned int phys_bits;
 
 	/* GPA ranges RAM must avoid (the assigned devices' IOMMU). */
@@ -72,6 +72,7 @@ struct vm {
 	struct pci_bus pci;
 	struct serial serial;
 	bool serial_ready;
+	/* x86's platform devices (arch/x86/platform.c) */
 	struct acpi_pm pm;
 	struct i8042 i8042;
 	struct rtc rtc;
@@ -177,7 +178,8 @@ bool vm_stopping(struct vm *vm);
 void vm_stop_cb(void *opaque, enum vm_stop_reason why, int code);
 /* After a rebuild: not stopping any more, unless a signal came meanwhile. */
 void vm_rearm(struct vm *vm);
-/* Open /dev/kvm, check its capabilities and the vCPU limit, get CPUID. */
+/* Open /dev/kvm, check its capabilities and the vCPU limit (and the
+ * architecture's: arch_kvm_open). */
 int kvm_open_dev(struct vm *vm, struct pv_error *err);
 /*
  * kvm_fd_check() - is the inherited @fd (--kvm-fd) /dev/kvm: a character
@@ -186,11 +188,22 @@ int kvm_open_dev(struct vm *vm, struct pv_error *err);
  * with what it is instead in @err. Does not close @fd.
  */
 int kvm_fd_check(const char *sysfs, int fd, struct pv_error *err);
-/* KVM_CREATE_VM with the in-kernel irqchip and PIT: vm->vm_fd. */
+/* KVM_CREATE_VM with the architecture's in-kernel irqchip: vm->vm_fd. */
 int kvm_create_vm(struct vm *vm, struct pv_error *err);
 /* KVM_CAP_IRQ_ROUTING: GSIs the routing table may use. */
 uint32_t kvm_max_gsi(struct vm *vm);
 /* KVM_CAP_NR_MEMSLOTS (32 when KVM does not say). */
 unsigned int kvm_nr_memslots(struct vm *vm);
+
+/*
+ * vm_add_range() - a platform device at [@base, @base + @len) (port or
+ * GPA, bytes): kept clear of BARs (pci_bus_reserve) unless it is one of
+ * the PCI windows (@ops == &pci_window_ops), and registered on @bus with
+ * @ops/@opaque unless @bus is NULL (in the kernel: reserved only). @len 0
+ * does nothing. Errors: bus_register's.
+ */
+int vm_add_range(struct vm *vm, struct bus *bus, uint64_t base, uint64_t len,
+		 const char *name, const struct io_ops *ops, void *opaque,
+		 struct pv_error *err);
 
 #endif

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "arch/arch.h"
 #include "sandbox/sandbox.h"
 #include "vmm/term.h"
 
@@ -138,11 +139,17 @@ static uint64_t timeout_step(struct vm *vm)
 
 	switch (timeout_poll(&vm->timeout, log_elapsed_ns(), &next)) {
 	case TIMEOUT_ASK:
+		if (arch_power_button(vm)) {
+			pv_info("--timeout: the guest ran %.3f s and has no "
+				"power button on %s: stopping it",
+				vm->timeout.after_ns / 1e9, arch_name);
+			vm_stop(vm, VM_STOP_TIMEOUT, 0);
+			break;
+		}
 		pv_info("--timeout: the guest ran %.3f s: pressing its power "
 			"button; it is stopped in %.3f s if it is still "
 			"running",
 			vm->timeout.after_ns / 1e9, vm->timeout.grace_ns / 1e9);
-		acpi_pm_power_button(&vm->pm);
 		break;
 	case TIMEOUT_STOP:
 		pv_info("--timeout: stopping the guest");

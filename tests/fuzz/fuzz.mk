@@ -35,7 +35,7 @@ FUZZ_HELPERS := $(filter-out tests/fuzz/fuzz_%.c tests/fuzz/replay.c, \
 	$(wildcard tests/fuzz/*.c)) tests/unit/fake_vfio.c \
 	$(wildcard tests/unit/virtq_fuzz.c)
 FUZZ_FLAGS := -std=gnu11 -g $(WARN) -Wno-gnu-variable-sized-type-not-at-end \
-	-I. -I$(B)/gen -Itests/unit -Itests/fuzz -D_GNU_SOURCE \
+	-I. -I$(B)/gen/$(ARCH) -I$(B)/gen -Itests/unit -Itests/fuzz -D_GNU_SOURCE \
 	-DPASSVM_VERSION='"$(VERSION)"'
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer
@@ -83,13 +83,13 @@ $(FB)/cov/%.o: %.S $(GEN)
 $(FB)/bin/fuzz_%: $(FB)/asan/tests/fuzz/fuzz_%.o $(FUZZ_AOBJS)
 	@mkdir -p $(dir $@)
 	@$(if $(V),:,echo "  LD $@")
-	$(FQ)$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $^ -ljansson -pthread
+	$(FQ)$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $^ -ljansson -lfdt -pthread
 
 $(FB)/bin/cov_%: $(FB)/cov/tests/fuzz/fuzz_%.o $(FB)/cov/tests/fuzz/replay.o \
 		$(FUZZ_COBJS)
 	@mkdir -p $(dir $@)
 	@$(if $(V),:,echo "  LD $@")
-	$(FQ)$(FUZZ_CC) $(FUZZ_PROF) -o $@ $^ -ljansson -pthread
+	$(FQ)$(FUZZ_CC) $(FUZZ_PROF) -o $@ $^ -ljansson -lfdt -pthread
 
 fuzz-build: $(FUZZ_BINS)
 
@@ -123,7 +123,7 @@ $(B)/tests-asan/%: tests/unit/%.c $(TEST_HELPERS) $(ASAN_LIB_OBJS)
 	@mkdir -p $(dir $@)
 	@$(if $(V),:,echo "  LD $@")
 	$(FQ)$(HOSTCC) $(ASAN_CFLAGS) -Itests/unit -o $@ $< $(TEST_HELPERS) \
-		$(ASAN_LIB_OBJS) -lcmocka -ljansson -pthread
+		$(ASAN_LIB_OBJS) -lcmocka -ljansson -lfdt -pthread
 
 # Every sanitizer report fails the test binary (and so `make check`).
 unit-asan: $(ASAN_TEST_BINS) $(B)/passvm

@@ -41,7 +41,7 @@
 #include "devices/rtc.h"
 #include "devices/verdict.h"
 #include "fuzz.h"
-#include "memory/layout.h"
+#include "arch/x86/layout.h"
 #include "vmm/bus.h"
 
 static struct bus pio;

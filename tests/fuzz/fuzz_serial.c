@@ -31,7 +31,7 @@
 
 #include "devices/serial.h"
 #include "fuzz.h"
-#include "memory/layout.h"
+#include "arch/x86/layout.h"
 #include "vmm/bus.h"
 
 #define COM1 LAYOUT_PIO_COM1

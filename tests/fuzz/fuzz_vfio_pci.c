@@ -64,7 +64,7 @@
 #include "fake_vfio.h"
 #include "fuzz.h"
 #include "glue.h"
-#include "memory/layout.h"
+#include "arch/x86/layout.h"
 #include "pci_check.h"
 #include "util/range.h"
 #include "vmm/bus.h"

@@ -18,7 +18,7 @@
 #include <cmocka.h>
 
 #include "firmware/acpi.h"
-#include "memory/layout.h"
+#include "arch/x86/layout.h"
 
 #define RAM_SIZE 0x100000
 

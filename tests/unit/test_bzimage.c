@@ -113,6 +113,16 @@ static void test_bad_magic(void **state)
 	memcpy(img, "\177ELF", 4);
 	assert_int_equal(bzimage_parse(img, sizeof(img), &bi, &e), -ENOEXEC);
 	assert_non_null(strstr(e.msg, "bzImage"));
+	assert_non_null(strstr(e.msg, "it is an ELF file"));
+
+	/* An arm64 Image given to the x86 passvm: said so, and what to use. */
+	memset(img, 0, 4096);
+	memcpy(img, "MZ", 2);
+	memcpy(img + 0x38, "ARM\x64", 4);
+	assert_int_equal(bzimage_parse(img, sizeof(img), &bi, &e), -ENOEXEC);
+	assert_non_null(
+		strstr(e.msg, "it is an arm64 Image, not an x86 bzImage"));
+	assert_non_null(strstr(e.msg, "make ARCH=arm64"));
 }
 
 static void test_bad_boot_flag(void **state)

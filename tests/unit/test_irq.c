@@ -20,6 +20,7 @@
 #include <cmocka.h>
 #include <linux/kvm.h>
 
+#include "arch/arch.h"
 #include "devices/irq.h"
 #include "vmm/kvm_irq.h"
 
@@ -449,6 +450,13 @@ static void test_devid(void **state)
 	assert_non_null(e);
 	assert_true(e->u.msi.devid_valid);
 	assert_int_equal(e->u.msi.devid, 0x0108);
+
+	/* An injection on its behalf carries it too (a vector unmasked). */
+	assert_int_equal(irq_owner_signal_msi(&router, dev_a, 0x8090040, 0x21),
+			 0);
+	assert_true(rc.msi.devid_valid);
+	assert_int_equal(rc.msi.devid, 0x0108);
+	assert_int_equal(rc.msi.data, 0x21);
 }
 
 static void test_irqfd_and_lines(void **state)
@@ -485,14 +493,42 @@ static void test_irqfd_and_lines(void **state)
 	assert_false(rc.msi.devid_valid);
 }
 
+/* The controller's MSI window decides what a programmed vector is. */
+static void test_msi_window(void **state)
+{
+	static const struct irq_layout its = {
+		.msi_base = 96,
+		.msi_addr_base = 0x08080000,
+		.msi_addr_size = 0x20000,
+	};
+	struct irq_router *r2 = calloc(1, sizeof(*r2));
+	struct irq_backend be = rec_be;
+	struct pv_error err = { { 0 } };
+
+	assert_true(irq_msi_addr_valid(&router, 0xfee00000));
+	assert_true(irq_msi_addr_valid(&router, 0xfeeff00c));
+	/* x2APIC destination bits in the high dword: still the window */
+	assert_true(irq_msi_addr_valid(&router, 0x100000000ull | 0xfee01000));
+	assert_false(irq_msi_addr_valid(&router, 0xfef00000));
+	assert_false(irq_msi_addr_valid(&router, 0));
+	assert_false(irq_msi_addr_valid(&router, 0x08090040));
+
+	assert_non_null(r2);
+	assert_int_equal(irq_router_init(r2, &be, &its, 1024, &err), 0);
+	assert_true(irq_msi_addr_valid(r2, 0x08090040)); /* GITS_TRANSLATER */
+	assert_false(irq_msi_addr_valid(r2, 0x080a0000));
+	assert_false(irq_msi_addr_valid(r2, 0xfee00000));
+	free(r2);
+}
+
 static void test_kvm_chip_numbers(void **state)
 {
-	assert_int_equal(kvm_irq_chip(IRQ_CHIP_PIC_MASTER),
+	assert_int_equal(arch_kvm_irqchip(IRQ_CHIP_PIC_MASTER),
 			 KVM_IRQCHIP_PIC_MASTER);
-	assert_int_equal(kvm_irq_chip(IRQ_CHIP_PIC_SLAVE),
+	assert_int_equal(arch_kvm_irqchip(IRQ_CHIP_PIC_SLAVE),
 			 KVM_IRQCHIP_PIC_SLAVE);
-	assert_int_equal(kvm_irq_chip(IRQ_CHIP_IOAPIC), KVM_IRQCHIP_IOAPIC);
-	assert_int_equal(kvm_irq_chip((enum irq_chip)99), -1);
+	assert_int_equal(arch_kvm_irqchip(IRQ_CHIP_IOAPIC), KVM_IRQCHIP_IOAPIC);
+	assert_int_equal(arch_kvm_irqchip((enum irq_chip)99), -1);
 }
 
 /* The same calls through the KVM backend against the real irqchip. */
@@ -570,6 +606,7 @@ int main(void)
 		cmocka_unit_test_setup(test_batch_failure, setup),
 		cmocka_unit_test_setup(test_devid, setup),
 		cmocka_unit_test_setup(test_irqfd_and_lines, setup),
+		cmocka_unit_test_setup(test_msi_window, setup),
 		cmocka_unit_test(test_kvm_chip_numbers),
 		cmocka_unit_test(test_real_kvm),
 	};

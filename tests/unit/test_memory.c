@@ -12,7 +12,8 @@
 #include <cmocka.h>
 
 #include "memory/backing.h"
-#include "memory/layout.h"
+#include "arch/arch.h"
+#include "arch/x86/layout.h"
 #include "memory/mem_map.h"
 #include "util/mmap_align.h"
 
@@ -155,7 +156,9 @@ static void test_layout_small(void **state)
 	struct guest_layout l;
 	struct pv_error e;
 
-	assert_int_equal(layout_compute(&l, 256 * SZ_1M, 40, NULL, 0, &e), 0);
+	assert_int_equal(layout_compute(&l, &arch_layout_rules, 256 * SZ_1M, 40,
+					NULL, 0, &e),
+			 0);
 	assert_int_equal(l.nr_ram, 1);
 	assert_int_equal(l.ram[0].base, 0);
 	assert_int_equal(l.low_ram_end, 256 * SZ_1M);
@@ -171,7 +174,9 @@ static void test_layout_split_around_hole(void **state)
 	struct guest_layout l;
 	struct pv_error e;
 
-	assert_int_equal(layout_compute(&l, 5 * SZ_1G, 40, NULL, 0, &e), 0);
+	assert_int_equal(layout_compute(&l, &arch_layout_rules, 5 * SZ_1G, 40,
+					NULL, 0, &e),
+			 0);
 	assert_int_equal(l.nr_ram, 2);
 	assert_int_equal(l.ram[0].size, LAYOUT_LOW_RAM_MAX);
 	assert_int_equal(l.ram[1].base, SZ_4G);
@@ -190,7 +195,9 @@ static void test_layout_reserved(void **state)
 	struct pv_error e;
 	uint64_t total = 0;
 
-	assert_int_equal(layout_compute(&l, 4 * SZ_1G, 40, resv, 2, &e), 0);
+	assert_int_equal(layout_compute(&l, &arch_layout_rules, 4 * SZ_1G, 40,
+					resv, 2, &e),
+			 0);
 	for (unsigned int i = 0; i < l.nr_ram; i++) {
 		total += l.ram[i].size;
 		for (int j = 0; j < 2; j++)
@@ -208,14 +215,18 @@ static void test_layout_reserved(void **state)
 			{ 1ull << 39, UINT64_MAX - (1ull << 39) + 1 }
 		};
 
-		assert_int_equal(layout_compute(&l, SZ_1G, 40, top, 1, &e), 0);
+		assert_int_equal(layout_compute(&l, &arch_layout_rules, SZ_1G,
+						40, top, 1, &e),
+				 0);
 		assert_true(l.mmio64_base + l.mmio64_size <= (1ull << 39));
 	}
 
 	/* Reserved memory below 1 MiB cannot be worked around. */
 	resv[0].base = 0x80000;
-	assert_int_equal(layout_compute(&l, SZ_1G, 40, resv, 1, &e), -34);
-	assert_non_null(strstr(e.msg, "below 1 MiB"));
+	assert_int_equal(
+		layout_compute(&l, &arch_layout_rules, SZ_1G, 40, resv, 1, &e),
+		-34);
+	assert_non_null(strstr(e.msg, "the guest's boot code"));
 }
 
 static void test_layout_limits(void **state)
@@ -223,11 +234,16 @@ static void test_layout_limits(void **state)
 	struct guest_layout l;
 	struct pv_error e;
 
-	assert_int_equal(layout_compute(&l, 8 * SZ_1M, 40, NULL, 0, &e), -22);
-	assert_int_equal(layout_compute(&l, 300 * SZ_1M + 5, 40, NULL, 0, &e),
+	assert_int_equal(layout_compute(&l, &arch_layout_rules, 8 * SZ_1M, 40,
+					NULL, 0, &e),
+			 -22);
+	assert_int_equal(layout_compute(&l, &arch_layout_rules, 300 * SZ_1M + 5,
+					40, NULL, 0, &e),
 			 -22);
 	/* 64 GiB does not fit in a 36-bit (64 GiB) space with the hole. */
-	assert_int_equal(layout_compute(&l, 64 * SZ_1G, 36, NULL, 0, &e), -34);
+	assert_int_equal(layout_compute(&l, &arch_layout_rules, 64 * SZ_1G, 36,
+					NULL, 0, &e),
+			 -34);
 	assert_non_null(strstr(e.msg, "give less --mem"));
 }
 

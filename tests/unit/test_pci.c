@@ -18,7 +18,7 @@
 
 #include "capture.h"
 #include "devices/pci.h"
-#include "memory/layout.h"
+#include "arch/x86/layout.h"
 
 #define MMIO64_BASE 0x1000000000ull
 #define MMIO64_SIZE 0x1000000000ull

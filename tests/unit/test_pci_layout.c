@@ -13,7 +13,8 @@
 #include <cmocka.h>
 
 #include "devices/pci.h"
-#include "memory/layout.h"
+#include "arch/arch.h"
+#include "arch/x86/layout.h"
 
 static const struct pci_dev_ops no_ops;
 
@@ -49,7 +50,9 @@ static void test_gpu_bars(void **state)
 	struct pv_error e = { "" };
 	uint64_t vram, bar2, mmio;
 
-	assert_int_equal(layout_compute(&l, 8 * SZ_1G, 40, NULL, 0, &e), 0);
+	assert_int_equal(layout_compute(&l, &arch_layout_rules, 8 * SZ_1G, 40,
+					NULL, 0, &e),
+			 0);
 	pci_bus_init(&bus, LAYOUT_PIO_PCI_BASE, LAYOUT_PIO_PCI_SIZE,
 		     LAYOUT_MMIO32_BASE, LAYOUT_MMIO32_SIZE, l.mmio64_base,
 		     l.mmio64_size, NULL);
@@ -94,7 +97,9 @@ static void test_bar_too_big_for_guest(void **state)
 	struct pv_error e = { "" };
 
 	/* 36 physical bits leave a 32 GiB window at most: 64 GiB cannot fit. */
-	assert_int_equal(layout_compute(&l, SZ_1G, 36, NULL, 0, &e), 0);
+	assert_int_equal(
+		layout_compute(&l, &arch_layout_rules, SZ_1G, 36, NULL, 0, &e),
+		0);
 	assert_true(l.mmio64_size < 64 * SZ_1G);
 	pci_bus_init(&bus, LAYOUT_PIO_PCI_BASE, LAYOUT_PIO_PCI_SIZE,
 		     LAYOUT_MMIO32_BASE, LAYOUT_MMIO32_SIZE, l.mmio64_base,

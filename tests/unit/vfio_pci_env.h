@@ -15,7 +15,7 @@
 #include <stdint.h>
 
 #include "fake_vfio.h"
-#include "memory/layout.h"
+#include "arch/x86/layout.h"
 #include "vfio/vfio_pci_priv.h"
 
 #define ENV_MMIO64_BASE 0x1000000000ull

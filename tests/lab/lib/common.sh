@@ -38,6 +38,10 @@ CACHE_DIR=${LAB_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/passvm/lab}
 # (tests/lab/NOTES.md has the history and the numbers). L3 still gets two
 # vCPUs, run in turn.
 L1_MEM=${L1_MEM:-2048}
+# L1's CPU and machine (the arm64 lab has its own: lib/arm64.sh).
+L1_MACHINE=(-cpu max -machine q35,kernel-irqchip=split)
+# L2's modules before the scenarios': KVM on SVM, VFIO.
+L2_BASE_MODULES="ccp? irqbypass kvm kvm-amd vfio vfio_iommu_type1 vfio_virqfd? vfio-pci-core vfio-pci"
 L1_SMP=${L1_SMP:-1}
 
 # L2 kernel command line. softlockup_panic turns a wedged L2 (a VMM stuck
@@ -244,6 +248,7 @@ build_l2_initramfs() {
 	install -m 0755 "$LAB_DIR/lib/l2-init" "$d/init"
 	install -m 0644 "$LAB_DIR/lib/l2-lib.sh" "$d/lab/l2-lib.sh"
 	install -m 0644 "$LAB_DIR/lib/devices.sh" "$d/lab/devices.sh"
+	install -m 0644 "$LAB_DIR/lib/l2-arm64.sh" "$d/lab/l2-arm64.sh"
 
 	# kernel modules, in load order
 	moddir=$L2_ROOT/lib/modules/$L2_KVER
@@ -400,8 +405,8 @@ run_l1() {
 	# shellcheck disable=SC2054 # commas belong to QEMU options
 	local -a cmd=(
 		timeout --foreground -k 10 "$tmo"
-		"$L1_QEMU" -accel tcg,thread=multi -cpu max
-		-machine q35,kernel-irqchip=split -m "$L1_MEM" -smp "$L1_SMP"
+		"$L1_QEMU" -accel tcg,thread=multi "${L1_MACHINE[@]}"
+		-m "$L1_MEM" -smp "$L1_SMP"
 		-nodefaults -display none -no-reboot
 		"$@"
 		-kernel "$L2_VMLINUZ" -initrd "$OUT_DIR/l2.cpio"

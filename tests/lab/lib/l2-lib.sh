@@ -507,3 +507,7 @@ lab_memcheck() {
 			match_ok ? "yes" : "no", dmn, ramn, dma_ok ? "yes" : "no", stale, end
 	}'
 }
+
+# the arm64 lab: its QEMU and lab_qemu (run-lab --arch arm64)
+# shellcheck source=/dev/null
+[ "${LAB_ARCH:-x86_64}" != arm64 ] || . /lab/l2-arm64.sh

@@ -6,8 +6,9 @@
 #   LAB: RESULT $lab vmm=VMM disk=found driver=D msix_vectors=N msi_vectors=N
 #     irq_mode=msix|msi|intx ioapic=yes|no pin_irq=N model=M write=ok|failed
 #     offset=NMiB irqs=N
-# (MSI-X/MSI vectors from sysfs; ioapic: an IO-APIC line for nvme in
-# /proc/interrupts; irqs: interrupts on nvme's lines after the marker I/O),
+# (MSI-X/MSI vectors from sysfs; ioapic: a pin line for nvme in
+# /proc/interrupts, IO-APIC or on arm64 GICv3; irqs: interrupts on nvme's
+# lines after the marker I/O),
 # or disk=missing; for lab=nvme and lab=bigmem the steady-state I/O test:
 #   LAB: RESULT $lab/steady vmm=VMM ios=N reads=N writes=N bytes=N
 #     offset=NMiB t=SECONDS data=ok|MISMATCH|write-failed|read-failed irqs=N
@@ -96,8 +97,10 @@ else
 	fi
 	# the driver completed that I/O by interrupt (MSI-X, or INTx for intx)
 	grep nvme /proc/interrupts | sed 's/^/L3: irq /'
+	# a pin line: the IO-APIC's, or on arm64 a GICv3 SPI (its MSIs are
+	# the ITS's)
 	ioapic=no
-	grep nvme /proc/interrupts | grep -q IO-APIC && ioapic=yes
+	grep nvme /proc/interrupts | grep -q -E 'IO-APIC|GICv3' && ioapic=yes
 	lab_result "$lab" disk=found driver="$drv" msix_vectors="$msix" \
 		msi_vectors="$msi" irq_mode=$mode ioapic=$ioapic \
 		pin_irq="$(cat $dev/irq)" \
