@@ -19,12 +19,21 @@
 
 #define KVM_DEV "/dev/kvm"
 
+int kvm_need_caps(struct vm *vm, const struct kvm_cap_need *need, size_t n,
+		  struct pv_error *err)
+{
+	for (size_t i = 0; i < n; i++)
+		if (ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, need[i].cap) <= 0)
+			return pv_seterr(
+				err, ENOTSUP,
+				"this kernel's KVM lacks %s: passvm needs Linux 4.11 or later",
+				need[i].name);
+	return 0;
+}
+
 static int kvm_check_caps(struct vm *vm, struct pv_error *err)
 {
-	static const struct {
-		int cap;
-		const char *name;
-	} need[] = {
+	static const struct kvm_cap_need need[] = {
 		{ KVM_CAP_IRQCHIP, "KVM_CAP_IRQCHIP" },
 		{ KVM_CAP_USER_MEMORY, "KVM_CAP_USER_MEMORY" },
 		{ KVM_CAP_IRQ_ROUTING, "KVM_CAP_IRQ_ROUTING" },
@@ -32,13 +41,7 @@ static int kvm_check_caps(struct vm *vm, struct pv_error *err)
 		{ KVM_CAP_IMMEDIATE_EXIT, "KVM_CAP_IMMEDIATE_EXIT" },
 	};
 
-	for (size_t i = 0; i < sizeof(need) / sizeof(need[0]); i++)
-		if (ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, need[i].cap) <= 0)
-			return pv_seterr(
-				err, ENOTSUP,
-				"this kernel's KVM lacks %s: passvm needs Linux 4.11 or later",
-				need[i].name);
-	return 0;
+	return kvm_need_caps(vm, need, sizeof(need) / sizeof(need[0]), err);
 }
 
 int kvm_fd_check(const char *sysfs, int fd, struct pv_error *err)

@@ -174,6 +174,20 @@ int vm_add_range(struct vm *vm, struct bus *bus, uint64_t base, uint64_t len,
 	return bus_register(bus, base, len, name, ops, opaque, err);
 }
 
+int vm_add_ranges(struct vm *vm, const struct vm_range *regs, size_t n,
+		  struct pv_error *err)
+{
+	for (size_t i = 0; i < n; i++) {
+		int ret = vm_add_range(vm, regs[i].bus, regs[i].base,
+				       regs[i].len, regs[i].name, regs[i].ops,
+				       regs[i].opaque, err);
+
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
 /*
  * The interrupt router, the buses, the console UART and the PCI bus as
  * the platform wires them (arch_platform), the platform's devices

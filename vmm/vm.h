@@ -206,4 +206,34 @@ int vm_add_range(struct vm *vm, struct bus *bus, uint64_t base, uint64_t len,
 		 const char *name, const struct io_ops *ops, void *opaque,
 		 struct pv_error *err);
 
+/* One row of a platform's device table (see vm_add_range). */
+struct vm_range {
+	struct bus *bus;
+	uint64_t base, len;
+	const char *name;
+	const struct io_ops *ops;
+	void *opaque;
+};
+
+/*
+ * vm_add_ranges() - vm_add_range() for each of the @n rows of @regs, in
+ * order; stops at the first error and returns it.
+ */
+int vm_add_ranges(struct vm *vm, const struct vm_range *regs, size_t n,
+		  struct pv_error *err);
+
+/* A KVM capability passvm cannot run without, and its name. */
+struct kvm_cap_need {
+	int cap; /* KVM_CAP_* */
+	const char *name;
+};
+
+/*
+ * kvm_need_caps() - check KVM_CHECK_EXTENSION on vm->kvm_fd for each of the
+ * @n capabilities of @need. Errors: -ENOTSUP naming the first one missing.
+ * Source: Documentation/virt/kvm/api.rst 4.4.
+ */
+int kvm_need_caps(struct vm *vm, const struct kvm_cap_need *need, size_t n,
+		  struct pv_error *err);
+
 #endif

@@ -41,13 +41,7 @@ const struct arch_platform arch_platform = {
 int arch_setup_devices(struct vm *vm, bool power_on, struct pv_error *err)
 {
 	const struct arch_platform *p = &arch_platform;
-	struct {
-		struct bus *bus;
-		uint64_t base, len;
-		const char *name;
-		const struct io_ops *ops;
-		void *opaque;
-	} regs[] = {
+	const struct vm_range regs[] = {
 		{ &vm->mmio, ARM64_UART_BASE, SERIAL_NR_PORTS, "serial",
 		  &serial_ops, &vm->serial },
 		{ &vm->mmio, ARM64_ECAM_BASE, ARM64_ECAM_SIZE, "pci-ecam",
@@ -69,16 +63,8 @@ int arch_setup_devices(struct vm *vm, bool power_on, struct pv_error *err)
 		{ NULL, ARM64_GICR_BASE, ARM64_GICR_END - ARM64_GICR_BASE,
 		  "GICv3 redistributors", NULL, NULL },
 	};
-	int ret;
 
-	for (size_t i = 0; i < sizeof(regs) / sizeof(regs[0]); i++) {
-		ret = vm_add_range(vm, regs[i].bus, regs[i].base, regs[i].len,
-				   regs[i].name, regs[i].ops, regs[i].opaque,
-				   err);
-		if (ret)
-			return ret;
-	}
-	return 0;
+	return vm_add_ranges(vm, regs, sizeof(regs) / sizeof(regs[0]), err);
 }
 
 /*

@@ -24,21 +24,12 @@ const char arch_kvm_hint[] =
 
 static int kvm_check_caps(struct vm *vm, struct pv_error *err)
 {
-	static const struct {
-		int cap;
-		const char *name;
-	} need[] = {
+	static const struct kvm_cap_need need[] = {
 		{ KVM_CAP_PIT2, "KVM_CAP_PIT2" },
 		{ KVM_CAP_EXT_CPUID, "KVM_CAP_EXT_CPUID" },
 	};
 
-	for (size_t i = 0; i < sizeof(need) / sizeof(need[0]); i++)
-		if (ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, need[i].cap) <= 0)
-			return pv_seterr(
-				err, ENOTSUP,
-				"this kernel's KVM lacks %s: passvm needs Linux 4.11 or later",
-				need[i].name);
-	return 0;
+	return kvm_need_caps(vm, need, sizeof(need) / sizeof(need[0]), err);
 }
 
 static int get_cpuid(struct vm *vm, struct pv_error *err)

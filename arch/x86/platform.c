@@ -46,7 +46,6 @@ const struct arch_platform arch_platform = {
 int arch_setup_devices(struct vm *vm, bool power_on, struct pv_error *err)
 {
 	struct irq_line kbd, sci;
-	int ret;
 
 	sci = irq_line_for(&vm->irq, ACPI_SCI_IRQ);
 	acpi_pm_init(&vm->pm, &vm->stop_sink, &sci);
@@ -55,13 +54,7 @@ int arch_setup_devices(struct vm *vm, bool power_on, struct pv_error *err)
 	if (power_on)
 		rtc_init(&vm->rtc, NULL);
 
-	struct {
-		struct bus *bus;
-		uint64_t base, len;
-		const char *name;
-		const struct io_ops *ops;
-		void *opaque;
-	} regs[] = {
+	const struct vm_range regs[] = {
 		{ &vm->pio, LAYOUT_PIO_COM1, 8, "serial", &serial_ops,
 		  &vm->serial },
 		{ &vm->pio, LAYOUT_PIO_ACPI_PM, ACPI_PM_LEN, "acpi-pm",
@@ -90,14 +83,7 @@ int arch_setup_devices(struct vm *vm, bool power_on, struct pv_error *err)
 		{ NULL, LAYOUT_MSI_BASE, LAYOUT_MSI_SIZE, "MSI", NULL, NULL },
 		{ NULL, LAYOUT_KVM_IDENT_MAP, 0x4000, "KVM's TSS", NULL, NULL },
 	};
-	for (size_t i = 0; i < sizeof(regs) / sizeof(regs[0]); i++) {
-		ret = vm_add_range(vm, regs[i].bus, regs[i].base, regs[i].len,
-				   regs[i].name, regs[i].ops, regs[i].opaque,
-				   err);
-		if (ret)
-			return ret;
-	}
-	return 0;
+	return vm_add_ranges(vm, regs, sizeof(regs) / sizeof(regs[0]), err);
 }
 
 /* x86 routes MSIs to the LAPICs: nothing an assigned device could lack. */
