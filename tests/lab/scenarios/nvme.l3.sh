@@ -19,8 +19,10 @@
 #     managed                 5      6
 #     bigmem                  7      8
 #     jail                    9      -
-#     unpriv                 12      -   (both backends' runs)
+#     unpriv                 14      -   (both backends' runs)
 #     hostile-bar, -cfg   10, 11     -   (their own .l3.sh)
+#     kill-cycles         12, 13     -   (marker; its I/O)
+#     ci                     56      -   (README's test, 1 MiB)
 #   steady state (lab=nvme): 8 MiB written with 4 KiB O_DIRECT writes and
 #   read back (2048 + 2048 I/Os) at 16 MiB (passvm) or 32 MiB (qemu);
 #   lab=bigmem the same at 40 or 48 MiB.
@@ -82,7 +84,7 @@ else
 	bigmem-passvm) seek=7 ;;
 	bigmem-qemu) seek=8 ;;
 	jail-passvm) seek=9 ;;
-	unpriv-passvm) seek=12 ;;
+	unpriv-passvm) seek=14 ;;
 	*-qemu) seek=2 ;;
 	*) seek=1 ;;
 	esac
