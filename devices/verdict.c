@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "util/log.h"
+#include "util/parse.h"
 
 const char *const verdict_channel_names[VERDICT_NR_CHANNELS] = {
 	[VERDICT_MMIO] = "mmio",
@@ -47,32 +48,18 @@ int verdict_parse_list(const char *list, unsigned int *mask, const char **bad)
 	return 0;
 }
 
-/* Where init's arguments start: at " --" + blank or end, or "--" first. */
-static size_t init_args_at(const char *c)
-{
-	size_t n = strlen(c);
-
-	for (size_t i = 0; i + 2 <= n; i++) {
-		if (c[i] != '-' || c[i + 1] != '-')
-			continue;
-		if ((i == 0 || c[i - 1] == ' ') &&
-		    (c[i + 2] == ' ' || c[i + 2] == '\0'))
-			return i;
-	}
-	return n;
-}
-
 int verdict_cmdline(char *out, size_t len, const char *cmdline,
 		    const char *token)
 {
-	size_t at = init_args_at(cmdline);
+	size_t at = cmdline_init_args(cmdline);
 	int n;
 
 	if (!token) {
 		n = snprintf(out, len, "%s", cmdline);
 	} else {
 		/* "A -- B" -> "A passvm.token=T -- B" */
-		while (at && cmdline[at - 1] == ' ')
+		while (at &&
+		       (cmdline[at - 1] == ' ' || cmdline[at - 1] == '\t'))
 			at--;
 		n = snprintf(out, len, "%.*s%spassvm.token=%s%s%s", (int)at,
 			     cmdline, at ? " " : "", token,

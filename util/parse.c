@@ -115,3 +115,22 @@ int parse_sysfs_choice(const char *text, char *out, size_t len)
 	out[e - s - 1] = '\0';
 	return 0;
 }
+
+size_t cmdline_init_args(const char *cmdline)
+{
+	const char *p = cmdline;
+
+	for (;;) {
+		const char *w;
+
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (!*p)
+			return (size_t)(p - cmdline);
+		w = p;
+		while (*p && *p != ' ' && *p != '\t')
+			p++;
+		if (p - w == 2 && w[0] == '-' && w[1] == '-')
+			return (size_t)(w - cmdline);
+	}
+}

@@ -36,4 +36,13 @@ int parse_duration(const char *s, uint64_t *ns);
  */
 int parse_sysfs_choice(const char *text, char *out, size_t len);
 
+/*
+ * cmdline_init_args() - where init's arguments start in a kernel command
+ * line: the offset (bytes) of the first word that is exactly "--" (words
+ * are separated by spaces or tabs), or strlen(@cmdline) when there is none.
+ * Source: Documentation/admin-guide/kernel-parameters.rst ("Everything after
+ * '--' is passed as an argument to init").
+ */
+size_t cmdline_init_args(const char *cmdline);
+
 #endif

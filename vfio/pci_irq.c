@@ -79,6 +79,25 @@ void vpci_vec_free(struct vfio_pci *vp, struct vfio_msix_vec *v)
 	vpci_vec_reset(v);
 }
 
+/* Point vector @v's GSI at the guest's message @addr/@data (@how: traced). */
+static void vec_route(struct vfio_pci *vp, struct vfio_msix_vec *v,
+		      const char *kind, unsigned int idx, uint64_t addr,
+		      uint32_t data, const char *how)
+{
+	struct pv_error err;
+
+	if (irq_msi_update(vp->irq, (uint32_t)v->gsi, addr, data, &err))
+		pv_warn_limited(&vp->irq_warn, "%s: %s vector %u: %s", vp->bdf,
+				kind, idx, err.msg);
+	v->addr = addr;
+	v->data = data;
+	pv_trace(
+		TRACE_IRQ,
+		"%s %s vector %u gsi %d %s to addr 0x%llx data 0x%x, eventfd %d",
+		vp->bdf, kind, idx, v->gsi, how, (unsigned long long)addr, data,
+		v->efd);
+}
+
 /*
  * Bring vector @v in line with the guest's view (@addr/@data, @masked).
  * A vector gets its eventfd and GSI the first time it is unmasked with a
@@ -114,28 +133,10 @@ void vpci_vec_sync(struct vfio_pci *vp, struct vfio_msix_vec *v,
 		}
 		v->gsi = (int)gsi;
 		vp->stats.vectors_routed++;
-		if (irq_msi_update(vp->irq, gsi, addr, data, &err))
-			pv_warn_limited(&vp->irq_warn, "%s: %s vector %u: %s",
-					vp->bdf, kind, idx, err.msg);
-		v->addr = addr;
-		v->data = data;
 		*created = true;
-		pv_trace(TRACE_IRQ,
-			 "%s %s vector %u -> gsi %u (addr 0x%llx "
-			 "data 0x%x), eventfd %d",
-			 vp->bdf, kind, idx, gsi, (unsigned long long)addr,
-			 data, v->efd);
+		vec_route(vp, v, kind, idx, addr, data, "routed");
 	} else if (valid && (addr != v->addr || data != v->data)) {
-		if (irq_msi_update(vp->irq, (uint32_t)v->gsi, addr, data, &err))
-			pv_warn_limited(&vp->irq_warn, "%s: %s vector %u: %s",
-					vp->bdf, kind, idx, err.msg);
-		v->addr = addr;
-		v->data = data;
-		pv_trace(TRACE_IRQ,
-			 "%s %s vector %u gsi %d rerouted to addr "
-			 "0x%llx data 0x%x",
-			 vp->bdf, kind, idx, v->gsi, (unsigned long long)addr,
-			 data);
+		vec_route(vp, v, kind, idx, addr, data, "rerouted");
 	}
 
 	if (!masked && valid && !v->attached) {

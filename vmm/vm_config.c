@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/parse.h"
+
 #define API_MAX_BODY_DEFAULT 51200 /* Firecracker's HTTP_MAX_PAYLOAD_SIZE */
 #define SZ_2M (2ull << 20)
 
@@ -93,24 +95,14 @@ int vm_config_check(const struct vm_config *c, struct pv_error *err)
  */
 static size_t kernel_part(const char *args, bool *has_root)
 {
-	const char *p = args;
+	size_t n = cmdline_init_args(args);
 
 	*has_root = false;
-	for (;;) {
-		const char *w;
-
-		while (*p == ' ' || *p == '\t')
-			p++;
-		if (!*p)
-			return (size_t)(p - args);
-		w = p;
-		while (*p && *p != ' ' && *p != '\t')
-			p++;
-		if (p - w == 2 && !strncmp(w, "--", 2))
-			return (size_t)(w - args);
-		if (!strncmp(w, "root=", 5))
+	for (size_t i = 0; i + 5 <= n; i++)
+		if ((i == 0 || args[i - 1] == ' ' || args[i - 1] == '\t') &&
+		    !strncmp(args + i, "root=", 5))
 			*has_root = true;
-	}
+	return n;
 }
 
 char *vm_config_boot_cmdline(const struct vm_config *c)

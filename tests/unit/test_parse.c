@@ -102,6 +102,20 @@ static void test_duration(void **state)
 	assert_int_not_equal(parse_duration("99999999999999999999s", &ns), 0);
 }
 
+/* Where init's arguments start: the first word that is exactly "--". */
+static void test_cmdline_init_args(void **state)
+{
+	assert_int_equal(cmdline_init_args(""), 0);
+	assert_int_equal(cmdline_init_args("console=ttyS0 quiet"), 19);
+	assert_int_equal(cmdline_init_args("quiet -- single"), 6);
+	assert_int_equal(cmdline_init_args("-- init"), 0);
+	assert_int_equal(cmdline_init_args("quiet\t--\tx"), 6);
+	assert_int_equal(cmdline_init_args("quiet --"), 6);
+	/* "--" inside a word, or "---", is no separator */
+	assert_int_equal(cmdline_init_args("a--b --- c"), 10);
+	assert_int_equal(cmdline_init_args("x=-- y"), 6);
+}
+
 /* sysfs choice attributes: the bracketed word. */
 static void test_sysfs_choice(void **state)
 {
@@ -129,6 +143,7 @@ int main(void)
 		cmocka_unit_test(test_size_forms),
 		cmocka_unit_test(test_bytes_suffix_and_zero),
 		cmocka_unit_test(test_sysfs_choice),
+		cmocka_unit_test(test_cmdline_init_args),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
