@@ -46,6 +46,13 @@ int vpci_set_irqs(struct vfio_pci *vp, uint32_t index, uint32_t flags,
 	return ret < 0 ? ret : 0;
 }
 
+void vpci_irqs_off(struct vfio_pci *vp, uint32_t index)
+{
+	vpci_set_irqs(vp, index,
+		      VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_TRIGGER, 0,
+		      0, NULL);
+}
+
 /* ------------------------------------------------------------------ */
 /* Vectors: eventfd (VFIO trigger) + GSI + irqfd                        */
 
@@ -197,9 +204,7 @@ void vpci_intx_disable(struct vfio_pci *vp)
 {
 	if (!vp->intx_on)
 		return;
-	vpci_set_irqs(vp, VFIO_PCI_INTX_IRQ_INDEX,
-		      VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_TRIGGER, 0,
-		      0, NULL);
+	vpci_irqs_off(vp, VFIO_PCI_INTX_IRQ_INDEX);
 	irq_irqfd_detach(vp->irq, vp->intx_efd, vp->pdev.intx_gsi);
 	close(vp->intx_efd);
 	close(vp->intx_resample_efd);
@@ -349,9 +354,7 @@ void vpci_msi_disable(struct vfio_pci *vp)
 {
 	if (!vp->msi_nvec_enabled)
 		return;
-	vpci_set_irqs(vp, VFIO_PCI_MSI_IRQ_INDEX,
-		      VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_TRIGGER, 0,
-		      0, NULL);
+	vpci_irqs_off(vp, VFIO_PCI_MSI_IRQ_INDEX);
 	vpci_routes_begin(vp);
 	for (unsigned int i = 0; i < VFIO_MSI_MAX_VECTORS; i++)
 		vpci_vec_free(vp, &vp->msi_vec[i]);

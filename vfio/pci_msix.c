@@ -75,10 +75,7 @@ static void msix_commit(struct vfio_pci *vp)
 	if (ret == -EINVAL && vp->msix_vfio_count) {
 		pv_trace(TRACE_IRQ, "%s MSI-X: re-enabling %u vectors in VFIO",
 			 vp->bdf, n);
-		vpci_set_irqs(vp, VFIO_PCI_MSIX_IRQ_INDEX,
-			      VFIO_IRQ_SET_DATA_NONE |
-				      VFIO_IRQ_SET_ACTION_TRIGGER,
-			      0, 0, NULL);
+		vpci_irqs_off(vp, VFIO_PCI_MSIX_IRQ_INDEX);
 		vp->msix_vfio_count = 0;
 		ret = vpci_set_irqs(vp, VFIO_PCI_MSIX_IRQ_INDEX, flags, 0, n,
 				    fds);
@@ -110,10 +107,7 @@ void vpci_msix_disable(struct vfio_pci *vp)
 	if (!vp->msix_enabled)
 		return;
 	if (vp->msix_vfio_count)
-		vpci_set_irqs(vp, VFIO_PCI_MSIX_IRQ_INDEX,
-			      VFIO_IRQ_SET_DATA_NONE |
-				      VFIO_IRQ_SET_ACTION_TRIGGER,
-			      0, 0, NULL);
+		vpci_irqs_off(vp, VFIO_PCI_MSIX_IRQ_INDEX);
 	vp->msix_vfio_count = 0;
 	vpci_routes_begin(vp);
 	for (unsigned int i = 0; i < vp->msix.nvec; i++)

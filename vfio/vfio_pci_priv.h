@@ -252,6 +252,14 @@ void vpci_bar_unmap(struct pci_dev *d, int bar, uint64_t addr);
 int vpci_set_irqs(struct vfio_pci *vp, uint32_t index, uint32_t flags,
 		  uint32_t start, uint32_t count, const int32_t *fds);
 
+/*
+ * vpci_irqs_off() - VFIO_DEVICE_SET_IRQS with DATA_NONE | ACTION_TRIGGER
+ * and count 0: tear down every trigger of IRQ @index (linux/vfio.h
+ * "DATA_NONE with count 0 disables the index"). Errors are ignored: the
+ * vectors are being given up either way.
+ */
+void vpci_irqs_off(struct vfio_pci *vp, uint32_t index);
+
 /* A vector with no eventfd and no GSI. */
 void vpci_vec_reset(struct vfio_msix_vec *v);
 
