@@ -358,16 +358,18 @@ static void test_seccomp_every_thread(void **state)
 		      "32M", "--cpus", "2", NULL);
 		_exit(127);
 	}
-	for (i = 0; i < 500 && vcpus < 2; i++) {
+	/* up to 30 s: a loaded 2-core machine starts threads slowly */
+	for (i = 0; i < 3000 && vcpus < 2; i++) {
 		usleep(10000);
 		scan_tasks(pid, &tasks, &vcpus, &filtered);
 	}
+	/* stop the spinning guest before any assert can leave it behind */
+	kill(pid, SIGTERM);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
 	assert_int_equal(vcpus, 2);
 	/* main, signal and 2 vCPUs at least (console: gone at EOF) */
 	assert_true(tasks >= 4);
 	assert_int_equal(filtered, tasks);
-	kill(pid, SIGTERM);
-	assert_int_equal(waitpid(pid, &status, 0), pid);
 	assert_true(WIFEXITED(status));
 	assert_int_equal(WEXITSTATUS(status), 128 + SIGTERM);
 	unlink(img);
