@@ -284,8 +284,9 @@ int virtio_net_create(struct virtio_net **out,
 		n->own_tap = true;
 	}
 	if (p->vhost != VIRTIO_NET_VHOST_OFF) {
-		n->vhost = vhost_net_open(env->mem,
-					  p->vhost == VIRTIO_NET_VHOST_ON, err);
+		n->vhost = vhost_net_open(
+			env->mem, p->vhost == VIRTIO_NET_VHOST_ON,
+			p->vhost_fd > 0 ? p->vhost_fd : -1, err);
 		if (!n->vhost && err->msg[0]) {
 			virtio_net_destroy(n);
 			return -ENODEV;

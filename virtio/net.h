@@ -24,6 +24,7 @@ struct virtio_net_params {
 	const char *name; /* e.g. "net0" or the interface id */
 	const char *tap; /* interface name */
 	int tap_fd; /* >= 0: use this fd (not owned) instead of opening */
+	int vhost_fd; /* > 0: this /dev/vhost-net (not owned); 0: open it */
 	uint8_t mac[6];
 	bool has_mac;
 	unsigned int mtu; /* 0: none advertised (VIRTIO_NET_F_MTU) */
