@@ -55,7 +55,8 @@ struct virtio_net {
 /*
  * virtio_net_create() - open the tap (or take @p->tap_fd) and, unless
  * vhost is off, /dev/vhost-net; build the device. Features: CSUM,
- * GUEST_CSUM, HOST/GUEST_TSO4/6, STATUS (link up), MAC and MTU when
+ * GUEST_CSUM, HOST/GUEST_TSO4/6 and _ECN (TSO of ECN-marked segments, as
+ * QEMU offers), STATUS (link up), MAC and MTU when
  * given, and MRG_RXBUF with vhost-net. Errors: tap_open's, vhost_net_open's (vhost
  * on and not there), the transport's, each naming the interface.
  */
