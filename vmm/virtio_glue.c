@@ -55,6 +55,14 @@ int virtio_devices_check(const struct vm_config *c, struct pv_error *err)
 					"fd %d is given twice (interfaces '%s' and '%s'): give each interface its own tap",
 					c->nets[i].tap_fd, c->nets[j].id,
 					c->nets[i].id);
+			if (c->nets[i].vhost_fd &&
+			    (c->nets[i].vhost_fd == c->nets[j].vhost_fd ||
+			     c->nets[i].vhost_fd == c->nets[j].tap_fd))
+				return pv_seterr(
+					err, EINVAL,
+					"fd %d is given twice (interfaces '%s' and '%s'): each interface needs a /dev/vhost-net of its own",
+					c->nets[i].vhost_fd, c->nets[j].id,
+					c->nets[i].id);
 			if (c->nets[i].tap && c->nets[j].tap &&
 			    !strcmp(c->nets[i].tap, c->nets[j].tap))
 				return pv_seterr(

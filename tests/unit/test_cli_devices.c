@@ -101,6 +101,8 @@ static void test_nets(void **state)
 	BAD("vhost=off refuses it", "--net", "fd=3,vhost-fd=4,vhost=off");
 	BAD("fd 3 is given twice", "--net", "fd=3", "--net", "fd=3");
 	BAD("fd 4 is given twice", "--net", "fd=3,vhost-fd=4", "--net", "fd=4");
+	BAD("a /dev/vhost-net of its own", "--net", "fd=3,vhost-fd=5", "--net",
+	    "fd=4,vhost-fd=5");
 	BAD("tap= takes an interface name", "--net", "tap=0123456789abcdef");
 	BAD("mac= takes a MAC", "--net", "tap=t,mac=06:00:00:00:00");
 	BAD("mac= takes a MAC", "--net", "tap=t,mac=06-00-00-00-00-01");
