@@ -62,6 +62,14 @@ void host_chardev_classify(unsigned int major, unsigned int minor,
 		id->kind = CHARDEV_VFIO_CONTAINER;
 		return;
 	}
+	if (major == CHARDEV_MISC_MAJOR && minor == CHARDEV_TUN_MINOR) {
+		id->kind = CHARDEV_TUN;
+		return;
+	}
+	if (major == CHARDEV_MISC_MAJOR && minor == CHARDEV_VHOST_NET_MINOR) {
+		id->kind = CHARDEV_VHOST_NET;
+		return;
+	}
 	if (!link)
 		return;
 	base = strrchr(link, '/');
@@ -147,6 +155,10 @@ const char *chardev_kind_name(enum chardev_kind kind)
 		return "a VFIO group /dev/vfio/N";
 	case CHARDEV_VFIO_CDEV:
 		return "a VFIO device cdev /dev/vfio/devices/vfioN";
+	case CHARDEV_TUN:
+		return "/dev/net/tun";
+	case CHARDEV_VHOST_NET:
+		return "/dev/vhost-net";
 	default:
 		return "another character device";
 	}

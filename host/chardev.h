@@ -2,10 +2,11 @@
 /*
  * What an open file descriptor is, when it claims to be one of the
  * character devices passvm uses (a privileged launcher may pass them
- * open: --kvm-fd, --iommu-fd, --vfio fd=N): fstat(2) for the kind of file
+ * open: --kvm-fd, --iommu-fd, --vfio fd=N, --net fd=N,vhost-fd=N): fstat(2) for the kind of file
  * and its major:minor, then /sys/dev/char/MAJOR:MINOR, whose link names
  * the device (Documentation/ABI/testing/sysfs-dev). Sources:
- * Documentation/admin-guide/devices.txt (misc 10:232 kvm, 10:196 vfio),
+ * Documentation/admin-guide/devices.txt (misc 10:232 kvm, 10:196 vfio,
+ * 10:200 net/tun, 10:238 vhost-net),
  * drivers/iommu/iommufd/main.c (misc "iommu", dynamic minor),
  * drivers/vfio/group.c (class vfio: /dev/vfio/N), drivers/vfio/
  * device_cdev.c (class vfio-dev under the PCI device: vfioN).
@@ -21,6 +22,8 @@
 #define CHARDEV_MISC_MAJOR 10
 #define CHARDEV_KVM_MINOR 232
 #define CHARDEV_VFIO_MINOR 196
+#define CHARDEV_TUN_MINOR 200
+#define CHARDEV_VHOST_NET_MINOR 238
 
 enum chardev_kind {
 	CHARDEV_OTHER, /* a character device, none of these */
@@ -29,6 +32,8 @@ enum chardev_kind {
 	CHARDEV_IOMMUFD, /* /dev/iommu */
 	CHARDEV_VFIO_GROUP, /* /dev/vfio/N */
 	CHARDEV_VFIO_CDEV, /* /dev/vfio/devices/vfioN */
+	CHARDEV_TUN, /* /dev/net/tun */
+	CHARDEV_VHOST_NET, /* /dev/vhost-net */
 };
 
 struct chardev_id {

@@ -175,6 +175,7 @@ static const uint32_t ioctl_main_devices[] = {
 	KVM_IRQFD,
 	KVM_SET_GSI_ROUTING,
 	VHOST_SET_OWNER,
+	VHOST_RESET_OWNER, /* a --net vhost-fd=N given back at each teardown */
 	VHOST_GET_FEATURES,
 	VHOST_SET_MEM_TABLE,
 	VHOST_NET_SET_BACKEND,

@@ -259,11 +259,12 @@ int virtio_net_create(struct virtio_net **out,
 		.cfg_size = sizeof(struct virtio_net_config),
 		.ops = &net_ops,
 		.env = *env,
-		.features = F(VIRTIO_NET_F_CSUM) | F(VIRTIO_NET_F_GUEST_CSUM) |
-			    F(VIRTIO_NET_F_HOST_TSO4) |
-			    F(VIRTIO_NET_F_HOST_TSO6) |
-			    F(VIRTIO_NET_F_GUEST_TSO4) |
-			    F(VIRTIO_NET_F_GUEST_TSO6) | F(VIRTIO_NET_F_STATUS),
+		.features =
+			F(VIRTIO_NET_F_CSUM) | F(VIRTIO_NET_F_GUEST_CSUM) |
+			F(VIRTIO_NET_F_HOST_TSO4) | F(VIRTIO_NET_F_HOST_TSO6) |
+			F(VIRTIO_NET_F_GUEST_TSO4) |
+			F(VIRTIO_NET_F_GUEST_TSO6) | F(VIRTIO_NET_F_GUEST_ECN) |
+			F(VIRTIO_NET_F_HOST_ECN) | F(VIRTIO_NET_F_STATUS),
 	};
 	char name[48];
 	struct virtio_net *n;
@@ -284,8 +285,9 @@ int virtio_net_create(struct virtio_net **out,
 		n->own_tap = true;
 	}
 	if (p->vhost != VIRTIO_NET_VHOST_OFF) {
-		n->vhost = vhost_net_open(env->mem,
-					  p->vhost == VIRTIO_NET_VHOST_ON, err);
+		n->vhost = vhost_net_open(
+			env->mem, p->vhost == VIRTIO_NET_VHOST_ON,
+			p->vhost_fd > 0 ? p->vhost_fd : -1, err);
 		if (!n->vhost && err->msg[0]) {
 			virtio_net_destroy(n);
 			return -ENODEV;

@@ -24,6 +24,7 @@ struct virtio_net_params {
 	const char *name; /* e.g. "net0" or the interface id */
 	const char *tap; /* interface name */
 	int tap_fd; /* >= 0: use this fd (not owned) instead of opening */
+	int vhost_fd; /* > 0: this /dev/vhost-net (not owned); 0: open it */
 	uint8_t mac[6];
 	bool has_mac;
 	unsigned int mtu; /* 0: none advertised (VIRTIO_NET_F_MTU) */
@@ -54,7 +55,8 @@ struct virtio_net {
 /*
  * virtio_net_create() - open the tap (or take @p->tap_fd) and, unless
  * vhost is off, /dev/vhost-net; build the device. Features: CSUM,
- * GUEST_CSUM, HOST/GUEST_TSO4/6, STATUS (link up), MAC and MTU when
+ * GUEST_CSUM, HOST/GUEST_TSO4/6 and _ECN (TSO of ECN-marked segments, as
+ * QEMU offers), STATUS (link up), MAC and MTU when
  * given, and MRG_RXBUF with vhost-net. Errors: tap_open's, vhost_net_open's (vhost
  * on and not there), the transport's, each naming the interface.
  */

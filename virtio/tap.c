@@ -95,6 +95,56 @@ int tap_open(const char *name, struct pv_error *err)
 	return fd;
 }
 
+int tap_adopt(int fd, char *name, struct pv_error *err)
+{
+	const unsigned int need = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR;
+	int hdr = TAP_VNET_HDR_LEN, fl, e;
+	struct ifreq ifr;
+
+	memset(&ifr, 0, sizeof(ifr));
+	if (ioctl(fd, TUNGETIFF, &ifr)) {
+		e = errno;
+		if (e == EBADFD)
+			return pv_seterr(
+				err, EBADFD,
+				"--net fd=%d: /dev/net/tun is open but attached to no interface: the launcher must attach it (TUNSETIFF with IFF_TAP | IFF_NO_PI | IFF_VNET_HDR) before passing it",
+				fd);
+		return pv_seterr(
+			err, e == EINVAL ? ENOTTY : e,
+			"--net fd=%d: TUNGETIFF: %s: not a tun/tap fd (pass an open /dev/net/tun attached to a tap)",
+			fd, strerror(e));
+	}
+	memcpy(name, ifr.ifr_name, IFNAMSIZ);
+	name[IFNAMSIZ - 1] = '\0';
+	if ((ifr.ifr_flags & (IFF_TUN | IFF_TAP)) != IFF_TAP)
+		return pv_seterr(
+			err, EINVAL,
+			"--net fd=%d: %s is a tun (layer 3), not a tap: virtio-net carries Ethernet frames; attach with IFF_TAP (ip tuntap add NAME mode tap)",
+			fd, name);
+	if ((ifr.ifr_flags & need) != need)
+		return pv_seterr(
+			err, EINVAL,
+			"--net fd=%d: tap %s is attached without%s%s: these are fixed at TUNSETIFF, the launcher must ask for IFF_TAP | IFF_NO_PI | IFF_VNET_HDR",
+			fd, name, ifr.ifr_flags & IFF_NO_PI ? "" : " IFF_NO_PI",
+			ifr.ifr_flags & IFF_VNET_HDR ? "" : " IFF_VNET_HDR");
+	if (ioctl(fd, TUNSETVNETHDRSZ, &hdr)) {
+		e = errno;
+		return pv_seterr(err, e,
+				 "--net fd=%d: tap %s: TUNSETVNETHDRSZ: %s", fd,
+				 name, strerror(e));
+	}
+	fl = fcntl(fd, F_GETFL);
+	if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) ||
+	    fcntl(fd, F_SETFD, FD_CLOEXEC)) {
+		e = errno;
+		return pv_seterr(err, e, "--net fd=%d: tap %s: fcntl: %s", fd,
+				 name, strerror(e));
+	}
+	pv_trace(TRACE_PCI, "tap %s given as fd %d, vnet header %d bytes", name,
+		 fd, hdr);
+	return 0;
+}
+
 int tap_set_offload(int fd, unsigned int flags)
 {
 	return ioctl(fd, TUNSETOFFLOAD, flags) ? -errno : 0;

@@ -23,6 +23,19 @@
 int tap_open(const char *name, struct pv_error *err);
 
 /*
+ * tap_adopt() - take @fd, an inherited open /dev/net/tun already attached
+ * to an interface (a launcher's TUNSETIFF; --net fd=N): TUNGETIFF must
+ * say IFF_TAP, IFF_NO_PI and IFF_VNET_HDR (fixed at TUNSETIFF: refused
+ * when missing, with the flags the launcher must give); what can still be
+ * set is: a 12-byte vnet header (TUNSETVNETHDRSZ), O_NONBLOCK and
+ * close-on-exec. @name (IFNAMSIZ bytes) gets the interface's name. The fd
+ * is not closed on error. Returns 0, or -errno with @err naming the fd and
+ * the fix: ENOTTY (not a tun fd), EBADFD (attached to no interface),
+ * EINVAL (a tun, or a flag missing). Source: tuntap.rst, <linux/if_tun.h>.
+ */
+int tap_adopt(int fd, char *name, struct pv_error *err);
+
+/*
  * tap_set_offload() - TUNSETOFFLOAD: which offloads the guest takes on
  * receive (TUN_F_CSUM, TUN_F_TSO4/6, TUN_F_TSO_ECN). Returns 0 or -errno.
  */

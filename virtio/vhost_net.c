@@ -28,6 +28,7 @@ struct vhost_net {
 	struct mem_map *mem;
 	struct mem_listener l;
 	bool listening, started;
+	bool borrowed; /* fd is the caller's: reset its owner, never close */
 	pthread_mutex_t lock; /* the region table */
 	unsigned int nr;
 	struct vhost_memory_region regions[MAX_REGIONS];
@@ -98,7 +99,7 @@ static void region_del(struct mem_listener *l, const struct mem_region *r)
 	pthread_mutex_unlock(&h->lock);
 }
 
-struct vhost_net *vhost_net_open(struct mem_map *mem, bool required,
+struct vhost_net *vhost_net_open(struct mem_map *mem, bool required, int fd,
 				 struct pv_error *err)
 {
 	struct vhost_net *h = calloc(1, sizeof(*h));
@@ -110,14 +111,15 @@ struct vhost_net *vhost_net_open(struct mem_map *mem, bool required,
 	}
 	pthread_mutex_init(&h->lock, NULL);
 	h->mem = mem;
-	h->fd = open("/dev/vhost-net", O_RDWR | O_CLOEXEC);
+	h->borrowed = fd >= 0;
+	h->fd = h->borrowed ? fd : open("/dev/vhost-net", O_RDWR | O_CLOEXEC);
 	if (h->fd < 0) {
 		e = errno;
 		free(h);
 		if (required)
 			pv_seterr(
 				err, e,
-				"vhost=on, but /dev/vhost-net: %s: load vhost_net (modprobe vhost_net) and give passvm access to it, or use vhost=off",
+				"vhost=on, but /dev/vhost-net: %s: load vhost_net (modprobe vhost_net) and give passvm access to it (or pass it open: vhost-fd=N), or use vhost=off",
 				strerror(e));
 		else
 			pv_trace(
@@ -129,18 +131,25 @@ struct vhost_net *vhost_net_open(struct mem_map *mem, bool required,
 	if (ioctl(h->fd, VHOST_SET_OWNER) ||
 	    ioctl(h->fd, VHOST_GET_FEATURES, &h->features)) {
 		e = errno;
-		close(h->fd);
+		if (!h->borrowed)
+			close(h->fd);
 		free(h);
-		pv_seterr(err, e, "vhost-net: VHOST_SET_OWNER/GET_FEATURES: %s",
-			  strerror(e));
+		if (e == EBUSY && fd >= 0)
+			pv_seterr(
+				err, e,
+				"vhost-fd=%d: /dev/vhost-net already has an owner (the launcher called VHOST_SET_OWNER?): pass it freshly opened",
+				fd);
+		else
+			pv_seterr(err, e,
+				  "vhost-net: VHOST_SET_OWNER/GET_FEATURES: %s",
+				  strerror(e));
 		return NULL;
 	}
 	h->l.name = "vhost-net";
 	h->l.region_add = region_add;
 	h->l.region_del = region_del;
 	if (mem_map_add_listener(mem, &h->l, err)) {
-		close(h->fd);
-		free(h);
+		vhost_net_close(h);
 		return NULL;
 	}
 	h->listening = true;
@@ -252,6 +261,10 @@ void vhost_net_close(struct vhost_net *h)
 		return;
 	if (h->listening)
 		mem_map_remove_listener(h->mem, &h->l, false);
-	close(h->fd);
+	if (!h->borrowed)
+		close(h->fd);
+	else if (ioctl(h->fd, VHOST_RESET_OWNER))
+		pv_warn("vhost-net: VHOST_RESET_OWNER on fd %d: %s", h->fd,
+			strerror(errno));
 	free(h);
 }

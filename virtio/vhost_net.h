@@ -13,13 +13,15 @@
 struct vhost_net;
 
 /*
- * vhost_net_open() - open /dev/vhost-net, VHOST_SET_OWNER, learn its
- * features, and follow guest RAM (a mem_map listener: the RAM regions are
- * vhost's memory table). Returns NULL when it is not there: with
- * @required that is an error in @err (what to load, or vhost=off),
- * otherwise @err stays empty and the caller takes the userspace path.
+ * vhost_net_open() - open /dev/vhost-net (or borrow @fd, >= 0: an open
+ * /dev/vhost-net the caller keeps, --net vhost-fd=N), VHOST_SET_OWNER,
+ * learn its features, and follow guest RAM (a mem_map listener: the RAM
+ * regions are vhost's memory table). Returns NULL when it is not there:
+ * with @required (or a borrowed @fd) that is an error in @err (what to
+ * load, or vhost=off; EBUSY: @fd has another owner), otherwise @err stays
+ * empty and the caller takes the userspace path.
  */
-struct vhost_net *vhost_net_open(struct mem_map *mem, bool required,
+struct vhost_net *vhost_net_open(struct mem_map *mem, bool required, int fd,
 				 struct pv_error *err);
 
 /* vhost_net_features() - VHOST_GET_FEATURES (transport and ring bits). */
@@ -41,7 +43,11 @@ void vhost_net_stop(struct vhost_net *h, struct virtio_dev *v);
 /* vhost_net_set_calls() - re-point each ring's call fd (MSI-X changed). */
 void vhost_net_set_calls(struct vhost_net *h, struct virtio_dev *v);
 
-/* vhost_net_close() - stop following RAM, close the fd. */
+/*
+ * vhost_net_close() - stop following RAM, close the fd; a borrowed one is
+ * given back without an owner (VHOST_RESET_OWNER: the next boot's
+ * vhost_net_open sets it again).
+ */
 void vhost_net_close(struct vhost_net *h);
 
 #endif

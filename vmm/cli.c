@@ -112,29 +112,6 @@ const char cli_run_help[] =
 	"{after_s, grace_s, fired, guest_end}, console, guest_started, and\n"
 	"the --stats=json keys.\n";
 
-/* An inherited fd number for @opt: 3 or more (0-2 are stdio). */
-static int parse_fd(const char *opt, const char *arg, int *fd,
-		    struct pv_error *err)
-{
-	char *end;
-	long n;
-
-	errno = 0;
-	n = strtol(arg, &end, 10);
-	if (errno || *end || end == arg || n < 0 || n > 1048576)
-		return pv_seterr(
-			err, EINVAL,
-			"%s '%s': give the number of an inherited open fd, e.g. %s 3",
-			opt, arg, opt);
-	if (n < 3)
-		return pv_seterr(
-			err, EINVAL,
-			"%s %ld: fds 0-2 are passvm's stdin, stdout and stderr: pass the device as fd 3 or above",
-			opt, n);
-	*fd = (int)n;
-	return 0;
-}
-
 /* --vfio fd=N[,bdf=BDF]: a pre-opened group or device cdev. */
 static int parse_vfio_fd(const char *arg, struct vfio_opt *v,
 			 struct pv_error *err)
@@ -150,7 +127,7 @@ static int parse_vfio_fd(const char *arg, struct vfio_opt *v,
 				 arg);
 	memcpy(num, arg + 3, len - 3);
 	num[len - 3] = '\0';
-	ret = parse_fd("--vfio fd=", num, &v->fd, err);
+	ret = cli_parse_fd("--vfio fd=", num, &v->fd, err);
 	if (ret)
 		return ret;
 	v->has_fd = true;
@@ -472,13 +449,14 @@ static int parse_run(int argc, char **argv, struct vm_config *o,
 					optarg);
 			break;
 		case O_IOMMU_FD:
-			ret = parse_fd("--iommu-fd", optarg, &o->iommu_fd, err);
+			ret = cli_parse_fd("--iommu-fd", optarg, &o->iommu_fd,
+					   err);
 			if (ret)
 				return ret;
 			o->has_iommu_fd = true;
 			break;
 		case O_KVM_FD:
-			ret = parse_fd("--kvm-fd", optarg, &o->kvm_fd, err);
+			ret = cli_parse_fd("--kvm-fd", optarg, &o->kvm_fd, err);
 			if (ret)
 				return ret;
 			o->has_kvm_fd = true;

@@ -47,6 +47,28 @@ static const char *value_of(const char *field, const char *key)
 	return strncmp(field, key, k) || field[k] != '=' ? NULL : field + k + 1;
 }
 
+int cli_parse_fd(const char *opt, const char *arg, int *fd,
+		 struct pv_error *err)
+{
+	char *end;
+	long n;
+
+	errno = 0;
+	n = strtol(arg, &end, 10);
+	if (errno || *end || end == arg || n < 0 || n > 1048576)
+		return pv_seterr(
+			err, EINVAL,
+			"%s '%s': give the number of an inherited open fd, e.g. %s 3",
+			opt, arg, opt);
+	if (n < 3)
+		return pv_seterr(
+			err, EINVAL,
+			"%s %ld: fds 0-2 are passvm's stdin, stdout and stderr: pass the device as fd 3 or above",
+			opt, n);
+	*fd = (int)n;
+	return 0;
+}
+
 static int nomem(struct pv_error *err)
 {
 	return pv_seterr(err, ENOMEM, "out of memory");
@@ -124,6 +146,13 @@ static int parse_net(const char *arg, struct vm_config *o, struct pv_error *err)
 					arg, TAP_NAME_MAX);
 			if (vm_config_set_str(o, &n->tap, v))
 				return nomem(err);
+		} else if ((v = value_of(f, "fd"))) {
+			if (cli_parse_fd("--net fd=", v, &n->tap_fd, err))
+				return -EINVAL;
+		} else if ((v = value_of(f, "vhost-fd"))) {
+			if (cli_parse_fd("--net vhost-fd=", v, &n->vhost_fd,
+					 err))
+				return -EINVAL;
 		} else if ((v = value_of(f, "mac"))) {
 			if (parse_mac(v, n->mac))
 				return pv_seterr(
@@ -148,15 +177,22 @@ static int parse_net(const char *arg, struct vm_config *o, struct pv_error *err)
 		} else {
 			return pv_seterr(
 				err, EINVAL,
-				"--net '%.64s': unknown field '%.32s' (known: tap=NAME, mac=MAC, vhost=on|off, id=ID)",
+				"--net '%.64s': unknown field '%.32s' (known: tap=NAME, fd=N, mac=MAC, vhost=on|off, vhost-fd=N, id=ID)",
 				arg, long_f ? "(too long)" : f);
 		}
 	}
-	if (!n->tap)
+	if (!n->tap == !n->tap_fd)
 		return pv_seterr(
 			err, EINVAL,
-			"--net '%s': no tap=NAME (e.g. --net tap=tap0, after ip tuntap add tap0 mode tap)",
+			"--net '%s': give one of tap=NAME (e.g. --net tap=tap0, after ip tuntap add tap0 mode tap) or fd=N (an inherited open tap)",
 			arg);
+	if (n->vhost_fd && n->vhost == VM_VHOST_OFF)
+		return pv_seterr(
+			err, EINVAL,
+			"--net '%s': vhost-fd= gives vhost-net, vhost=off refuses it: drop one",
+			arg);
+	if (n->vhost_fd)
+		n->vhost = VM_VHOST_ON;
 	o->nr_nets++;
 	return 0;
 }

@@ -30,6 +30,11 @@ enum {
 	"                     a virtio-net interface on tap NAME (create one\n" \
 	"                     with: ip tuntap add NAME mode tap), vhost-net by\n" \
 	"                     default when /dev/vhost-net exists; repeatable\n" \
+	"  --net fd=N[,vhost-fd=M][,mac=MAC][,vhost=on|off][,id=ID]\n" \
+	"                     the same on an inherited open tap (fd N, from\n" \
+	"                     /dev/net/tun attached with IFF_TAP | IFF_NO_PI |\n" \
+	"                     IFF_VNET_HDR) and, with vhost-fd, an inherited\n" \
+	"                     open /dev/vhost-net (fd M)\n" \
 	"  --vsock cid=N,uds=PATH\n" \
 	"                     a virtio-vsock device, guest CID N (>= 3), its\n" \
 	"                     host side on Unix socket PATH as Firecracker's\n" \
@@ -44,6 +49,14 @@ enum {
  */
 int cli_dev_opt(int c, const char *arg, struct vm_config *o,
 		struct pv_error *err);
+
+/*
+ * cli_parse_fd() - @arg, an inherited fd number given to option @opt (for
+ * messages: "--kvm-fd", "--net fd="), into *@fd: 3 or more (0-2 are
+ * stdio). Only the number is checked. Returns 0 or -EINVAL with @err.
+ */
+int cli_parse_fd(const char *opt, const char *arg, int *fd,
+		 struct pv_error *err);
 
 /*
  * cli_dev_check() - once all options are read: ids for the disks and

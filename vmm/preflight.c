@@ -163,9 +163,12 @@ void preflight_banner(const struct vm_config *o, char *out, size_t len)
 		used += w < 0 ? 0 : (size_t)w;
 	}
 	for (unsigned int i = 0; i < o->nr_nets && used < len; i++) {
+		char fd[24];
+
+		snprintf(fd, sizeof(fd), "tap fd %d", o->nets[i].tap_fd);
 		w = snprintf(out + used, len - used, "%s%s on %s",
 			     i ? ", " : ", interfaces ", o->nets[i].id,
-			     o->nets[i].tap);
+			     o->nets[i].tap ? o->nets[i].tap : fd);
 		used += w < 0 ? 0 : (size_t)w;
 	}
 	if (o->vsock.present && used < len) {

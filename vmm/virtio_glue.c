@@ -3,6 +3,7 @@
 #include "vmm/virtio_glue.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,7 +47,24 @@ int virtio_devices_check(const struct vm_config *c, struct pv_error *err)
 					err, EINVAL,
 					"interface id '%s' is used twice: give each its own id",
 					c->nets[i].id);
-			if (!strcmp(c->nets[i].tap, c->nets[j].tap))
+			if (c->nets[i].tap_fd &&
+			    (c->nets[i].tap_fd == c->nets[j].tap_fd ||
+			     c->nets[i].tap_fd == c->nets[j].vhost_fd))
+				return pv_seterr(
+					err, EINVAL,
+					"fd %d is given twice (interfaces '%s' and '%s'): give each interface its own tap",
+					c->nets[i].tap_fd, c->nets[j].id,
+					c->nets[i].id);
+			if (c->nets[i].vhost_fd &&
+			    (c->nets[i].vhost_fd == c->nets[j].vhost_fd ||
+			     c->nets[i].vhost_fd == c->nets[j].tap_fd))
+				return pv_seterr(
+					err, EINVAL,
+					"fd %d is given twice (interfaces '%s' and '%s'): each interface needs a /dev/vhost-net of its own",
+					c->nets[i].vhost_fd, c->nets[j].id,
+					c->nets[i].id);
+			if (c->nets[i].tap && c->nets[j].tap &&
+			    !strcmp(c->nets[i].tap, c->nets[j].tap))
 				return pv_seterr(
 					err, EINVAL,
 					"tap %s is given twice (interfaces '%s' and '%s'): give each interface its own tap",
@@ -66,6 +84,62 @@ int virtio_devices_check(const struct vm_config *c, struct pv_error *err)
 			err, EINVAL,
 			"vsock: uds_path '%s' must be 1 to %d bytes (a Unix socket path, with room for _PORT)",
 			v->uds_path ? v->uds_path : "", VIRTIO_UDS_MAX);
+	return 0;
+}
+
+int net_fd_check(const char *sysfs, const char *what, int fd,
+		 enum chardev_kind want, struct pv_error *err)
+{
+	struct chardev_id id;
+	int ret = host_fd_chardev(sysfs, fd, &id);
+
+	if (ret == -EBADF)
+		return pv_seterr(
+			err, EBADF,
+			"--net %s%d: fd %d is not open: the launcher must pass it open, without close-on-exec",
+			what, fd, fd);
+	if (ret < 0 || id.kind != want)
+		return pv_seterr(err, EINVAL, "--net %s%d: fd %d is %s, not %s",
+				 what, fd, fd, id.desc,
+				 chardev_kind_name(want));
+	return 0;
+}
+
+/*
+ * Interface @i's host side into @h: its tap opened by name, or the
+ * inherited tap fd checked and adopted (its name then in h->tap_name),
+ * and an inherited vhost-net fd checked (vhost_net_open's VHOST_SET_OWNER
+ * and VHOST_GET_FEATURES are its harmless ioctls, each boot).
+ */
+static int net_host_open(struct virtio_host *h, unsigned int i,
+			 const struct net_cfg *n, const char *sysfs,
+			 struct pv_error *err)
+{
+	int ret;
+
+	h->vhost_fd[i] = 0;
+	if (!n->tap_fd) {
+		h->tap_fd[i] = tap_open(n->tap, err);
+		if (h->tap_fd[i] < 0)
+			return -EINVAL;
+		snprintf(h->tap_name[i], sizeof(h->tap_name[i]), "%s", n->tap);
+	} else {
+		ret = net_fd_check(sysfs, "fd=", n->tap_fd, CHARDEV_TUN, err);
+		if (!ret)
+			ret = tap_adopt(n->tap_fd, h->tap_name[i], err);
+		if (ret)
+			return ret;
+		h->tap_fd[i] = n->tap_fd;
+	}
+	h->nr_taps = i + 1;
+	if (n->vhost_fd) {
+		ret = net_fd_check(sysfs, "vhost-fd=", n->vhost_fd,
+				   CHARDEV_VHOST_NET, err);
+		if (ret)
+			return ret;
+		fcntl(n->vhost_fd, F_SETFD, FD_CLOEXEC);
+		h->vhost_fd[i] = n->vhost_fd;
+	}
 	return 0;
 }
 
@@ -100,12 +174,9 @@ int virtio_host_open(struct virtio_host *h, const struct vm_config *c,
 		h->nr_images = i + 1;
 	}
 	for (unsigned int i = 0; i < c->nr_nets; i++) {
-		h->tap_fd[i] = tap_open(c->nets[i].tap, err);
-		if (h->tap_fd[i] < 0) {
-			ret = -EINVAL;
+		ret = net_host_open(h, i, &c->nets[i], "/sys", err);
+		if (ret)
 			goto fail;
-		}
-		h->nr_taps = i + 1;
 	}
 	if (c->vsock.present) {
 		h->vsock_fd = vsock_uds_listen(c->vsock.uds_path, err);
@@ -126,8 +197,11 @@ void virtio_host_close(struct virtio_host *h, const struct vm_config *c)
 {
 	for (unsigned int i = 0; i < h->nr_images; i++)
 		blk_image_close(&h->image[i]);
-	for (unsigned int i = 0; i < h->nr_taps; i++)
+	for (unsigned int i = 0; i < h->nr_taps; i++) {
 		close(h->tap_fd[i]);
+		if (h->vhost_fd[i] > 0)
+			close(h->vhost_fd[i]);
+	}
 	h->nr_images = h->nr_taps = 0;
 	if (h->vsock_open) {
 		close(h->vsock_fd);
@@ -225,7 +299,7 @@ static int create_disks(struct build *b, const struct vm_config *c,
 	return ret;
 }
 
-static int create_net(struct build *b, const struct net_cfg *n, int tap_fd,
+static int create_net(struct build *b, const struct net_cfg *n, unsigned int i,
 		      struct pv_error *err)
 {
 	static const enum virtio_net_vhost vhost[] = {
@@ -235,8 +309,9 @@ static int create_net(struct build *b, const struct net_cfg *n, int tap_fd,
 	};
 	struct virtio_net_params p = {
 		.name = n->id,
-		.tap = n->tap,
-		.tap_fd = tap_fd,
+		.tap = b->host->tap_name[i],
+		.tap_fd = b->host->tap_fd[i],
+		.vhost_fd = b->host->vhost_fd[i],
 		.has_mac = n->has_mac,
 		.mtu = n->mtu,
 		.vhost = vhost[n->vhost],
@@ -292,7 +367,7 @@ int virtio_devices_create(struct virtio_devices **out,
 	b.env.ioev = kvm_ioeventfd_backend(&vd->ioev, vm_fd);
 	ret = create_disks(&b, c, err);
 	for (unsigned int i = 0; !ret && i < c->nr_nets; i++)
-		ret = create_net(&b, &c->nets[i], h->tap_fd[i], err);
+		ret = create_net(&b, &c->nets[i], i, err);
 	if (!ret && c->vsock.present)
 		ret = create_vsock(&b, &c->vsock, err);
 	if (ret) {

@@ -5,6 +5,7 @@
 
 #include "devices/irq.h"
 #include "devices/pci.h"
+#include "host/chardev.h"
 #include "memory/mem_map.h"
 #include "util/log.h"
 #include "virtio/blk.h"
@@ -58,13 +59,16 @@ int virtio_devices_check(const struct vm_config *c, struct pv_error *err);
 /*
  * What the devices use on the host and outlive a guest reboot: each
  * disk's image (open, OFD-locked: a reboot never lets another VM take it
- * in between), each tap's fd (a tap passvm created would vanish with its
+ * in between), each tap's fd (opened by name, or inherited: --net fd=N,
+ * vhost-fd=N, both closed with the rest; a tap passvm created would vanish with its
  * last fd) and the vsock listener (hosts that connect while the guest
  * reboots wait in its backlog). Indexed like the VM description.
  */
 struct virtio_host {
 	struct blk_image image[VM_MAX_DRIVES];
 	int tap_fd[VM_MAX_NETS];
+	char tap_name[VM_MAX_NETS][16]; /* IFNAMSIZ: given or TUNGETIFF's */
+	int vhost_fd[VM_MAX_NETS]; /* --net vhost-fd=N, 0: none */
 	int vsock_fd; /* listening on the description's uds_path */
 	bool vsock_open;
 	unsigned int nr_images, nr_taps; /* opened so far */
@@ -79,6 +83,16 @@ struct virtio_host {
  */
 int virtio_host_open(struct virtio_host *h, const struct vm_config *c,
 		     struct pv_error *err);
+
+/*
+ * net_fd_check() - is the inherited @fd (--net @what@fd: "fd=" or
+ * "vhost-fd=") the character device @want (CHARDEV_TUN: /dev/net/tun,
+ * CHARDEV_VHOST_NET), by fstat and @sysfs/dev/char (host_fd_chardev)?
+ * Returns 0, -EBADF (not open) or -EINVAL (something else: @err says
+ * what it is).
+ */
+int net_fd_check(const char *sysfs, const char *what, int fd,
+		 enum chardev_kind want, struct pv_error *err);
 
 /*
  * virtio_host_close() - close the images, taps, listener; unlink uds_path.

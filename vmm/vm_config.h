@@ -65,7 +65,9 @@ enum vm_vhost {
 /* A network interface (PUT /network-interfaces/{id}). */
 struct net_cfg {
 	char id[VM_ID_MAX + 1];
-	const char *tap; /* host_dev_name */
+	const char *tap; /* host_dev_name; NULL with tap_fd */
+	int tap_fd; /* --net fd=N: an inherited tap (>= 3, owned); 0: none */
+	int vhost_fd; /* --net vhost-fd=N: /dev/vhost-net (owned); 0: none */
 	uint8_t mac[6];
 	bool has_mac; /* guest_mac given */
 	enum vm_vhost vhost;

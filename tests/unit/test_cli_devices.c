@@ -86,7 +86,23 @@ static void test_nets(void **state)
 	assert_int_equal(RUN(&o, &e, "--net", "tap=t,vhost=on"), 0);
 	assert_int_equal(o.nets[0].vhost, VM_VHOST_ON);
 	vm_config_release(&o);
-	BAD("no tap=NAME", "--net", "mac=06:00:00:00:00:01");
+	assert_int_equal(RUN(&o, &e, "--net", "fd=7,vhost-fd=8,id=n"), 0);
+	assert_null(o.nets[0].tap);
+	assert_int_equal(o.nets[0].tap_fd, 7);
+	assert_int_equal(o.nets[0].vhost_fd, 8);
+	assert_int_equal(o.nets[0].vhost, VM_VHOST_ON);
+	vm_config_release(&o);
+	BAD("one of tap=NAME", "--net", "mac=06:00:00:00:00:01");
+	BAD("one of tap=NAME", "--net", "tap=tap0,fd=3");
+	BAD("fds 0-2", "--net", "fd=2");
+	BAD("give the number of an inherited open fd", "--net", "fd=x");
+	BAD("give the number of an inherited open fd", "--net",
+	    "tap=t,vhost-fd=");
+	BAD("vhost=off refuses it", "--net", "fd=3,vhost-fd=4,vhost=off");
+	BAD("fd 3 is given twice", "--net", "fd=3", "--net", "fd=3");
+	BAD("fd 4 is given twice", "--net", "fd=3,vhost-fd=4", "--net", "fd=4");
+	BAD("a /dev/vhost-net of its own", "--net", "fd=3,vhost-fd=5", "--net",
+	    "fd=4,vhost-fd=5");
 	BAD("tap= takes an interface name", "--net", "tap=0123456789abcdef");
 	BAD("mac= takes a MAC", "--net", "tap=t,mac=06:00:00:00:00");
 	BAD("mac= takes a MAC", "--net", "tap=t,mac=06-00-00-00-00-01");

@@ -99,6 +99,8 @@ static void test_config_and_features(void **state)
 	assert_true(f & F(VIRTIO_NET_F_CSUM));
 	assert_true(f & F(VIRTIO_NET_F_GUEST_TSO4));
 	assert_true(f & F(VIRTIO_NET_F_HOST_TSO6));
+	assert_true(f & F(VIRTIO_NET_F_GUEST_ECN));
+	assert_true(f & F(VIRTIO_NET_F_HOST_ECN));
 	/* no vhost: one buffer per packet */
 	assert_false(f & F(VIRTIO_NET_F_MRG_RXBUF));
 	assert_false(f & F(VIRTIO_NET_F_CTRL_VQ));

@@ -1,7 +1,10 @@
 # shellcheck shell=dash
 # unpriv (L2 side): root opens the device files, passvm runs as uid 1000
 # on them. The fds: 3 /dev/kvm, 4 the container or /dev/iommu, 5 the
-# group or the device cdev (shell redirections, inherited by su's exec).
+# group or the device cdev (shell redirections, inherited by su's exec),
+# 6 tap2 (root's persistent tap at 10.0.4.1/24, attached by labtool
+# tap-exec: uid 1000 could not open it by name), 7 /dev/vhost-net (0600
+# root in L2's devtmpfs): --net fd=6,vhost-fd=7.
 # Measures, per backend BE (type1; iommufd when L2 has /dev/iommu and the
 # NVMe's VFIO cdev):
 #   LAB: RESULT unpriv/status backend=BE pid=N uid=N capeff=HEX capprm=HEX
@@ -13,6 +16,11 @@ grp=$(lab_bind "$NVME_BDF") || {
 	echo "LAB: unpriv: binding $NVME_BDF to vfio-pci failed"
 	exit 1
 }
+UNPRIV_TAP=tap2 # not net's tap0 nor bench-virtio's tap1
+if ! /lab/labtool tap-add "$UNPRIV_TAP" >/dev/null ||
+	! ip addr add 10.0.4.1/24 dev "$UNPRIV_TAP" || ! ip link set "$UNPRIV_TAP" up; then
+	echo "LAB: unpriv: cannot set up $UNPRIV_TAP"
+fi
 grep -q '^pv:' /etc/passwd 2>/dev/null ||
 	echo 'pv:x:1000:1000:passvm:/tmp:/bin/sh' >>/etc/passwd
 grep -q '^pv:' /etc/group 2>/dev/null || echo 'pv:x:1000:' >>/etc/group
@@ -45,7 +53,7 @@ unpriv_run() {
 	unpriv_watch "$be" &
 	# --iommu auto last (it overrides one in LAB_PASSVM_ARGS): passvm
 	# must take the backend from the fds
-	lab_run "unpriv-$be" passvm /bin/sh -c "ulimit -l unlimited && exec su -s /bin/sh pv -c 'exec $PASSVM run $(lab_passvm_args) --trace vfio --iommu auto --cmdline \"$L3_CMDLINE $(lab_l3_args passvm)\" --kvm-fd 3 --iommu-fd 4 --vfio fd=5' 3<>/dev/kvm 4<>$iommu 5<>$devnode"
+	lab_run "unpriv-$be" passvm /bin/sh -c "ulimit -l unlimited && exec /lab/labtool tap-exec $UNPRIV_TAP 6 su -s /bin/sh pv -c 'exec $PASSVM run $(lab_passvm_args) --trace vfio --iommu auto --cmdline \"$L3_CMDLINE $(lab_l3_args passvm)\" --kvm-fd 3 --iommu-fd 4 --vfio fd=5 --net fd=6,vhost-fd=7,mac=52:54:00:12:34:30,id=unpriv_net' 3<>/dev/kvm 4<>$iommu 5<>$devnode 7<>/dev/vhost-net"
 	: >/tmp/unpriv.done
 	wait
 	lab_result unpriv/backend backend="$be" \

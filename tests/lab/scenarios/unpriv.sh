@@ -10,11 +10,16 @@
 # MSI-X, marker in out/nvme.img) and passvm mapped DMA through that backend;
 # unpriv/BE-caps when the running passvm had Uid 1000 and CapEff 0
 # (/proc/PID/status, read by L2 while the guest ran) and its --trace vfio
-# said it took the backend because of the fds given. passvm only.
+# said it took the backend because of the fds given; unpriv/BE-net when
+# the guest's virtio-net, on a tap root attached and passed as --net fd=6
+# with /dev/vhost-net as vhost-fd=7, got ping replies from L2 through
+# vhost-net. passvm only.
 # shellcheck source-path=SCRIPTDIR source=nvme.sh
 . "$LAB_DIR/scenarios/nvme.sh" # check_nvme_run
 scen_unpriv_devices() { l1_dev_nvme; }
-scen_unpriv_modules() { :; }
+scen_unpriv_modules() { echo tun vhost_net; }
+scen_unpriv_l3_cloud_modules() { echo virtio_pci virtio_net; }
+scen_unpriv_l2_tools() { lab_tool labtool; }
 scen_unpriv_budget() { echo 240; }
 
 scen_unpriv_check() {
@@ -30,6 +35,9 @@ scen_unpriv_check() {
 		expect "unpriv/$be-caps" unpriv/status backend="$be" + \
 			unpriv/backend backend="$be" + unpriv run="unpriv-$be" \
 			uid==1000 capeff==0000000000000000 from_fds==1 iommu_backend=="$be"
+		expect "unpriv/$be-net" unpriv/net run="unpriv-$be" + \
+			unpriv/virtio run="unpriv-$be" kind=net \
+			driver==virtio_net ping==ok tap==tap2 datapath==vhost-net
 	done
 	print_run_table
 }

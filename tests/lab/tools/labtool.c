@@ -23,6 +23,11 @@
  *                                    Firecracker: "CONNECT PORT\n", expect
  *                                    "OK <n>\n", then the echo test
  *   labtool tap-add NAME             a persistent tap (ip tuntap add)
+ *   labtool tap-exec NAME FD CMD...  attach to tap NAME (IFF_TAP |
+ *                                    IFF_NO_PI | IFF_VNET_HDR) as fd FD,
+ *                                    then exec CMD with it (a privileged
+ *                                    launcher's --net fd=FD); prints only
+ *                                    on failure
  *   labtool tcp-sink PORT            accept one, count bytes to EOF
  *   labtool tcp-source IP PORT BYTES [TRIES]
  *                                    send BYTES, print MB/s
@@ -326,6 +331,22 @@ static int cmd_tap_add(const char *name)
 	return ok("name=%s persistent=yes", name);
 }
 
+static int cmd_tap_exec(const char *name, int want, char **cmd)
+{
+	struct ifreq ifr = { 0 };
+	int fd = open("/dev/net/tun", O_RDWR);
+
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
+	ifr.ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR;
+	if (want < 3 || fd < 0 || ioctl(fd, TUNSETIFF, &ifr))
+		return fail("tap-exec");
+	if (fd != want && (dup2(fd, want) < 0 || close(fd)))
+		return fail("tap-exec dup2");
+	alarm(0); /* the timeout is labtool's own, not CMD's */
+	execvp(cmd[0], cmd);
+	return fail("tap-exec exec");
+}
+
 static int cmd_tcp_sink(unsigned int port)
 {
 	struct sockaddr_in a = { .sin_family = AF_INET,
@@ -509,6 +530,8 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(c, "tap-add") && argc == 3)
 		return cmd_tap_add(argv[2]);
+	if (!strcmp(c, "tap-exec") && argc >= 5)
+		return cmd_tap_exec(argv[2], atoi(argv[3]), argv + 4);
 	if (!strcmp(c, "tcp-sink") && argc == 3)
 		return cmd_tcp_sink((unsigned int)atoi(argv[2]));
 	if (!strcmp(c, "tcp-source") && argc >= 5) {
@@ -522,6 +545,6 @@ int main(int argc, char **argv)
 	if (!strcmp(c, "blk-seq") && argc == 3)
 		return cmd_blk_seq(argv[2]);
 	fprintf(stderr,
-		"usage: labtool listen|connect|uds-listen|uds-connect|tap-add|tcp-sink|tcp-source|blk-rand|blk-seq ...\n");
+		"usage: labtool listen|connect|uds-listen|uds-connect|tap-add|tap-exec|tcp-sink|tcp-source|blk-rand|blk-seq ...\n");
 	return 2;
 }
