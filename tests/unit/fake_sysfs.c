@@ -5,11 +5,15 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <setjmp.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <cmocka.h>
 
 static int fake_sysfs_path(struct fake_sysfs *fs, char *buf, size_t len,
 			   const char *rel)
@@ -656,4 +660,37 @@ int fake_sysfs_log_find(const struct fake_sysfs *fs, const char *needle,
 		if (strstr(fs->log[i], needle))
 			return i;
 	return -1;
+}
+
+int fake_sysfs_init_bind(struct fake_sysfs *fs, struct bind_env *env)
+{
+	int r = fake_sysfs_init(fs);
+
+	if (r)
+		return r;
+	memset(env, 0, sizeof(*env));
+	env->sysfs = fs->sys;
+	env->proc = fs->proc;
+	env->state_dir = fs->state;
+	env->after_write = fake_sysfs_kernel;
+	env->hook_ctx = fs;
+	env->settle_ms = 20;
+	return fake_sysfs_add_driver(fs, "vfio-pci");
+}
+
+void fake_sysfs_assert_driver(struct fake_sysfs *fs, const char *bdf,
+			      const char *want)
+{
+	char drv[64];
+
+	assert_int_equal(fake_sysfs_get_driver(fs, bdf, drv, sizeof(drv)), 0);
+	assert_string_equal(drv, want);
+}
+
+struct pci_addr fake_sysfs_addr(const char *s)
+{
+	struct pci_addr a;
+
+	assert_int_equal(pci_addr_parse(s, &a), 0);
+	return a;
 }
