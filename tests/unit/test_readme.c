@@ -18,27 +18,9 @@
 
 #include "api/model.h"
 #include "api/router.h"
+#include "fake_vmm.h"
 
 #define SECTION "## Firecracker's API and config file\n"
-
-static int starts, cads;
-
-static int fake_start(void *o, struct pv_error *e)
-{
-	starts++;
-	return 0;
-}
-
-static int fake_cad(void *o, struct pv_error *e)
-{
-	cads++;
-	return 0;
-}
-
-static const struct api_vmm_ops fake_ops = {
-	.start = fake_start,
-	.ctrl_alt_del = fake_cad,
-};
 
 /* README.md's SECTION, up to the next "## " heading (the caller frees). */
 static char *readme_section(void)
@@ -191,11 +173,11 @@ static void test_readme_api_and_config_file(void **state)
 	char *t1, *t2;
 
 	vm_config_init(&api_vm);
-	api_ctx_init(&a, &api_vm, &fake_ops);
+	api_ctx_init(&a, &api_vm, &fake_vmm_ops);
 	/* boot-source .. SendCtrlAltDel: nine requests */
 	assert_int_equal(send_curls(&a, sh), 9);
-	assert_int_equal(starts, 1);
-	assert_int_equal(cads, 1);
+	assert_int_equal(fake_vmm.starts, 1);
+	assert_int_equal(fake_vmm.cads, 1);
 	assert_readme_vm(&api_vm);
 
 	vm_config_init(&file_vm);
