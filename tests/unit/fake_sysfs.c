@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* A fake sysfs/procfs/devtmpfs tree for the unit tests; see fake_sysfs.h. */
 #include "fake_sysfs.h"
+#include "host/sysfs.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -23,25 +24,6 @@ static int fake_sysfs_path(struct fake_sysfs *fs, char *buf, size_t len,
 	return (n < 0 || (size_t)n >= len) ? -ENAMETOOLONG : 0;
 }
 
-static int fake_sysfs_mkdirs(const char *path)
-{
-	char tmp[1024];
-	char *p;
-
-	snprintf(tmp, sizeof(tmp), "%s", path);
-	for (p = tmp + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(tmp, 0755) && errno != EEXIST)
-			return -errno;
-		*p = '/';
-	}
-	if (mkdir(tmp, 0755) && errno != EEXIST)
-		return -errno;
-	return 0;
-}
-
 static int fake_sysfs_parent(const char *path)
 {
 	char tmp[1024];
@@ -52,7 +34,7 @@ static int fake_sysfs_parent(const char *path)
 	if (!slash || slash == tmp)
 		return 0;
 	*slash = '\0';
-	return fake_sysfs_mkdirs(tmp);
+	return state_mkdir(tmp);
 }
 
 int fake_sysfs_mkdir(struct fake_sysfs *fs, const char *rel)
@@ -60,7 +42,7 @@ int fake_sysfs_mkdir(struct fake_sysfs *fs, const char *rel)
 	char path[1024];
 	int r = fake_sysfs_path(fs, path, sizeof(path), rel);
 
-	return r ? r : fake_sysfs_mkdirs(path);
+	return r ? r : state_mkdir(path);
 }
 
 static int fake_sysfs_write_len(struct fake_sysfs *fs, const char *rel,
