@@ -1,15 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
 /* A fake sysfs/procfs/devtmpfs tree for the unit tests; see fake_sysfs.h. */
 #include "fake_sysfs.h"
+#include "host/sysfs.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <setjmp.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <cmocka.h>
 
 static int fake_sysfs_path(struct fake_sysfs *fs, char *buf, size_t len,
 			   const char *rel)
@@ -17,25 +22,6 @@ static int fake_sysfs_path(struct fake_sysfs *fs, char *buf, size_t len,
 	int n = snprintf(buf, len, "%s/%s", fs->root, rel);
 
 	return (n < 0 || (size_t)n >= len) ? -ENAMETOOLONG : 0;
-}
-
-static int fake_sysfs_mkdirs(const char *path)
-{
-	char tmp[1024];
-	char *p;
-
-	snprintf(tmp, sizeof(tmp), "%s", path);
-	for (p = tmp + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(tmp, 0755) && errno != EEXIST)
-			return -errno;
-		*p = '/';
-	}
-	if (mkdir(tmp, 0755) && errno != EEXIST)
-		return -errno;
-	return 0;
 }
 
 static int fake_sysfs_parent(const char *path)
@@ -48,7 +34,7 @@ static int fake_sysfs_parent(const char *path)
 	if (!slash || slash == tmp)
 		return 0;
 	*slash = '\0';
-	return fake_sysfs_mkdirs(tmp);
+	return state_mkdir(tmp);
 }
 
 int fake_sysfs_mkdir(struct fake_sysfs *fs, const char *rel)
@@ -56,7 +42,7 @@ int fake_sysfs_mkdir(struct fake_sysfs *fs, const char *rel)
 	char path[1024];
 	int r = fake_sysfs_path(fs, path, sizeof(path), rel);
 
-	return r ? r : fake_sysfs_mkdirs(path);
+	return r ? r : state_mkdir(path);
 }
 
 static int fake_sysfs_write_len(struct fake_sysfs *fs, const char *rel,
@@ -656,4 +642,37 @@ int fake_sysfs_log_find(const struct fake_sysfs *fs, const char *needle,
 		if (strstr(fs->log[i], needle))
 			return i;
 	return -1;
+}
+
+int fake_sysfs_init_bind(struct fake_sysfs *fs, struct bind_env *env)
+{
+	int r = fake_sysfs_init(fs);
+
+	if (r)
+		return r;
+	memset(env, 0, sizeof(*env));
+	env->sysfs = fs->sys;
+	env->proc = fs->proc;
+	env->state_dir = fs->state;
+	env->after_write = fake_sysfs_kernel;
+	env->hook_ctx = fs;
+	env->settle_ms = 20;
+	return fake_sysfs_add_driver(fs, "vfio-pci");
+}
+
+void fake_sysfs_assert_driver(struct fake_sysfs *fs, const char *bdf,
+			      const char *want)
+{
+	char drv[64];
+
+	assert_int_equal(fake_sysfs_get_driver(fs, bdf, drv, sizeof(drv)), 0);
+	assert_string_equal(drv, want);
+}
+
+struct pci_addr fake_sysfs_addr(const char *s)
+{
+	struct pci_addr a;
+
+	assert_int_equal(pci_addr_parse(s, &a), 0);
+	return a;
 }

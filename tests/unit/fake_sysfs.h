@@ -18,6 +18,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "host/bind.h"
+#include "host/pci_addr.h"
+
 #define FAKE_SYSFS_MAX_DEVS 16
 /* The fake kernel's release (proc/sys/kernel/osrelease), whose modules
  * are in root/lib/modules/. */
@@ -154,6 +157,25 @@ int fake_sysfs_remove_dev(struct fake_sysfs *fs, const char *bdf);
  * drivers_probe binds to the override, or the default driver.
  */
 void fake_sysfs_kernel(void *ctx, const char *path, const char *data);
+
+/*
+ * fake_sysfs_init_bind() - fake_sysfs_init(@fs) with driver vfio-pci
+ * registered, and @env (zeroed first) pointed at its sys/, proc/ and
+ * state/ trees, with fake_sysfs_kernel() on @fs as the write hook and a
+ * 20 ms settle time: the host of host/bind*.c and host/sriov*.c's tests.
+ * Returns 0 or fake_sysfs_init()'s error.
+ */
+int fake_sysfs_init_bind(struct fake_sysfs *fs, struct bind_env *env);
+
+/*
+ * fake_sysfs_assert_driver() - fail the calling cmocka test unless @bdf is
+ * bound to @want ("" for no driver).
+ */
+void fake_sysfs_assert_driver(struct fake_sysfs *fs, const char *bdf,
+			      const char *want);
+
+/* fake_sysfs_addr() - @s parsed (host/pci_addr.h); fails the test if bad. */
+struct pci_addr fake_sysfs_addr(const char *s);
 
 /* Index of the first log entry containing @needle at or after @from, or
  * -1. */

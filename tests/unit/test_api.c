@@ -24,41 +24,9 @@
 #include "api/model.h"
 #include "api/router.h"
 #include "api/server.h"
+#include "fake_vmm.h"
 #include "vmm/cli.h"
 #include "vmm/cli_ctl.h"
-
-static int starts, pauses, resumes, cads;
-
-static int fake_start(void *o, struct pv_error *e)
-{
-	starts++;
-	return 0;
-}
-
-static int fake_pause(void *o, struct pv_error *e)
-{
-	pauses++;
-	return 0;
-}
-
-static int fake_resume(void *o, struct pv_error *e)
-{
-	resumes++;
-	return 0;
-}
-
-static int fake_cad(void *o, struct pv_error *e)
-{
-	cads++;
-	return 0;
-}
-
-static const struct api_vmm_ops fake_ops = {
-	.start = fake_start,
-	.pause = fake_pause,
-	.resume = fake_resume,
-	.ctrl_alt_del = fake_cad,
-};
 
 struct fixture {
 	struct vm_config cfg;
@@ -70,8 +38,8 @@ static int setup(void **state)
 	struct fixture *f = calloc(1, sizeof(*f));
 
 	vm_config_init(&f->cfg);
-	api_ctx_init(&f->a, &f->cfg, &fake_ops);
-	starts = pauses = resumes = cads = 0;
+	api_ctx_init(&f->a, &f->cfg, &fake_vmm_ops);
+	memset(&fake_vmm, 0, sizeof(fake_vmm));
 	*state = f;
 	return 0;
 }
@@ -288,7 +256,7 @@ static void test_lifecycle(void **state)
 	EXPECT(f, 400, "PUT", "/actions",
 	       "{\"action_type\": \"InstanceStart\"}",
 	       "Cannot start microvm without kernel configuration.");
-	assert_int_equal(starts, 0);
+	assert_int_equal(fake_vmm.starts, 0);
 	EXPECT(f, 204, "PUT", "/boot-source",
 	       "{\"kernel_image_path\": \"bzImage\", \"boot_args\": \"console=ttyS0\"}",
 	       "");
@@ -296,12 +264,12 @@ static void test_lifecycle(void **state)
 	       "unknown variant `Reboot`");
 	EXPECT(f, 204, "PUT", "/actions",
 	       "{\"action_type\": \"InstanceStart\"}", "");
-	assert_int_equal(starts, 1);
+	assert_int_equal(fake_vmm.starts, 1);
 	EXPECT(f, 200, "GET", "/", NULL, "\"state\":\"Running\"");
 	EXPECT(f, 400, "PUT", "/actions",
 	       "{\"action_type\": \"InstanceStart\"}",
 	       "The requested operation is not supported after starting the microVM.");
-	assert_int_equal(starts, 1);
+	assert_int_equal(fake_vmm.starts, 1);
 	EXPECT(f, 400, "PUT", "/boot-source", "{\"kernel_image_path\": \"x\"}",
 	       "not supported after starting the microVM.");
 	EXPECT(f, 400, "PUT", "/machine-config",
@@ -313,11 +281,11 @@ static void test_lifecycle(void **state)
 	EXPECT(f, 204, "PATCH", "/vm", "{\"state\": \"Resumed\"}", "");
 	EXPECT(f, 400, "PATCH", "/vm", "{\"state\": \"Stopped\"}",
 	       "unknown variant `Stopped`");
-	assert_int_equal(pauses, 1);
-	assert_int_equal(resumes, 1);
+	assert_int_equal(fake_vmm.pauses, 1);
+	assert_int_equal(fake_vmm.resumes, 1);
 	EXPECT(f, 204, "PUT", "/actions",
 	       "{\"action_type\": \"SendCtrlAltDel\"}", "");
-	assert_int_equal(cads, 1);
+	assert_int_equal(fake_vmm.cads, 1);
 	EXPECT(f, 400, "PUT", "/actions", "{\"action_type\": \"FlushMetrics\"}",
 	       "no metrics file");
 	EXPECT(f, 200, "GET", "/vm/config", NULL,

@@ -25,16 +25,9 @@ static int setup(void **state)
 	static struct ctx c;
 
 	memset(&c, 0, sizeof(c));
-	if (fake_sysfs_init(&c.fs))
+	if (fake_sysfs_init_bind(&c.fs, &c.env))
 		return -1;
-	c.env.sysfs = c.fs.sys;
-	c.env.proc = c.fs.proc;
-	c.env.state_dir = c.fs.state;
-	c.env.after_write = fake_sysfs_kernel;
-	c.env.hook_ctx = &c.fs;
-	c.env.settle_ms = 20;
 	c.out = fopen("/dev/null", "w");
-	fake_sysfs_add_driver(&c.fs, "vfio-pci");
 	*state = &c;
 	return 0;
 }
@@ -48,23 +41,6 @@ static int teardown(void **state)
 	return 0;
 }
 
-static struct pci_addr A(const char *s) {
-	struct pci_addr a;
-
-	assert_int_equal(pci_addr_parse(s, &a), 0);
-	return a;
-}
-
-static void
-assert_driver(struct ctx *c, const char *bdf, const char *want)
-{
-	char drv[64];
-
-	assert_int_equal(fake_sysfs_get_driver(&c->fs, bdf, drv, sizeof(drv)),
-			 0);
-	assert_string_equal(drv, want);
-}
-
 static void test_bind_order_and_record(void **state)
 {
 	struct ctx *c = *state;
@@ -74,9 +50,9 @@ static void test_bind_order_and_record(void **state)
 
 	fake_sysfs_add_dev(&c->fs, "0000:01:00.0", 0x8086, 0x10d3, 0x020000, 3,
 			   "e1000e");
-	a = A("01:00.0");
+	a = fake_sysfs_addr("01:00.0");
 	assert_int_equal(bind_run(&c->env, &a, 1, false, false, c->out), 0);
-	assert_driver(c, "0000:01:00.0", "vfio-pci");
+	fake_sysfs_assert_driver(&c->fs, "0000:01:00.0", "vfio-pci");
 
 	i0 = fake_sysfs_log_find(
 		&c->fs, "devices/0000:01:00.0/driver_override vfio-pci", 0);
@@ -105,7 +81,7 @@ static void test_unbind_restores(void **state)
 
 	fake_sysfs_add_dev(&c->fs, "0000:01:00.0", 0x8086, 0x10d3, 0x020000, 3,
 			   "e1000e");
-	a = A("0000:01:00.0");
+	a = fake_sysfs_addr("0000:01:00.0");
 	assert_int_equal(bind_run(&c->env, &a, 1, false, false, c->out), 0);
 	c->fs.nlog = 0;
 	/* The original driver must come back even though the kernel's default
@@ -114,7 +90,7 @@ static void test_unbind_restores(void **state)
 		 sizeof(c->fs.devs[0].default_driver), "igb");
 
 	assert_int_equal(unbind_run(&c->env, &a, 1, false, c->out), 0);
-	assert_driver(c, "0000:01:00.0", "e1000e");
+	fake_sysfs_assert_driver(&c->fs, "0000:01:00.0", "e1000e");
 	i0 = fake_sysfs_log_find(&c->fs, "devices/0000:01:00.0/driver_override",
 				 0);
 	i1 = fake_sysfs_log_find(
@@ -138,9 +114,9 @@ static void test_unbind_without_record_probes(void **state)
 	fake_sysfs_add_dev(&c->fs, "0000:02:00.0", 0x1af4, 0x1041, 0x020000, 4,
 			   "virtio-pci");
 	fake_sysfs_set_driver(&c->fs, "0000:02:00.0", "vfio-pci");
-	a = A("02:00.0");
+	a = fake_sysfs_addr("02:00.0");
 	assert_int_equal(unbind_run(&c->env, &a, 1, false, c->out), 0);
-	assert_driver(c, "0000:02:00.0", "virtio-pci");
+	fake_sysfs_assert_driver(&c->fs, "0000:02:00.0", "virtio-pci");
 	assert_true(fake_sysfs_log_find(&c->fs, "drivers_probe 0000:02:00.0",
 					0) > 0);
 
@@ -148,7 +124,7 @@ static void test_unbind_without_record_probes(void **state)
 	c->fs.nlog = 0;
 	assert_int_equal(unbind_run(&c->env, &a, 1, false, c->out), 0);
 	assert_int_equal(c->fs.nlog, 0);
-	assert_driver(c, "0000:02:00.0", "virtio-pci");
+	fake_sysfs_assert_driver(&c->fs, "0000:02:00.0", "virtio-pci");
 }
 
 static void test_driverless_device_round_trip(void **state)
@@ -158,14 +134,14 @@ static void test_driverless_device_round_trip(void **state)
 
 	fake_sysfs_add_dev(&c->fs, "0000:05:00.0", 0x1234, 0x11e8, 0x00ff00, 6,
 			   NULL);
-	a = A("05:00.0");
+	a = fake_sysfs_addr("05:00.0");
 	assert_int_equal(bind_run(&c->env, &a, 1, false, false, c->out), 0);
-	assert_driver(c, "0000:05:00.0", "vfio-pci");
+	fake_sysfs_assert_driver(&c->fs, "0000:05:00.0", "vfio-pci");
 	assert_int_equal(fake_sysfs_log_find(&c->fs, "/unbind", 0), -1);
 
 	c->fs.nlog = 0;
 	assert_int_equal(unbind_run(&c->env, &a, 1, false, c->out), 0);
-	assert_driver(c, "0000:05:00.0", "");
+	fake_sysfs_assert_driver(&c->fs, "0000:05:00.0", "");
 	/* No driver before: no probe or bind after unbinding vfio-pci. */
 	assert_int_equal(fake_sysfs_log_find(&c->fs, "drivers_probe", 0), -1);
 	assert_int_equal(fake_sysfs_log_find(&c->fs, "/bind ", 0), -1);
@@ -184,28 +160,28 @@ static void test_group_skips_bridge(void **state)
 			   "igb");
 	fake_sysfs_add_dev(&c->fs, "0000:07:00.0", 0x8086, 0x10c9, 0x020000, 8,
 			   "igb");
-	a = A("06:00.1");
+	a = fake_sysfs_addr("06:00.1");
 	assert_int_equal(bind_run(&c->env, &a, 1, true, false, c->out), 0);
-	assert_driver(c, "0000:06:00.0", "vfio-pci");
-	assert_driver(c, "0000:06:00.1", "vfio-pci");
-	assert_driver(c, "0000:00:1c.0", "pcieport");
-	assert_driver(c, "0000:07:00.0", "igb");
+	fake_sysfs_assert_driver(&c->fs, "0000:06:00.0", "vfio-pci");
+	fake_sysfs_assert_driver(&c->fs, "0000:06:00.1", "vfio-pci");
+	fake_sysfs_assert_driver(&c->fs, "0000:00:1c.0", "pcieport");
+	fake_sysfs_assert_driver(&c->fs, "0000:07:00.0", "igb");
 	assert_int_equal(fake_sysfs_log_find(&c->fs, "pcieport", 0), -1);
 	assert_int_equal(fake_sysfs_log_find(&c->fs, "0000:00:1c.0", 0), -1);
 
 	/* Without --group only the named function moves. */
 	assert_int_equal(unbind_run(&c->env, &a, 1, true, c->out), 0);
-	assert_driver(c, "0000:06:00.0", "igb");
-	assert_driver(c, "0000:06:00.1", "igb");
+	fake_sysfs_assert_driver(&c->fs, "0000:06:00.0", "igb");
+	fake_sysfs_assert_driver(&c->fs, "0000:06:00.1", "igb");
 	assert_int_equal(bind_run(&c->env, &a, 1, false, false, c->out), 0);
-	assert_driver(c, "0000:06:00.0", "igb");
-	assert_driver(c, "0000:06:00.1", "vfio-pci");
+	fake_sysfs_assert_driver(&c->fs, "0000:06:00.0", "igb");
+	fake_sysfs_assert_driver(&c->fs, "0000:06:00.1", "vfio-pci");
 
 	/* A bridge named directly is refused. */
-	a = A("00:1c.0");
+	a = fake_sysfs_addr("00:1c.0");
 	assert_int_equal(bind_run(&c->env, &a, 1, false, false, c->out),
 			 -EBUSY);
-	assert_driver(c, "0000:00:1c.0", "pcieport");
+	fake_sysfs_assert_driver(&c->fs, "0000:00:1c.0", "pcieport");
 }
 
 static void test_refuse_mounted(void **state)
@@ -218,7 +194,7 @@ static void test_refuse_mounted(void **state)
 			   "nvme");
 	fake_sysfs_add_block(&c->fs, "0000:03:00.0", "nvme/nvme0", "nvme0n1",
 			     "p2");
-	a = A("03:00.0");
+	a = fake_sysfs_addr("03:00.0");
 
 	/* nvme0n10's partition is a different disk: no refusal. */
 	fake_sysfs_write(&c->fs, "proc/mounts",
@@ -231,7 +207,7 @@ static void test_refuse_mounted(void **state)
 	assert_int_equal(bind_run(&c->env, &a, 1, false, false, c->out),
 			 -EBUSY);
 	assert_int_equal(c->fs.nlog, 0);
-	assert_driver(c, "0000:03:00.0", "nvme");
+	fake_sysfs_assert_driver(&c->fs, "0000:03:00.0", "nvme");
 	assert_false(fake_sysfs_exists(&c->fs, "state/0000:03:00.0"));
 
 	assert_int_equal(bind_vfio(&c->env, &a, false, &err), -EBUSY);
@@ -249,7 +225,7 @@ static void test_refuse_mounted(void **state)
 	assert_non_null(strstr(err.msg, "swap"));
 
 	assert_int_equal(bind_run(&c->env, &a, 1, false, true, c->out), 0);
-	assert_driver(c, "0000:03:00.0", "vfio-pci");
+	fake_sysfs_assert_driver(&c->fs, "0000:03:00.0", "vfio-pci");
 }
 
 static void test_refuse_scsi_holder(void **state)
@@ -263,7 +239,7 @@ static void test_refuse_scsi_holder(void **state)
 	fake_sysfs_add_block(&c->fs, "0000:04:00.0",
 			     "ata1/host0/target0:0:0/0:0:0:0/block", "sda",
 			     "1");
-	a = A("04:00.0");
+	a = fake_sysfs_addr("04:00.0");
 	fake_sysfs_write(&c->fs, "proc/mounts", "/dev/sdaa1 / ext4 rw 0 0\n");
 	assert_int_equal(bind_check_safe(&c->env, &a, &err), 0);
 	fake_sysfs_write(&c->fs, "proc/mounts", "/dev/sda1 / ext4 rw 0 0\n");
@@ -286,7 +262,7 @@ static void test_refuse_net_up(void **state)
 
 	fake_sysfs_add_dev(&c->fs, "0000:01:00.0", 0x8086, 0x10d3, 0x020000, 3,
 			   "e1000e");
-	a = A("01:00.0");
+	a = fake_sysfs_addr("01:00.0");
 	fake_sysfs_add_net(&c->fs, "0000:01:00.0", "enp1s0", "down", 0x1002);
 	assert_int_equal(bind_check_safe(&c->env, &a, &err), 0);
 
@@ -299,10 +275,10 @@ static void test_refuse_net_up(void **state)
 	fake_sysfs_add_net(&c->fs, "0000:01:00.0", "enp1s0", "up", 0x1002);
 	assert_int_equal(bind_vfio(&c->env, &a, false, &err), -EBUSY);
 	assert_int_equal(c->fs.nlog, 0);
-	assert_driver(c, "0000:01:00.0", "e1000e");
+	fake_sysfs_assert_driver(&c->fs, "0000:01:00.0", "e1000e");
 
 	assert_int_equal(bind_vfio(&c->env, &a, true, &err), 0);
-	assert_driver(c, "0000:01:00.0", "vfio-pci");
+	fake_sysfs_assert_driver(&c->fs, "0000:01:00.0", "vfio-pci");
 }
 
 static void test_refuse_console(void **state)
@@ -314,16 +290,16 @@ static void test_refuse_console(void **state)
 	fake_sysfs_add_dev(&c->fs, "0000:00:02.0", 0x8086, 0x3e92, 0x030000, 1,
 			   "i915");
 	fake_sysfs_dev_attr(&c->fs, "0000:00:02.0", "boot_vga", "0\n");
-	a = A("00:02.0");
+	a = fake_sysfs_addr("00:02.0");
 	assert_int_equal(bind_check_safe(&c->env, &a, &err), 0);
 	fake_sysfs_dev_attr(&c->fs, "0000:00:02.0", "boot_vga", "1\n");
 	assert_int_equal(bind_run(&c->env, &a, 1, false, false, c->out),
 			 -EBUSY);
 	assert_int_equal(bind_check_safe(&c->env, &a, &err), -EBUSY);
 	assert_non_null(strstr(err.msg, "boot_vga"));
-	assert_driver(c, "0000:00:02.0", "i915");
+	fake_sysfs_assert_driver(&c->fs, "0000:00:02.0", "i915");
 	assert_int_equal(bind_run(&c->env, &a, 1, false, true, c->out), 0);
-	assert_driver(c, "0000:00:02.0", "vfio-pci");
+	fake_sysfs_assert_driver(&c->fs, "0000:00:02.0", "vfio-pci");
 }
 
 static void test_group_refusal_is_all_or_nothing(void **state)
@@ -336,11 +312,11 @@ static void test_group_refusal_is_all_or_nothing(void **state)
 	fake_sysfs_add_dev(&c->fs, "0000:06:00.1", 0x8086, 0x10c9, 0x020000, 5,
 			   "igb");
 	fake_sysfs_add_net(&c->fs, "0000:06:00.1", "eno2", "up", 0x1003);
-	a = A("06:00.0");
+	a = fake_sysfs_addr("06:00.0");
 	assert_int_equal(bind_run(&c->env, &a, 1, true, false, c->out), -EBUSY);
 	assert_int_equal(c->fs.nlog, 0);
-	assert_driver(c, "0000:06:00.0", "igb");
-	assert_driver(c, "0000:06:00.1", "igb");
+	fake_sysfs_assert_driver(&c->fs, "0000:06:00.0", "igb");
+	fake_sysfs_assert_driver(&c->fs, "0000:06:00.1", "igb");
 }
 
 static void test_managed_bind_restore(void **state)
@@ -354,15 +330,15 @@ static void test_managed_bind_restore(void **state)
 			   "e1000e");
 	fake_sysfs_add_dev(&c->fs, "0000:02:00.0", 0x8086, 0x10d3, 0x020000, 4,
 			   "e1000e");
-	a = A("01:00.0");
-	b = A("02:00.0");
+	a = fake_sysfs_addr("01:00.0");
+	b = fake_sysfs_addr("02:00.0");
 
 	assert_int_equal(bind_vfio(&c->env, &a, false, &err), 0);
-	assert_driver(c, "0000:01:00.0", "vfio-pci");
+	fake_sysfs_assert_driver(&c->fs, "0000:01:00.0", "vfio-pci");
 	fake_sysfs_read(&c->fs, "state/0000:01:00.0", rec, sizeof(rec));
 	assert_string_equal(rec, "e1000e\nmanaged\n");
 	assert_int_equal(bind_restore(&c->env, &a, &err), 0);
-	assert_driver(c, "0000:01:00.0", "e1000e");
+	fake_sysfs_assert_driver(&c->fs, "0000:01:00.0", "e1000e");
 	assert_false(fake_sysfs_exists(&c->fs, "state/0000:01:00.0"));
 
 	/* Already on vfio-pci (an explicit `passvm bind`): bind_vfio
@@ -372,7 +348,7 @@ static void test_managed_bind_restore(void **state)
 	assert_int_equal(bind_vfio(&c->env, &b, false, &err), 1);
 	assert_int_equal(bind_restore(&c->env, &b, &err), 0);
 	assert_int_equal(c->fs.nlog, 0);
-	assert_driver(c, "0000:02:00.0", "vfio-pci");
+	fake_sysfs_assert_driver(&c->fs, "0000:02:00.0", "vfio-pci");
 	assert_true(fake_sysfs_exists(&c->fs, "state/0000:02:00.0"));
 }
 
@@ -394,12 +370,12 @@ static void test_missing_vfio_driver_and_device(void **state)
 			 c->fs.sys, files[i]);
 		assert_int_equal(remove(path), 0);
 	}
-	a = A("01:00.0");
+	a = fake_sysfs_addr("01:00.0");
 	assert_int_equal(bind_vfio(&c->env, &a, false, &err), -ENODEV);
 	assert_non_null(strstr(err.msg, "modprobe vfio-pci"));
 	assert_int_equal(c->fs.nlog, 0);
 
-	a = A("09:00.0");
+	a = fake_sysfs_addr("09:00.0");
 	assert_int_equal(bind_vfio(&c->env, &a, false, &err), -ENOENT);
 	assert_non_null(strstr(err.msg, "0000:09:00.0"));
 }
@@ -413,11 +389,11 @@ static void test_probe_failure_rolls_back(void **state)
 	fake_sysfs_add_dev(&c->fs, "0000:01:00.0", 0x8086, 0x10d3, 0x020000, 3,
 			   "e1000e");
 	c->fs.probe_ignores_override = true;
-	a = A("01:00.0");
+	a = fake_sysfs_addr("01:00.0");
 	assert_int_equal(bind_vfio(&c->env, &a, false, &err), -EIO);
 	assert_non_null(strstr(err.msg, "did not bind to vfio-pci"));
 	assert_non_null(strstr(err.msg, "e1000e"));
-	assert_driver(c, "0000:01:00.0", "e1000e");
+	fake_sysfs_assert_driver(&c->fs, "0000:01:00.0", "e1000e");
 	assert_false(fake_sysfs_exists(&c->fs, "state/0000:01:00.0"));
 	/* ... and driver_override was cleared again. */
 	assert_true(fake_sysfs_log_find(&c->fs, "0000:01:00.0/driver_override ",
@@ -434,7 +410,7 @@ static void test_refuse_infrastructure(void **state)
 			   NULL);
 	fake_sysfs_add_dev(&c->fs, "0000:00:1f.0", 0x8086, 0xa305, 0x060100, 2,
 			   "lpc_ich");
-	a = A("00:00.0");
+	a = fake_sysfs_addr("00:00.0");
 	assert_int_equal(bind_check_safe(&c->env, &a, &err), -EBUSY);
 	assert_non_null(strstr(err.msg, "host bridge"));
 	assert_non_null(strstr(err.msg, "--force"));
@@ -442,21 +418,21 @@ static void test_refuse_infrastructure(void **state)
 			 -EBUSY);
 	assert_int_equal(bind_vfio(&c->env, &a, false, &err), -EBUSY);
 	assert_int_equal(c->fs.nlog, 0);
-	assert_driver(c, "0000:00:00.0", "");
+	fake_sysfs_assert_driver(&c->fs, "0000:00:00.0", "");
 
-	a = A("00:1f.0");
+	a = fake_sysfs_addr("00:1f.0");
 	assert_int_equal(bind_check_safe(&c->env, &a, &err), -EBUSY);
 	assert_non_null(strstr(err.msg, "ISA bridge"));
 	assert_non_null(strstr(err.msg, "0x060100"));
 	assert_int_equal(bind_run(&c->env, &a, 1, false, false, c->out),
 			 -EBUSY);
 	assert_int_equal(c->fs.nlog, 0);
-	assert_driver(c, "0000:00:1f.0", "lpc_ich");
+	fake_sysfs_assert_driver(&c->fs, "0000:00:1f.0", "lpc_ich");
 	assert_false(fake_sysfs_exists(&c->fs, "state/0000:00:1f.0"));
 
 	/* --force is the user's own decision. */
 	assert_int_equal(bind_run(&c->env, &a, 1, false, true, c->out), 0);
-	assert_driver(c, "0000:00:1f.0", "vfio-pci");
+	fake_sysfs_assert_driver(&c->fs, "0000:00:1f.0", "vfio-pci");
 }
 
 static void test_group_with_infrastructure(void **state)
@@ -471,19 +447,19 @@ static void test_group_with_infrastructure(void **state)
 			   "snd_hda_intel");
 	fake_sysfs_add_dev(&c->fs, "0000:00:1f.4", 0x8086, 0xa323, 0x0c0500, 9,
 			   "i801_smbus");
-	a = A("00:1f.3");
+	a = fake_sysfs_addr("00:1f.3");
 	assert_int_equal(bind_run(&c->env, &a, 1, true, false, c->out), -EBUSY);
 	assert_int_equal(c->fs.nlog, 0);
-	assert_driver(c, "0000:00:1f.0", "lpc_ich");
-	assert_driver(c, "0000:00:1f.3", "snd_hda_intel");
-	assert_driver(c, "0000:00:1f.4", "i801_smbus");
+	fake_sysfs_assert_driver(&c->fs, "0000:00:1f.0", "lpc_ich");
+	fake_sysfs_assert_driver(&c->fs, "0000:00:1f.3", "snd_hda_intel");
+	fake_sysfs_assert_driver(&c->fs, "0000:00:1f.4", "i801_smbus");
 
 	/* An ISA bridge without a driver does not block: it is skipped. */
 	fake_sysfs_set_driver(&c->fs, "0000:00:1f.0", NULL);
 	assert_int_equal(bind_run(&c->env, &a, 1, true, false, c->out), 0);
-	assert_driver(c, "0000:00:1f.3", "vfio-pci");
-	assert_driver(c, "0000:00:1f.4", "vfio-pci");
-	assert_driver(c, "0000:00:1f.0", "");
+	fake_sysfs_assert_driver(&c->fs, "0000:00:1f.3", "vfio-pci");
+	fake_sysfs_assert_driver(&c->fs, "0000:00:1f.4", "vfio-pci");
+	fake_sysfs_assert_driver(&c->fs, "0000:00:1f.0", "");
 	assert_int_equal(fake_sysfs_log_find(&c->fs, "0000:00:1f.0", 0), -1);
 }
 
@@ -513,14 +489,14 @@ static void test_dry_run(void **state)
 
 	fake_sysfs_add_dev(&c->fs, "0000:01:00.0", 0x8086, 0x10d3, 0x020000, 3,
 			   "e1000e");
-	a = A("01:00.0");
+	a = fake_sysfs_addr("01:00.0");
 	f = open_memstream(&text, &len);
 	c->env.dry_run = f;
 	assert_int_equal(bind_run(&c->env, &a, 1, false, false, f), 0);
 	fclose(f);
 	/* Nothing written, nothing recorded, nothing changed ... */
 	assert_int_equal(c->fs.nlog, 0);
-	assert_driver(c, "0000:01:00.0", "e1000e");
+	fake_sysfs_assert_driver(&c->fs, "0000:01:00.0", "e1000e");
 	assert_false(fake_sysfs_exists(&c->fs, "state/0000:01:00.0"));
 	/* ... but every write said, in the order bind makes them. */
 	snprintf(want[0], sizeof(want[0]),
@@ -553,7 +529,7 @@ static void test_dry_run(void **state)
 	assert_int_equal(unbind_run(&c->env, &a, 1, false, f), 0);
 	fclose(f);
 	assert_int_equal(c->fs.nlog, 0);
-	assert_driver(c, "0000:01:00.0", "vfio-pci");
+	fake_sysfs_assert_driver(&c->fs, "0000:01:00.0", "vfio-pci");
 	assert_true(fake_sysfs_exists(&c->fs, "state/0000:01:00.0"));
 	snprintf(
 		want[0], sizeof(want[0]),

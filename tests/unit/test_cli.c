@@ -10,20 +10,28 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "run_passvm.h"
 #include "vmm/cli.h"
+
+/* `passvm run` and the arguments of @ap, parsed into @o; @e cleared. */
+static int parse_ap(struct vm_config *o, struct pv_error *e, va_list ap)
+{
+	char *argv[32];
+	int argc = vargv(argv, 32, "run", ap);
+
+	memset(e, 0, sizeof(*e));
+	return cli_parse_run(argc, argv, o, e);
+}
 
 static int parse(struct vm_config *o, struct pv_error *e, ...)
 {
-	char *argv[32] = { "run" };
-	int argc = 1;
 	va_list ap;
+	int r;
 
 	va_start(ap, e);
-	while ((argv[argc] = va_arg(ap, char *)))
-		argc++;
+	r = parse_ap(o, e, ap);
 	va_end(ap);
-	memset(e, 0, sizeof(*e));
-	return cli_parse_run(argc, argv, o, e);
+	return r;
 }
 
 static void test_defaults(void **state)
@@ -65,17 +73,15 @@ static void test_full(void **state)
 
 static void expect_usage(const char *needle, ...)
 {
-	char *argv[32] = { "run" };
-	struct pv_error e = { "" };
+	struct pv_error e;
 	struct vm_config o;
-	int argc = 1;
 	va_list ap;
+	int r;
 
 	va_start(ap, needle);
-	while ((argv[argc] = va_arg(ap, char *)))
-		argc++;
+	r = parse_ap(&o, &e, ap);
 	va_end(ap);
-	assert_int_equal(cli_parse_run(argc, argv, &o, &e), -22);
+	assert_int_equal(r, -22);
 	if (!strstr(e.msg, needle))
 		fail_msg("message '%s' lacks '%s'", e.msg, needle);
 }

@@ -17,6 +17,7 @@
 
 #include <cmocka.h>
 
+#include "run_passvm.h"
 #include "vmm/cli_host.h"
 
 /* Silence stdout (--help) around @expr. */
@@ -125,46 +126,6 @@ static void test_bind_parse(void **state)
 
 /* ---- through the binary ---- */
 
-static const char *passvm(void)
-{
-	const char *p = getenv("PASSVM");
-
-	return p ? p : "build/passvm";
-}
-
-/* Run passvm with @args: exit status, stdout in @out, stderr in @err. */
-static int run(const char *const *args, char *out, size_t olen, char *err,
-	       size_t elen)
-{
-	char ofile[] = "/tmp/passvm-clihost-outXXXXXX";
-	char efile[] = "/tmp/passvm-clihost-errXXXXXX";
-	int ofd = mkstemp(ofile), efd = mkstemp(efile), status;
-	ssize_t n;
-	pid_t pid;
-
-	assert_true(ofd >= 0 && efd >= 0);
-	pid = fork();
-	assert_true(pid >= 0);
-	if (!pid) {
-		dup2(ofd, 1);
-		dup2(efd, 2);
-		close(0);
-		execv(passvm(), (char *const *)args);
-		_exit(127);
-	}
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	n = pread(ofd, out, olen - 1, 0);
-	out[n > 0 ? n : 0] = '\0';
-	n = pread(efd, err, elen - 1, 0);
-	err[n > 0 ? n : 0] = '\0';
-	close(ofd);
-	close(efd);
-	unlink(ofile);
-	unlink(efile);
-	assert_true(WIFEXITED(status));
-	return WEXITSTATUS(status);
-}
-
 static void test_binary(void **state)
 {
 	const char *garbage[] = { "passvm",   "run",
@@ -185,54 +146,64 @@ static void test_binary(void **state)
 	static char out[16384], err[2048];
 
 	/* README: a usage error is exit 2, before anything is opened. */
-	assert_int_equal(run(garbage, out, sizeof(out), err, sizeof(err)), 2);
+	assert_int_equal(
+		run_passvm(garbage, out, sizeof(out), err, sizeof(err)), 2);
 	assert_non_null(strstr(err, "--vfio 'garbage': not a PCI address"));
-	assert_int_equal(run(twice, out, sizeof(out), err, sizeof(err)), 2);
+	assert_int_equal(run_passvm(twice, out, sizeof(out), err, sizeof(err)),
+			 2);
 	assert_non_null(strstr(err, "already assigned"));
-	assert_int_equal(run(bind, out, sizeof(out), err, sizeof(err)), 2);
+	assert_int_equal(run_passvm(bind, out, sizeof(out), err, sizeof(err)),
+			 2);
 	assert_non_null(strstr(err, "'nonsense' is not a PCI address"));
-	assert_int_equal(run(sriov_vf, out, sizeof(out), err, sizeof(err)), 2);
+	assert_int_equal(
+		run_passvm(sriov_vf, out, sizeof(out), err, sizeof(err)), 2);
 	assert_non_null(strstr(err, "need --vf N"));
 	/* A device that is not there: a failure (1), saying so. */
-	assert_int_equal(run(sriov_gone, out, sizeof(out), err, sizeof(err)),
-			 1);
+	assert_int_equal(
+		run_passvm(sriov_gone, out, sizeof(out), err, sizeof(err)), 1);
 	assert_non_null(strstr(err, "no PCI device 00ff:ff:1f.7"));
 
 	/* doctor --help carries the whole JSON schema. */
-	assert_int_equal(run(help, out, sizeof(out), err, sizeof(err)), 0);
+	assert_int_equal(run_passvm(help, out, sizeof(out), err, sizeof(err)),
+			 0);
 	assert_non_null(strstr(out, cli_doctor_help));
 	assert_non_null(strstr(out, doctor_json_schema));
 	assert_null(strstr(out, "vfio/doctor.c"));
 }
 
-/* Parse `passvm sriov ARGS...`; returns cli_parse_sriov()'s result. */
-static int sriov(struct sriov_cli *s, struct pv_error *e, ...)
+/* `passvm sriov` and the arguments of @ap, parsed into @s; @e cleared. */
+static int sriov_ap(struct sriov_cli *s, struct pv_error *e, va_list ap)
 {
-	char *argv[32] = { "sriov" };
-	int argc = 1;
-	va_list ap;
+	char *argv[32];
+	int argc = vargv(argv, 32, "sriov", ap);
 
-	va_start(ap, e);
-	while ((argv[argc] = va_arg(ap, char *)))
-		argc++;
-	va_end(ap);
 	memset(e, 0, sizeof(*e));
 	return QUIET(cli_parse_sriov(argc, argv, s, e));
 }
 
+/* Parse `passvm sriov ARGS...`; returns cli_parse_sriov()'s result. */
+static int sriov(struct sriov_cli *s, struct pv_error *e, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, e);
+	r = sriov_ap(s, e, ap);
+	va_end(ap);
+	return r;
+}
+
 static void sriov_bad(const char *needle, ...)
 {
-	char *argv[32] = { "sriov" };
-	struct pv_error e = { "" };
+	struct pv_error e;
 	struct sriov_cli s;
-	int argc = 1;
 	va_list ap;
+	int r;
 
 	va_start(ap, needle);
-	while ((argv[argc] = va_arg(ap, char *)))
-		argc++;
+	r = sriov_ap(&s, &e, ap);
 	va_end(ap);
-	assert_int_equal(cli_parse_sriov(argc, argv, &s, &e), -EINVAL);
+	assert_int_equal(r, -EINVAL);
 	if (!strstr(e.msg, needle))
 		fail_msg("message '%s' lacks '%s'", e.msg, needle);
 }

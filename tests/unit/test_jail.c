@@ -20,6 +20,8 @@
 #include <cmocka.h>
 
 #include "boot_image.h"
+#include "guest_code.h"
+#include "run_passvm.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -349,15 +351,8 @@ static void test_cgroup_create(void **state)
 	assert_int_equal(system(buf), 0);
 }
 
-static const char *passvm(void)
-{
-	const char *p = getenv("PASSVM");
-
-	return p ? p : "build/passvm";
-}
-
 /*
- * Is passvm() the static (musl) build? The Makefile records which compiler
+ * Is passvm_bin() the static (musl) build? The Makefile records which compiler
  * linked build/passvm (build/.link-cc); make CC=gcc links it dynamically,
  * and a jail refuses that (the chroot holds no library). PASSVM given:
  * taken as static.
@@ -385,7 +380,7 @@ static void test_static_binary(void **state)
 	/* this test links glibc dynamically */
 	assert_int_equal(jail_exe_is_static(fd), 0);
 	close(fd);
-	fd = open(passvm(), O_RDONLY);
+	fd = open(passvm_bin(), O_RDONLY);
 	if (fd < 0)
 		skip();
 	assert_int_equal(jail_exe_is_static(fd), static_build() ? 1 : 0);
@@ -416,12 +411,6 @@ static bool can_jail(void)
 									   0);
 	return waitpid(pid, &st, 0) == pid && WIFEXITED(st) && !WEXITSTATUS(st);
 }
-
-static const uint8_t guest_ok42[] = {
-	0x66, 0xba, 0xf8, 0x03, 0xb0, 'O',  0xee, 0xb0, 'K',  0xee,
-	0xb0, '\n', 0xee, 0xb0, 42,   0xe6, 0xf4, 0xf4, 0xeb, 0xfd,
-};
-static const uint8_t guest_spin[] = { 0xeb, 0xfe };
 
 /* A jail id of this test process's own: tests may run side by side. */
 static const char *jail_id(const char *name)
@@ -454,10 +443,10 @@ static pid_t start(const char *id, const char *img, const char *extra,
 		dup2(o, 2);
 		close(o);
 		(void)leak_fd; /* stays open, not close-on-exec */
-		execl(passvm(), "passvm", "jail", "--id", id, "--uid", "65534",
-		      "--gid", "65534", "--chroot-base-dir", base, "--", "run",
-		      "--kernel", img, "--mem", "32M", "--cpus", "2",
-		      "--verdict", "port", extra ? extra : "--stats",
+		execl(passvm_bin(), "passvm", "jail", "--id", id, "--uid",
+		      "65534", "--gid", "65534", "--chroot-base-dir", base,
+		      "--", "run", "--kernel", img, "--mem", "32M", "--cpus",
+		      "2", "--verdict", "port", extra ? extra : "--stats",
 		      extra ? "vcpu" : NULL, NULL);
 		_exit(127);
 	}

@@ -43,19 +43,12 @@ static int setup(void **state)
 	static struct ctx c;
 
 	memset(&c, 0, sizeof(c));
-	if (fake_sysfs_init(&c.fs))
+	if (fake_sysfs_init_bind(&c.fs, &c.env.bind))
 		return -1;
 	snprintf(c.state, sizeof(c.state), "%s/sriov", c.fs.root);
-	c.env.bind.sysfs = c.fs.sys;
-	c.env.bind.proc = c.fs.proc;
-	c.env.bind.state_dir = c.fs.state;
-	c.env.bind.after_write = fake_sysfs_kernel;
-	c.env.bind.hook_ctx = &c.fs;
-	c.env.bind.settle_ms = 20;
 	c.env.dev = c.fs.dev;
 	c.env.state_dir = c.state;
 	c.out = open_memstream(&c.text, &c.len);
-	fake_sysfs_add_driver(&c.fs, "vfio-pci");
 	fake_sysfs_add_driver(&c.fs, "igbvf");
 	/* QEMU's igb: 82576 PF 8086:10c9, VFs 8086:10ca, 7 of them. */
 	fake_sysfs_add_dev(&c.fs, PF, 0x8086, 0x10c9, 0x020000, 5, "igb");
@@ -72,23 +65,6 @@ static int teardown(void **state)
 	free(c->text);
 	fake_sysfs_cleanup(&c->fs);
 	return 0;
-}
-
-static struct pci_addr A(const char *s) {
-	struct pci_addr a;
-
-	assert_int_equal(pci_addr_parse(s, &a), 0);
-	return a;
-}
-
-static void
-assert_driver(struct ctx *c, const char *bdf, const char *want)
-{
-	char drv[64];
-
-	assert_int_equal(fake_sysfs_get_driver(&c->fs, bdf, drv, sizeof(drv)),
-			 0);
-	assert_string_equal(drv, want);
 }
 
 /* The PF attribute @attr as the fake holds it, newline stripped. */
@@ -111,7 +87,7 @@ static bool record_exists(struct ctx *c)
 static void test_create_autoprobe_first(void **state)
 {
 	struct ctx *c = *state;
-	struct pci_addr pf = A(PF), vf;
+	struct pci_addr pf = fake_sysfs_addr(PF), vf;
 	char rec[64];
 	int iap, inum;
 
@@ -127,8 +103,8 @@ static void test_create_autoprobe_first(void **state)
 	assert_true(fake_sysfs_exists(&c->fs, "sys/bus/pci/devices/" VF0));
 	assert_true(fake_sysfs_exists(&c->fs, "sys/bus/pci/devices/" VF1));
 	assert_false(fake_sysfs_exists(&c->fs, "sys/bus/pci/devices/" VF2));
-	assert_driver(c, VF0, "");
-	assert_driver(c, VF1, "");
+	fake_sysfs_assert_driver(&c->fs, VF0, "");
+	fake_sysfs_assert_driver(&c->fs, VF1, "");
 	assert_string_equal(pf_attr(c, "sriov_drivers_autoprobe"), "0");
 	/* The value before is recorded, for --remove. */
 	assert_int_equal(fake_sysfs_read(&c->fs, "sriov/" PF, rec, sizeof(rec)),
@@ -144,7 +120,7 @@ static void test_create_autoprobe_first(void **state)
 static void test_change_count_goes_through_zero(void **state)
 {
 	struct ctx *c = *state;
-	struct pci_addr pf = A(PF);
+	struct pci_addr pf = fake_sysfs_addr(PF);
 	int i0, i3, n;
 
 	assert_int_equal(
@@ -171,7 +147,7 @@ static void test_change_count_goes_through_zero(void **state)
 static void test_remove_restores_autoprobe(void **state)
 {
 	struct ctx *c = *state;
-	struct pci_addr pf = A(PF);
+	struct pci_addr pf = fake_sysfs_addr(PF);
 	int i0, iap, n;
 
 	assert_int_equal(
@@ -195,7 +171,7 @@ static void test_remove_restores_autoprobe(void **state)
 static void test_autoprobe_off_before(void **state)
 {
 	struct ctx *c = *state;
-	struct pci_addr pf = A(PF);
+	struct pci_addr pf = fake_sysfs_addr(PF);
 	char rec[64];
 
 	fake_sysfs_dev_attr(&c->fs, PF, "sriov_drivers_autoprobe", "0\n");
@@ -215,7 +191,7 @@ static void test_autoprobe_off_before(void **state)
 static void test_remove_without_record(void **state)
 {
 	struct ctx *c = *state;
-	struct pci_addr pf = A(PF);
+	struct pci_addr pf = fake_sysfs_addr(PF);
 	int n;
 
 	fake_sysfs_dev_attr(&c->fs, PF, "sriov_drivers_autoprobe", "0\n");
@@ -240,7 +216,9 @@ static void test_remove_without_record(void **state)
 static void test_bad_input(void **state)
 {
 	struct ctx *c = *state;
-	struct pci_addr pf = A(PF), other = A("0000:02:00.0"), vf = A(VF0);
+	struct pci_addr pf = fake_sysfs_addr(PF),
+			other = fake_sysfs_addr("0000:02:00.0"),
+			vf = fake_sysfs_addr(VF0);
 
 	assert_int_equal(
 		sriov_create(&c->env, &pf, 8, false, 0, c->out, &c->err),
@@ -290,7 +268,7 @@ static void test_bad_input(void **state)
 static void test_vf_on_host_driver(void **state)
 {
 	struct ctx *c = *state;
-	struct pci_addr pf = A(PF), vf = A(VF1);
+	struct pci_addr pf = fake_sysfs_addr(PF), vf = fake_sysfs_addr(VF1);
 	char why[160];
 	int n;
 
@@ -320,7 +298,7 @@ static void test_vf_on_host_driver(void **state)
 static void test_vf_in_use_by_vm(void **state)
 {
 	struct ctx *c = *state;
-	struct pci_addr pf = A(PF), vf = A(VF0);
+	struct pci_addr pf = fake_sysfs_addr(PF), vf = fake_sysfs_addr(VF0);
 	char why[160];
 	int n;
 
@@ -368,7 +346,7 @@ static void test_vf_in_use_by_vm(void **state)
 static void test_vfs_never_appear(void **state)
 {
 	struct ctx *c = *state;
-	struct pci_addr pf = A(PF);
+	struct pci_addr pf = fake_sysfs_addr(PF);
 
 	c->fs.npfs = 0; /* the fake kernel forgets the PF: no VFs come */
 	assert_int_equal(
@@ -382,7 +360,7 @@ static void test_vfs_never_appear(void **state)
 static void test_dry_run(void **state)
 {
 	struct ctx *c = *state;
-	struct pci_addr pf = A(PF);
+	struct pci_addr pf = fake_sysfs_addr(PF);
 	const char *ap, *num;
 
 	c->env.bind.dry_run = c->out;
@@ -404,7 +382,8 @@ static void test_dry_run(void **state)
 static void test_show_and_physfn(void **state)
 {
 	struct ctx *c = *state;
-	struct pci_addr pf = A(PF), vf = A(VF1), back;
+	struct pci_addr pf = fake_sysfs_addr(PF), vf = fake_sysfs_addr(VF1),
+			back;
 	int idx;
 
 	assert_int_equal(
@@ -430,7 +409,7 @@ static void test_show_and_physfn(void **state)
 static void test_vf_configure_needs(void **state)
 {
 	struct ctx *c = *state;
-	struct pci_addr pf = A(PF);
+	struct pci_addr pf = fake_sysfs_addr(PF);
 	struct vf_link_req r;
 
 	vf_link_req_init(&r, 1);
@@ -456,7 +435,7 @@ static void test_vf_configure_needs(void **state)
 static void test_vm_managed(void **state)
 {
 	struct ctx *c = *state;
-	struct pci_addr pf = A(PF), vfs[4];
+	struct pci_addr pf = fake_sysfs_addr(PF), vfs[4];
 	unsigned int numvfs = 2, n = 0;
 	struct sriov_vm *s = calloc(1, sizeof(*s));
 	char rec[64];
@@ -470,8 +449,8 @@ static void test_vm_managed(void **state)
 		pci_addr_equal(&vfs[0], &(struct pci_addr){ 0, 1, 0x10, 0 }));
 	assert_true(
 		pci_addr_equal(&vfs[1], &(struct pci_addr){ 0, 1, 0x10, 2 }));
-	assert_driver(c, VF0, "vfio-pci");
-	assert_driver(c, VF1, "vfio-pci");
+	fake_sysfs_assert_driver(&c->fs, VF0, "vfio-pci");
+	fake_sysfs_assert_driver(&c->fs, VF1, "vfio-pci");
 	assert_int_equal(fake_sysfs_read(&c->fs, "sriov/" PF, rec, sizeof(rec)),
 			 0);
 	assert_non_null(strstr(rec, "owner "));
@@ -504,7 +483,7 @@ static void test_vm_managed(void **state)
 static void test_vm_start_undone(void **state)
 {
 	struct ctx *c = *state;
-	struct pci_addr pf = A(PF), vfs[4];
+	struct pci_addr pf = fake_sysfs_addr(PF), vfs[4];
 	unsigned int numvfs = 2, n = 0;
 	struct sriov_vm *s = calloc(1, sizeof(*s));
 	char path[512];
@@ -613,7 +592,7 @@ static int stop_filtered(void *arg)
 static void test_vm_stop_under_filter(void **state)
 {
 	struct ctx *c = *state;
-	struct pci_addr pf = A(PF), vfs[4];
+	struct pci_addr pf = fake_sysfs_addr(PF), vfs[4];
 	unsigned int numvfs = 2, n = 0;
 	struct sriov_vm *s;
 	struct filtered_stop f = { c, NULL };

@@ -29,46 +29,8 @@
 #include <jansson.h>
 
 #include "boot_image.h"
-
-static const char *passvm(void)
-{
-	const char *p = getenv("PASSVM");
-
-	return p ? p : "build/passvm";
-}
-
-/* Run passvm with @args; return exit status, stdout in @out. */
-static int run(const char *const *args, char *out, size_t outlen, char *errbuf,
-	       size_t errlen)
-{
-	char ofile[] = "/tmp/passvm-smoke-outXXXXXX";
-	char efile[] = "/tmp/passvm-smoke-errXXXXXX";
-	int ofd = mkstemp(ofile), efd = mkstemp(efile), status;
-	pid_t pid;
-	ssize_t n;
-
-	assert_true(ofd >= 0 && efd >= 0);
-	pid = fork();
-	assert_true(pid >= 0);
-	if (!pid) {
-		dup2(ofd, 1);
-		dup2(efd, 2);
-		close(0);
-		execv(passvm(), (char *const *)args);
-		_exit(127);
-	}
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	n = pread(ofd, out, outlen - 1, 0);
-	out[n > 0 ? n : 0] = '\0';
-	n = pread(efd, errbuf, errlen - 1, 0);
-	errbuf[n > 0 ? n : 0] = '\0';
-	close(ofd);
-	close(efd);
-	unlink(ofile);
-	unlink(efile);
-	assert_true(WIFEXITED(status));
-	return WEXITSTATUS(status);
-}
+#include "guest_code.h"
+#include "run_passvm.h"
 
 static int count_lines(const char *s)
 {
@@ -79,28 +41,14 @@ static int count_lines(const char *s)
 	return n;
 }
 
-static const uint8_t guest_ok42[] = {
-	0x66, 0xba, 0xf8, 0x03, /* mov dx, 0x3f8 */
-	0xb0, 'O',  0xee, /* mov al, 'O'; out dx, al */
-	0xb0, 'K',  0xee, /* mov al, 'K'; out dx, al */
-	0xb0, '\n', 0xee, /* mov al, '\n'; out dx, al */
-	0xb0, 42,   0xe6, 0xf4, /* mov al, 42; out 0xf4, al */
-	0xf4, 0xeb, 0xfd, /* hlt; jmp hlt */
-};
-
-/* mov dx, 0x604; mov ax, 0x3400 (SLP_EN | SLP_TYP 5); out dx, ax */
-static const uint8_t guest_s5[] = {
-	0x66, 0xba, 0x04, 0x06, 0x66, 0xb8, 0x00,
-	0x34, 0x66, 0xef, 0xf4, 0xeb, 0xfd,
-};
+/* S5 through PM1a_CNT */
+static const uint8_t guest_s5[] = { G_S5, G_HLT_LOOP };
 
 /* mov al, 0xfe; out 0x64, al: the i8042 pulses the reset line */
-static const uint8_t guest_kbd_reset[] = { 0xb0, 0xfe, 0xe6, 0x64,
-					   0xf4, 0xeb, 0xfd };
+static const uint8_t guest_kbd_reset[] = { 0xb0, 0xfe, 0xe6, 0x64, G_HLT_LOOP };
 
-/* mov al, 0x06; mov dx, 0xcf9; out dx, al: ACPI/PCI reset register */
-static const uint8_t guest_cf9_reset[] = { 0xb0, 0x06, 0x66, 0xba, 0xf9,
-					   0x0c, 0xee, 0xf4, 0xeb, 0xfd };
+/* the ACPI/PCI reset register */
+static const uint8_t guest_cf9_reset[] = { G_CF9_RESET, G_HLT_LOOP };
 
 /* lidt [rip + 0] with a zero limit, then int3: a triple fault */
 static const uint8_t guest_triple_fault[] = {
@@ -116,20 +64,46 @@ static const uint8_t guest_triple_fault[] = {
  * 0xcf9, and powers off at the third boot.
  */
 static const uint8_t guest_reboot3[] = {
-	0x8a, 0x04, 0x25, 0x00, 0x00, 0x00, 0x01, 0x84, 0xc0, 0x75, 0x43,
-	0xc6, 0x04, 0x25, 0x00, 0x00, 0x00, 0x01, 0x01, 0xb0, 0x40, 0xe6,
-	0x70, 0xe4, 0x71, 0xfe, 0xc0, 0x88, 0xc3, 0xb0, 0x40, 0xe6, 0x70,
-	0x88, 0xd8, 0xe6, 0x71, 0x66, 0xba, 0xf8, 0x03, 0xb0, 0x4f, 0xee,
-	0xb0, 0x4b, 0xee, 0xb0, 0x0a, 0xee, 0x80, 0xfb, 0x03, 0x73, 0x0a,
-	0xb0, 0x06, 0x66, 0xba, 0xf9, 0x0c, 0xee, 0xf4, 0xeb, 0xfd, 0x66,
-	0xba, 0x04, 0x06, 0x66, 0xb8, 0x00, 0x34, 0x66, 0xef, 0xf4, 0xeb,
-	0xfd, 0xb0, 0x63, 0xe6, 0xf4, 0xf4, 0xeb, 0xfd,
+	0x8a,
+	0x04,
+	0x25,
+	0x00,
+	0x00,
+	0x00,
+	0x01, /* mov al, [16 MiB] */
+	0x84,
+	0xc0,
+	0x75,
+	0x43, /* test al, al; jnz stale */
+	0xc6,
+	0x04,
+	0x25,
+	0x00,
+	0x00,
+	0x00,
+	0x01,
+	0x01, /* mov [16 MiB], 1 */
+	G_CMOS_INC_BL(0x40),
+	G_DX_COM1,
+	G_PUTC('O'),
+	G_PUTC('K'),
+	G_PUTC('\n'),
+	0x80,
+	0xfb,
+	0x03,
+	0x73,
+	0x0a, /* cmp bl, 3; jae off */
+	G_CF9_RESET,
+	G_HLT_LOOP,
+	G_S5, /* off: */
+	G_HLT_LOOP,
+	G_VERDICT(99), /* stale: */
+	G_HLT_LOOP,
 };
 
-/* mov dx, 0x3f8; "R\n" to COM1; then reset through 0xcf9, every boot */
+/* "R\n" to COM1; then reset through 0xcf9, every boot */
 static const uint8_t guest_reset_loop[] = {
-	0x66, 0xba, 0xf8, 0x03, 0xb0, 0x52, 0xee, 0xb0, 0x0a, 0xee,
-	0xb0, 0x06, 0x66, 0xba, 0xf9, 0x0c, 0xee, 0xf4, 0xeb, 0xfd,
+	G_DX_COM1, G_PUTC('R'), G_PUTC('\n'), G_CF9_RESET, G_HLT_LOOP,
 };
 
 /*
@@ -138,14 +112,21 @@ static const uint8_t guest_reset_loop[] = {
  * first boot resets through 0xcf9, the second spins.
  */
 static const uint8_t guest_virtio_reboot[] = {
-	0xb0, 0x41, 0xe6, 0x70, 0xe4, 0x71, 0xfe, 0xc0, 0x88, 0xc3, 0xb0,
-	0x41, 0xe6, 0x70, 0x88, 0xd8, 0xe6, 0x71, 0x31, 0xc9, 0x31, 0xf6,
-	0x89, 0xc8, 0xc1, 0xe0, 0x0b, 0x0d, 0x00, 0x00, 0x00, 0x80, 0x66,
-	0xba, 0xf8, 0x0c, 0xef, 0x66, 0xba, 0xfc, 0x0c, 0xed, 0x66, 0x3d,
-	0xf4, 0x1a, 0x75, 0x02, 0xff, 0xc6, 0xff, 0xc1, 0x83, 0xf9, 0x20,
-	0x72, 0xdd, 0x66, 0xba, 0xf8, 0x03, 0xb0, 0x56, 0xee, 0x89, 0xf0,
-	0x04, 0x30, 0xee, 0xb0, 0x0a, 0xee, 0x80, 0xfb, 0x02, 0x73, 0x08,
-	0xb0, 0x06, 0x66, 0xba, 0xf9, 0x0c, 0xee, 0xf4, 0xeb, 0xfe,
+	G_CMOS_INC_BL(0x41), 0x31, 0xc9, 0x31,
+	0xf6, /* xor ecx, ecx; xor esi, esi */
+	/* 1: mov eax, ecx; shl eax, 11; or eax, 0x80000000 */
+	0x89, 0xc8, 0xc1, 0xe0, 0x0b, 0x0d, 0x00, 0x00, 0x00, 0x80, 0x66, 0xba,
+	0xf8, 0x0c, 0xef, /* mov dx, 0xcf8; out dx, eax */
+	0x66, 0xba, 0xfc, 0x0c, 0xed, /* mov dx, 0xcfc; in eax, dx */
+	0x66, 0x3d, 0xf4, 0x1a, 0x75, 0x02, /* cmp ax, 0x1af4; jne 2f */
+	0xff, 0xc6, /* inc esi */
+	0xff, 0xc1, 0x83, 0xf9, 0x20, 0x72,
+	0xdd, /* 2: inc ecx; cmp 32; jb 1b */
+	G_DX_COM1, G_PUTC('V'), 0x89, 0xf0, 0x04, 0x30,
+	0xee, /* mov eax, esi; add al, '0'; out */
+	G_PUTC('\n'), 0x80, 0xfb, 0x02, 0x73, 0x08, /* cmp bl, 2; jae spin */
+	G_CF9_RESET, 0xf4, /* hlt */
+	0xeb, 0xfe, /* spin: jmp $ */
 };
 
 /*
@@ -154,17 +135,17 @@ static const uint8_t guest_virtio_reboot[] = {
  * the port (--verdict port).
  */
 static const uint8_t guest_print_cmdline[] = {
-	0x8b, 0x9e, 0x28, 0x02, 0x00, 0x00, 0x66, 0xba, 0xf8, 0x03, 0x8a,
-	0x03, 0x84, 0xc0, 0x74, 0x06, 0xee, 0x48, 0xff, 0xc3, 0xeb, 0xf4,
-	0xb0, 0x0a, 0xee, 0xb0, 0x2a, 0xe6, 0xf4, 0xf4, 0xeb, 0xfd,
+	0x8b,	   0x9e,       0x28,	     0x02,	    0x00,
+	0x00, /* mov ebx, [rsi + 0x228] */
+	G_DX_COM1, G_PUTS_RBX, G_PUTC('\n'), G_VERDICT(42), G_HLT_LOOP,
 };
 
 static int setup(void **state)
 {
 	if (access("/dev/kvm", R_OK | W_OK))
 		skip();
-	if (access(passvm(), X_OK))
-		fail_msg("%s not built", passvm());
+	if (access(passvm_bin(), X_OK))
+		fail_msg("%s not built", passvm_bin());
 	return 0;
 }
 
@@ -181,7 +162,8 @@ static void test_console_and_debug_exit(void **state)
 	assert_true(fd >= 0);
 	close(fd);
 	make_test_bzimage(img, guest_ok42, sizeof(guest_ok42));
-	assert_int_equal(run(args, out, sizeof(out), err, sizeof(err)), 106);
+	assert_int_equal(run_passvm(args, out, sizeof(out), err, sizeof(err)),
+			 106);
 	assert_string_equal(out, "OK\n");
 	/* --stats counted the PIO exits by device. */
 	if (!strstr(err, "pio") || !strstr(err, "first guest instruction"))
@@ -200,7 +182,7 @@ static int run_guest(const uint8_t *code, size_t len, char *err, size_t elen)
 	assert_true(fd >= 0);
 	close(fd);
 	make_test_bzimage(img, code, len);
-	status = run(args, out, sizeof(out), err, elen);
+	status = run_passvm(args, out, sizeof(out), err, elen);
 	unlink(img);
 	return status;
 }
@@ -230,9 +212,6 @@ static void test_exit_statuses(void **state)
 		fail_msg("no crash report in: %s", err);
 }
 
-/* jmp $: the guest spins until passvm stops it */
-static const uint8_t guest_spin[] = { 0xeb, 0xfe };
-
 /* Run @code with extra options; returns the status, stdout in @out. */
 static int run_guest_opts(const uint8_t *code, size_t len,
 			  const char *const *extra, char *out, size_t olen,
@@ -250,7 +229,7 @@ static int run_guest_opts(const uint8_t *code, size_t len,
 		args[n++] = *extra;
 	args[n] = NULL;
 	make_test_bzimage(img, code, len);
-	status = run(args, out, olen, err, elen);
+	status = run_passvm(args, out, olen, err, elen);
 	unlink(img);
 	return status;
 }
@@ -339,25 +318,19 @@ static void scan_tasks(pid_t pid, int *tasks, int *vcpus, int *filtered)
 static void test_seccomp_every_thread(void **state)
 {
 	char img[] = "/tmp/passvm-smoke-thrXXXXXX";
+	const char *args[] = { "passvm", "run",	   "--kernel", img, "--mem",
+			       "32M",	 "--cpus", "2",	       NULL };
 	int fd = mkstemp(img), status, i, tasks = 0, vcpus = 0, filtered = 0;
+	int null;
 	pid_t pid;
 
 	setup(state);
 	assert_true(fd >= 0);
 	close(fd);
 	make_test_bzimage(img, guest_spin, sizeof(guest_spin));
-	pid = fork();
-	assert_true(pid >= 0);
-	if (!pid) {
-		int null = open("/dev/null", O_RDWR);
-
-		dup2(null, 0);
-		dup2(null, 1);
-		dup2(null, 2);
-		execl(passvm(), "passvm", "run", "--kernel", img, "--mem",
-		      "32M", "--cpus", "2", NULL);
-		_exit(127);
-	}
+	null = open("/dev/null", O_RDWR);
+	pid = spawn_passvm(args, null, null, null);
+	close(null);
 	/* up to 30 s: a loaded 2-core machine starts threads slowly */
 	for (i = 0; i < 3000 && vcpus < 2; i++) {
 		usleep(10000);
@@ -375,6 +348,17 @@ static void test_seccomp_every_thread(void **state)
 	unlink(img);
 }
 
+/* A new pseudo-terminal: its master and its slave, both read-write. */
+static void open_pty(int *master, int *slave)
+{
+	*master = posix_openpt(O_RDWR | O_NOCTTY);
+	assert_true(*master >= 0);
+	assert_int_equal(grantpt(*master), 0);
+	assert_int_equal(unlockpt(*master), 0);
+	*slave = open(ptsname(*master), O_RDWR | O_NOCTTY);
+	assert_true(*slave >= 0);
+}
+
 /*
  * On a terminal, passvm puts stdin in raw mode (so Ctrl-a x reaches it
  * without a newline), quits with status 130, and restores the terminal.
@@ -382,6 +366,8 @@ static void test_seccomp_every_thread(void **state)
 static void test_terminal_escape(void **state)
 {
 	char img[] = "/tmp/passvm-smoke-ttyXXXXXX";
+	const char *args[] = { "passvm", "run", "--kernel", img,
+			       "--mem",	 "32M", NULL };
 	struct termios before, after;
 	int fd = mkstemp(img), master, slave, status, waited = 0;
 	pid_t pid;
@@ -390,24 +376,11 @@ static void test_terminal_escape(void **state)
 	assert_true(fd >= 0);
 	close(fd);
 	make_test_bzimage(img, guest_spin, sizeof(guest_spin));
-	master = posix_openpt(O_RDWR | O_NOCTTY);
-	assert_true(master >= 0);
-	assert_int_equal(grantpt(master), 0);
-	assert_int_equal(unlockpt(master), 0);
-	slave = open(ptsname(master), O_RDWR | O_NOCTTY);
-	assert_true(slave >= 0);
+	open_pty(&master, &slave);
 	assert_int_equal(tcgetattr(slave, &before), 0);
 	assert_true(before.c_lflag & ICANON);
 
-	pid = fork();
-	assert_true(pid >= 0);
-	if (!pid) {
-		dup2(slave, 0);
-		dup2(slave, 1);
-		execl(passvm(), "passvm", "run", "--kernel", img, "--mem",
-		      "32M", (char *)NULL);
-		_exit(127);
-	}
+	pid = spawn_passvm(args, slave, slave, SPAWN_INHERIT);
 	/* Wait until passvm has switched the terminal to raw mode. */
 	for (int i = 0; i < 500; i++) {
 		struct termios now;
@@ -455,12 +428,14 @@ static void test_bad_kernel(void **state)
 	assert_true(fd >= 0);
 	assert_int_equal(write(fd, "not a kernel", 12), 12);
 	close(fd);
-	assert_int_equal(run(args, out, sizeof(out), err, sizeof(err)), 1);
+	assert_int_equal(run_passvm(args, out, sizeof(out), err, sizeof(err)),
+			 1);
 	/* Exactly one line, naming the file and the problem. */
 	assert_int_equal(count_lines(err), 1);
 	assert_non_null(strstr(err, "passvm: "));
 	assert_non_null(strstr(err, img));
-	assert_int_equal(run(missing, out, sizeof(out), err, sizeof(err)), 1);
+	assert_int_equal(
+		run_passvm(missing, out, sizeof(out), err, sizeof(err)), 1);
 	assert_non_null(strstr(err, "/nonexistent/bzImage"));
 	unlink(img);
 }
@@ -473,10 +448,10 @@ static void test_usage_errors(void **state)
 	const char *a3[] = { "passvm", "--version", NULL };
 
 	setup(state);
-	assert_int_equal(run(a1, out, sizeof(out), err, sizeof(err)), 2);
+	assert_int_equal(run_passvm(a1, out, sizeof(out), err, sizeof(err)), 2);
 	assert_non_null(strstr(err, "--kernel"));
-	assert_int_equal(run(a2, out, sizeof(out), err, sizeof(err)), 2);
-	assert_int_equal(run(a3, out, sizeof(out), err, sizeof(err)), 0);
+	assert_int_equal(run_passvm(a2, out, sizeof(out), err, sizeof(err)), 2);
+	assert_int_equal(run_passvm(a3, out, sizeof(out), err, sizeof(err)), 0);
 	assert_non_null(strstr(out, "passvm "));
 }
 
@@ -499,7 +474,8 @@ static void test_config_file(void **state)
 		" \"machine-config\": {\"vcpu_count\": 2, \"mem_size_mib\": 64}}",
 		img);
 	assert_int_equal(write(cfd, doc, strlen(doc)), (ssize_t)strlen(doc));
-	assert_int_equal(run(args, out, sizeof(out), err, sizeof(err)), 106);
+	assert_int_equal(run_passvm(args, out, sizeof(out), err, sizeof(err)),
+			 106);
 	assert_string_equal(out, "OK\n");
 	/* An unknown field inside machine-config: exit 152, naming both. */
 	snprintf(
@@ -510,7 +486,8 @@ static void test_config_file(void **state)
 	assert_int_equal(pwrite(cfd, doc, strlen(doc), 0),
 			 (ssize_t)strlen(doc));
 	assert_int_equal(ftruncate(cfd, (off_t)strlen(doc)), 0);
-	assert_int_equal(run(args, out, sizeof(out), err, sizeof(err)), 152);
+	assert_int_equal(run_passvm(args, out, sizeof(out), err, sizeof(err)),
+			 152);
 	if (!strstr(err, "machine-config") || !strstr(err, "`cpus`"))
 		fail_msg("message does not name the key and field: %s", err);
 	assert_string_equal(out, ""); /* no guest ran */
@@ -551,8 +528,9 @@ static void test_config_root_drive(void **state)
 		assert_int_equal(pwrite(cfd, doc, strlen(doc), 0),
 				 (ssize_t)strlen(doc));
 		assert_int_equal(ftruncate(cfd, (off_t)strlen(doc)), 0);
-		assert_int_equal(run(args, out, sizeof(out), err, sizeof(err)),
-				 64 + 42);
+		assert_int_equal(
+			run_passvm(args, out, sizeof(out), err, sizeof(err)),
+			64 + 42);
 		assert_string_equal(
 			out, ro ? "console=ttyS0 quiet root=/dev/vda ro\n" :
 				  "console=ttyS0 quiet root=/dev/vda rw\n");
@@ -600,11 +578,10 @@ static int api_call(int fd, const char *method, const char *path,
 
 /* Writes 'x' to COM1, spins a while, again, forever. */
 static const uint8_t guest_chatter[] = {
-	0x66, 0xba, 0xf8, 0x03, /* mov dx, 0x3f8 */
-	0xb0, 'x',  0xee, /* 4: mov al, 'x'; out dx, al */
-	0xb9, 0x00, 0x00, 0x01, 0x00, /* mov ecx, 0x10000 */
-	0xe2, 0xfe, /* loop $ */
-	0xeb, 0xf4, /* jmp 4 */
+	G_DX_COM1, G_PUTC('x'), /* 4: */
+	0xb9,	   0x00,	0x00, 0x01, 0x00, /* mov ecx, 0x10000 */
+	0xe2,	   0xfe, /* loop $ */
+	0xeb,	   0xf4, /* jmp 4 */
 };
 
 static off_t size_of(int fd)
@@ -627,6 +604,8 @@ struct api_vm {
 static void api_vm_start(struct api_vm *v, const uint8_t *code, size_t len)
 {
 	char body[512], consarg[64];
+	const char *args[] = { "passvm",    "run",   "--api-sock", v->sock,
+			       "--console", consarg, v->extra,	   NULL };
 	int fd;
 
 	strcpy(v->img, "/tmp/passvm-smoke-apiXXXXXX");
@@ -640,13 +619,8 @@ static void api_vm_start(struct api_vm *v, const uint8_t *code, size_t len)
 		 (int)getpid());
 	snprintf(consarg, sizeof(consarg), "file:%s", v->con);
 	unlink(v->sock);
-	v->pid = fork();
-	assert_true(v->pid >= 0);
-	if (!v->pid) {
-		execl(passvm(), "passvm", "run", "--api-sock", v->sock,
-		      "--console", consarg, v->extra, (char *)NULL);
-		_exit(127);
-	}
+	v->pid =
+		spawn_passvm(args, SPAWN_INHERIT, SPAWN_INHERIT, SPAWN_INHERIT);
 	v->c = dial_api(v->sock);
 	snprintf(body, sizeof(body), "{\"kernel_image_path\": \"%s\"}", v->img);
 	assert_int_equal(api_call(v->c, "PUT", "/boot-source", body), 204);
@@ -662,6 +636,28 @@ static int api_vm_end(struct api_vm *v)
 	assert_true(WIFEXITED(status));
 	assert_int_equal(access(v->sock, F_OK), -1); /* removed at exit */
 	return WEXITSTATUS(status);
+}
+
+/* Start the VM (@small: 1 vCPU, 32 MiB first): InstanceStart, 204. */
+static void api_vm_boot(struct api_vm *v, bool small)
+{
+	if (small)
+		assert_int_equal(
+			api_call(v->c, "PUT", "/machine-config",
+				 "{\"vcpu_count\": 1, \"mem_size_mib\": 32}"),
+			204);
+	assert_int_equal(api_call(v->c, "PUT", "/actions",
+				  "{\"action_type\": \"InstanceStart\"}"),
+			 204);
+}
+
+/* The guest's console so far must be @want. */
+static void api_vm_console_is(struct api_vm *v, const char *want)
+{
+	char text[64] = "";
+
+	assert_true(pread(v->cfd, text, sizeof(text) - 1, 0) > 0);
+	assert_string_equal(text, want);
 }
 
 static void api_vm_free(struct api_vm *v)
@@ -681,9 +677,7 @@ static void test_api_pause(void **state)
 	setup(state);
 	v.extra = NULL;
 	api_vm_start(&v, guest_chatter, sizeof(guest_chatter));
-	assert_int_equal(api_call(v.c, "PUT", "/actions",
-				  "{\"action_type\": \"InstanceStart\"}"),
-			 204);
+	api_vm_boot(&v, false);
 	for (i = 0; i < 500 && size_of(v.cfd) == 0; i++)
 		usleep(10000);
 	assert_true(size_of(v.cfd) > 0);
@@ -710,7 +704,6 @@ static void test_api_pause(void **state)
 static void test_api_socket(void **state)
 {
 	struct api_vm v;
-	char text[64] = "";
 
 	setup(state);
 	v.extra = "--verdict=port";
@@ -719,15 +712,9 @@ static void test_api_socket(void **state)
 		api_call(v.c, "PUT", "/machine-config",
 			 "{\"vcpu_count\": 1, \"mem_size_mib\": 32, \"x\": 1}"),
 		400);
-	assert_int_equal(api_call(v.c, "PUT", "/machine-config",
-				  "{\"vcpu_count\": 1, \"mem_size_mib\": 32}"),
-			 204);
-	assert_int_equal(api_call(v.c, "PUT", "/actions",
-				  "{\"action_type\": \"InstanceStart\"}"),
-			 204);
+	api_vm_boot(&v, true);
 	assert_int_equal(api_vm_end(&v), 106);
-	assert_true(pread(v.cfd, text, sizeof(text) - 1, 0) > 0);
-	assert_string_equal(text, "OK\n");
+	api_vm_console_is(&v, "OK\n");
 	api_vm_free(&v);
 }
 
@@ -755,7 +742,7 @@ static int run_with(const uint8_t *code, size_t len, const char *const *extra,
 	while (*extra && n < 31)
 		args[n++] = *extra++;
 	args[n] = NULL;
-	status = run(args, out, olen, err, elen);
+	status = run_passvm(args, out, olen, err, elen);
 	unlink(img);
 	return status;
 }
@@ -804,20 +791,13 @@ static void test_reboot_in_place(void **state)
 static void test_api_reboot_in_place(void **state)
 {
 	struct api_vm v;
-	char text[64] = "";
 
 	setup(state);
 	v.extra = "--reboot";
 	api_vm_start(&v, guest_reboot3, sizeof(guest_reboot3));
-	assert_int_equal(api_call(v.c, "PUT", "/machine-config",
-				  "{\"vcpu_count\": 1, \"mem_size_mib\": 32}"),
-			 204);
-	assert_int_equal(api_call(v.c, "PUT", "/actions",
-				  "{\"action_type\": \"InstanceStart\"}"),
-			 204);
+	api_vm_boot(&v, true);
 	assert_int_equal(api_vm_end(&v), 0);
-	assert_true(pread(v.cfd, text, sizeof(text) - 1, 0) > 0);
-	assert_string_equal(text, "OK\nOK\nOK\n");
+	api_vm_console_is(&v, "OK\nOK\nOK\n");
 	api_vm_free(&v);
 }
 
@@ -877,6 +857,10 @@ static void test_reboot_virtio(void **state)
 	char ofile[] = "/tmp/passvm-smoke-voutXXXXXX";
 	char efile[] = "/tmp/passvm-smoke-verrXXXXXX";
 	char uds[64], dopt[96], vopt[96], out[256], err[8192];
+	const char *args[] = { "passvm", "run", "--kernel", img,
+			       "--mem",	 "32M", "--reboot", "--stats",
+			       "--disk", dopt,	"--vsock",  vopt,
+			       NULL };
 	int fd = mkstemp(img), dfd = mkstemp(disk), ofd = mkstemp(ofile);
 	int efd = mkstemp(efile), status, i;
 	pid_t pid;
@@ -893,17 +877,7 @@ static void test_reboot_virtio(void **state)
 	unlink(uds);
 	snprintf(dopt, sizeof(dopt), "%s,id=d0", disk);
 	snprintf(vopt, sizeof(vopt), "cid=3,uds=%s", uds);
-	pid = fork();
-	assert_true(pid >= 0);
-	if (!pid) {
-		dup2(ofd, 1);
-		dup2(efd, 2);
-		close(0);
-		execl(passvm(), "passvm", "run", "--kernel", img, "--mem",
-		      "32M", "--reboot", "--stats", "--disk", dopt, "--vsock",
-		      vopt, (char *)NULL);
-		_exit(127);
-	}
+	pid = spawn_passvm(args, -1, ofd, efd);
 	/* Both boots saw a disk and a vsock device: the second one spins. */
 	for (i = 0; i < 500; i++) {
 		n = pread(ofd, out, sizeof(out) - 1, 0);
@@ -994,6 +968,8 @@ static bool read_until(int fd, char *buf, size_t len, const char *needle)
 static void test_terminal_banner_and_help(void **state)
 {
 	char img[] = "/tmp/passvm-smoke-helpXXXXXX";
+	const char *args[] = { "passvm", "run",	   "--kernel", img, "--mem",
+			       "128M",	 "--cpus", "2",	       NULL };
 	char buf[8192] = "";
 	int fd = mkstemp(img), master, slave, status;
 	pid_t pid;
@@ -1002,22 +978,8 @@ static void test_terminal_banner_and_help(void **state)
 	assert_true(fd >= 0);
 	close(fd);
 	make_test_bzimage(img, guest_spin, sizeof(guest_spin));
-	master = posix_openpt(O_RDWR | O_NOCTTY);
-	assert_true(master >= 0);
-	assert_int_equal(grantpt(master), 0);
-	assert_int_equal(unlockpt(master), 0);
-	slave = open(ptsname(master), O_RDWR | O_NOCTTY);
-	assert_true(slave >= 0);
-	pid = fork();
-	assert_true(pid >= 0);
-	if (!pid) {
-		dup2(slave, 0);
-		dup2(slave, 1);
-		dup2(slave, 2);
-		execl(passvm(), "passvm", "run", "--kernel", img, "--mem",
-		      "128M", "--cpus", "2", (char *)NULL);
-		_exit(127);
-	}
+	open_pty(&master, &slave);
+	pid = spawn_passvm(args, slave, slave, slave);
 	if (!read_until(master, buf, sizeof(buf),
 			"Ctrl-a x to quit, Ctrl-a h for help")) {
 		kill(pid, SIGKILL);
@@ -1057,14 +1019,13 @@ static void test_terminal_banner_and_help(void **state)
 
 /* mov eax, 0xfe000000; check "PVVD" there; mov byte [rax], 42 (else 1) */
 static const uint8_t guest_mmio42[] = {
-	0xb8, 0x00, 0x00, 0x00, 0xfe, /* mov eax, 0xfe000000 */
-	0x8b, 0x08, /* mov ecx, [rax] */
-	0x81, 0xf9, 0x50, 0x56, 0x56, 0x44, /* cmp ecx, "PVVD" */
-	0x75, 0x06, /* jne fail */
-	0xc6, 0x00, 0x2a, /* mov byte [rax], 42 */
-	0xf4, 0xeb, 0xfd, /* hlt; jmp hlt */
-	0xc6, 0x00, 0x01, /* fail: mov byte [rax], 1 */
-	0xf4, 0xeb, 0xfd,
+	0xb8,	    0x00, 0x00, 0x00, 0xfe, /* mov eax, 0xfe000000 */
+	0x8b,	    0x08, /* mov ecx, [rax] */
+	0x81,	    0xf9, 0x50, 0x56, 0x56, 0x44, /* cmp ecx, "PVVD" */
+	0x75,	    0x06, /* jne fail */
+	0xc6,	    0x00, 0x2a, /* mov byte [rax], 42 */
+	G_HLT_LOOP, 0xc6, 0x00, 0x01, /* fail: mov byte [rax], 1 */
+	G_HLT_LOOP,
 };
 
 /*
@@ -1082,21 +1043,57 @@ static const uint8_t guest_mmio42[] = {
  *   6: (as 3, to 7); 7: hlt; jmp 7b
  *	prefix: .asciz "PASSVM-VERDICT "; suffix: .asciz " 7\r\n"
  */
-static const uint8_t guest_serial7[] = {
-	0x8b, 0xbe, 0x28, 0x02, 0x00, 0x00, 0x48, 0x89, 0xf9, 0x80, 0x39, 0x00,
-	0x74, 0x05, 0x48, 0xff, 0xc1, 0xeb, 0xf6, 0x48, 0x83, 0xe9, 0x10, 0x66,
-	0xba, 0xf8, 0x03, 0x48, 0x8d, 0x1d, 0x33, 0x00, 0x00, 0x00, 0x8a, 0x03,
-	0x84, 0xc0, 0x74, 0x06, 0xee, 0x48, 0xff, 0xc3, 0xeb, 0xf4, 0x41, 0xb8,
-	0x10, 0x00, 0x00, 0x00, 0x8a, 0x01, 0xee, 0x48, 0xff, 0xc1, 0x41, 0xff,
-	0xc8, 0x75, 0xf5, 0x48, 0x8d, 0x1d, 0x1f, 0x00, 0x00, 0x00, 0x8a, 0x03,
-	0x84, 0xc0, 0x74, 0x06, 0xee, 0x48, 0xff, 0xc3, 0xeb, 0xf4, 0xf4, 0xeb,
-	0xfd, 'P',  'A',  'S',	'S',  'V',  'M',  '-',	'V',  'E',  'R',  'D',
-	'I',  'C',  'T',  ' ',	0x00, ' ',  '7',  '\r', '\n', 0x00,
-};
+static const uint8_t
+	guest_serial7
+		[] = {
+			0x8b,	    0xbe,
+			0x28,	    0x02,
+			0x00,	    0x00, /* mov 0x228(%rsi),%edi */
+			0x48,	    0x89,
+			0xf9, /* mov %rdi,%rcx */
+			0x80,	    0x39,
+			0x00,	    0x74,
+			0x05, /* 1: cmpb $0,(%rcx); je 2f */
+			0x48,	    0xff,
+			0xc1,	    0xeb,
+			0xf6, /* inc %rcx; jmp 1b */
+			0x48,	    0x83,
+			0xe9,	    0x10, /* 2: sub $16,%rcx */
+			G_DX_COM1,  0x48,
+			0x8d,	    0x1d,
+			0x33,	    0x00,
+			0x00,	    0x00, /* lea prefix(%rip),%rbx */
+			G_PUTS_RBX, /* 3: */
+			0x41,	    0xb8,
+			0x10,	    0x00,
+			0x00,	    0x00, /* 4: mov $16,%r8d */
+			0x8a,	    0x01,
+			0xee,	    0x48,
+			0xff,	    0xc1, /* 5: mov (%rcx),%al; out; inc */
+			0x41,	    0xff,
+			0xc8,	    0x75,
+			0xf5, /* dec %r8d; jnz 5b */
+			0x48,	    0x8d,
+			0x1d,	    0x1f,
+			0x00,	    0x00,
+			0x00, /* lea suffix(%rip),%rbx */
+			G_PUTS_RBX, /* 6: */
+			G_HLT_LOOP, /* 7: */
+			'P',	    'A',
+			'S',	    'S',
+			'V',	    'M',
+			'-',	    'V',
+			'E',	    'R',
+			'D',	    'I',
+			'C',	    'T',
+			' ',	    0x00, /* prefix */
+			' ',	    '7',
+			'\r',	    '\n',
+			0x00, /* suffix */
+		};
 
 /* mov al, 200; out 0xf4, al: a verdict above 63 */
-static const uint8_t guest_port200[] = { 0xb0, 0xc8, 0xe6, 0xf4,
-					 0xf4, 0xeb, 0xfd };
+static const uint8_t guest_port200[] = { G_VERDICT(200), G_HLT_LOOP };
 
 /*
  * Enable PWRBTN_EN (PM1_EN, port 0x602), poll PWRBTN_STS (PM1_STS, 0x600)
@@ -1104,15 +1101,14 @@ static const uint8_t guest_port200[] = { 0xb0, 0xc8, 0xe6, 0xf4,
  * button handler does, without interrupts.
  */
 static const uint8_t guest_power_button[] = {
-	0x66, 0xba, 0x02, 0x06, /* mov dx, 0x602 */
-	0x66, 0xb8, 0x00, 0x01, /* mov ax, 0x100 */
+	0x66, 0xba,	  0x02, 0x06, /* mov dx, 0x602 */
+	0x66, 0xb8,	  0x00, 0x01, /* mov ax, 0x100 */
 	0x66, 0xef, /* out dx, ax */
-	0x66, 0xba, 0x00, 0x06, /* mov dx, 0x600 */
+	0x66, 0xba,	  0x00, 0x06, /* mov dx, 0x600 */
 	0x66, 0xed, /* 14: in ax, dx */
-	0x66, 0xa9, 0x00, 0x01, /* test ax, 0x100 */
+	0x66, 0xa9,	  0x00, 0x01, /* test ax, 0x100 */
 	0x74, 0xf8, /* jz 14 */
-	0x66, 0xba, 0x04, 0x06, 0x66, 0xb8, 0x00, 0x34, 0x66, 0xef, /* S5 */
-	0xf4, 0xeb, 0xfd,
+	G_S5, G_HLT_LOOP,
 };
 
 /* The --result file at @path, parsed; its "end" must be @end. */
@@ -1134,83 +1130,79 @@ static json_int_t jint(json_t *o, const char *key)
 	return json_integer_value(json_object_get(o, key));
 }
 
+/*
+ * Run @code with --verdict @channel and a --result file: the exit status
+ * must be @status, and the result say so, with end "verdict" and the
+ * verdict @value from @channel. Returns the result (the caller's
+ * reference; the file is gone); stdout in @out, stderr in @err.
+ */
+static json_t *run_verdict(const uint8_t *code, size_t len, const char *channel,
+			   int status, int value, char *out, size_t olen,
+			   char *err, size_t elen)
+{
+	char res[] = "/tmp/passvm-smoke-resXXXXXX";
+	const char *const extra[] = { "--verdict", channel, "--result", res,
+				      NULL };
+	json_t *v;
+
+	close(mkstemp(res));
+	assert_int_equal(run_with(code, len, extra, out, olen, err, elen),
+			 status);
+	v = load_result(res, "verdict");
+	unlink(res);
+	assert_int_equal(jint(v, "exit_status"), status);
+	assert_int_equal(jint(json_object_get(v, "verdict"), "value"), value);
+	assert_string_equal(json_string_value(json_object_get(
+				    json_object_get(v, "verdict"), "channel")),
+			    channel);
+	return v;
+}
+
 /* The MMIO verdict register at 0xfe000000, read back and written. */
 static void test_verdict_mmio(void **state)
 {
-	char res[] = "/tmp/passvm-smoke-resXXXXXX";
-	const char *const extra[] = { "--verdict", "mmio", "--result", res,
-				      NULL };
 	char out[4096], err[8192];
 	json_t *v;
 
 	setup(state);
-	close(mkstemp(res));
-	assert_int_equal(run_with(guest_mmio42, sizeof(guest_mmio42), extra,
-				  out, sizeof(out), err, sizeof(err)),
-			 106);
-	v = load_result(res, "verdict");
-	assert_int_equal(jint(v, "exit_status"), 106);
-	assert_int_equal(jint(json_object_get(v, "verdict"), "value"), 42);
-	assert_string_equal(json_string_value(json_object_get(
-				    json_object_get(v, "verdict"), "channel")),
-			    "mmio");
+	v = run_verdict(guest_mmio42, sizeof(guest_mmio42), "mmio", 106, 42,
+			out, sizeof(out), err, sizeof(err));
 	assert_true(json_is_true(json_object_get(v, "guest_started")));
 	assert_true(jint(json_object_get(v, "mmio"), "verdict") >= 2);
 	json_decref(v);
-	unlink(res);
 }
 
 /* The console line with the run's token, found on the command line. */
 static void test_verdict_serial(void **state)
 {
-	char res[] = "/tmp/passvm-smoke-resXXXXXX";
-	const char *const extra[] = { "--verdict", "serial", "--result", res,
-				      NULL };
 	char out[4096], err[8192];
 	const char *tok;
 	json_t *v;
 
 	setup(state);
-	close(mkstemp(res));
-	assert_int_equal(run_with(guest_serial7, sizeof(guest_serial7), extra,
-				  out, sizeof(out), err, sizeof(err)),
-			 71);
+	v = run_verdict(guest_serial7, sizeof(guest_serial7), "serial", 71, 7,
+			out, sizeof(out), err, sizeof(err));
 	tok = strstr(out, "PASSVM-VERDICT ");
 	assert_non_null(tok);
 	tok += strlen("PASSVM-VERDICT ");
 	for (int i = 0; i < 16; i++)
 		assert_non_null(strchr("0123456789abcdef", tok[i]));
 	assert_string_equal(tok + 16, " 7\r\n");
-	v = load_result(res, "verdict");
-	assert_int_equal(jint(json_object_get(v, "verdict"), "value"), 7);
-	assert_string_equal(json_string_value(json_object_get(
-				    json_object_get(v, "verdict"), "channel")),
-			    "serial");
 	json_decref(v);
-	unlink(res);
 }
 
 /* A verdict above 63 is 127, with a warning; the file has the value. */
 static void test_verdict_above_63(void **state)
 {
-	char res[] = "/tmp/passvm-smoke-resXXXXXX";
-	const char *const extra[] = { "--verdict", "port", "--result", res,
-				      NULL };
 	char out[4096], err[8192];
 	json_t *v;
 
 	setup(state);
-	close(mkstemp(res));
-	assert_int_equal(run_with(guest_port200, sizeof(guest_port200), extra,
-				  out, sizeof(out), err, sizeof(err)),
-			 127);
+	v = run_verdict(guest_port200, sizeof(guest_port200), "port", 127, 200,
+			out, sizeof(out), err, sizeof(err));
 	if (!strstr(err, "verdict 200 is above 63"))
 		fail_msg("no warning in: %s", err);
-	v = load_result(res, "verdict");
-	assert_int_equal(jint(json_object_get(v, "verdict"), "value"), 200);
-	assert_int_equal(jint(v, "exit_status"), 127);
 	json_decref(v);
-	unlink(res);
 }
 
 /*
@@ -1277,19 +1269,21 @@ static void test_result_other_ends(void **state)
 	const char *spin[] = { "passvm", "run",	     "--kernel", img, "--mem",
 			       "32M",	 "--result", res,	 NULL };
 	char out[1024], err[4096];
-	int status;
+	int status, null;
 	pid_t pid;
 	json_t *v;
 
 	setup(state);
 	close(mkstemp(res));
-	assert_int_equal(run(usage, out, sizeof(out), err, sizeof(err)), 2);
+	assert_int_equal(run_passvm(usage, out, sizeof(out), err, sizeof(err)),
+			 2);
 	v = load_result(res, "usage-error");
 	assert_non_null(strstr(json_string_value(json_object_get(v, "message")),
 			       "--kernel"));
 	assert_true(json_is_false(json_object_get(v, "guest_started")));
 	json_decref(v);
-	assert_int_equal(run(missing, out, sizeof(out), err, sizeof(err)), 1);
+	assert_int_equal(
+		run_passvm(missing, out, sizeof(out), err, sizeof(err)), 1);
 	v = load_result(res, "error");
 	assert_non_null(strstr(json_string_value(json_object_get(v, "message")),
 			       "/nonexistent/bzImage"));
@@ -1297,17 +1291,9 @@ static void test_result_other_ends(void **state)
 	/* SIGTERM: the result says so, written as the VM is torn down. */
 	close(mkstemp(img));
 	make_test_bzimage(img, guest_spin, sizeof(guest_spin));
-	pid = fork();
-	assert_true(pid >= 0);
-	if (!pid) {
-		int null = open("/dev/null", O_RDWR);
-
-		dup2(null, 0);
-		dup2(null, 1);
-		dup2(null, 2);
-		execv(passvm(), (char *const *)spin);
-		_exit(127);
-	}
+	null = open("/dev/null", O_RDWR);
+	pid = spawn_passvm(spin, null, null, null);
+	close(null);
 	usleep(500000);
 	kill(pid, SIGTERM);
 	assert_int_equal(waitpid(pid, &status, 0), pid);

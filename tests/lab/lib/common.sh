@@ -184,6 +184,39 @@ busybox_tree() {
 	ln -sf busybox "$d/bin/sh"
 }
 
+# copy_modules ROOT KVER DEST LIST NAME...: the modules NAME... of the
+# kernel tree ROOT (release KVER), with their dependencies
+# (resolve_modules), into the image tree DEST at /lib/modules/KVER/, and
+# their paths there, in load order, one a line, into DEST/LIST (what an
+# /init insmods). False when they do not resolve.
+copy_modules() {
+	local root=$1 kver=$2 dest=$3 list=$4 mods f
+	shift 4
+	mods=$(resolve_modules "$root" "$kver" "$@") || return 1
+	: >"$dest/$list"
+	for f in $mods; do
+		install -D -m 0644 "$root/lib/modules/$kver/$f" \
+			"$dest/lib/modules/$kver/$f"
+		echo "/lib/modules/$kver/$f" >>"$dest/$list"
+	done
+}
+
+# scen_modules DEST HOOK ROOT KVER LIST WHAT SCENARIO...: for each
+# SCENARIO with a function scen_SCENARIO_HOOK, the modules it names
+# copied (copy_modules) from ROOT (release KVER) into DEST, their list in
+# DEST/lab/LIST.SCENARIO.list; dies naming WHAT when they do not resolve
+scen_modules() {
+	local dest=$1 hook=$2 root=$3 kver=$4 list=$5 what=$6 s
+	shift 6
+	for s in "$@"; do
+		declare -F "scen_${s}_$hook" >/dev/null || continue
+		# shellcheck disable=SC2046 # word splitting of the module list is wanted
+		copy_modules "$root" "$kver" "$dest" "lab/$list.$s.list" \
+			$("scen_${s}_$hook") ||
+			die "cannot resolve $what modules of $s"
+	done
+}
+
 # build_l3_initramfs SCENARIO... -> $OUT_DIR/l3.cpio: busybox, the L3
 # /init and every guest-side fragment (scenarios/*.l3.sh: fragments source
 # each other, e.g. intx.l3.sh runs nvme.l3.sh). A scenario whose L3 boots
@@ -193,7 +226,7 @@ busybox_tree() {
 # order, to /lab/modules-full.NAME.list, which the L3 /init loads for
 # lab=NAME only (fewer insmods, less time under the emulated nested SVM).
 build_l3_initramfs() {
-	local d=$OUT_DIR/l3-root f s mods
+	local d=$OUT_DIR/l3-root f s
 	rm -rf "$d"
 	busybox_tree "$d"
 	install -m 0755 "$LAB_DIR/lib/l3-init" "$d/init"
@@ -201,39 +234,19 @@ build_l3_initramfs() {
 	for f in "$LAB_DIR"/scenarios/*.l3.sh; do
 		install -m 0644 "$f" "$d/lab/${f##*/}"
 	done
-	for s in "$@"; do
-		# the cloud kernel's own modules (virtio_pci, virtio_blk...):
-		# scen_NAME_l3_cloud_modules, loaded by the L3 /init for
-		# lab=NAME from /lab/modules-cloud.NAME.list
-		declare -F "scen_${s}_l3_cloud_modules" >/dev/null || continue
-		# shellcheck disable=SC2046 # word splitting of the module list is wanted
-		mods=$(resolve_modules "$L3_ROOT" "$L3_KVER" $("scen_${s}_l3_cloud_modules")) ||
-			die "cannot resolve L3 (cloud kernel) modules of $s"
-		: >"$d/lab/modules-cloud.$s.list"
-		for f in $mods; do
-			install -D -m 0644 "$L3_ROOT/lib/modules/$L3_KVER/$f" \
-				"$d/lib/modules/$L3_KVER/$f"
-			echo "/lib/modules/$L3_KVER/$f" >>"$d/lab/modules-cloud.$s.list"
-		done
-	done
+	# the cloud kernel's own modules (virtio_pci, virtio_blk...):
+	# scen_NAME_l3_cloud_modules, loaded by the L3 /init for lab=NAME
+	# from /lab/modules-cloud.NAME.list
+	scen_modules "$d" l3_cloud_modules "$L3_ROOT" "$L3_KVER" modules-cloud \
+		"L3 (cloud kernel)" "$@"
 	for s in "$@"; do
 		declare -F "scen_${s}_l3_tools" >/dev/null || continue
 		for f in $("scen_${s}_l3_tools"); do
 			install -m 0755 "$f" "$d/bin/${f##*/}"
 		done
 	done
-	for s in "$@"; do
-		declare -F "scen_${s}_l3_modules" >/dev/null || continue
-		# shellcheck disable=SC2046 # word splitting of the module list is wanted
-		mods=$(resolve_modules "$L3FULL_ROOT" "$L3FULL_KVER" $("scen_${s}_l3_modules")) ||
-			die "cannot resolve L3 (full kernel) modules of $s"
-		: >"$d/lab/modules-full.$s.list"
-		for f in $mods; do
-			install -D -m 0644 "$L3FULL_ROOT/lib/modules/$L3FULL_KVER/$f" \
-				"$d/lib/modules/$L3FULL_KVER/$f"
-			echo "/lib/modules/$L3FULL_KVER/$f" >>"$d/lab/modules-full.$s.list"
-		done
-	done
+	scen_modules "$d" l3_modules "$L3FULL_ROOT" "$L3FULL_KVER" modules-full \
+		"L3 (full kernel)" "$@"
 	mkcpio "$d" "$OUT_DIR/l3.cpio"
 }
 
@@ -242,7 +255,7 @@ build_l3_initramfs() {
 build_l2_initramfs() {
 	local modules=$1
 	shift
-	local d=$OUT_DIR/l2-root s f moddir mods
+	local d=$OUT_DIR/l2-root s f
 	rm -rf "$d"
 	busybox_tree "$d"
 	install -m 0755 "$LAB_DIR/lib/l2-init" "$d/init"
@@ -251,15 +264,9 @@ build_l2_initramfs() {
 	install -m 0644 "$LAB_DIR/lib/l2-arm64.sh" "$d/lab/l2-arm64.sh"
 
 	# kernel modules, in load order
-	moddir=$L2_ROOT/lib/modules/$L2_KVER
 	# shellcheck disable=SC2086 # word splitting of the module list is wanted
-	mods=$(resolve_modules "$L2_ROOT" "$L2_KVER" $modules) ||
+	copy_modules "$L2_ROOT" "$L2_KVER" "$d" lab/modules.list $modules ||
 		die "cannot resolve L2 modules"
-	: >"$d/lab/modules.list"
-	for f in $mods; do
-		install -D -m 0644 "$moddir/$f" "$d/lib/modules/$L2_KVER/$f"
-		echo "/lib/modules/$L2_KVER/$f" >>"$d/lab/modules.list"
-	done
 
 	# the L3 payload; the full kernel too when a scenario boots L3 with it
 	install -m 0644 "$L3_VMLINUZ" "$d/lab/vmlinuz-l3"

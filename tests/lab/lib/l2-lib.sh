@@ -166,6 +166,76 @@ lab_wait_gone() {
 	[ ! -d "/proc/$1" ]
 }
 
+# lab_tap_up SCEN TAP ADDR/LEN: a persistent tap TAP (labtool tap-add) at
+# ADDR, up, for SCEN's VMM runs; when it cannot be made, says so, reports
+#   LAB: RESULT SCEN/tap up=no
+# and returns 1 (the scenario then exits)
+lab_tap_up() {
+	if ! /lab/labtool tap-add "$2" || ! ip addr add "$3" dev "$2" ||
+		! ip link set "$2" up; then
+		echo "LAB: $1: cannot set up $2"
+		lab_result "$1/tap" up=no
+		return 1
+	fi
+}
+
+# lab_peer IP BYTES: L2 as a guest's network peer: ping IP until it
+# answers (60 s), then BYTES over TCP to its port 5201 (labtool tcp-source
+# to the guest's tcp-sink); prints the RESULT words. With LAB_PEER_RTT=N,
+# N pings first (rtt_min/avg/max_ms, the guest idle in its sink's accept);
+# with LAB_PEER_STREAMS=N (the guest's sink listening N times in turn),
+# N-1 more streams and tcp_mbs_runs=A,B,.. tcp_mbs_med=M over all N.
+lab_peer() {
+	local n=0 got=0 runs m
+	while [ $n -lt 120 ]; do
+		n=$((n + 1))
+		if ping -c 1 -W 1 "$1" >/dev/null 2>&1; then
+			got=1
+			break
+		fi
+		sleep 0.5
+	done
+	echo "replies=$got tries=$n"
+	if [ $got != 1 ]; then
+		echo "tcp=fail tcp_error=no_ping_reply"
+		return 0
+	fi
+	# busybox's summary: "round-trip min/avg/max = A/B/C ms"
+	[ -z "${LAB_PEER_RTT:-}" ] ||
+		ping -c "$LAB_PEER_RTT" -i 0.1 -W 1 "$1" 2>/dev/null |
+		sed -n 's|.*min/avg/max = \([0-9.]*\)/\([0-9.]*\)/\([0-9.]*\).*|rtt_min_ms=\1 rtt_avg_ms=\2 rtt_max_ms=\3|p'
+	LABTOOL_KEY=tcp /lab/labtool tcp-source "$1" 5201 "$2" 120 |
+		sed -n 's/^labtool: //p' >/tmp/lab-peer-tcp
+	cat /tmp/lab-peer-tcp
+	[ "${LAB_PEER_STREAMS:-1}" -gt 1 ] || return 0
+	runs=$(sed -n 's/.*tcp_mbs=\([0-9.]*\).*/\1/p' /tmp/lab-peer-tcp)
+	n=1
+	while [ $n -lt "$LAB_PEER_STREAMS" ]; do
+		n=$((n + 1))
+		m=$(LABTOOL_KEY=tcpx /lab/labtool tcp-source "$1" 5201 "$2" 120 |
+			sed -n 's/.*tcpx_mbs=\([0-9.]*\).*/\1/p')
+		runs="$runs,${m:-fail}"
+	done
+	echo "tcp_mbs_runs=$runs tcp_mbs_med=$(echo "$runs" | tr , '\n' |
+		grep -v fail | sort -n | awk '{a[NR] = $1} END {if (NR) print a[int((NR + 1) / 2)]}')"
+}
+
+# lab_peer_run SCEN IP BYTES RUN CMD...: the VMM run CMD (named RUN) with
+# lab_peer IP BYTES beside it; after the run one line
+#   LAB: RESULT SCEN/peer run=RUN replies=0|1 tries=N tcp=ok|fail
+#     tcp_bytes=N tcp_t=SECONDS tcp_mbs=MB/s
+lab_peer_run() {
+	local scen=$1 ip=$2 bytes=$3 run=$4 pp
+	shift 4
+	rm -f /tmp/lab-peer
+	lab_peer "$ip" "$bytes" >/tmp/lab-peer &
+	pp=$!
+	"$@"
+	lab_wait_gone "$pp" 10 || kill "$pp" 2>/dev/null
+	# shellcheck disable=SC2046 # KEY=VALUE words
+	lab_result "$scen/peer" run="$run" $(tr '\n' ' ' </tmp/lab-peer 2>/dev/null)
+}
+
 # lab_follow FILE PID: print FILE as it grows (every 0.2 s) until PID is
 # gone (reaped), then what came last. Unlike busybox's tail -f (which reads
 # once a second and is killed), nothing written just before the exit is
@@ -212,6 +282,71 @@ lab_watchdog() {
 	sleep 2
 	echo "LAB: L2 done (wedged) uptime=$(lab_uptime)"
 	poweroff -f
+}
+
+# A passvm run that L2 acts on while it runs (SIGTERM, API requests), by
+# hand instead of lab_run, in three steps:
+#   lab_bg_start OUT CMD...  start CMD (</dev/null, output to OUT), under
+#                            lab_watchdog, OUT followed to the console
+#   lab_bg_wait_for RE       up to 90 s, while it runs, until OUT has a
+#                            line matching the grep RE; LAB_BG_WAITED: the
+#                            tenths of a second waited
+#   lab_bg_end               wait for it: LAB_BG_RC (its exit status),
+#                            LAB_BG_MS (launch to exit, ms), LAB_BG_HUNG
+#                            (1: the watchdog stopped it)
+# LAB_BG_PID is its pid meanwhile. The caller prints the run's BEGIN/END.
+lab_bg_start() {
+	LAB_BG_OUT=$1
+	shift
+	echo "LAB: cmd $*"
+	: >"$LAB_BG_OUT"
+	LAB_BG_T0=$(lab_uptime_cs)
+	"$@" </dev/null >"$LAB_BG_OUT" 2>&1 &
+	LAB_BG_PID=$!
+	lab_watchdog "$LAB_BG_PID" passvm &
+	LAB_BG_WD=$!
+	lab_follow "$LAB_BG_OUT" "$LAB_BG_PID" &
+	LAB_BG_TP=$!
+}
+
+lab_bg_wait_for() {
+	local i=0
+	while ! grep -q "$1" "$LAB_BG_OUT" && [ -d "/proc/$LAB_BG_PID" ] &&
+		[ $i -lt 900 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	# shellcheck disable=SC2034 # for the scenarios' scripts
+	LAB_BG_WAITED=$i
+}
+
+lab_bg_end() {
+	wait "$LAB_BG_PID"
+	# shellcheck disable=SC2034 # LAB_BG_RC, _MS, _HUNG: for the scenarios
+	LAB_BG_RC=$?
+	# shellcheck disable=SC2034
+	LAB_BG_MS=$((($(lab_uptime_cs) - LAB_BG_T0) * 10))
+	kill "$LAB_BG_WD" 2>/dev/null
+	wait "$LAB_BG_TP"
+	LAB_BG_HUNG=0
+	# shellcheck disable=SC2034
+	[ ! -e "/tmp/lab-hung.$LAB_BG_PID" ] || LAB_BG_HUNG=1
+	echo
+}
+
+# lab_hold_start NAME HOLD [passvm run options...]: "LAB: BEGIN NAME
+# vmm=passvm", then lab_passvm's L3 boot with lab_hold=HOLD on its command
+# line by lab_bg_start (output in /tmp/NAME.out), and lab_bg_wait_for the
+# guest's RESULT line with hold= (it holds HOLD seconds, its /init's
+# lab_hold). The caller acts on the running VM, then lab_bg_end.
+lab_hold_start() {
+	local name=$1 hold=$2
+	shift 2
+	echo "LAB: BEGIN $name vmm=passvm"
+	# shellcheck disable=SC2046 # lab_passvm_args: options without spaces
+	lab_bg_start "/tmp/$name.out" "$PASSVM" run $(lab_passvm_args) \
+		--cmdline "$L3_CMDLINE $(lab_l3_args passvm) lab_hold=$hold" "$@"
+	lab_bg_wait_for "LAB: RESULT $LAB_SCENARIO .*hold="
 }
 
 # lab_run NAME VMM CMD...: run one VMM with the output contract above.

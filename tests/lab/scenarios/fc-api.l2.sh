@@ -53,17 +53,9 @@ echo "LAB: BEGIN fc-api-sock vmm=passvm"
 rm -f "$SOCK" /tmp/fc.metrics /tmp/fc-api.lab
 # shellcheck disable=SC2086 # LAB_PASSVM_ARGS: options without spaces
 set -- "$PASSVM" run --api-sock "$SOCK" --id lab-fc-api --stats ${LAB_PASSVM_ARGS:-}
-echo "LAB: cmd $*"
 # passvm's output to /tmp/fc-api.out (read below) and, by lab_follow, to
 # the console, all of it before "LAB: END"
-: >/tmp/fc-api.out
-t0=$(lab_uptime_cs)
-"$@" </dev/null >/tmp/fc-api.out 2>&1 &
-pid=$!
-lab_watchdog "$pid" passvm &
-wd=$!
-lab_follow /tmp/fc-api.out "$pid" &
-tp=$!
+lab_bg_start /tmp/fc-api.out "$@"
 i=0
 while [ ! -S "$SOCK" ] && [ $i -lt 100 ]; do
 	sleep 0.1
@@ -79,12 +71,8 @@ api id-mismatch PUT /device-passthrough/nvme0 "{\"id\": \"nvme1\", \"sbdf\": \"$
 api metrics PUT /metrics '{"metrics_path": "/tmp/fc.metrics"}'
 api start PUT /actions '{"action_type": "InstanceStart"}'
 # the guest holds once it has reported its NVMe (fc-api.l3.sh: hold=N)
-i=0
-while ! grep -q 'LAB: RESULT fc-api .*hold=' /tmp/fc-api.out && [ -d "/proc/$pid" ] && [ $i -lt 900 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
-echo "LAB: fc-api guest holding after $((i / 10))s" >>/tmp/fc-api.lab
+lab_bg_wait_for 'LAB: RESULT fc-api .*hold='
+echo "LAB: fc-api guest holding after $((LAB_BG_WAITED / 10))s" >>/tmp/fc-api.lab
 api root-running GET /
 api vm-config GET /vm/config
 api boot-after-start PUT /boot-source "{\"kernel_image_path\": \"$L3_KERNEL\"}"
@@ -97,22 +85,15 @@ echo "LAB: fc-api metrics: $(head -c 200 /tmp/fc.metrics 2>/dev/null)" >>/tmp/fc
 metrics_lines=0
 [ ! -f /tmp/fc.metrics ] || metrics_lines=$(wc -l </tmp/fc.metrics)
 api ctrl-alt-del PUT /actions '{"action_type": "SendCtrlAltDel"}'
-wait "$pid"
-rc=$?
-t1=$(lab_uptime_cs)
-kill "$wd" 2>/dev/null
-wait "$tp"
-echo
+lab_bg_end
 cat /tmp/fc-api.lab
-hung=0
-[ ! -e "/tmp/lab-hung.$pid" ] || hung=1
-echo "LAB: passvm exit=$rc"
+echo "LAB: passvm exit=$LAB_BG_RC"
 # shellcheck disable=SC2046 # lab_stats_keys: KEY=VALUE words
-lab_result fc-api vmm=passvm exit=$rc wall_ms=$(((t1 - t0) * 10)) hung=$hung \
+lab_result fc-api vmm=passvm exit="$LAB_BG_RC" wall_ms="$LAB_BG_MS" hung="$LAB_BG_HUNG" \
 	socket="$([ -e "$SOCK" ] && echo present || echo removed)" \
 	metrics_lines="$metrics_lines" $(lab_stats_keys /tmp/fc-api.out)
 lab_stats_vfio /tmp/fc-api.out
-echo "LAB: END fc-api-sock vmm=passvm exit=$rc wall_ms=$(((t1 - t0) * 10))"
+echo "LAB: END fc-api-sock vmm=passvm exit=$LAB_BG_RC wall_ms=$LAB_BG_MS"
 
 # 2. the same VM from --config-file (the guest powers off by itself)
 cat >/tmp/fc-vm.json <<JSON

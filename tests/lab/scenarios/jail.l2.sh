@@ -97,38 +97,19 @@ set -- "$PASSVM" jail --id lab --uid $JAIL_UID --gid $JAIL_UID \
 	--cgroup pids.max=64 -- run $(lab_passvm_args) \
 	--cmdline "$L3_CMDLINE $(lab_l3_args passvm) lab_hold=8" \
 	--vfio "$NVME_BDF"
-echo "LAB: cmd $*"
-: >/tmp/jail.out
-t0=$(lab_uptime_cs)
-"$@" </dev/null >/tmp/jail.out 2>&1 &
-pid=$!
-lab_watchdog "$pid" passvm &
-wd=$!
-lab_follow /tmp/jail.out "$pid" &
-tp=$!
-i=0
-while ! grep -q 'LAB: RESULT jail .*hold=' /tmp/jail.out && [ -d "/proc/$pid" ] && [ $i -lt 900 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
+lab_bg_start /tmp/jail.out "$@"
+lab_bg_wait_for 'LAB: RESULT jail .*hold='
 # Printed once passvm's output is all followed: a line of ours in the
 # middle of a guest's line would cut both.
 jail_report >/tmp/jail.report
-wait "$pid"
-rc=$?
-t1=$(lab_uptime_cs)
-kill "$wd" 2>/dev/null
-wait "$tp"
-echo
+lab_bg_end
 cat /tmp/jail.report
-hung=0
-[ ! -e "/tmp/lab-hung.$pid" ] || hung=1
 echo
-echo "LAB: passvm exit=$rc"
+echo "LAB: passvm exit=$LAB_BG_RC"
 # shellcheck disable=SC2046 # KEY=VALUE words
-lab_result jail vmm=passvm exit=$rc wall_ms=$(((t1 - t0) * 10)) hung=$hung \
+lab_result jail vmm=passvm exit="$LAB_BG_RC" wall_ms="$LAB_BG_MS" hung="$LAB_BG_HUNG" \
 	$(lab_stats_keys /tmp/jail.out)
-echo "LAB: END jail-passvm vmm=passvm exit=$rc wall_ms=$(((t1 - t0) * 10))"
+echo "LAB: END jail-passvm vmm=passvm exit=$LAB_BG_RC wall_ms=$LAB_BG_MS"
 lab_result jail/after \
 	cgroup_left="$([ -d /sys/fs/cgroup/passvm/lab ] && echo yes || echo no)" \
 	pidfile_left="$([ -e "$JAIL_BASE/passvm/lab/passvm.pid" ] && echo yes || echo no)"

@@ -39,39 +39,16 @@ lab_result managed/restore driver="$(lab_driver "$NVME_BDF")" waited_ms="$w" ove
 
 # 2. SIGTERM while the guest is up (by hand, not lab_run: L2 must act
 # while the VMM runs)
-echo "LAB: BEGIN managed-term vmm=passvm"
-# shellcheck disable=SC2046 # lab_passvm_args: options without spaces
-set -- "$PASSVM" run $(lab_passvm_args) \
-	--cmdline "$L3_CMDLINE $(lab_l3_args passvm) lab_hold=30" \
-	--vfio "$NVME_BDF,managed"
-echo "LAB: cmd $*"
-: >/tmp/managed-term.out
-t0=$(lab_uptime_cs)
-"$@" </dev/null >/tmp/managed-term.out 2>&1 &
-pid=$!
-lab_watchdog "$pid" passvm &
-wd=$!
-lab_follow /tmp/managed-term.out "$pid" &
-tp=$!
-i=0
-while ! grep -q 'LAB: RESULT managed .*hold=' /tmp/managed-term.out && [ -d "/proc/$pid" ] && [ $i -lt 900 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
+lab_hold_start managed-term 30 --vfio "$NVME_BDF,managed"
 during=$(lab_driver "$NVME_BDF")
 sleep 1
-echo "LAB: managed-term: guest holding after $((i / 10))s, $NVME_BDF driver=$during; SIGTERM to passvm"
-kill -TERM "$pid"
-wait "$pid"
-rc=$?
-t1=$(lab_uptime_cs)
-kill "$wd" 2>/dev/null
-wait "$tp"
-echo
-echo "LAB: passvm exit=$rc"
+echo "LAB: managed-term: guest holding after $((LAB_BG_WAITED / 10))s, $NVME_BDF driver=$during; SIGTERM to passvm"
+kill -TERM "$LAB_BG_PID"
+lab_bg_end
+echo "LAB: passvm exit=$LAB_BG_RC"
 # shellcheck disable=SC2046 # KEY=VALUE words
-lab_result managed/sigterm exit=$rc wall_ms=$(((t1 - t0) * 10)) during="$during" \
+lab_result managed/sigterm exit="$LAB_BG_RC" wall_ms="$LAB_BG_MS" during="$during" \
 	$(lab_stats_keys /tmp/managed-term.out)
-echo "LAB: END managed-term vmm=passvm exit=$rc wall_ms=$(((t1 - t0) * 10))"
+echo "LAB: END managed-term vmm=passvm exit=$LAB_BG_RC wall_ms=$LAB_BG_MS"
 w=$(wait_drv nvme)
 lab_result managed/sigterm after="$(lab_driver "$NVME_BDF")" waited_ms="$w" override="$(override)"

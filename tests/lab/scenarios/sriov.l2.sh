@@ -171,39 +171,15 @@ lab_passvm sriov-managed --sriov "$pf,numvfs=1"
 lab_result sriov/managed-after $(sriov_state)
 
 # 6. the same, stopped by SIGTERM while the guest holds
-echo "LAB: BEGIN sriov-term vmm=passvm"
-# shellcheck disable=SC2046 # lab_passvm_args: options without spaces
-set -- "$PASSVM" run $(lab_passvm_args) \
-	--cmdline "$L3_CMDLINE $(lab_l3_args passvm) lab_hold=60" \
-	--sriov "$pf,numvfs=1"
-echo "LAB: cmd $*"
-: >/tmp/sriov-term.out
-t0=$(lab_uptime_cs)
-"$@" </dev/null >/tmp/sriov-term.out 2>&1 &
-pid=$!
-lab_watchdog "$pid" passvm &
-wd=$!
-tail -f /tmp/sriov-term.out &
-tp=$!
-i=0
-while ! grep -q 'LAB: RESULT sriov .*hold=' /tmp/sriov-term.out && [ -d "/proc/$pid" ] && [ $i -lt 900 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
+lab_hold_start sriov-term 60 --sriov "$pf,numvfs=1"
 during_numvfs=$(cat "$PFDIR/sriov_numvfs")
 during_driver=$(lab_driver "$(vf_of 0)")
-echo "LAB: sriov-term: guest holding after $((i / 10))s, numvfs=$during_numvfs VF driver=$during_driver; SIGTERM to passvm"
-kill -TERM "$pid"
-wait "$pid"
-rc=$?
-t1=$(lab_uptime_cs)
-kill "$wd" 2>/dev/null
-sleep 0.2
-kill "$tp" 2>/dev/null
-echo
-echo "LAB: passvm exit=$rc"
+echo "LAB: sriov-term: guest holding after $((LAB_BG_WAITED / 10))s, numvfs=$during_numvfs VF driver=$during_driver; SIGTERM to passvm"
+kill -TERM "$LAB_BG_PID"
+lab_bg_end
+echo "LAB: passvm exit=$LAB_BG_RC"
 # shellcheck disable=SC2046 # KEY=VALUE words
-lab_result sriov/sigterm exit=$rc wall_ms=$(((t1 - t0) * 10)) \
+lab_result sriov/sigterm exit="$LAB_BG_RC" wall_ms="$LAB_BG_MS" \
 	during_numvfs="$during_numvfs" during_driver="$during_driver" \
 	$(sriov_state) $(lab_stats_keys /tmp/sriov-term.out)
-echo "LAB: END sriov-term vmm=passvm exit=$rc wall_ms=$(((t1 - t0) * 10))"
+echo "LAB: END sriov-term vmm=passvm exit=$LAB_BG_RC wall_ms=$LAB_BG_MS"

@@ -111,62 +111,90 @@ static int fail(const char *what)
 	return fail_why(what, strerror(errno));
 }
 
-static int write_all(int fd, const void *b, size_t n)
+/* all @n bytes at @b to (@out) or from @fd; 0, or -1 on error or EOF */
+static int xfer_all(int fd, char *b, size_t n, int out)
 {
-	const char *p = b;
-
 	while (n) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
-static int read_all(int fd, void *b, size_t n)
-{
-	char *p = b;
-
-	while (n) {
-		ssize_t r = read(fd, p, n);
+		ssize_t r = out ? write(fd, b, n) : read(fd, b, n);
 
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r <= 0)
 			return -1;
-		p += r;
+		b += r;
 		n -= (size_t)r;
 	}
 	return 0;
+}
+
+static int write_all(int fd, const void *b, size_t n)
+{
+	return xfer_all(fd, (char *)b, n, 1);
+}
+
+static int read_all(int fd, void *b, size_t n)
+{
+	return xfer_all(fd, b, n, 0);
+}
+
+/*
+ * read @s to EOF through @buf (@len bytes), each piece written back when
+ * @echo; the bytes read, or -1 when an echo could not be written
+ */
+static long long drain(int s, char *buf, size_t len, int echo)
+{
+	long long total = 0;
+
+	for (;;) {
+		ssize_t r = read(s, buf, len);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return total;
+		if (echo && write_all(s, buf, (size_t)r))
+			return -1;
+		total += r;
+	}
 }
 
 /* accept one connection on @l and echo it back until EOF */
 static int echo_one(int l)
 {
 	char buf[CHUNK];
-	long long total = 0;
+	long long total;
 	int s = accept(l, NULL, NULL);
 
 	if (s < 0)
 		return fail("accept");
-	for (;;) {
-		ssize_t r = read(s, buf, sizeof(buf));
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		if (write_all(s, buf, (size_t)r))
-			return fail("echo write");
-		total += r;
-	}
+	total = drain(s, buf, sizeof(buf), 1);
+	if (total < 0)
+		return fail("echo write");
 	close(s);
 	return ok("bytes=%lld", total);
+}
+
+/*
+ * a stream socket of @domain connected to @a, @tries attempts 250 ms
+ * apart; -1 when none succeeded. The attempts made in *@used.
+ */
+static int connect_tries(int domain, const struct sockaddr *a, socklen_t len,
+			 int tries, int *used)
+{
+	int s = -1, i;
+
+	for (i = 0; i < tries && s < 0; i++) {
+		s = socket(domain, SOCK_STREAM, 0);
+		if (s < 0)
+			break;
+		if (connect(s, a, len)) {
+			close(s);
+			s = -1;
+			usleep(250000);
+		}
+	}
+	*used = i;
+	return s;
 }
 
 /*
@@ -226,21 +254,13 @@ static int cmd_connect(unsigned int cid, unsigned int port, long long bytes,
 				 .svm_cid = cid,
 				 .svm_port = port };
 	char extra[32];
-	int s = -1, i;
+	int s, i;
 
-	for (i = 0; i < tries; i++) {
-		s = vsock_socket();
-		if (s < 0)
-			return fail("vsock socket");
-		if (!connect(s, (struct sockaddr *)&a, sizeof(a)))
-			break;
-		close(s);
-		s = -1;
-		usleep(250000);
-	}
+	s = connect_tries(AF_VSOCK, (struct sockaddr *)&a, sizeof(a), tries,
+			  &i);
 	if (s < 0)
 		return fail("vsock connect");
-	snprintf(extra, sizeof(extra), "tries=%d", i + 1);
+	snprintf(extra, sizeof(extra), "tries=%d", i);
 	return echo_test(s, bytes, now(), extra);
 }
 
@@ -352,7 +372,7 @@ static int cmd_tcp_sink(unsigned int port)
 	struct sockaddr_in a = { .sin_family = AF_INET,
 				 .sin_port = htons((uint16_t)port) };
 	static char buf[1 << 16];
-	long long total = 0;
+	long long total;
 	int l = socket(AF_INET, SOCK_STREAM, 0), s, one = 1;
 	double t0;
 
@@ -363,15 +383,7 @@ static int cmd_tcp_sink(unsigned int port)
 	if (s < 0)
 		return fail("tcp accept");
 	t0 = now();
-	for (;;) {
-		ssize_t r = read(s, buf, sizeof(buf));
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		total += r;
-	}
+	total = drain(s, buf, sizeof(buf), 0);
 	return ok("bytes=%lld t=%.2f", total, now() - t0);
 }
 
@@ -382,19 +394,12 @@ static int cmd_tcp_source(const char *ip, unsigned int port, long long bytes,
 				 .sin_port = htons((uint16_t)port) };
 	static char buf[1 << 16];
 	long long done = 0;
-	int s = -1;
+	int s, i;
 	double t0, t;
 
 	if (inet_pton(AF_INET, ip, &a.sin_addr) != 1)
 		return fail("tcp address");
-	for (int i = 0; i < tries && s < 0; i++) {
-		s = socket(AF_INET, SOCK_STREAM, 0);
-		if (connect(s, (struct sockaddr *)&a, sizeof(a))) {
-			close(s);
-			s = -1;
-			usleep(250000);
-		}
-	}
+	s = connect_tries(AF_INET, (struct sockaddr *)&a, sizeof(a), tries, &i);
 	if (s < 0)
 		return fail("tcp connect");
 	memset(buf, 0x5a, sizeof(buf));
