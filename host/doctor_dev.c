@@ -29,7 +29,8 @@ static void check_group(const struct doctor_opts *o, const struct host_facts *h,
 			const struct pci_addr *a, const char *bdf, bool on_vfio,
 			struct report *r)
 {
-	char list[700] = "", bad[600] = "", infra[300] = "", fix[512];
+	/* fix: the longest message below whole (BDF, group, infra[]). */
+	char list[700] = "", bad[600] = "", infra[300] = "", fix[640];
 	char path[4096];
 	struct pci_addr m[MAX_GROUP];
 	int g, n, i, ret;
