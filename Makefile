@@ -5,6 +5,8 @@
 # Debian's arm64 package: scripts/fetch-arm64-deps). `make check` runs the
 # unit tests, then the lab scenarios.
 # `make demo` prepares a fresh Debian machine and runs the main job.
+# `make size` prints the release binary's stripped size beside the 400 KiB
+# goal (issue #8); make check's size-check fails past it.
 # `make install` (PREFIX, default /usr/local; DESTDIR) installs the binary,
 # the man page and the bash completion; `make deb` builds a Debian package
 # into build/ with dpkg-deb.
@@ -144,7 +146,7 @@ TEST_BINS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(TEST_SRCS))
 TEST_HELPERS := $(filter-out tests/unit/test_%.c,$(wildcard tests/unit/*.c))
 
 .PHONY: all unit check lab arm64 demo clean format deps bench soak layering FORCE \
-	install deb install-check doc-check
+	install deb install-check doc-check size size-check
 # The host objects are prerequisites of pattern rules only: keep them.
 .PRECIOUS: $(HOSTOBJ)/%.o
 all: $(PASSVM)
@@ -274,7 +276,7 @@ layering:
 
 # Unit tests, then the same under ASan/UBSan, then every fuzz harness for
 # a few seconds (tests/fuzz), then the lab.
-check: layering doc-check install-check unit unit-asan fuzz-short lab
+check: layering doc-check install-check size-check unit unit-asan fuzz-short lab
 
 # ---- documentation and packaging ----
 
@@ -338,6 +340,29 @@ $(DEB): $(B)/passvm $(MAN) packaging/deb-control packaging/passvm.bash-completio
 install-check: $(B)/passvm
 	@tests/install-check
 
+# The release binary's stripped size beside issue #8's goal (`make size`,
+# also printed by `make bench`), and the guard of `make check`
+# (size-check): the static musl x86_64 build (the release) must stay
+# within SIZE_LIMIT bytes stripped; other builds show their figure only.
+SIZE_LIMIT := 409600
+STRIP := $(if $(CROSS),$(patsubst %-gcc,%-strip,$(CC)),strip)
+SIZE_RELEASE := $(if $(and $(findstring musl,$(CC)),$(filter x86_64,$(ARCH))),1)
+size size-check: $(PASSVM)
+	@$(STRIP) -o $(PASSVM).stripped $(PASSVM)
+	@n=$$(stat -c %s $(PASSVM).stripped); \
+	lim=$(SIZE_LIMIT); \
+	echo "passvm: size: $(PASSVM) stripped $$n bytes ($$((n * 10 / 1024 / 10)).$$((n * 10 / 1024 % 10)) KiB), goal <= $$lim ($$((lim / 1024)) KiB)$(if $(SIZE_RELEASE),,: $(CC) $(ARCH) is not the release build, no limit)"; \
+	if [ -n "$(SIZE_RELEASE)" ] && [ "$$n" -gt "$$lim" ]; then \
+		echo "$@: $(if $(filter size-check,$@),FAIL,over the goal): the stripped release binary is $$((n - lim)) bytes over SIZE_LIMIT ($$lim, issue #8)." >&2; \
+		echo "  Find the bytes: nm --size-sort -S -r $(PASSVM) | head -40 (and size -A $(PASSVM).stripped)." >&2; \
+		echo "  Cold code is built -Oz, HOT_SRCS -O2 (Makefile); a large zeroed array belongs in .bss (not const)," >&2; \
+		echo "  a table of pointers to strings can often be one string; avoid pulling in new libc parts (scanf)." >&2; \
+		echo "  Raise SIZE_LIMIT only by agreement on issue #8." >&2; \
+		[ "$@" = size ] || exit 1; \
+	elif [ -n "$(SIZE_RELEASE)" ]; then \
+		echo "passvm: size: $$((lim - n)) bytes to spare"; \
+	fi
+
 # The man page documents every option of every command's --help.
 doc-check: $(B)/passvm $(MAN)
 	@MAN=$(MAN) PASSVM=$(B)/passvm tests/doc-check
@@ -350,7 +375,7 @@ demo:
 	$(MAKE) $(B)/passvm
 	tests/lab/run-lab demo
 
-bench: $(B)/passvm
+bench: $(B)/passvm size
 	tests/lab/run-lab bench bench-virtio
 
 # The long fault run: 100 SIGKILL cycles of passvm with the NVMe assigned
