@@ -16,6 +16,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "util/parse.h"
+
 #define IFF_UP_BIT 0x1 /* include/uapi/linux/if.h */
 #define MAX_WALK_DEPTH 8
 
@@ -52,7 +54,7 @@ static bool source_is_disk(const char *src, const char *name)
 static bool proc_uses_disk(const struct bind_env *env, const char *file,
 			   const char *name, char *where, size_t len)
 {
-	char path[4096], line[1024], src[240], dst[240];
+	char path[4096], line[1024], *w[2];
 	bool found = false;
 	FILE *f;
 
@@ -62,11 +64,11 @@ static bool proc_uses_disk(const struct bind_env *env, const char *file,
 	if (!f)
 		return false;
 	while (!found && fgets(line, sizeof(line), f)) {
-		int k = sscanf(line, "%239s %239s", src, dst);
+		size_t k = parse_words(line, w, 2);
 
-		if (k >= 1 && source_is_disk(src, name)) {
-			snprintf(where, len, "%s%s%s", src,
-				 k == 2 ? " on " : "", k == 2 ? dst : "");
+		if (k >= 1 && source_is_disk(w[0], name)) {
+			snprintf(where, len, "%s%s%s", w[0],
+				 k == 2 ? " on " : "", k == 2 ? w[1] : "");
 			found = true;
 		}
 	}

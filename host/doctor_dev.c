@@ -20,6 +20,7 @@
 #include <linux/pci_regs.h>
 
 #include "devices/pci_cap.h"
+#include "util/parse.h"
 #include "util/range.h"
 
 #define PAGE_4K 4096ull
@@ -29,7 +30,8 @@ static void check_group(const struct doctor_opts *o, const struct host_facts *h,
 			const struct pci_addr *a, const char *bdf, bool on_vfio,
 			struct report *r)
 {
-	char list[700] = "", bad[600] = "", infra[300] = "", fix[512];
+	/* fix: the longest message below whole (BDF, group, infra[]). */
+	char list[700] = "", bad[600] = "", infra[300] = "", fix[640];
 	char path[4096];
 	struct pci_addr m[MAX_GROUP];
 	int g, n, i, ret;
@@ -147,12 +149,16 @@ static uint64_t bar_size(const struct doctor_opts *o, const char *bdf, int bar)
 	if (!f)
 		return 0;
 	while (fgets(line, sizeof(line), f)) {
-		unsigned long long start, end, flags;
+		uint64_t start, end, flags;
+		char *w[3];
 
 		if (i++ != bar)
 			continue;
-		if (sscanf(line, "%llx %llx %llx", &start, &end, &flags) == 3 &&
-		    end > start)
+		/* "0x00000000fe000000 0x00000000fe003fff 0x0000000000040200" */
+		if (parse_words(line, w, 3) == 3 &&
+		    !parse_u64(w[0], 16, &start) &&
+		    !parse_u64(w[1], 16, &end) &&
+		    !parse_u64(w[2], 16, &flags) && end > start)
 			size = end - start + 1;
 		break;
 	}

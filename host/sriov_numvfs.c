@@ -9,10 +9,13 @@
 #include "host/sriov_int.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "util/parse.h"
 
 #define VFIO_DRIVER "vfio-pci"
 
@@ -33,6 +36,7 @@ int sriov_record_read(const char *state_dir, const struct pci_addr *pf,
 	char path[4096], text[128];
 	int ap = -1, r;
 	long pid = 0;
+	uint64_t v;
 	char *line, *save = NULL;
 
 	*autoprobe = -1;
@@ -47,8 +51,11 @@ int sriov_record_read(const char *state_dir, const struct pci_addr *pf,
 		if (!strcmp(line, "autoprobe 1") ||
 		    !strcmp(line, "autoprobe 0"))
 			ap = line[10] - '0';
-		else if (sscanf(line, "owner %ld", &pid) != 1)
+		else if (strncmp(line, "owner ", 6) ||
+			 parse_u64(line + 6, 10, &v) || v > LONG_MAX)
 			return -EINVAL;
+		else
+			pid = (long)v;
 	}
 	if (ap < 0)
 		return -EINVAL;

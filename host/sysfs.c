@@ -18,6 +18,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "util/parse.h"
+
 /* PCI Code and ID Assignment 1.11 §1.7: base class 06h, its subclasses. */
 #define PCI_BASE_CLASS_BRIDGE 0x06
 #define PCI_CLASS_BRIDGE_PCI 0x0604
@@ -260,14 +262,14 @@ int sysfs_group_reserved(const char *root, int group, struct iova_resv *out,
 		return -errno;
 	while (fgets(line, sizeof(line), f)) {
 		uint64_t start, end;
-		char type[24];
-		int k;
+		char *w[3];
+		size_t k = parse_words(line, w, 3);
 
-		if (line[strspn(line, " \t\n")] == '\0')
+		if (!k)
 			continue;
-		k = sscanf(line, "%" SCNx64 " %" SCNx64 " %23s", &start, &end,
-			   type);
-		if (k != 3 || end < start) {
+		/* "0x00000000fee00000 0x00000000feefffff msi" */
+		if (k != 3 || parse_u64(w[0], 16, &start) ||
+		    parse_u64(w[1], 16, &end) || end < start) {
 			r = -EINVAL;
 			break;
 		}
@@ -275,7 +277,7 @@ int sysfs_group_reserved(const char *root, int group, struct iova_resv *out,
 			out[count].start = start;
 			out[count].end = end;
 			snprintf(out[count].type, sizeof(out[count].type), "%s",
-				 type);
+				 w[2]);
 		}
 		count++;
 	}

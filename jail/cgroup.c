@@ -14,6 +14,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "util/parse.h"
+
 int jail_cgroup_mount(const char *mountinfo, char *out, size_t len)
 {
 	char line[4096];
@@ -24,12 +26,14 @@ int jail_cgroup_mount(const char *mountinfo, char *out, size_t len)
 		return -errno;
 	/* "36 25 0:30 / /sys/fs/cgroup rw,... shared:9 - cgroup2 cgroup2 rw" */
 	while (fgets(line, sizeof(line), f)) {
-		char mnt[4096], *sep = strstr(line, " - ");
+		char *w[5], *mnt, *sep = strstr(line, " - ");
 
 		if (!sep || strncmp(sep + 3, "cgroup2 ", 8))
 			continue;
-		if (sscanf(line, "%*s %*s %*s %*s %4095s", mnt) != 1)
+		/* The fifth word is the mount point. */
+		if (parse_words(line, w, 5) != 5)
 			continue;
+		mnt = w[4];
 		if (strlen(mnt) >= len) {
 			ret = -ENAMETOOLONG;
 			break;

@@ -29,15 +29,14 @@ enum sandbox_check {
  * clone's flags, an unsigned long of which the kernel uses the low 32
  * bits (kernel/fork.c).
  */
-struct sandbox_rule {
+struct sandbox_rule { /* 24 bytes; its name: sandbox_syscall_name(nr) */
+	const uint32_t *vals; /* SB_IN */
 	int nr; /* __NR_* of this architecture */
-	const char *name;
+	uint32_t mask; /* SB_CLEAR, SB_SET */
+	uint32_t action; /* 0: SECCOMP_RET_ALLOW; else e.g. RET_ERRNO */
+	uint16_t nr_vals;
 	uint8_t check; /* enum sandbox_check */
 	uint8_t arg; /* 0..5 */
-	uint32_t mask; /* SB_CLEAR, SB_SET */
-	const uint32_t *vals; /* SB_IN */
-	unsigned int nr_vals;
-	uint32_t action; /* 0: SECCOMP_RET_ALLOW; else e.g. RET_ERRNO */
 };
 
 struct sandbox_list {

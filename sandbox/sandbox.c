@@ -300,19 +300,30 @@ int sandbox_test_forbidden(void)
 
 /* ---- names, for the handler's message ---- */
 
-static const struct {
-	long nr;
-	const char *name;
-} names[] = {
-#define SYSCALL_NAME(n) { __NR_##n, #n },
+/*
+ * Each name in one string, NUL-separated, in the order of their numbers
+ * in nrs[]: no pointer per name (16 bytes each) in the binary.
+ */
+static const uint16_t nrs[] = {
+#define SYSCALL_NAME(n) __NR_##n,
 #include "syscall_names.h"
 #undef SYSCALL_NAME
 };
 
+static const char names[] =
+#define SYSCALL_NAME(n) #n "\0"
+#include "syscall_names.h"
+#undef SYSCALL_NAME
+	;
+
 const char *sandbox_syscall_name(long nr)
 {
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (names[i].nr == nr)
-			return names[i].name;
+	const char *p = names;
+
+	for (size_t i = 0; i < sizeof(nrs) / sizeof(nrs[0]); i++) {
+		if (nrs[i] == nr)
+			return p;
+		p += strlen(p) + 1;
+	}
 	return NULL;
 }

@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -133,4 +134,48 @@ size_t cmdline_init_args(const char *cmdline)
 		if (p - w == 2 && w[0] == '-' && w[1] == '-')
 			return (size_t)(w - cmdline);
 	}
+}
+
+static bool is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n';
+}
+
+size_t parse_words(char *line, char **words, size_t max)
+{
+	size_t n = 0;
+	char *p = line;
+
+	while (n < max) {
+		while (is_blank(*p))
+			p++;
+		if (!*p)
+			break;
+		words[n++] = p;
+		while (*p && !is_blank(*p))
+			p++;
+		if (!*p)
+			break;
+		*p++ = '\0';
+	}
+	return n;
+}
+
+int parse_u64(const char *s, int base, uint64_t *v)
+{
+	unsigned long long x;
+	char *end;
+
+	/* strtoull() would take leading blanks and a sign too. */
+	if (!(base == 16 ? isxdigit((unsigned char)*s) :
+			   isdigit((unsigned char)*s)))
+		return -EINVAL;
+	errno = 0;
+	x = strtoull(s, &end, base);
+	if (errno == ERANGE)
+		return -ERANGE;
+	if (errno || end == s || *end)
+		return -EINVAL;
+	*v = x;
+	return 0;
 }

@@ -45,4 +45,21 @@ int parse_sysfs_choice(const char *text, char *out, size_t len);
  */
 size_t cmdline_init_args(const char *cmdline);
 
+/*
+ * parse_words() - split the line @line in place into its words (runs of
+ * characters other than space, tab and newline), as sscanf()'s "%s" reads
+ * a /proc or sysfs line: points @words[0..] into @line, each word
+ * NUL-terminated, at most @max of them; what follows the @max-th word is
+ * left unread. Returns the number of words (0 for a blank line).
+ */
+size_t parse_words(char *line, char **words, size_t max);
+
+/*
+ * parse_u64() - all of @s as an unsigned number in @base (10, or 16 with
+ * an optional "0x"), as the kernel prints one in /proc and sysfs. Returns
+ * 0 and *@v, or -EINVAL (empty, a sign, anything after the digits) or
+ * -ERANGE (more than 64 bits); *@v is untouched on error.
+ */
+int parse_u64(const char *s, int base, uint64_t *v);
+
 #endif

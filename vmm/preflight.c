@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/parse.h"
+
 /* Is console= value @v (ending at @end) COM1? */
 static bool is_com1(const char *v, const char *end)
 {
@@ -57,12 +59,12 @@ uint64_t host_mem_total(const char *meminfo)
 	if (!f)
 		return 0;
 	while (fgets(line, sizeof(line), f)) {
-		unsigned long long v;
+		char *w[3];
 
-		if (sscanf(line, "MemTotal: %llu kB", &v) == 1) {
-			kib = v;
+		/* "MemTotal:       16314284 kB" */
+		if (parse_words(line, w, 3) >= 2 &&
+		    !strcmp(w[0], "MemTotal:") && !parse_u64(w[1], 10, &kib))
 			break;
-		}
 	}
 	fclose(f);
 	return kib << 10;

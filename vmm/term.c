@@ -70,8 +70,9 @@ static struct {
 	bool escape; /* a Ctrl-a was read, its key not yet */
 	size_t plen; /* bytes in pending[] */
 	uint64_t dropped; /* input bytes dropped: the queue was full */
-	uint8_t pending[CONSOLE_PENDING];
 } con = { .stop_fd = -1 };
+/* The console thread's queue; apart from con, so that it is .bss. */
+static uint8_t pending[CONSOLE_PENDING];
 
 /* The keys' help is passvm's, not the guest's: on stderr. */
 static void show_help(void)
@@ -97,8 +98,8 @@ static const char dropped_msg[] =
 /* Queue @c for the guest; drop it (and say so once) when the queue is full. */
 static void queue(uint8_t c)
 {
-	if (con.plen < sizeof(con.pending)) {
-		con.pending[con.plen++] = c;
+	if (con.plen < sizeof(pending)) {
+		pending[con.plen++] = c;
 		return;
 	}
 	if (!con.dropped++) {
@@ -116,8 +117,8 @@ static void push(void)
 
 	if (!con.plen)
 		return;
-	took = serial_receive(con.s, con.pending, con.plen);
-	memmove(con.pending, con.pending + took, con.plen - took);
+	took = serial_receive(con.s, pending, con.plen);
+	memmove(pending, pending + took, con.plen - took);
 	con.plen -= took;
 }
 
@@ -163,7 +164,7 @@ static void *console_thread(void *arg)
 		 * escape: it is read only into the queue's room, so a slow
 		 * guest holds it back and loses nothing.
 		 */
-		size_t room = sizeof(con.pending) - con.plen;
+		size_t room = sizeof(pending) - con.plen;
 		size_t want = tty || room > sizeof(buf) ? sizeof(buf) : room;
 		/* Wait for the guest's room only while something waits. */
 		struct pollfd p[3] = {

@@ -135,6 +135,45 @@ static void test_sysfs_choice(void **state)
 	assert_int_equal(parse_sysfs_choice("a [b", w, sizeof(w)), -EINVAL);
 }
 
+/* The words of a /proc or sysfs line, as sscanf's %s read them. */
+static void test_words(void **state)
+{
+	char line[] = "  0x00000000fee00000\t0x00000000feefffff  msi \n";
+	char blank[] = " \t\n", four[] = "a b c d", *w[3];
+
+	assert_int_equal(parse_words(line, w, 3), 3);
+	assert_string_equal(w[0], "0x00000000fee00000");
+	assert_string_equal(w[1], "0x00000000feefffff");
+	assert_string_equal(w[2], "msi");
+	assert_int_equal(parse_words(blank, w, 3), 0);
+	/* Past the third word nothing is read: the third ends at its blank. */
+	assert_int_equal(parse_words(four, w, 3), 3);
+	assert_string_equal(w[2], "c");
+}
+
+static void test_u64(void **state)
+{
+	uint64_t v = 7;
+
+	assert_int_equal(parse_u64("0x00000000feefffff", 16, &v), 0);
+	assert_true(v == 0xfeefffffull);
+	assert_int_equal(parse_u64("fee00000", 16, &v), 0);
+	assert_true(v == 0xfee00000ull);
+	assert_int_equal(parse_u64("16314284", 10, &v), 0);
+	assert_true(v == 16314284);
+	assert_int_equal(parse_u64("18446744073709551615", 10, &v), 0);
+	assert_true(v == UINT64_MAX);
+	v = 7;
+	assert_int_equal(parse_u64("18446744073709551616", 10, &v), -ERANGE);
+	assert_int_equal(parse_u64("", 10, &v), -EINVAL);
+	assert_int_equal(parse_u64("-1", 10, &v), -EINVAL);
+	assert_int_equal(parse_u64(" 1", 10, &v), -EINVAL);
+	assert_int_equal(parse_u64("12kB", 10, &v), -EINVAL);
+	assert_int_equal(parse_u64("ff", 10, &v), -EINVAL);
+	assert_int_equal(parse_u64("0xg", 16, &v), -EINVAL);
+	assert_true(v == 7); /* untouched on error */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -144,6 +183,8 @@ int main(void)
 		cmocka_unit_test(test_bytes_suffix_and_zero),
 		cmocka_unit_test(test_sysfs_choice),
 		cmocka_unit_test(test_cmdline_init_args),
+		cmocka_unit_test(test_words),
+		cmocka_unit_test(test_u64),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
