@@ -3,7 +3,8 @@
 # boots of the L3 guest per VMM, alternating, with L1's NVMe assigned: VFIO
 # pins all of the guest's RAM before it starts. Runs bench-VMM-MIB-I, and
 # bench-api-MIB-I: passvm configured over its API socket with curl
-# (/lab/bench/api-boot). The guest's console goes through labtool stamp
+# (/lab/bench/api-boot), and bench-before-MIB-I under /lab/passvm-before
+# when run-lab was given one (PASSVM_BEFORE_BIN). The guest's console goes through labtool stamp
 # (LAB_STAMP): launch->init, InstanceStart->init, the guest's last line and
 # its kernel's "reboot: Power down" to the VMM's exit (lab_stamp_keys).
 lab_bind "$NVME_BDF" >/dev/null || {
@@ -26,6 +27,12 @@ for mib in ${BENCH_SIZES:-256 1024 4608}; do
 			/lab/bench/api-boot /tmp/bench-api.sock "$mib" "$NVME_BDF" \
 			"$L3_CMDLINE $(lab_l3_args passvm)" "$PASSVM" run --stats \
 			--id lab-bench ${LAB_PASSVM_ARGS:-}
+		# PASSVM_BEFORE_BIN (run-lab): the same boot under another build
+		if lab_want passvm && [ -x /lab/passvm-before ]; then
+			PASSVM=/lab/passvm-before
+			lab_passvm "bench-before-$mib-$i" --vfio "$NVME_BDF"
+			PASSVM=/lab/passvm
+		fi
 		lab_want qemu && lab_qemu "bench-qemu-$mib-$i" -device "vfio-pci,host=$NVME_BDF"
 		i=$((i + 1))
 	done

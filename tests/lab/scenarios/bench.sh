@@ -4,7 +4,9 @@
 # for each size of BENCH_SIZES (MiB, default 256 1024 4608), BENCH_RUNS
 # (3) runs per VMM, measured in L2: passvm from its command line (passvm),
 # passvm configured over its API socket with curl (api: boot-source,
-# machine-config, device-passthrough, InstanceStart), and QEMU. Passes when
+# machine-config, device-passthrough, InstanceStart), QEMU, and with
+# PASSVM_BEFORE_BIN (run-lab) another passvm build from its command line
+# (before: e.g. main's, to show a change's effect in the same lab run). Passes when
 # every run boots as in boot (2 CPUs, to the end of /init, exit 0). Prints,
 # per size and VMM, the medians of: passvm's launch to the guest's first
 # instruction and its time in the DMA map calls (--stats: first_insn_ms,
@@ -35,6 +37,14 @@ scen_bench_budget() {
 median() {
 	[ $# -gt 0 ] || { echo "-"; return; }
 	printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'
+}
+
+# bench_vmm ROW: the VMM of a row (api and before are passvm's)
+bench_vmm() {
+	case $1 in
+	qemu) echo qemu ;;
+	*) echo passvm ;;
+	esac
 }
 
 # bench_row MIB VMM: one line of medians over the runs of MIB under VMM
@@ -73,12 +83,14 @@ bench_row() {
 scen_bench_check() {
 	local vmm i n=${BENCH_RUNS:-3} mib pw qw
 	for mib in ${BENCH_SIZES:-256 1024 4608}; do
-		for vmm in passvm api qemu; do
-			lab_want "${vmm/api/passvm}" || continue
+		for vmm in passvm api before qemu; do
+			lab_want "$(bench_vmm "$vmm")" || continue
+			# before: only with PASSVM_BEFORE_BIN (run-lab)
+			[ "$vmm" != before ] || [ -n "${PASSVM_BEFORE_BIN:-}" ] || continue
 			for ((i = 1; i <= n; i++)); do
 				# shellcheck disable=SC2046 # stats_cond: a condition or none
 				expect_run "bench/$vmm-$mib-$i" bench run="bench-$vmm-$mib-$i" \
-					exit==0 guest==done cpus==2 $(stats_cond "${vmm/api/passvm}")
+					exit==0 guest==done cpus==2 $(stats_cond "$(bench_vmm "$vmm")")
 			done
 		done
 	done
@@ -103,6 +115,13 @@ scen_bench_check() {
 			echo
 			bench_row "$mib" api
 			echo
+			if [ -n "${PASSVM_BEFORE_BIN:-}" ]; then
+				bench_row "$mib" before
+				if [ "$BENCH_WALL" != - ] && [ "$qw" != - ]; then
+					awk -v p="$BENCH_WALL" -v q="$qw" 'BEGIN {printf " %.2f", p / q}'
+				fi
+				echo
+			fi
 		fi
 		if lab_want qemu; then
 			bench_row "$mib" qemu
