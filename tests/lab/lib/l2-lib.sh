@@ -233,7 +233,7 @@ lab_run() {
 
 lab_run_once() {
 	local name=$1 vmm=$2 t0 t1 rc pid wd tp hung=0 fifo=/tmp/lab-vmm.fifo
-	local ofifo=/tmp/lab-out.fifo ts=
+	local ofifo=/tmp/lab-out.fifo ts='' k
 	shift 2
 	LAB_LAST_PID=none
 	echo "LAB: BEGIN $name vmm=$vmm"
@@ -279,8 +279,18 @@ lab_run_once() {
 	kill "$wd" 2>/dev/null
 	wait "$tp"
 	rm -f "$fifo"
-	[ -z "$ts" ] || wait "$ts"
-	[ -z "$ts" ] || rm -f "$ofifo"
+	if [ -n "$ts" ]; then
+		# EOF once every writer is gone; one the watchdog's SIGKILL left
+		# behind (api-boot's passvm) must not hold L2 up
+		(
+			sleep 15
+			kill "$ts" 2>/dev/null
+		) &
+		k=$!
+		wait "$ts"
+		kill "$k" 2>/dev/null
+		rm -f "$ofifo"
+	fi
 	[ -z "$LAB_ERR_HIDE" ] || grep -v -E "$LAB_ERR_HIDE" "$LAB_VMM_ERR" >&2
 	[ ! -e "/tmp/lab-hung.$pid" ] || hung=1
 	echo
