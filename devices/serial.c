@@ -237,6 +237,28 @@ static void tx_out(struct serial *s, uint8_t c)
 	s->stats.tx_dropped++;
 }
 
+/*
+ * --trace console: each line the guest transmits, one trace line stamped
+ * when its newline is written, so console messages can be set against
+ * passvm's own steps (the time from a guest's "reboot: Power down" to its
+ * S5 write). The text is the guest's: a byte outside printable ASCII is
+ * shown as '.', a CR is dropped, a line longer than SERIAL_TRACE_LINE
+ * bytes is traced in pieces.
+ */
+static void trace_tx(struct serial *s, uint8_t c)
+{
+	if (!(trace_mask & TRACE_CONSOLE) || c == '\r')
+		return;
+	if (c != '\n') {
+		s->trace_line[s->trace_len++] =
+			c >= 0x20 && c < 0x7f ? (char)c : '.';
+		if (s->trace_len < SERIAL_TRACE_LINE)
+			return;
+	}
+	pv_trace_emit(TRACE_CONSOLE, "%.*s", (int)s->trace_len, s->trace_line);
+	s->trace_len = 0;
+}
+
 static void write_thr(struct serial *s, uint8_t c)
 {
 	/* Writing THR clears the THRE interrupt... */
@@ -251,6 +273,7 @@ static void write_thr(struct serial *s, uint8_t c)
 		if (s->tap.byte)
 			s->tap.byte(s->tap.opaque, c);
 		tx_out(s, c);
+		trace_tx(s, c);
 	}
 	/* ...and the instant transmitter empties THR again. */
 	s->thri = true;

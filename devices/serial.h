@@ -26,6 +26,7 @@
 #define SERIAL_NR_PORTS 8
 #define SERIAL_FIFO_SIZE 16
 #define SERIAL_COM1_IRQ 4
+#define SERIAL_TRACE_LINE 160 /* bytes of a --trace console line */
 
 struct serial_stats {
 	uint64_t tx_bytes; /* written to the output fd */
@@ -62,6 +63,10 @@ struct serial {
 
 	uint8_t ier, fcr, lcr, mcr, lsr_err, msr_delta, scr;
 	uint8_t dll, dlm;
+
+	/* --trace console: the line transmitted so far (printable ASCII) */
+	char trace_line[SERIAL_TRACE_LINE];
+	unsigned int trace_len;
 
 	struct serial_stats stats;
 };

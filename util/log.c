@@ -37,9 +37,10 @@ static const struct {
 	const char *name;
 	unsigned int bit;
 } trace_names[] = {
-	{ "vfio", TRACE_VFIO }, { "kvm", TRACE_KVM }, { "mem", TRACE_MEM },
-	{ "pci", TRACE_PCI },	{ "irq", TRACE_IRQ }, { "boot", TRACE_BOOT },
-	{ "all", TRACE_ALL },
+	{ "vfio", TRACE_VFIO },	      { "kvm", TRACE_KVM },
+	{ "mem", TRACE_MEM },	      { "pci", TRACE_PCI },
+	{ "irq", TRACE_IRQ },	      { "boot", TRACE_BOOT },
+	{ "console", TRACE_CONSOLE }, { "all", TRACE_ALL },
 };
 
 int trace_parse(const char *list, unsigned int *mask, const char **bad)

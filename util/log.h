@@ -20,7 +20,9 @@ enum trace_cat {
 	TRACE_PCI = 1u << 3,
 	TRACE_IRQ = 1u << 4,
 	TRACE_BOOT = 1u << 5,
-	TRACE_ALL = (1u << 6) - 1,
+	/* each line the guest writes to its console, stamped at its end */
+	TRACE_CONSOLE = 1u << 6,
+	TRACE_ALL = (1u << 7) - 1,
 };
 
 /*

@@ -58,7 +58,7 @@ const char cli_run_help[] =
 	"                     \"passvm: stats:\" lines or one JSON object on\n"
 	"                     stderr (keys below)\n"
 	"  --trace LIST       narrate steps on stderr: vfio,kvm,mem,pci,irq,\n"
-	"                     boot or all\n"
+	"                     boot,console (the guest's console lines) or all\n"
 	"  --verdict LIST     let the guest end the run with a verdict V,\n"
 	"                     exit status 64+V, through these channels (off\n"
 	"                     by default): mmio (a byte at GPA 0xfe000000:\n"
@@ -413,7 +413,7 @@ static int parse_run(int argc, char **argv, struct vm_config *o,
 			if (trace_parse(optarg, &o->trace, &bad))
 				return pv_seterr(
 					err, EINVAL,
-					"--trace: unknown category at '%s' (use vfio,kvm,mem,pci,irq,boot or all)",
+					"--trace: unknown category at '%s' (use vfio,kvm,mem,pci,irq,boot,console or all)",
 					bad);
 			break;
 		case O_HUGE:

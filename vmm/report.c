@@ -54,6 +54,7 @@ int run_finish(const struct vm_config *o, struct vm *vm, bool built,
 	}
 	if (built) {
 		vm_stats_snapshot(&r->stats, vm);
+		pv_trace(TRACE_KVM, "exit figures taken");
 		r->guest_started = vm->first_entry_ns != 0;
 		vm_destroy(vm);
 		/* Launch to exit: the teardown (device resets) included. */

@@ -371,8 +371,13 @@ static void boot_teardown(struct vm *vm, bool final)
 	for (unsigned int i = 0; i < n; i++)
 		vcpu_destroy(&vcpus[i]);
 	free(vcpus);
+	if (n)
+		pv_trace(TRACE_KVM, "%u vCPU threads joined", n);
 	/* virtio devices: I/O threads stopped, ioeventfds and irqfds gone. */
-	virtio_devices_destroy(vm->virtio);
+	if (vm->virtio) {
+		virtio_devices_destroy(vm->virtio);
+		pv_trace(TRACE_KVM, "virtio devices stopped");
+	}
 	vm->virtio = NULL;
 	/* Assigned devices: quiet, reset, unmapped; still open and bound. */
 	if (final)
@@ -503,4 +508,5 @@ void vm_destroy(struct vm *vm)
 	if (vm->kvm_fd >= 0)
 		close(vm->kvm_fd);
 	vm->kvm_fd = -1;
+	pv_trace(TRACE_KVM, "teardown done");
 }

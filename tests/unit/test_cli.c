@@ -57,7 +57,7 @@ static void test_full(void **state)
 			       "--cmdline", "quiet", "--mem", "2G", "--cpus",
 			       "4", "--vfio", "0000:01:00.0", "--vfio",
 			       "02:00.0,managed", "--stats", "--trace",
-			       "vfio,irq", NULL),
+			       "vfio,irq,console", NULL),
 			 0);
 	assert_int_equal(o.mem, 2ull << 30);
 	assert_int_equal(o.cpus, 4);
@@ -67,7 +67,7 @@ static void test_full(void **state)
 	assert_string_equal(o.vfio[1].bdf, "0000:02:00.0"); /* canonical */
 	assert_true(o.vfio[1].managed);
 	assert_true(o.stats);
-	assert_int_equal(o.trace, TRACE_VFIO | TRACE_IRQ);
+	assert_int_equal(o.trace, TRACE_VFIO | TRACE_IRQ | TRACE_CONSOLE);
 	assert_string_equal(o.cmdline, "quiet");
 }
 

@@ -19,6 +19,7 @@
 
 #include <cmocka.h>
 
+#include "capture.h"
 #include "devices/serial.h"
 
 enum { RBR, IER, IIR, LCR, MCR, LSR, MSR, SCR };
@@ -190,6 +191,45 @@ static void test_tx(void **state)
 	assert_int_equal(st.tx_bytes, 3);
 	assert_int_equal(st.tx_dropped, 0);
 	assert_int_equal(in(LSR)&0x60, 0x60);
+}
+
+/* Guest text, a control byte, a CR and one line too long for a trace line. */
+static void write_console_lines(void)
+{
+	const char *line = "reboot: Power down\x1b[0m\r\n";
+	char buf[512];
+
+	trace_mask = TRACE_CONSOLE;
+	for (const char *p = line; *p; p++)
+		out(THR, (uint8_t)*p);
+	for (unsigned int i = 0; i < SERIAL_TRACE_LINE + 10; i++)
+		out(THR, 'x');
+	out(THR, '\n');
+	trace_mask = 0;
+	out(THR, 'q'); /* not traced: the category is off */
+	out(THR, '\n');
+	while (drain_pipe(buf, sizeof(buf)) > 0)
+		;
+}
+
+/*
+ * --trace console: one stamped line per guest line, the escape shown as
+ * '.' and the CR gone; a long line in two pieces; the output itself as it
+ * was.
+ */
+static void test_console_trace(void **state)
+{
+	char want[SERIAL_TRACE_LINE + 16];
+
+	assert_int_equal(stderr_lines(write_console_lines,
+				      "] console: reboot: Power down.[0m"),
+			 1);
+	assert_int_equal(stderr_lines(write_console_lines, "[0m\r"), 0);
+	memset(want, 'x', SERIAL_TRACE_LINE);
+	want[SERIAL_TRACE_LINE] = '\0';
+	assert_int_equal(stderr_lines(write_console_lines, want), 1);
+	assert_int_equal(stderr_lines(write_console_lines, "] console: "), 3);
+	assert_int_equal(stderr_lines(write_console_lines, "console: q"), 0);
 }
 
 static void test_thre_interrupt(void **state)
@@ -454,6 +494,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_dlab, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tx, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_console_trace, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_thre_interrupt, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_rx_fifo, setup, teardown),

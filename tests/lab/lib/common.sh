@@ -290,6 +290,12 @@ build_l2_initramfs() {
 			install -m 0755 "$PASSVM_BIN" "$d/lab/passvm"
 		fi
 	fi
+	# bench's "before" rows: another static passvm build (PASSVM_BEFORE_BIN,
+	# e.g. main's), run beside this one in the same L2
+	if [ -n "${PASSVM_BEFORE_BIN:-}" ]; then
+		[ -x "$PASSVM_BEFORE_BIN" ] || die "PASSVM_BEFORE_BIN=$PASSVM_BEFORE_BIN is not an executable"
+		install -m 0755 "$PASSVM_BEFORE_BIN" "$d/lab/passvm-before"
+	fi
 
 	# QEMU for L2: the host's binary, its libraries, its loader and the
 	# firmware a -kernel boot of q35 needs. -L /lab/qemu-data at run time.

@@ -368,6 +368,7 @@ lab_run() {
 
 lab_run_once() {
 	local name=$1 vmm=$2 t0 t1 rc pid wd tp hung=0 fifo=/tmp/lab-vmm.fifo
+	local ofifo=/tmp/lab-out.fifo ts='' k
 	shift 2
 	LAB_LAST_PID=none
 	echo "LAB: BEGIN $name vmm=$vmm"
@@ -389,8 +390,20 @@ lab_run_once() {
 		tee "$LAB_VMM_ERR" <"$fifo" >&2 &
 	fi
 	tp=$!
+	rm -f "$LAB_STAMP_FILE".* /tmp/lab-start.ms
+	if [ -n "$LAB_STAMP" ]; then
+		rm -f "$ofifo"
+		mkfifo "$ofifo"
+		/lab/labtool stamp "$LAB_STAMP_FILE" guest=up guest=done \
+			"reboot: Power down" <"$ofifo" &
+		ts=$!
+	fi
 	t0=$(lab_uptime_cs)
-	"$@" </dev/null 2>"$fifo" &
+	if [ -n "$ts" ]; then
+		"$@" </dev/null >"$ofifo" 2>"$fifo" &
+	else
+		"$@" </dev/null 2>"$fifo" &
+	fi
 	pid=$!
 	LAB_LAST_PID=$pid
 	lab_watchdog "$pid" "$vmm" &
@@ -401,6 +414,18 @@ lab_run_once() {
 	kill "$wd" 2>/dev/null
 	wait "$tp"
 	rm -f "$fifo"
+	if [ -n "$ts" ]; then
+		# EOF once every writer is gone; one the watchdog's SIGKILL left
+		# behind (api-boot's passvm) must not hold L2 up
+		(
+			sleep 15
+			kill "$ts" 2>/dev/null
+		) &
+		k=$!
+		wait "$ts"
+		kill "$k" 2>/dev/null
+		rm -f "$ofifo"
+	fi
 	[ -z "$LAB_ERR_HIDE" ] || grep -v -E "$LAB_ERR_HIDE" "$LAB_VMM_ERR" >&2
 	[ ! -e "/tmp/lab-hung.$pid" ] || hung=1
 	echo
@@ -408,11 +433,31 @@ lab_run_once() {
 	# shellcheck disable=SC2046 # lab_stats_keys: KEY=VALUE words
 	lab_result "$LAB_SCENARIO" vmm="$vmm" exit=$rc wall_ms=$(((t1 - t0) * 10)) \
 		hung=$hung stderr_lines="$(grep -c -v -e '^passvm: stats: ' -e '^$' "$LAB_VMM_ERR")" \
-		$([ "$vmm" != passvm ] || lab_stats_keys "$LAB_VMM_ERR")
+		$([ "$vmm" != passvm ] || lab_stats_keys "$LAB_VMM_ERR") \
+		$([ -z "$ts" ] || lab_stamp_keys "$t0" "$t1")
 	[ "$vmm" != passvm ] || lab_stats_vfio "$LAB_VMM_ERR"
 	[ "$vmm" != passvm ] || lab_stats_virtio "$LAB_VMM_ERR"
 	echo "LAB: END $name vmm=$vmm exit=$rc wall_ms=$(((t1 - t0) * 10))"
 	return 0
+}
+
+# lab_stamp_keys T0 T1: RESULT keys from the times (ms) labtool stamp
+# noted, against the VMM's launch T0 and exit T1 (centiseconds, lab_uptime_cs):
+# init_ms (launch to the guest's guest=up line: its /init started),
+# start_init_ms (the VMM command's /tmp/lab-start.ms, InstanceStart's 204,
+# to that line), done_exit_ms (the guest's last RESULT line, guest=done, to
+# the VMM's exit) and down_exit_ms (the guest kernel's "reboot: Power
+# down" to the VMM's exit). A line that never came gives no key.
+lab_stamp_keys() {
+	local up fin down start
+	up=$(cat "$LAB_STAMP_FILE.1" 2>/dev/null)
+	fin=$(cat "$LAB_STAMP_FILE.2" 2>/dev/null)
+	down=$(cat "$LAB_STAMP_FILE.3" 2>/dev/null)
+	start=$(cat /tmp/lab-start.ms 2>/dev/null)
+	[ -z "$up" ] || echo "init_ms=$((up - $1 * 10))"
+	[ -z "$up" ] || [ -z "$start" ] || echo "start_init_ms=$((up - start))"
+	[ -z "$fin" ] || echo "done_exit_ms=$(($2 * 10 - fin))"
+	[ -z "$down" ] || echo "down_exit_ms=$(($2 * 10 - down))"
 }
 
 # lab_stats_keys FILE: RESULT keys from the --stats lines of passvm's

@@ -35,6 +35,13 @@
  *                                    aligned offsets for SECONDS: IOPS
  *   labtool blk-seq DEV              1 MiB O_DIRECT reads of all of DEV
  *                                    in order: MB/s
+ *   labtool stamp FILE TEXT...       stdin to stdout as it comes; the time
+ *                                    the first line holding the K-th TEXT
+ *                                    was read (ms, CLOCK_BOOTTIME:
+ *                                    /proc/uptime's clock) into FILE.K; no
+ *                                    timeout, no result line (it ends at
+ *                                    EOF)
+ *   labtool now                      that clock now, ms
  *
  * Build: gcc -static -O2 -o labtool labtool.c (run-lab does it).
  */
@@ -49,6 +56,7 @@
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -501,6 +509,75 @@ static int cmd_blk_seq(const char *dev)
 	return ok("bytes=%llu t=%.2f mbs=%.1f", done, t, done / t / 1e6);
 }
 
+/* ms on CLOCK_BOOTTIME, the clock of /proc/uptime (L2's lab_uptime) */
+static long long boot_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_BOOTTIME, &t);
+	return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/*
+ * stdin to stdout unchanged; when a line holding @texts[k] is first
+ * complete, its time goes to "@file.K" (K from 1). The stamp is taken as
+ * the data is read, before it is written on: a slow stdout (a serial
+ * console) does not delay it.
+ */
+static int cmd_stamp(const char *file, char **texts, int nr)
+{
+	char buf[CHUNK], line[1024], path[4096];
+	bool found[16] = { false };
+	size_t len = 0;
+	ssize_t n;
+
+	if (nr > 16)
+		nr = 16;
+	alarm(0);
+	while ((n = read(0, buf, sizeof(buf))) != 0) {
+		long long t = boot_ms();
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		for (ssize_t i = 0; i < n; i++) {
+			if (buf[i] != '\n') {
+				if (len < sizeof(line) - 1)
+					line[len++] = buf[i];
+				continue;
+			}
+			line[len] = '\0';
+			len = 0;
+			for (int k = 0; k < nr; k++) {
+				FILE *f;
+
+				if (found[k] || !strstr(line, texts[k]))
+					continue;
+				found[k] = true;
+				snprintf(path, sizeof(path), "%s.%d", file,
+					 k + 1);
+				f = fopen(path, "w");
+				if (f) {
+					fprintf(f, "%lld\n", t);
+					fclose(f);
+				}
+			}
+		}
+		for (ssize_t off = 0; off < n;) {
+			ssize_t w = write(1, buf + off, (size_t)(n - off));
+
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w <= 0)
+				break;
+			off += w;
+		}
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *tmo = getenv("LABTOOL_TIMEOUT");
@@ -549,7 +626,13 @@ int main(int argc, char **argv)
 		return cmd_blk_rand(argv[2], atof(argv[3]));
 	if (!strcmp(c, "blk-seq") && argc == 3)
 		return cmd_blk_seq(argv[2]);
+	if (!strcmp(c, "stamp") && argc >= 4)
+		return cmd_stamp(argv[2], argv + 3, argc - 3);
+	if (!strcmp(c, "now") && argc == 2) {
+		printf("%lld\n", boot_ms());
+		return 0;
+	}
 	fprintf(stderr,
-		"usage: labtool listen|connect|uds-listen|uds-connect|tap-add|tap-exec|tcp-sink|tcp-source|blk-rand|blk-seq ...\n");
+		"usage: labtool listen|connect|uds-listen|uds-connect|tap-add|tap-exec|tcp-sink|tcp-source|blk-rand|blk-seq|stamp|now ...\n");
 	return 2;
 }
