@@ -107,8 +107,9 @@ const char cli_run_help[] =
 	"Counts add up across --reboot restarts.\n"
 	"\n"
 	"--result keys: schema, passvm_version, end (power-off, reset, crash,\n"
-	"timeout, verdict, signal, error, usage-error, bad-config),\n"
-	"exit_status, message, signal, verdict {value, channel}, timeout\n"
+	"timeout, verdict, signal, error, usage-error, bad-config,\n"
+	"bad-syscall), exit_status, message, signal, verdict {value,\n"
+	"channel}, timeout\n"
 	"{after_s, grace_s, fired, guest_end}, console, guest_started, and\n"
 	"the --stats=json keys.\n";
 
