@@ -8,10 +8,14 @@
 #include "sandbox/sandbox.h"
 
 #include <errno.h>
+#include <linux/futex.h>
 #include <linux/seccomp.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -19,6 +23,11 @@
 #include <unistd.h>
 
 #include "sandbox/policy.h"
+
+/* si_code of a seccomp trap (asm-generic/siginfo.h); not in every libc. */
+#ifndef SYS_SECCOMP
+#define SYS_SECCOMP 1
+#endif
 
 static const char *const kind_names[SANDBOX_NR] = {
 	[SANDBOX_MAIN] = "main",
@@ -122,24 +131,110 @@ static long trapped_arg1(void *uc)
 #endif
 }
 
+/*
+ * The --result record armed by sandbox_set_result(). The handler uses only
+ * calls every kind's list allows (write, futex, tgkill to this process,
+ * exit_group), and rename(2) on the main thread, whose filter has it.
+ */
+enum { RES_NONE, RES_ARMED, RES_WRITING, RES_WRITTEN };
+
+static struct {
+	int state; /* RES_*, changed atomically */
+	int fd;
+	char *tmp, *path, *head, *tail[2];
+	const volatile uint64_t *started;
+	pid_t main_tid;
+} res = { .fd = -1 };
+
+static void write_all(int fd, const char *s, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, s, n);
+
+		if (w <= 0)
+			return;
+		s += w;
+		n -= (size_t)w;
+	}
+}
+
+/* The record, with @msg as its message, into the armed file. */
+static void res_write(const struct line *msg)
+{
+	int armed = RES_ARMED;
+
+	if (!__atomic_compare_exchange_n(&res.state, &armed, RES_WRITING, false,
+					 __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
+		return;
+	write_all(res.fd, res.head, strlen(res.head));
+	write_all(res.fd, msg->buf, msg->n);
+	write_all(res.fd, res.tail[*res.started != 0],
+		  strlen(res.tail[*res.started != 0]));
+	__atomic_store_n(&res.state, RES_WRITTEN, __ATOMIC_SEQ_CST);
+}
+
+/* On the main thread: the written record becomes the --result file. */
+static void res_commit(void)
+{
+	/* Another thread may still be writing it (two traps at once). */
+	for (int i = 0;
+	     i < 100000 &&
+	     __atomic_load_n(&res.state, __ATOMIC_SEQ_CST) == RES_WRITING;
+	     i++)
+		sched_yield();
+	if (__atomic_load_n(&res.state, __ATOMIC_SEQ_CST) != RES_WRITTEN)
+		return;
+	fsync(res.fd);
+	if (rename(res.tmp, res.path))
+		unlink(res.tmp);
+}
+
+/* Off the main thread: ask it to commit, and wait (2 s at most). */
+static void res_forward(void)
+{
+	struct timespec ts = { 2, 0 };
+	int never = 0;
+
+	syscall(SYS_tgkill, getpid(), res.main_tid, SIGSYS);
+	syscall(SYS_futex, &never, FUTEX_WAIT_PRIVATE, 0, &ts, NULL, 0);
+}
+
 static void on_sigsys(int sig, siginfo_t *si, void *uc)
 {
 	const char *name = sandbox_syscall_name(si->si_syscall);
-	struct line l = { .n = 0 };
+	struct line l = { .n = 0 }, msg = { .n = 0 };
+	bool on_main;
 	ssize_t w;
 
 	(void)sig;
-	put(&l, "passvm: seccomp: the ");
-	put(&l, self_kind >= 0 ? kind_names[self_kind] : "new");
-	put(&l, " thread made a forbidden system call: ");
-	put(&l, name ? name : "syscall");
-	put(&l, " (");
-	put_num(&l, (unsigned long)si->si_syscall, 10);
-	put(&l, ")");
-	if (si->si_syscall == SYS_ioctl) {
-		put(&l, " request ");
-		put_num(&l, (unsigned long)trapped_arg1(uc) & 0xffffffffu, 16);
+	on_main = self_kind == SANDBOX_MAIN || self_kind < 0 ||
+		  (res.main_tid && syscall(SYS_gettid) == res.main_tid);
+	if (si->si_code != SYS_SECCOMP) {
+		/* res_forward() from the thread that trapped (or a stray
+		 * SIGSYS: nothing armed, nothing written). */
+		if (si->si_code == SI_TKILL && si->si_pid == getpid() &&
+		    __atomic_load_n(&res.state, __ATOMIC_SEQ_CST) >=
+			    RES_WRITING) {
+			res_commit();
+			_exit(SANDBOX_EXIT_BAD_SYSCALL);
+		}
+		return;
 	}
+	put(&msg, "the ");
+	put(&msg, self_kind >= 0 ? kind_names[self_kind] : "new");
+	put(&msg, " thread made a forbidden system call: ");
+	put(&msg, name ? name : "syscall");
+	put(&msg, " (");
+	put_num(&msg, (unsigned long)si->si_syscall, 10);
+	put(&msg, ")");
+	if (si->si_syscall == SYS_ioctl) {
+		put(&msg, " request ");
+		put_num(&msg, (unsigned long)trapped_arg1(uc) & 0xffffffffu,
+			16);
+	}
+	msg.buf[msg.n] = '\0';
+	put(&l, "passvm: seccomp: ");
+	put(&l, msg.buf);
 	put(&l, "; passvm stops with exit status 148 (--seccomp off runs "
 		"without filters, --seccomp log lists such calls in the "
 		"kernel log)\n");
@@ -151,7 +246,57 @@ static void on_sigsys(int sig, siginfo_t *si, void *uc)
 	(void)w;
 	if (restore_hook)
 		restore_hook();
+	res_write(&msg);
+	if (on_main)
+		res_commit();
+	else if (__atomic_load_n(&res.state, __ATOMIC_SEQ_CST) >= RES_WRITING)
+		res_forward(); /* this record, or another trap's */
 	_exit(SANDBOX_EXIT_BAD_SYSCALL);
+}
+
+int sandbox_set_result(int fd, const char *tmp, const char *path,
+		       const char *head, const char *const tail[2],
+		       const volatile uint64_t *started)
+{
+	sandbox_clear_result();
+	res.tmp = strdup(tmp);
+	res.path = strdup(path);
+	res.head = strdup(head);
+	res.tail[0] = strdup(tail[0]);
+	res.tail[1] = strdup(tail[1]);
+	if (!res.tmp || !res.path || !res.head || !res.tail[0] ||
+	    !res.tail[1]) {
+		res.fd = -1;
+		sandbox_clear_result();
+		return -ENOMEM;
+	}
+	res.fd = fd;
+	res.started = started;
+	res.main_tid = (pid_t)syscall(SYS_gettid);
+	__atomic_store_n(&res.state, RES_ARMED, __ATOMIC_SEQ_CST);
+	return 0;
+}
+
+void sandbox_clear_result(void)
+{
+	int armed = RES_ARMED;
+
+	/* A trap now finds nothing armed (one already writing wins). */
+	if (__atomic_compare_exchange_n(&res.state, &armed, RES_NONE, false,
+					__ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) {
+		close(res.fd);
+		unlink(res.tmp);
+	}
+	if (__atomic_load_n(&res.state, __ATOMIC_SEQ_CST) != RES_NONE)
+		return;
+	res.fd = -1;
+	free(res.tmp);
+	free(res.path);
+	free(res.head);
+	free(res.tail[0]);
+	free(res.tail[1]);
+	memset(res.tail, 0, sizeof(res.tail));
+	res.tmp = res.path = res.head = NULL;
 }
 
 int sandbox_init(enum sandbox_mode m, void (*restore)(void),

@@ -68,6 +68,33 @@ int sandbox_parse_mode(const char *s, enum sandbox_mode *mode);
 int sandbox_init(enum sandbox_mode mode, void (*restore)(void),
 		 struct pv_error *err);
 
+/*
+ * sandbox_set_result() - the --result file the SIGSYS handler leaves, as
+ * the exit path leaves one (vmm/result.h): the handler cannot format or
+ * open anything, so the caller (the main thread, before the filters are
+ * on) hands it an open temporary file @fd at @tmp in @path's directory
+ * and the record around its message: @head, the message (the handler's
+ * line, "the vcpu thread made a forbidden system call: socket (41)",
+ * nothing in it JSON would escape), then @tail[0], or @tail[1] once
+ * *@started is nonzero (the guest ran). The handler writes the record into
+ * @fd and renames @tmp over @path: itself on the main thread (its filter
+ * allows renameat, for the exit path's result file), else by sending
+ * SIGSYS to the main thread, which does it and exits 148 (the trapping
+ * thread exits on its own after 2 s if the main thread does not). The
+ * strings are copied; the sandbox owns @fd from here. Returns 0 or
+ * -ENOMEM (then nothing is armed and the caller still owns @fd).
+ */
+int sandbox_set_result(int fd, const char *tmp, const char *path,
+		       const char *head, const char *const tail[2],
+		       const volatile uint64_t *started);
+
+/*
+ * sandbox_clear_result() - disarm sandbox_set_result(): close its file and
+ * unlink its temporary name (the exit path writes the result itself).
+ * Main thread; nothing when nothing is armed.
+ */
+void sandbox_clear_result(void);
+
 /* sandbox_mode() - the mode given to sandbox_init() (SANDBOX_OFF before). */
 enum sandbox_mode sandbox_mode(void);
 

@@ -107,8 +107,9 @@ const char cli_run_help[] =
 	"Counts add up across --reboot restarts.\n"
 	"\n"
 	"--result keys: schema, passvm_version, end (power-off, reset, crash,\n"
-	"timeout, verdict, signal, error, usage-error, bad-config),\n"
-	"exit_status, message, signal, verdict {value, channel}, timeout\n"
+	"timeout, verdict, signal, error, usage-error, bad-config,\n"
+	"bad-syscall), exit_status, message, signal, verdict {value,\n"
+	"channel}, timeout\n"
 	"{after_s, grace_s, fired, guest_end}, console, guest_started, and\n"
 	"the --stats=json keys.\n";
 
@@ -176,23 +177,23 @@ static int parse_vfio(const char *arg, struct vm_config *o,
 					err, EINVAL,
 					"--vfio '%s': fd %d is given twice",
 					arg, v->fd);
-		o->nr_vfio++;
-		return 0;
+	} else {
+		if (pci_addr_parse_arg(arg, len, &a))
+			return pv_seterr(
+				err, EINVAL,
+				"--vfio '%s': not a PCI address: use " PCI_ADDR_FORMS
+				" or fd=N",
+				arg);
+		pci_addr_format(&a, v->bdf);
 	}
-	if (pci_addr_parse_arg(arg, len, &a))
-		return pv_seterr(
-			err, EINVAL,
-			"--vfio '%s': not a PCI address: use " PCI_ADDR_FORMS
-			" or fd=N",
-			arg);
-	pci_addr_format(&a, v->bdf);
-	for (i = 0; i < o->nr_vfio; i++)
+	/* One device once, by address or as a pre-opened fd's bdf=. */
+	for (i = 0; v->bdf[0] && i < o->nr_vfio; i++)
 		if (!strcmp(o->vfio[i].bdf, v->bdf))
 			return pv_seterr(
 				err, EINVAL,
 				"--vfio '%s': %s is already assigned by an earlier --vfio: give each device once",
 				arg, v->bdf);
-	if (comma) {
+	if (comma && !v->has_fd) {
 		if (strcmp(comma + 1, "managed"))
 			return pv_seterr(
 				err, EINVAL,

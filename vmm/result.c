@@ -10,15 +10,21 @@
 #include <unistd.h>
 
 #include "devices/io.h"
+#include "sandbox/sandbox.h"
 #include "util/json_out.h"
 #include "vmm/cli_ctl.h"
 
 const char *const run_end_names[RUN_END_NR] = {
-	[RUN_END_ERROR] = "error",	     [RUN_END_USAGE] = "usage-error",
-	[RUN_END_BAD_CONFIG] = "bad-config", [RUN_END_POWEROFF] = "power-off",
-	[RUN_END_RESET] = "reset",	     [RUN_END_CRASH] = "crash",
-	[RUN_END_TIMEOUT] = "timeout",	     [RUN_END_VERDICT] = "verdict",
+	[RUN_END_ERROR] = "error",
+	[RUN_END_USAGE] = "usage-error",
+	[RUN_END_BAD_CONFIG] = "bad-config",
+	[RUN_END_POWEROFF] = "power-off",
+	[RUN_END_RESET] = "reset",
+	[RUN_END_CRASH] = "crash",
+	[RUN_END_TIMEOUT] = "timeout",
+	[RUN_END_VERDICT] = "verdict",
 	[RUN_END_SIGNAL] = "signal",
+	[RUN_END_BAD_SYSCALL] = "bad-syscall",
 };
 
 int run_exit_status(const struct run_end *e)
@@ -42,6 +48,8 @@ int run_exit_status(const struct run_end *e)
 							   (int)e->verdict);
 	case RUN_END_SIGNAL:
 		return 128 + e->signal;
+	case RUN_END_BAD_SYSCALL:
+		return SANDBOX_EXIT_BAD_SYSCALL;
 	default:
 		return VM_EXIT_VMM_ERROR;
 	}

@@ -29,6 +29,7 @@ enum run_end_kind {
 	RUN_END_TIMEOUT, /* --timeout: 5, whatever the guest did after */
 	RUN_END_VERDICT, /* an enabled verdict channel: 64 + V */
 	RUN_END_SIGNAL, /* SIGINT/SIGTERM/SIGHUP, Ctrl-a x: 128 + signal */
+	RUN_END_BAD_SYSCALL, /* a forbidden system call (seccomp): 148 */
 	RUN_END_NR,
 };
 
@@ -54,7 +55,8 @@ struct run_end {
  * run_exit_status() - passvm's exit status for @e (the project's table:
  * README "Exit status"): 0 power-off, 1 error, 2 usage, 3 reset, 4 crash,
  * 5 timeout, 64 + V for a verdict V (V above VM_EXIT_VERDICT_MAX gives
- * 64 + VM_EXIT_VERDICT_MAX), 128 + signal, 152 bad config. Pure.
+ * 64 + VM_EXIT_VERDICT_MAX), 128 + signal, 148 a forbidden system call,
+ * 152 bad config. Pure.
  */
 int run_exit_status(const struct run_end *e);
 

@@ -155,6 +155,18 @@ int run_finish(const struct vm_config *o, struct vm *vm, bool built,
 	       struct run_end *end);
 
 /*
+ * run_arm_trap_result() - with --result and --seccomp on: hand the SIGSYS
+ * handler the result file a forbidden system call leaves
+ * (sandbox_set_result()): a temporary file beside @o->result, and the
+ * record formatted now, "end" "bad-syscall", exit status 148, the
+ * handler's line as "message", "guest_started" as @vm's first entry says
+ * at the trap, the figures zero (the handler cannot gather them). Main
+ * thread, before any filter is on; run_finish() disarms it. A failure is a
+ * warning: a trap then leaves no result file.
+ */
+void run_arm_trap_result(const struct vm_config *o, struct vm *vm);
+
+/*
  * vm_reboot() - after a guest reset, with the vCPUs stopped: fold this
  * boot's counters into vm->past, tear down what a boot built (the assigned
  * devices are reset, not closed or unbound) and build it again, as

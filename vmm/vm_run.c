@@ -244,6 +244,7 @@ int vm_run(struct vm *vm)
 	sigaddset(&w.set, SIGHUP);
 	sigaddset(&w.set, SIGUSR2);
 	set_trap_note(vm);
+	run_arm_trap_result(vm->opts, vm);
 	pthread_create(&sig_thread, NULL, signal_thread, &w);
 
 	memset(e, 0, sizeof(*e));

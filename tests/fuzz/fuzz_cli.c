@@ -62,14 +62,21 @@ FZ_NOCOV static void check_run(int ret, const struct vm_config *c,
 		 c->cpus);
 	FZ_CHECK(c->nr_vfio <= VM_MAX_PASSTHROUGH, "%u devices", c->nr_vfio);
 	for (unsigned int i = 0; i < c->nr_vfio; i++) {
+		/* A pre-opened fd (fd=N) may leave its address unsaid. */
 		FZ_CHECK(
 			memchr(c->vfio[i].bdf, 0, sizeof(c->vfio[i].bdf)) &&
-				c->vfio[i].bdf[0] && c->vfio[i].id[0] &&
+				(c->vfio[i].bdf[0] || c->vfio[i].has_fd) &&
+				c->vfio[i].id[0] &&
 				memchr(c->vfio[i].id, 0, sizeof(c->vfio[i].id)),
 			"device %u", i);
-		for (unsigned int j = 0; j < i; j++)
-			FZ_CHECK(strcmp(c->vfio[i].bdf, c->vfio[j].bdf),
+		for (unsigned int j = 0; j < i; j++) {
+			FZ_CHECK(!c->vfio[i].bdf[0] ||
+					 strcmp(c->vfio[i].bdf, c->vfio[j].bdf),
 				 "%s given twice", c->vfio[i].bdf);
+			FZ_CHECK(!c->vfio[i].has_fd || !c->vfio[j].has_fd ||
+					 c->vfio[i].fd != c->vfio[j].fd,
+				 "fd %d given twice", c->vfio[i].fd);
+		}
 	}
 	FZ_CHECK(!(c->trace & ~(unsigned int)TRACE_ALL), "trace 0x%x",
 		 c->trace);

@@ -15,10 +15,12 @@
  *               a second (emulated) device on the bus; bit 3 MSI-X cannot
  *               grow in VFIO; bit 4 MSI-X NORESIZE; bit 5 not a PCI
  *               device; bit 6 raw region-info capabilities for one
- *               region (below)
+ *               region (below); bit 7 the VM tags MSIs with the
+ *               requester ID (vfio_pci_use_devid(), arm64's ITS)
  *   u8 fail     VFIO failures: bit 0 SET_IRQS, bit 1 mmap, bit 2 config
  *               read at init, bit 3 GET_IRQ_INFO, bit 4 GET_REGION_INFO
- *               of the BARs
+ *               of the BARs, bit 5 GET_INFO, bit 6 GET_REGION_INFO of
+ *               the config region
  *   u8 gsis     MSI routes KVM offers: 0 = 1000, else 24 + N
  *   u16 cfgsz   config region bytes: 0 = 4096, else N % 4097
  *   u8 nchunks  then each: u16 offset (% 4096), u8 length (0 = 256), bytes:
@@ -31,7 +33,14 @@
  *   u8 intx, u8 msi, u16 msix   VFIO IRQ counts
  *   [mode bit 6] u8 region, u8 n, n bytes: that region's capability
  *               chain as GET_REGION_INFO returns it (cap_offset 32)
- *   [mode bit 2] u8 x3: the emulated device's BAR sizes (log2; 0 none)
+ *   [mode bit 2] u8 x3: the emulated device's BAR sizes (log2; 0 none);
+ *               u8 slot (0: DUMMY_SLOT, 1: the first free one, 2: the
+ *               model's, which is then refused, 3, 4: out of range),
+ *               u8 x3 a BAR the core must refuse or take (index % 8
+ *               minus 1, type % 5, log2 size % 64 with 63 meaning 3
+ *               bytes), u8 INTx: GSI count for pci_bus_set_intx() in
+ *               bits 0-2 (0: the default), pin (bits 3-7) % 6; u8 log2
+ *               BAR alignment (pci_bus_set_bar_align)
  *   then steps: u8 op and its arguments (see step()).
  *
  * Invariants, after every step: pci_check_bus() (BARs in their windows,
@@ -44,9 +53,10 @@
  * eventfds; VFIO gets only open eventfds; device accesses stay inside
  * their region; no config write reaches the device's BAR, ROM or
  * interrupt-line registers and no MSI-X table or PBA write reaches the
- * device. After teardown (pci_bus_remove, vfio_pci_quiesce,
- * vfio_pci_fini): no GSI, irqfd, eventfd, memslot or mmap left, every
- * VFIO interrupt off.
+ * device; the interrupt kinds the model reports are the ones it set up.
+ * After teardown (vfio_pci_stop_dma: Bus Master off in the device;
+ * pci_bus_remove, vfio_pci_quiesce, vfio_pci_fini): no GSI, irqfd,
+ * eventfd, memslot or mmap left, every VFIO interrupt off.
  */
 /* FUZZ-TARGETS: devices/pci.c devices/pci_decode.c devices/pci_io.c */
 /* FUZZ-TARGETS: devices/pci_cap.c vfio/vfio_pci.c vfio/pci_config.c */
@@ -257,6 +267,8 @@ static int h_ioctl(void *ctx, unsigned long req, void *arg)
 
 	switch (req) {
 	case VFIO_DEVICE_GET_INFO:
+		if (h.fail & 0x20)
+			return -ENOTTY;
 		ret = fio.ioctl(ctx, req, arg);
 		if (h.mode & 0x20)
 			((struct vfio_device_info *)arg)->flags &=
@@ -267,6 +279,8 @@ static int h_ioctl(void *ctx, unsigned long req, void *arg)
 
 		FZ_CHECK(ri->argsz >= sizeof(*ri), "argsz %u", ri->argsz);
 		if ((h.fail & 16) && ri->index < CFG_IDX)
+			return -EIO;
+		if ((h.fail & 0x40) && ri->index == CFG_IDX)
 			return -EIO;
 		if ((int)ri->index == h.raw_region)
 			return raw_region_info(ri);
@@ -411,23 +425,59 @@ static void describe(struct fz *f)
 	}
 }
 
+static const int dummy_slots[5] = { DUMMY_SLOT, -1, SLOT, 0, 32 };
+
+/* The emulated device's BARs and slot, and the bus's INTx and alignment. */
 static void add_dummy(struct fz *f)
 {
-	static const enum pci_bar_type types[3] = { PCI_BAR_MEM32, PCI_BAR_IO,
-						    PCI_BAR_MEM64 };
+	static const enum pci_bar_type types[5] = { PCI_BAR_MEM32, PCI_BAR_IO,
+						    PCI_BAR_MEM64, PCI_BAR_ROM,
+						    PCI_BAR_NONE };
 	struct pv_error err;
+	unsigned int slot, bar, type, lg, n, pin, gsi;
+	uint64_t size;
+	int ret;
 
 	pci_dev_init(&dummy, "dummy", 0x1234, 0x0001, 0x058000, PCI_CFG_SIZE,
 		     &dummy_ops, NULL);
 	for (int k = 0; k < 3; k++) {
-		unsigned int lg = fz_u8(f) % 40;
-
+		lg = fz_u8(f) % 40;
 		if (lg)
 			pci_dev_set_bar(&dummy, 2 * k, types[k], k == 2,
 					1ull << lg);
 	}
-	if (pci_bus_add(&bus, &dummy, DUMMY_SLOT, &err))
+	slot = fz_u8(f) % 5;
+	/* Any BAR index, type and size: refused, or taken as asked. */
+	bar = fz_u8(f) % 8;
+	type = fz_u8(f) % 5;
+	lg = fz_u8(f) % 64;
+	size = lg == 63 ? 3 : lg ? 1ull << lg : 0; /* 3: not a power of 2 */
+	ret = pci_dev_set_bar(&dummy, (int)bar - 1, types[type], lg & 1, size);
+	FZ_CHECK(ret || !size || types[type] == PCI_BAR_NONE ||
+			 dummy.bars[bar - 1].size == size,
+		 "BAR%d of 2^%u bytes taken as 0x%llx", (int)bar - 1, lg,
+		 (unsigned long long)dummy.bars[bar - 1].size);
+	n = fz_u8(f);
+	dummy.cfg[PCI_INTERRUPT_PIN] = (uint8_t)((n >> 3) % 6);
+	pci_bus_set_intx(&bus, IRQ_MSI_GSI_BASE - 8, n % 8);
+	pci_bus_set_bar_align(&bus, 1ull << (fz_u8(f) % 32));
+	ret = pci_bus_add(&bus, &dummy, dummy_slots[slot], &err);
+	if (ret) {
+		/* Only a slot out of range, or BARs too big for the windows. */
+		FZ_CHECK(slot >= 3 || ret == -ENOSPC,
+			 "dummy device refused: %s", err.msg);
 		dummy.bus = NULL;
+		return;
+	}
+	FZ_CHECK(slot < 3, "dummy added at taken/invalid slot %d",
+		 dummy_slots[slot]);
+	/* INTx swizzled onto the bus's GSIs (the default: the PRT's). */
+	pin = dummy.cfg[PCI_INTERRUPT_PIN];
+	gsi = (dummy.devfn >> 3u) + pin - 1;
+	gsi = n % 8 ? IRQ_MSI_GSI_BASE - 8 + gsi % (n % 8) :
+		      pci_intx_gsi((dummy.devfn >> 3u), pin);
+	FZ_CHECK(!pin || dummy.intx_gsi == gsi, "dummy INTx GSI %u, not %u",
+		 dummy.intx_gsi, gsi);
 }
 
 /* ------------------------------------------------------------------ */
@@ -688,7 +738,7 @@ static uint8_t pick_devfn(uint8_t sel)
 	case 1:
 		return vp.pdev.devfn;
 	case 2:
-		return PCI_DEVFN(DUMMY_SLOT, 0);
+		return dummy.bus ? dummy.devfn : PCI_DEVFN(DUMMY_SLOT, 0);
 	default:
 		return (uint8_t)(sel >> 2);
 	}
@@ -901,7 +951,7 @@ static void fire(struct fz *f)
 
 static void step(struct fz *f)
 {
-	uint8_t op = fz_u8(f) % 18, sel;
+	uint8_t op = fz_u8(f) % 19, sel;
 	uint32_t reg, len;
 
 	switch (op) {
@@ -976,9 +1026,23 @@ static void step(struct fz *f)
 		reg = fz_u16(f) % 4096;
 		fv.cfg[reg] = fz_u8(f);
 		break;
-	default: /* reads of the whole header and capability area */
+	case 17: /* reads of the whole header and capability area */
 		for (reg = 0; reg < 256; reg += 4)
 			gcfg(vp.pdev.devfn, reg, 4);
+		break;
+	default: /* the core's own entry points, any offset and length */
+		sel = fz_u8(f);
+		reg = fz_u16(f) % (PCI_CFG_EXP_SIZE + 8);
+		len = fz_u8(f) % 10;
+		if (sel & 1)
+			pci_cfg_write(&bus, pick_devfn(sel >> 1), reg, len,
+				      fz_u32(f));
+		else
+			FZ_CHECK(pci_cfg_read(&bus, pick_devfn(sel >> 1), reg,
+					      len) <=
+					 (len < 4 ? (1u << (8 * len)) - 1 :
+						    0xffffffffu),
+				 "a %u-byte config read has more bits", len);
 		break;
 	}
 }
@@ -1064,6 +1128,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	int fds = fuzz_count_fds(), base;
+	struct vfio_pci_irq_kinds kinds;
 	struct vfio_dev_io dio;
 	struct pv_error err;
 	uint8_t gsis;
@@ -1107,10 +1172,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (h.mode & 2)
 		pci_bus_enable_decode(&bus);
 	check_all(base);
+	vfio_pci_get_irq_kinds(&vp, &kinds);
+	FZ_CHECK(kinds.msix == (vp.msix_cap &&
+				vp.irq_count[VFIO_PCI_MSIX_IRQ_INDEX]) &&
+			 kinds.msi == (vp.msi_cap &&
+				       vp.irq_count[VFIO_PCI_MSI_IRQ_INDEX]),
+		 "interrupt kinds: MSI-X %d MSI %d", kinds.msix, kinds.msi);
+	if (h.mode & 0x80)
+		vfio_pci_use_devid(&vp);
 	for (unsigned int n = 1; !fz_done(&f); n++) {
 		step(&f);
 		check_all(n % 8 && !fz_done(&f) ? -1 : base);
 	}
+	FZ_CHECK(vfio_pci_get_stats(&vp) == &vp.stats, "stats");
+	vfio_pci_stop_dma(&vp);
+	FZ_CHECK(!(fv.cfg[PCI_COMMAND] & PCI_COMMAND_MASTER) ||
+			 fv.regions[CFG_IDX].size < PCI_COMMAND + 2,
+		 "Bus Master still on after vfio_pci_stop_dma()");
 	pci_bus_remove(&bus, &vp.pdev);
 	vfio_pci_quiesce(&vp);
 	vfio_pci_fini(&vp);

@@ -214,6 +214,18 @@ static void test_host_interfaces(void **state)
 	assert_non_null(strstr(e.msg, "given twice"));
 	assert_int_equal(parse(&o, &e, "--kernel", "k", "--vfio", "fd=", NULL),
 			 -EINVAL);
+	/* A device by its address and as a pre-opened fd's bdf=, either way
+	 * round, is one device given twice (fuzz_cli). */
+	assert_int_equal(parse(&o, &e, "--kernel", "k", "--vfio", "01:00.0",
+			       "--vfio", "fd=5,bdf=01:00.0", NULL),
+			 -EINVAL);
+	assert_non_null(strstr(e.msg, "already assigned"));
+	assert_int_equal(parse(&o, &e, "--kernel", "k", "--vfio",
+			       "fd=5,bdf=01:00.0", "--vfio", "01:00.0", NULL),
+			 -EINVAL);
+	assert_int_equal(parse(&o, &e, "--kernel", "k", "--vfio", "fd=5",
+			       "--vfio", "fd=6", NULL),
+			 0);
 }
 
 static void test_stats_formats(void **state)

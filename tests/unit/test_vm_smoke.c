@@ -1158,6 +1158,73 @@ static json_t *run_verdict(const uint8_t *code, size_t len, const char *channel,
 	return v;
 }
 
+/* The names in directory @dir other than "." and "..", counted. */
+static int dir_entries(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+
+	assert_non_null(d);
+	while ((e = readdir(d)))
+		n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+	closedir(d);
+	return n;
+}
+
+/*
+ * A forbidden system call leaves the --result file every other end
+ * leaves (README "Exit status"): "bad-syscall", 148, the handler's line as
+ * the message, in a vCPU thread (the main thread renames it) and in the
+ * main thread; the temporary file armed for it is gone after a run that
+ * ends another way.
+ */
+static void test_seccomp_result(void **state)
+{
+	static const char *const kinds[] = { "vcpu", "main" };
+	char dir[] = "/tmp/passvm-smoke-sysXXXXXX", res[64], out[4096],
+	     err[4096], want[128];
+	const char *extra[] = { "--seccomp-test-forbidden", NULL, "--result",
+				res, NULL };
+	json_t *v;
+
+	setup(state);
+	assert_non_null(mkdtemp(dir));
+	snprintf(res, sizeof(res), "%s/result.json", dir);
+	for (int i = 0; i < 2; i++) {
+		extra[1] = kinds[i];
+		assert_int_equal(run_guest_opts(guest_ok42, sizeof(guest_ok42),
+						extra, out, sizeof(out), err,
+						sizeof(err)),
+				 148);
+		v = load_result(res, "bad-syscall");
+		assert_int_equal(jint(v, "exit_status"), 148);
+		snprintf(want, sizeof(want),
+			 "the %s thread made a forbidden system call: socket (",
+			 kinds[i]);
+		if (!strstr(json_string_value(json_object_get(v, "message")),
+			    want))
+			fail_msg("message: %s",
+				 json_string_value(
+					 json_object_get(v, "message")));
+		/* The filters are on before the guest's first instruction. */
+		assert_true(json_is_false(json_object_get(v, "guest_started")));
+		assert_true(json_is_null(json_object_get(v, "verdict")));
+		json_decref(v);
+		assert_int_equal(dir_entries(dir), 1);
+		unlink(res);
+	}
+	/* Ended by the guest's verdict: that result, no armed file left. */
+	assert_int_equal(run_guest_opts(guest_ok42, sizeof(guest_ok42),
+					extra + 2, out, sizeof(out), err,
+					sizeof(err)),
+			 106);
+	json_decref(load_result(res, "verdict"));
+	assert_int_equal(dir_entries(dir), 1);
+	unlink(res);
+	rmdir(dir);
+}
+
 /* The MMIO verdict register at 0xfe000000, read back and written. */
 static void test_verdict_mmio(void **state)
 {
@@ -1331,6 +1398,7 @@ int main(void)
 		cmocka_unit_test(test_timeout),
 		cmocka_unit_test(test_result_other_ends),
 		cmocka_unit_test(test_seccomp_forbidden),
+		cmocka_unit_test(test_seccomp_result),
 		cmocka_unit_test(test_seccomp_every_thread),
 	};
 

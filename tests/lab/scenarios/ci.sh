@@ -70,7 +70,7 @@ for k, t in top.items():
 if r["schema"] != 1:
     fail("schema version")
 ends = {"verdict", "power-off", "reset", "crash", "timeout", "signal",
-        "error", "usage-error", "bad-config"}
+        "error", "usage-error", "bad-config", "bad-syscall"}
 if r["end"] not in ends:
     fail("end " + r["end"])
 if set(r["exits"]) != {"total", "pio", "mmio", "hlt", "signal", "shutdown",
@@ -97,7 +97,8 @@ for d in r["vfio"]:
         fail("vfio keys")
 # the exit status follows from the end (README "Exit status")
 want = {"power-off": 0, "error": 1, "usage-error": 2, "reset": 3,
-        "crash": 4, "timeout": 5, "bad-config": 152}.get(r["end"])
+        "crash": 4, "timeout": 5, "bad-config": 152,
+        "bad-syscall": 148}.get(r["end"])
 if r["end"] == "verdict":
     want = 64 + min(v["value"], 63)
 if r["end"] == "signal":
