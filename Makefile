@@ -44,7 +44,7 @@ X86_SRCS := $(wildcard arch/x86/*.c) firmware/acpi.c firmware/bzimage.c \
 	firmware/linux_boot.c devices/acpi_pm.c devices/i8042.c devices/rtc.c
 X86_ASMS := firmware/dsdt_aml.S
 ARM64_SRCS := $(wildcard arch/arm64/*.c)
-ARM64_PURE := arch/arm64/fdt.c arch/arm64/image.c
+ARM64_PURE := arch/arm64/fdt.c arch/arm64/image.c arch/arm64/guest.c
 
 SRC_DIRS := util sandbox memory devices firmware host jail vfio virtio api vmm
 SHARED_SRCS := $(filter-out $(X86_SRCS),$(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.c)))
