@@ -133,8 +133,11 @@ int arch_irqchip_ready(struct vm *vm, struct pv_error *err);
 int arch_setup_devices(struct vm *vm, bool power_on, struct pv_error *err);
 
 /*
- * arch_check_assigned() - after the assigned devices are attached: refuse
- * what this platform cannot give them (arm64: MSIs without an ITS).
+ * arch_check_assigned() - after the assigned and the virtio devices are
+ * attached, before the guest runs: refuse what this platform cannot give
+ * them (arm64: MSIs of an assigned device without an ITS) and set what
+ * its interrupt controller needs (arm64 with an ITS: every device's MSIs
+ * carry its requester ID).
  */
 int arch_check_assigned(struct vm *vm, struct pv_error *err);
 
