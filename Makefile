@@ -214,7 +214,7 @@ unit: $(TEST_BINS) $(B)/passvm
 # then cached in ~/.cache/passvm/kernels), in a second L1 boot; then the
 # arm64 lab (run-lab --arch arm64, with the cross-built binary): LAB_ARM64
 # are its scenarios. All run; any failing fails the target.
-LAB_ARM64 ?= boot nvme intx nic
+LAB_ARM64 ?= boot nvme intx nic rootfs timeout
 lab: $(B)/passvm arm64
 	tests/lab/run-both $(LAB_ARM64)
 

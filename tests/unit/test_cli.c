@@ -282,6 +282,33 @@ static void test_help(void **state)
 	free(arm);
 }
 
+/*
+ * scripts/ci-initramfs writes the verdict page the guest's architecture
+ * has: its --arch table gives each the address of arch_guest_* (the
+ * layout headers'), as the help above does (make unit runs from the top
+ * of the tree).
+ */
+static void test_ci_script_pages(void **state)
+{
+	const struct arch_guest *gs[] = { &arch_guest_x86_64,
+					  &arch_guest_arm64 };
+	char script[8192], line[64];
+	FILE *f = fopen("scripts/ci-initramfs", "r");
+	size_t n;
+
+	assert_non_null(f);
+	n = fread(script, 1, sizeof(script) - 1, f);
+	fclose(f);
+	script[n] = '\0';
+	for (unsigned int i = 0; i < 2; i++) {
+		snprintf(line, sizeof(line), "\n%s) page=0x%llx ;;\n",
+			 gs[i]->name, (unsigned long long)gs[i]->verdict_mmio);
+		if (!strstr(script, line))
+			fail_msg("scripts/ci-initramfs lacks '%s'", line + 1);
+	}
+	assert_non_null(strstr(script, "devmem \"$page\" 8"));
+}
+
 /* cli_parse_run_arch() for a guest of @g; @o and @e filled as parse(). */
 static int parse_arch(const struct arch_guest *g, struct vm_config *o,
 		      struct pv_error *e, ...)
@@ -412,6 +439,7 @@ int main(void)
 		cmocka_unit_test(test_full),
 		cmocka_unit_test(test_help),
 		cmocka_unit_test(test_verdict_arch),
+		cmocka_unit_test(test_ci_script_pages),
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_usage_error_keeps_result),
 		cmocka_unit_test(test_vfio_forms),
