@@ -52,7 +52,7 @@ extern const char arch_name[];
 struct arch_guest {
 	const char *name; /* "x86_64", "arm64" (arch_name) */
 	const char *kernel; /* what --kernel takes: "bzImage", "Image" */
-	const char *console; /* the console UART, for --help */
+	const char *console; /* the console UART, for --help ("COM1") */
 	uint64_t verdict_mmio; /* GPA of the verdict page (devices/verdict.h) */
 	int verdict_port; /* I/O port of the verdict channel, -1: no port I/O */
 	/*

@@ -21,7 +21,7 @@ static const char help_head[] =
 	"\n"
 	"  --kernel FILE      kernel to boot: a bzImage (x86_64, boot protocol\n"
 	"                     2.06 or later) or an Image (arm64); this passvm\n"
-	"                     is for %s and takes an %s\n"
+	"                     is for %s guests (%s)\n"
 	"  --initrd FILE      initramfs to load\n"
 	"  --cmdline TEXT     kernel command line (default \"console=ttyS0\";\n"
 	"                     keep console=ttyS0 in yours to see the guest)\n"

@@ -13,7 +13,7 @@
 const struct arch_guest arch_guest_arm64 = {
 	.name = "arm64",
 	.kernel = "Image",
-	.console = "the ns16550a UART",
+	.console = "an ns16550a",
 	.verdict_mmio = ARM64_VERDICT_BASE,
 	.verdict_port = -1,
 	.power_button = false,
