@@ -46,7 +46,7 @@ X86_SRCS := $(wildcard arch/x86/*.c) firmware/acpi.c firmware/bzimage.c \
 	firmware/linux_boot.c devices/acpi_pm.c devices/i8042.c devices/rtc.c
 X86_ASMS := firmware/dsdt_aml.S
 ARM64_SRCS := $(wildcard arch/arm64/*.c)
-ARM64_PURE := arch/arm64/fdt.c arch/arm64/image.c
+ARM64_PURE := arch/arm64/fdt.c arch/arm64/image.c arch/arm64/guest.c
 
 SRC_DIRS := util sandbox memory devices firmware host jail vfio virtio api vmm
 SHARED_SRCS := $(filter-out $(X86_SRCS),$(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.c)))
@@ -263,7 +263,7 @@ unit: $(TEST_BINS) $(B)/passvm
 # then cached in ~/.cache/passvm/kernels), in a second L1 boot; then the
 # arm64 lab (run-lab --arch arm64, with the cross-built binary): LAB_ARM64
 # are its scenarios. All run; any failing fails the target.
-LAB_ARM64 ?= boot nvme intx nic
+LAB_ARM64 ?= boot nvme intx nic rootfs timeout
 lab: $(B)/passvm arm64
 	tests/lab/run-both $(LAB_ARM64)
 

@@ -42,6 +42,29 @@ struct arch_vm;
 /* "x86_64" or "arm64", for messages. */
 extern const char arch_name[];
 
+/*
+ * What a guest of an architecture has that the user is told about and the
+ * options depend on (passvm run --help, --verdict, --timeout): data from
+ * the architecture's layout header (arch/x86/layout.h,
+ * arch/arm64/layout.h), one object per architecture. Both are built into
+ * the host's unit tests; arch_guest is this binary's.
+ */
+struct arch_guest {
+	const char *name; /* "x86_64", "arm64" (arch_name) */
+	const char *kernel; /* what --kernel takes: "bzImage", "Image" */
+	const char *console; /* the console UART, for --help ("COM1") */
+	uint64_t verdict_mmio; /* GPA of the verdict page (devices/verdict.h) */
+	int verdict_port; /* I/O port of the verdict channel, -1: no port I/O */
+	/*
+	 * --timeout can press a power button the guest's kernel knows (x86:
+	 * the ACPI fixed-feature button); without one --timeout stops the
+	 * guest at once and --timeout-grace does not apply.
+	 */
+	bool power_button;
+};
+extern const struct arch_guest arch_guest_x86_64, arch_guest_arm64;
+extern const struct arch_guest *const arch_guest;
+
 /* Where guest RAM may go (memory/layout.h). */
 extern const struct layout_rules arch_layout_rules;
 
@@ -110,8 +133,11 @@ int arch_irqchip_ready(struct vm *vm, struct pv_error *err);
 int arch_setup_devices(struct vm *vm, bool power_on, struct pv_error *err);
 
 /*
- * arch_check_assigned() - after the assigned devices are attached: refuse
- * what this platform cannot give them (arm64: MSIs without an ITS).
+ * arch_check_assigned() - after the assigned and the virtio devices are
+ * attached, before the guest runs: refuse what this platform cannot give
+ * them (arm64: MSIs of an assigned device without an ITS) and set what
+ * its interrupt controller needs (arm64 with an ITS: every device's MSIs
+ * carry its requester ID).
  */
 int arch_check_assigned(struct vm *vm, struct pv_error *err);
 

@@ -13,106 +13,6 @@
 #include "vmm/cli_ctl.h"
 #include "vmm/cli_dev.h"
 
-const char cli_run_help[] =
-	"Usage: passvm run --kernel FILE [options]\n"
-	"       passvm run --api-sock PATH | --config-file FILE [options]\n"
-	"\n"
-	"Boot a Linux kernel in a KVM microVM, optionally with PCI devices\n"
-	"assigned through VFIO. The guest's serial console (COM1) is passvm's\n"
-	"stdin/stdout; on a terminal, press Ctrl-a x to quit, Ctrl-a h for\n"
-	"help (Ctrl-C goes to the guest).\n"
-	"\n"
-	"  --kernel FILE      kernel to boot: a bzImage (x86_64, boot protocol\n"
-	"                     2.06 or later) or an Image (arm64)\n"
-	"  --initrd FILE      initramfs to load\n"
-	"  --cmdline TEXT     kernel command line (default \"console=ttyS0\";\n"
-	"                     keep console=ttyS0 in yours to see the guest)\n"
-	"  --mem SIZE         guest RAM, K/M/G suffix, bare number = MiB\n"
-	"                     (default 256M; 16M..1024G; Debian's cloud\n"
-	"                     kernel needs at least 128M)\n"
-	"  --cpus N           vCPUs (default 1; 1..254)\n"
-	"  --vfio BDF[,managed]\n"
-	"                     assign host PCI device BDF (bound to vfio-pci;\n"
-	"                     with ,managed passvm binds it and restores the\n"
-	"                     original driver at exit); repeatable\n"
-	"  --vfio fd=N[,bdf=BDF]\n"
-	"                     assign the device of an inherited open fd: a\n"
-	"                     VFIO group /dev/vfio/G or a device cdev\n"
-	"                     /dev/vfio/devices/vfioX (bdf= picks the device\n"
-	"                     of a group with several)\n"
-	"  --iommu auto|type1|iommufd\n"
-	"                     IOMMU interface for assigned devices (default\n"
-	"                     auto: iommufd when /dev/iommu and the device\n"
-	"                     cdevs exist, else the type1 container)\n"
-	"  --iommu-fd N       an inherited open /dev/vfio/vfio or /dev/iommu\n"
-	"  --kvm-fd N         an inherited open /dev/kvm (with the fds above\n"
-	"                     passvm needs no privilege)\n"
-	"  --sriov PF,numvfs=N\n"
-	"                     make N VFs on SR-IOV PF (autoprobe off), assign\n"
-	"                     them all, remove them at exit; repeatable\n" CLI_DEV_HELP
-	"  --hugepages        back guest RAM with 2 MiB hugetlbfs pages\n"
-	"  --reboot           restart the guest in place when it resets\n"
-	"                     (default: exit 3); more than 5 resets in 10 s\n"
-	"                     end passvm with status 3\n"
-	"  --stats[=json]     print exit counts and boot time at exit, as\n"
-	"                     \"passvm: stats:\" lines or one JSON object on\n"
-	"                     stderr (keys below)\n"
-	"  --trace LIST       narrate steps on stderr: vfio,kvm,mem,pci,irq,\n"
-	"                     boot,console (the guest's console lines) or all\n"
-	"  --verdict LIST     let the guest end the run with a verdict V,\n"
-	"                     exit status 64+V, through these channels (off\n"
-	"                     by default): mmio (a byte at GPA 0xfe000000:\n"
-	"                     busybox devmem 0xfe000000 8 V), serial (the\n"
-	"                     console line \"PASSVM-VERDICT TOKEN V\", TOKEN\n"
-	"                     from passvm.token= in /proc/cmdline), port (a\n"
-	"                     byte to I/O port 0xf4, /dev/port), or all\n"
-	"  --timeout DURATION after DURATION (90s, 10m, 1h) press the guest's\n"
-	"                     ACPI power button, and stop it after the grace\n"
-	"                     period: exit status 5\n"
-	"  --timeout-grace DURATION\n"
-	"                     how long it may take to power off (default 10s)\n"
-	"  --result FILE      how the run ended, as JSON (keys below), written\n"
-	"                     atomically on every exit path\n" CLI_CTL_HELP "\n"
-	"Exit status: 0 guest powered off; 1 passvm error; 2 usage error;\n"
-	"3 guest reset; 4 guest crashed (triple fault, KVM internal error);\n"
-	"5 timed out (--timeout); 64+V the guest's verdict V (0..63; a larger\n"
-	"V gives 127); 128+SIG killed by signal SIG (130 for Ctrl-a x);\n"
-	"148 a forbidden system call (seccomp); 152 bad --config-file.\n"
-	"\n"
-	"In CI (README \"Test your driver in CI\"): boot the kernel with an\n"
-	"initramfs whose init runs the tests (scripts/ci-initramfs makes one\n"
-	"from a directory of test scripts) and ends with\n"
-	"  busybox devmem 0xfe000000 8 $status   (0 = pass)\n"
-	"then: passvm run --kernel bzImage --initrd tests.cpio --vfio BDF,managed\n"
-	"  --verdict mmio,serial --timeout 10m --result result.json\n"
-	"and read the exit status (64 = pass) or result.json.\n"
-	"\n"
-	"--stats=json keys: launch_to_first_instruction_ms, launch_to_exit_s,\n"
-	"reboots, exits {total, pio, mmio, hlt, signal, shutdown, system-event,\n"
-	"other}, pio and mmio {RANGE: exits, ..., unclaimed}, memory_kib\n"
-	"{vmm_rss_anon, guest_ram_touched, peak_rss}, guest_ram {backing, mib,\n"
-	"resident_kib, prefault_ms}, dma {backend, mapped_mib, mappings,\n"
-	"map_ms}, vfio [{bdf,\n"
-	"trapped_bar_reads, trapped_bar_writes, msix_table_pba_accesses,\n"
-	"config_reads, config_writes, bar_pieces_mapped, vectors_routed,\n"
-	"managed, reset_ok, host_driver_restored, driver_at_exit}],\n"
-	"virtio [{id, type (blk, net, vsock), slot, notifications,\n"
-	"trapped_notifications, interrupts, config_interrupts,\n"
-	"register_accesses; blk: reads, read_bytes, writes, written_bytes,\n"
-	"flushes, discards, write_zeroes, get_ids, errors; net: tap, vhost,\n"
-	"rx_packets, rx_bytes, tx_packets, tx_bytes, tx_errors,\n"
-	"rx_no_buffers (null with vhost); vsock: host_connections,\n"
-	"guest_connections, refused, rsts_sent, to_guest_bytes,\n"
-	"from_guest_bytes}], verdict_writes_ignored {mmio, serial, port}.\n"
-	"Counts add up across --reboot restarts.\n"
-	"\n"
-	"--result keys: schema, passvm_version, end (power-off, reset, crash,\n"
-	"timeout, verdict, signal, error, usage-error, bad-config,\n"
-	"bad-syscall), exit_status, message, signal, verdict {value,\n"
-	"channel}, timeout\n"
-	"{after_s, grace_s, fired, guest_end}, console, guest_started, and\n"
-	"the --stats=json keys.\n";
-
 /* --vfio fd=N[,bdf=BDF]: a pre-opened group or device cdev. */
 static int parse_vfio_fd(const char *arg, struct vfio_opt *v,
 			 struct pv_error *err)
@@ -285,21 +185,52 @@ static const char *find_result(int argc, char **argv)
 	return path && *path ? path : NULL;
 }
 
-static int parse_run(int argc, char **argv, struct vm_config *o,
-		     struct pv_error *err);
-
-int cli_parse_run(int argc, char **argv, struct vm_config *o,
-		  struct pv_error *err)
+/*
+ * --verdict LIST names the port channel (not only through "all", which
+ * means the channels @g has) where @g has no I/O ports.
+ */
+static int check_verdict(const char *list, struct vm_config *o,
+			 const struct arch_guest *g, struct pv_error *err)
 {
-	int ret = parse_run(argc, argv, o, err);
+	size_t n;
+
+	if (g->verdict_port >= 0 || !(o->verdict & VERDICT_BIT(VERDICT_PORT)))
+		return 0;
+	for (const char *p = list; *p; p += n + (p[n] == ',')) {
+		n = strcspn(p, ",");
+		if (n == strlen(verdict_channel_names[VERDICT_PORT]) &&
+		    !strncmp(p, verdict_channel_names[VERDICT_PORT], n))
+			return pv_seterr(
+				err, EINVAL,
+				"--verdict port: %s has no I/O ports, so the guest cannot write the verdict port: use --verdict mmio (a byte at GPA 0x%llx: busybox devmem 0x%llx 8 V) or serial",
+				g->name, (unsigned long long)g->verdict_mmio,
+				(unsigned long long)g->verdict_mmio);
+	}
+	o->verdict &= ~VERDICT_BIT(VERDICT_PORT); /* "all" */
+	return 0;
+}
+
+static int parse_run(int argc, char **argv, struct vm_config *o,
+		     const struct arch_guest *g, struct pv_error *err);
+
+int cli_parse_run_arch(int argc, char **argv, struct vm_config *o,
+		       const struct arch_guest *g, struct pv_error *err)
+{
+	int ret = parse_run(argc, argv, o, g, err);
 
 	if (ret < 0 && !o->result)
 		o->result = find_result(argc, argv);
 	return ret;
 }
 
+int cli_parse_run(int argc, char **argv, struct vm_config *o,
+		  struct pv_error *err)
+{
+	return cli_parse_run_arch(argc, argv, o, arch_guest, err);
+}
+
 static int parse_run(int argc, char **argv, struct vm_config *o,
-		     struct pv_error *err)
+		     const struct arch_guest *g, struct pv_error *err)
 {
 	enum {
 		O_KERNEL = 256,
@@ -427,8 +358,14 @@ static int parse_run(int argc, char **argv, struct vm_config *o,
 			if (verdict_parse_list(optarg, &o->verdict, &bad))
 				return pv_seterr(
 					err, EINVAL,
-					"--verdict: unknown channel at '%s' (use mmio,serial,port or all)",
-					bad);
+					"--verdict: unknown channel at '%s' (use %s or all)",
+					bad,
+					g->verdict_port >= 0 ?
+						"mmio,serial,port" :
+						"mmio,serial");
+			ret = check_verdict(optarg, o, g, err);
+			if (ret)
+				return ret;
 			break;
 		case O_TIMEOUT:
 		case O_GRACE:
@@ -464,7 +401,7 @@ static int parse_run(int argc, char **argv, struct vm_config *o,
 			break;
 		case 'h':
 		case O_HELP:
-			fputs(cli_run_help, stdout);
+			cli_run_help_print(stdout, g);
 			return 1;
 		case ':':
 			return pv_seterr(

@@ -5,7 +5,9 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
+#include "arch/arch.h"
 #include "util/log.h"
 
 #include "vmm/vm_config.h"
@@ -26,7 +28,20 @@
 int cli_parse_run(int argc, char **argv, struct vm_config *o,
 		  struct pv_error *err);
 
-/* The text of `passvm run --help`. */
-extern const char cli_run_help[];
+/*
+ * cli_parse_run_arch() - cli_parse_run() for a guest of architecture @g
+ * (cli_parse_run() passes arch_guest, this binary's): --help describes
+ * @g, and a --verdict port where @g has no I/O ports is a usage error
+ * naming --verdict mmio (the unit tests parse for both architectures).
+ */
+int cli_parse_run_arch(int argc, char **argv, struct vm_config *o,
+		       const struct arch_guest *g, struct pv_error *err);
+
+/*
+ * cli_run_help_print() - the text of `passvm run --help` for a guest of
+ * architecture @g (its verdict page's GPA and port and what --timeout
+ * does, from the layout header: arch/arch.h struct arch_guest) on @out.
+ */
+void cli_run_help_print(FILE *out, const struct arch_guest *g);
 
 #endif

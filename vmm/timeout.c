@@ -44,6 +44,11 @@ enum timeout_action timeout_poll(struct run_timeout *t, uint64_t now_ns,
 	return act;
 }
 
+uint64_t timeout_grace(const struct arch_guest *g, uint64_t grace_ns)
+{
+	return g->power_button ? grace_ns : 0;
+}
+
 bool timeout_fired(const struct run_timeout *t)
 {
 	return t->state == TIMEOUT_ASKED || t->state == TIMEOUT_EXPIRED;

@@ -2,7 +2,8 @@
 /*
  * --timeout: after DURATION the guest is asked to power off (the ACPI
  * power button), and stopped when it has not within the grace period
- * (--timeout-grace). A pure state machine over a monotonic clock in
+ * (--timeout-grace); a guest with no power button (arm64) is stopped at
+ * DURATION (timeout_grace()). A pure state machine over a monotonic clock in
  * nanoseconds; vm_run() drives it and acts on what it says.
  *
  *   ARMED --(start + after)--> ASKED --(asked + grace)--> EXPIRED
@@ -13,6 +14,8 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+
+#include "arch/arch.h"
 
 #define TIMEOUT_NEVER UINT64_MAX
 
@@ -49,6 +52,14 @@ void timeout_start(struct run_timeout *t, uint64_t after_ns, uint64_t grace_ns,
  */
 enum timeout_action timeout_poll(struct run_timeout *t, uint64_t now_ns,
 				 uint64_t *next_ns);
+
+/*
+ * timeout_grace() - the grace period (ns) --timeout-grace @grace_ns gives
+ * on a guest of architecture @g: @grace_ns where the guest has a power
+ * button to press (x86's ACPI button), 0 where it has none (arm64), so
+ * that --timeout stops the guest at the deadline (exit status 5).
+ */
+uint64_t timeout_grace(const struct arch_guest *g, uint64_t grace_ns);
 
 /* timeout_fired() - the deadline passed (ASKED or EXPIRED). */
 bool timeout_fired(const struct run_timeout *t);

@@ -244,6 +244,13 @@ static struct virtio_glue_dev *next_dev(struct build *b, enum virtio_kind kind,
 	return g;
 }
 
+void virtio_devices_use_devid(struct virtio_devices *vd, struct irq_router *irq)
+{
+	for (unsigned int i = 0; vd && i < vd->nr; i++)
+		irq_owner_set_devid(irq, vd->dev[i].irq.owner,
+				    vd->dev[i].vdev->pci.devfn);
+}
+
 /* Count @g (built) and put it on the bus with its I/O thread running. */
 static int plug(struct build *b, struct virtio_glue_dev *g,
 		struct virtio_dev *v, struct pv_error *err)

@@ -116,6 +116,15 @@ int virtio_devices_create(struct virtio_devices **out,
 			  int vm_fd, struct pv_error *err);
 
 /*
+ * virtio_devices_use_devid() - tag every device's MSI routes and
+ * injections on @irq with its requester ID (bus 0: its devfn) as the
+ * MSI devid, for a GICv3 ITS (KVM_MSI_VALID_DEVID; arm64). Before the
+ * guest runs. @vd NULL: nothing.
+ */
+void virtio_devices_use_devid(struct virtio_devices *vd,
+			      struct irq_router *irq);
+
+/*
  * virtio_devices_destroy() - stop the I/O threads, reset and free the
  * devices (their ioeventfds and irqfds go); the host resources stay.
  */

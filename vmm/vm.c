@@ -231,14 +231,14 @@ static int setup_devices(struct vm *vm, bool power_on, struct pv_error *err)
 		return ret;
 	if (vm->vfio.nr_devs) { /* --vfio and --sriov devices */
 		ret = vfio_attach(&vm->vfio, &vm->mem, &vm->irq, &vm->pci, err);
-		if (!ret)
-			ret = arch_check_assigned(vm, err);
 		if (ret)
 			return ret;
 	}
 	ret = virtio_devices_create(&vm->virtio, vm->opts, &vm->virtio_host,
 				    &vm->mem, &vm->irq, &vm->pci, vm->vm_fd,
 				    err);
+	if (!ret)
+		ret = arch_check_assigned(vm, err);
 	if (ret)
 		return ret;
 	pci_bus_enable_decode(&vm->pci);

@@ -152,7 +152,12 @@ static uint64_t timeout_step(struct vm *vm)
 			vm->timeout.after_ns / 1e9, vm->timeout.grace_ns / 1e9);
 		break;
 	case TIMEOUT_STOP:
-		pv_info("--timeout: stopping the guest");
+		if (!arch_guest->power_button)
+			pv_info("--timeout: the guest ran %.3f s and has no "
+				"power button on %s: stopping it",
+				vm->timeout.after_ns / 1e9, arch_name);
+		else
+			pv_info("--timeout: stopping the guest");
 		vm_stop(vm, VM_STOP_TIMEOUT, 0);
 		break;
 	default:
@@ -250,9 +255,10 @@ int vm_run(struct vm *vm)
 	memset(e, 0, sizeof(*e));
 	e->timeout_set = vm->opts->timeout_ns != 0;
 	e->timeout_ns = vm->opts->timeout_ns;
-	e->grace_ns = vm->opts->timeout_grace_ns;
-	timeout_start(&vm->timeout, vm->opts->timeout_ns,
-		      vm->opts->timeout_grace_ns, log_elapsed_ns());
+	/* arm64: no power button, no grace (stopped at the deadline) */
+	e->grace_ns = timeout_grace(arch_guest, vm->opts->timeout_grace_ns);
+	timeout_start(&vm->timeout, vm->opts->timeout_ns, e->grace_ns,
+		      log_elapsed_ns());
 	for (;;) {
 		run_once(vm);
 		end_from_stop(vm, e);

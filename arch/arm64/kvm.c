@@ -23,6 +23,7 @@
 #define IPA_DEFAULT_BITS 40 /* KVM_CREATE_VM type 0 */
 
 const char arch_name[] = "arm64";
+const struct arch_guest *const arch_guest = &arch_guest_arm64;
 const char arch_kvm_hint[] =
 	"boot the host kernel at EL2 (KVM is built in: dmesg says \"kvm [1]: ... initialized\") and make sure you may use /dev/kvm (group kvm)";
 

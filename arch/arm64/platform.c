@@ -18,6 +18,7 @@
 #include "arch/arm64/image.h"
 #include "arch/arm64/layout.h"
 #include "arch/arm64/msi_policy.h"
+#include "vmm/virtio_glue.h"
 #include "vmm/vm.h"
 #include "vmm/vm_config.h"
 
@@ -69,7 +70,7 @@ int arch_setup_devices(struct vm *vm, bool power_on, struct pv_error *err)
 
 /*
  * MSIs reach the guest through the ITS, which tells devices apart by
- * requester ID: tag each device's routes with it. Without an ITS, a
+ * requester ID: tag each device's routes with it (assigned and virtio). Without an ITS, a
  * device that needs MSIs is refused (arch/arm64/msi_policy.h).
  */
 int arch_check_assigned(struct vm *vm, struct pv_error *err)
@@ -99,6 +100,9 @@ int arch_check_assigned(struct vm *vm, struct pv_error *err)
 				d->bdf);
 		}
 	}
+	/* passvm's own virtio devices: their MSI-X goes through the ITS too */
+	if (its)
+		virtio_devices_use_devid(vm->virtio, &vm->irq);
 	return 0;
 }
 

@@ -19,6 +19,7 @@
 #include "vmm/vm.h"
 
 const char arch_name[] = "x86_64";
+const struct arch_guest *const arch_guest = &arch_guest_x86_64;
 const char arch_kvm_hint[] =
 	"load kvm-intel or kvm-amd and make sure you may use it (group kvm)";
 

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "run_passvm.h"
+#include "devices/verdict.h"
 #include "vmm/cli.h"
 
 /* `passvm run` and the arguments of @ap, parsed into @o; @e cleared. */
@@ -246,11 +247,156 @@ static void test_stats_formats(void **state)
 	assert_false(o.stats_json);
 	expect_usage("the formats are text (the default) and json", "--kernel",
 		     "k", "--stats=xml", NULL);
-	/* The help documents the JSON keys and the reboot guard. */
-	assert_non_null(strstr(cli_run_help, "launch_to_first_instruction_ms"));
-	assert_non_null(strstr(cli_run_help, "vectors_routed"));
-	assert_non_null(strstr(cli_run_help, "trapped_notifications"));
-	assert_non_null(strstr(cli_run_help, "5 resets in 10 s"));
+}
+
+/* `passvm run --help` for a guest of @g, in a malloc'd string. */
+static char *help_for(const struct arch_guest *g)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_non_null(f);
+	cli_run_help_print(f, g);
+	fclose(f);
+	return buf;
+}
+
+/*
+ * The help documents the JSON keys and the reboot guard, and each
+ * architecture's own verdict page (from its layout header), verdict port
+ * and --timeout.
+ */
+static void test_help(void **state)
+{
+	char *x86 = help_for(&arch_guest_x86_64);
+	char *arm = help_for(&arch_guest_arm64);
+
+	for (char *h = x86; h; h = h == x86 ? arm : NULL) {
+		assert_non_null(strstr(h, "launch_to_first_instruction_ms"));
+		assert_non_null(strstr(h, "vectors_routed"));
+		assert_non_null(strstr(h, "trapped_notifications"));
+		assert_non_null(strstr(h, "5 resets in 10 s"));
+		assert_non_null(strstr(h, "--timeout-grace DURATION"));
+		assert_non_null(strstr(h, "--kvm-fd N"));
+		assert_null(strstr(h, "%"));
+	}
+	assert_non_null(strstr(x86, "busybox devmem 0xfe000000 8 V"));
+	assert_non_null(strstr(x86, "busybox devmem 0xfe000000 8 $status"));
+	assert_non_null(strstr(x86, "I/O port 0xf4"));
+	assert_non_null(strstr(x86, "ACPI power button"));
+	assert_non_null(strstr(x86, "--kernel bzImage"));
+	assert_null(strstr(x86, "0x9010000"));
+	assert_non_null(strstr(arm, "busybox devmem 0x9010000 8 V"));
+	assert_non_null(strstr(arm, "busybox devmem 0x9010000 8 $status"));
+	assert_non_null(strstr(arm, "arm64 has no I/O ports"));
+	assert_non_null(
+		strstr(arm, "stop the guest at\n                     once"));
+	assert_non_null(strstr(arm, "--kernel Image"));
+	assert_null(strstr(arm, "0xfe000000"));
+	assert_null(strstr(arm, "I/O port 0xf4"));
+	assert_null(strstr(arm, "ACPI power button"));
+	free(x86);
+	free(arm);
+}
+
+/*
+ * scripts/ci-initramfs writes the verdict page the guest's architecture
+ * has: its --arch table gives each the address of arch_guest_* (the
+ * layout headers'), as the help above does (make unit runs from the top
+ * of the tree).
+ */
+static void test_ci_script_pages(void **state)
+{
+	const struct arch_guest *gs[] = { &arch_guest_x86_64,
+					  &arch_guest_arm64 };
+	char script[8192], line[64];
+	FILE *f = fopen("scripts/ci-initramfs", "r");
+	size_t n;
+
+	assert_non_null(f);
+	n = fread(script, 1, sizeof(script) - 1, f);
+	fclose(f);
+	script[n] = '\0';
+	for (unsigned int i = 0; i < 2; i++) {
+		snprintf(line, sizeof(line), "\n%s) page=0x%llx ;;\n",
+			 gs[i]->name, (unsigned long long)gs[i]->verdict_mmio);
+		if (!strstr(script, line))
+			fail_msg("scripts/ci-initramfs lacks '%s'", line + 1);
+	}
+	assert_non_null(strstr(script, "devmem \"$page\" 8"));
+}
+
+/* cli_parse_run_arch() for a guest of @g; @o and @e filled as parse(). */
+static int parse_arch(const struct arch_guest *g, struct vm_config *o,
+		      struct pv_error *e, ...)
+{
+	char *argv[32] = { "run" };
+	int argc = 1;
+	va_list ap;
+
+	va_start(ap, e);
+	while ((argv[argc] = va_arg(ap, char *)))
+		argc++;
+	va_end(ap);
+	memset(e, 0, sizeof(*e));
+	return cli_parse_run_arch(argc, argv, o, g, e);
+}
+
+/*
+ * arm64 has no I/O ports: --verdict port could never fire there, so it is
+ * a usage error naming --verdict mmio; "all" means mmio and serial. On
+ * x86 every channel is taken.
+ */
+static void test_verdict_arch(void **state)
+{
+	const struct arch_guest *arm = &arch_guest_arm64;
+	const unsigned int mmio = VERDICT_BIT(VERDICT_MMIO);
+	const unsigned int serial = VERDICT_BIT(VERDICT_SERIAL);
+	const unsigned int port = VERDICT_BIT(VERDICT_PORT);
+	const char *bad[] = { "port", "mmio,port", "port,serial", "all,port",
+			      "serial,port,mmio" };
+	struct vm_config o;
+	struct pv_error e;
+
+	for (unsigned int i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(parse_arch(arm, &o, &e, "--kernel", "k",
+					    "--verdict", bad[i], "--result",
+					    "r.json", NULL),
+				 -EINVAL);
+		if (!strstr(e.msg, "--verdict mmio") ||
+		    !strstr(e.msg, "arm64 has no I/O ports") ||
+		    !strstr(e.msg, "0x9010000"))
+			fail_msg("--verdict %s: '%s'", bad[i], e.msg);
+		/* the usage error still reaches the result file */
+		assert_string_equal(o.result, "r.json");
+	}
+	assert_int_equal(parse_arch(arm, &o, &e, "--kernel", "k", "--verdict",
+				    "all", NULL),
+			 0);
+	assert_int_equal(o.verdict, mmio | serial);
+	assert_int_equal(parse_arch(arm, &o, &e, "--kernel", "k", "--verdict",
+				    "mmio,serial", NULL),
+			 0);
+	assert_int_equal(o.verdict, mmio | serial);
+	/* an unknown name lists only the channels arm64 has */
+	assert_int_equal(parse_arch(arm, &o, &e, "--kernel", "k", "--verdict",
+				    "prot", NULL),
+			 -EINVAL);
+	assert_non_null(strstr(e.msg, "use mmio,serial or all"));
+
+	assert_int_equal(parse_arch(&arch_guest_x86_64, &o, &e, "--kernel", "k",
+				    "--verdict", "port", NULL),
+			 0);
+	assert_int_equal(o.verdict, port);
+	assert_int_equal(parse_arch(&arch_guest_x86_64, &o, &e, "--kernel", "k",
+				    "--verdict", "all", NULL),
+			 0);
+	assert_int_equal(o.verdict, mmio | serial | port);
+	/* cli_parse_run() is this binary's architecture (x86 here) */
+	assert_ptr_equal(arch_guest, &arch_guest_x86_64);
+	assert_int_equal(
+		parse(&o, &e, "--kernel", "k", "--verdict", "port", NULL), 0);
 }
 
 /* --sriov PF,numvfs=N: the PF canonical, N from 1 to the device limit. */
@@ -309,6 +455,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_full),
+		cmocka_unit_test(test_help),
+		cmocka_unit_test(test_verdict_arch),
+		cmocka_unit_test(test_ci_script_pages),
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_usage_error_keeps_result),
 		cmocka_unit_test(test_vfio_forms),

@@ -102,6 +102,31 @@ static void test_timeout_machine(void **state)
 	assert_true(next == TIMEOUT_NEVER);
 }
 
+/*
+ * arm64 has no power button: --timeout 5s --timeout-grace 10s stops the
+ * guest at 5 s (no grace, none in the result file), an end whose exit
+ * status is 5; x86 presses its ACPI button and waits the grace period.
+ */
+static void test_timeout_arch(void **state)
+{
+	struct run_end e = { .kind = RUN_END_TIMEOUT };
+	struct run_timeout t;
+	uint64_t next;
+
+	assert_true(timeout_grace(&arch_guest_arm64, S(10)) == 0);
+	timeout_start(&t, S(5), timeout_grace(&arch_guest_arm64, S(10)), 0);
+	assert_int_equal(timeout_poll(&t, S(5) - 1, &next), TIMEOUT_NONE);
+	assert_int_equal(timeout_poll(&t, S(5), &next), TIMEOUT_STOP);
+	assert_true(timeout_fired(&t));
+	assert_true(next == TIMEOUT_NEVER);
+	assert_int_equal(run_exit_status(&e), 5);
+
+	assert_true(timeout_grace(&arch_guest_x86_64, S(10)) == S(10));
+	timeout_start(&t, S(5), timeout_grace(&arch_guest_x86_64, S(10)), 0);
+	assert_int_equal(timeout_poll(&t, S(5), &next), TIMEOUT_ASK);
+	assert_int_equal(timeout_poll(&t, S(15), &next), TIMEOUT_STOP);
+}
+
 /* result_print() of @r, parsed. */
 static json_t *print_parse(const struct run_report *r)
 {
@@ -382,6 +407,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_exit_status_mapping),
 		cmocka_unit_test(test_timeout_machine),
+		cmocka_unit_test(test_timeout_arch),
 		cmocka_unit_test(test_result_every_end),
 		cmocka_unit_test(test_result_timeout_and_devices),
 		cmocka_unit_test(test_result_atomic_replace),
