@@ -120,6 +120,14 @@ static int add_pci_dir(struct jail_spec *s, const char *sysfs,
 	return ret ? pv_seterr(err, -ret, "out of memory") : 0;
 }
 
+/* @path is a character device on the host. */
+static bool is_chardev(const char *path)
+{
+	struct stat st;
+
+	return !stat(path, &st) && S_ISCHR(st.st_mode);
+}
+
 int jail_add_pci(struct jail_spec *s, const char *sysfs, const char *bdf,
 		 bool iommufd, struct pv_error *err)
 {
@@ -158,11 +166,16 @@ int jail_add_pci(struct jail_spec *s, const char *sysfs, const char *bdf,
 		ret = jail_add(s, JAIL_DEV, path, NULL);
 	if (!ret)
 		ret = jail_add(s, JAIL_DEV, "/dev/vfio/vfio", NULL);
-	if (!ret && iommufd && !host_vfio_cdev(sysfs, &a, cdev, sizeof(cdev))) {
+	/* sysfs has vfio-dev/vfioN whatever the kernel; the node only with
+	 * CONFIG_VFIO_DEVICE_CDEV (Debian's kernels: none, and no /dev/iommu) */
+	if (!ret && iommufd && is_chardev("/dev/iommu") &&
+	    !host_vfio_cdev(sysfs, &a, cdev, sizeof(cdev))) {
 		snprintf(path, sizeof(path), "/dev/vfio/devices/%s", cdev);
-		ret = jail_add(s, JAIL_DEV, path, NULL);
-		if (!ret)
-			ret = jail_add(s, JAIL_DEV, "/dev/iommu", NULL);
+		if (is_chardev(path)) {
+			ret = jail_add(s, JAIL_DEV, path, NULL);
+			if (!ret)
+				ret = jail_add(s, JAIL_DEV, "/dev/iommu", NULL);
+		}
 	}
 	return ret ? pv_seterr(err, -ret, "out of memory") : 0;
 }

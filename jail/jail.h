@@ -100,11 +100,12 @@ int jail_add(struct jail_spec *s, enum jail_entry_kind kind, const char *path,
  * /dev/vfio/GROUP, /sys/kernel/iommu_groups/GROUP, and for each member of
  * the group /sys/bus/pci/devices/BDF (a link) and the device directory it
  * points to (passvm checks every member's driver). With @iommufd (the run
- * may take the iommufd backend: --iommu auto or iommufd), and when @bdf
- * has a VFIO device cdev (@sysfs/bus/pci/devices/BDF/vfio-dev/vfioN, only
- * on kernels with IOMMUFD: Documentation/driver-api/vfio.rst "VFIO device
- * cdev"), also /dev/vfio/devices/vfioN and /dev/iommu, so that the backend
- * chosen inside the jail is the one chosen outside. Errors: -ENOENT,
+ * may take the iommufd backend: --iommu auto or iommufd), and when the
+ * host has /dev/iommu and @bdf's VFIO device cdev (named by @sysfs/bus/
+ * pci/devices/BDF/vfio-dev/vfioN, a node only with CONFIG_VFIO_DEVICE_CDEV:
+ * Documentation/driver-api/vfio.rst "VFIO device cdev"), also
+ * /dev/vfio/devices/vfioN and /dev/iommu, so that the backend chosen
+ * inside the jail is the one chosen outside. Errors: -ENOENT,
  * -ENODEV (no IOMMU group) with a message in @err.
  */
 int jail_add_pci(struct jail_spec *s, const char *sysfs, const char *bdf,
