@@ -42,9 +42,11 @@ lab_result managed/restore driver="$(lab_driver "$NVME_BDF")" waited_ms="$w" ove
 lab_hold_start managed-term 30 --vfio "$NVME_BDF,managed"
 during=$(lab_driver "$NVME_BDF")
 sleep 1
-echo "LAB: managed-term: guest holding after $((LAB_BG_WAITED / 10))s, $NVME_BDF driver=$during; SIGTERM to passvm"
+# Said after the run (see sriov.l2.sh): never inside a guest's RESULT line.
+held=$((LAB_BG_WAITED / 10))
 kill -TERM "$LAB_BG_PID"
 lab_bg_end
+echo "LAB: managed-term: the guest held for ${held}s with $NVME_BDF on $during; SIGTERM was sent to passvm then"
 echo "LAB: passvm exit=$LAB_BG_RC"
 # shellcheck disable=SC2046 # KEY=VALUE words
 lab_result managed/sigterm exit="$LAB_BG_RC" wall_ms="$LAB_BG_MS" during="$during" \
