@@ -257,12 +257,13 @@ unit: $(TEST_BINS) $(B)/passvm
 	@set -e; for t in $(TEST_BINS); do echo "== $$t"; $$t; done
 
 # The nested lab (tests/lab; downloads cached in ~/.cache/passvm/lab), in
-# three passes by tests/lab/run-both: every x86 scenario on Debian 12's L2
-# kernel (the type1 container); the passthrough ones again with iommufd on
-# the lab's own L2 kernel (tests/lab/build-kernel: built once, ~15 min,
-# then cached in ~/.cache/passvm/kernels), in a second L1 boot; then the
-# arm64 lab (run-lab --arch arm64, with the cross-built binary): LAB_ARM64
-# are its scenarios. All run; any failing fails the target.
+# five passes by tests/lab/run-both: every x86 scenario on Debian 12's L2
+# kernel (the type1 container); the passthrough ones again under passvm
+# on Debian 13's 6.12 (type1), then on the lab's own L2 kernel
+# (tests/lab/build-kernel: built once, ~15 min, then cached in
+# ~/.cache/passvm/kernels) with type1 and with iommufd; then the arm64 lab
+# (run-lab --arch arm64, with the cross-built binary): LAB_ARM64 are its
+# scenarios. All run; any failing fails the target.
 LAB_ARM64 ?= boot nvme intx nic rootfs timeout
 lab: $(B)/passvm arm64
 	tests/lab/run-both $(LAB_ARM64)

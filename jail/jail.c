@@ -19,6 +19,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "host/iommu_backend.h"
 #include "host/pci_addr.h"
 #include "host/sysfs.h"
 
@@ -119,11 +120,19 @@ static int add_pci_dir(struct jail_spec *s, const char *sysfs,
 	return ret ? pv_seterr(err, -ret, "out of memory") : 0;
 }
 
+/* @path is a character device on the host. */
+static bool is_chardev(const char *path)
+{
+	struct stat st;
+
+	return !stat(path, &st) && S_ISCHR(st.st_mode);
+}
+
 int jail_add_pci(struct jail_spec *s, const char *sysfs, const char *bdf,
-		 struct pv_error *err)
+		 bool iommufd, struct pv_error *err)
 {
 	struct pci_addr a, members[MAX_GROUP_MEMBERS];
-	char path[128];
+	char path[128], cdev[64];
 	int group, n, ret;
 
 	if (pci_addr_parse(bdf, &a))
@@ -157,6 +166,17 @@ int jail_add_pci(struct jail_spec *s, const char *sysfs, const char *bdf,
 		ret = jail_add(s, JAIL_DEV, path, NULL);
 	if (!ret)
 		ret = jail_add(s, JAIL_DEV, "/dev/vfio/vfio", NULL);
+	/* sysfs has vfio-dev/vfioN whatever the kernel; the node only with
+	 * CONFIG_VFIO_DEVICE_CDEV (Debian's kernels: none, and no /dev/iommu) */
+	if (!ret && iommufd && is_chardev("/dev/iommu") &&
+	    !host_vfio_cdev(sysfs, &a, cdev, sizeof(cdev))) {
+		snprintf(path, sizeof(path), "/dev/vfio/devices/%s", cdev);
+		if (is_chardev(path)) {
+			ret = jail_add(s, JAIL_DEV, path, NULL);
+			if (!ret)
+				ret = jail_add(s, JAIL_DEV, "/dev/iommu", NULL);
+		}
+	}
 	return ret ? pv_seterr(err, -ret, "out of memory") : 0;
 }
 

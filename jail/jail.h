@@ -99,11 +99,17 @@ int jail_add(struct jail_spec *s, enum jail_entry_kind kind, const char *path,
  * host's sysfs at @sysfs (normally "/sys"): /dev/vfio/vfio and
  * /dev/vfio/GROUP, /sys/kernel/iommu_groups/GROUP, and for each member of
  * the group /sys/bus/pci/devices/BDF (a link) and the device directory it
- * points to (passvm checks every member's driver). Errors: -ENOENT, -ENODEV
- * (no IOMMU group) with a message in @err.
+ * points to (passvm checks every member's driver). With @iommufd (the run
+ * may take the iommufd backend: --iommu auto or iommufd), and when the
+ * host has /dev/iommu and @bdf's VFIO device cdev (named by @sysfs/bus/
+ * pci/devices/BDF/vfio-dev/vfioN, a node only with CONFIG_VFIO_DEVICE_CDEV:
+ * Documentation/driver-api/vfio.rst "VFIO device cdev"), also
+ * /dev/vfio/devices/vfioN and /dev/iommu, so that the backend chosen
+ * inside the jail is the one chosen outside. Errors: -ENOENT,
+ * -ENODEV (no IOMMU group) with a message in @err.
  */
 int jail_add_pci(struct jail_spec *s, const char *sysfs, const char *bdf,
-		 struct pv_error *err);
+		 bool iommufd, struct pv_error *err);
 
 /*
  * jail_cgroup_mount() - the mount point of the cgroup2 file system in

@@ -344,7 +344,8 @@ int cli_jail_plan(struct jail_spec *s, const struct vm_config *o,
 	    jail_add(s, JAIL_DEV_SHARED, "/dev/urandom", NULL))
 		return pv_seterr(err, ENOMEM, "out of memory");
 	for (unsigned int i = 0; i < o->nr_vfio; i++) {
-		ret = jail_add_pci(s, sysfs, o->vfio[i].bdf, err);
+		ret = jail_add_pci(s, sysfs, o->vfio[i].bdf,
+				   o->iommu != IOMMU_MODE_TYPE1, err);
 		if (ret)
 			return ret;
 	}

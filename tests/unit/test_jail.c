@@ -194,6 +194,59 @@ static void test_plan(void **state)
 	fake_sysfs_cleanup(&fs);
 }
 
+/*
+ * sysfs names a VFIO cdev (vfio-dev/vfio3) on every kernel; the jail gets
+ * it and /dev/iommu only when the host has both nodes and the run may take
+ * iommufd (--iommu auto, the default, or iommufd), never with --iommu
+ * type1. On a host without them (Debian's kernels: no IOMMUFD; this
+ * machine), the group's nodes alone whatever the mode; the nodes
+ * themselves are checked in the lab (jail on the lab's own kernel with
+ * --iommu iommufd).
+ */
+static void test_plan_iommufd(void **state)
+{
+	char *run[] = { "run",		"--kernel", "vmlinuz", "--vfio",
+			"0000:01:00.0", "--iommu",  "auto",    NULL };
+	static const char *const modes[] = { "auto", "iommufd", "type1" };
+	struct fake_sysfs fs;
+	struct pv_error err;
+	struct vm_config o;
+	struct jail_spec s;
+	struct stat st;
+	bool host_nodes = !stat("/dev/iommu", &st) && S_ISCHR(st.st_mode) &&
+			  !stat("/dev/vfio/devices/vfio3", &st) &&
+			  S_ISCHR(st.st_mode);
+
+	assert_int_equal(fake_sysfs_init(&fs), 0);
+	fake_sysfs_add_dev(&fs, "0000:01:00.0", 0x8086, 0x5845, 0x010802, 5,
+			   "vfio-pci");
+	fake_sysfs_add_dev(&fs, "0000:02:00.0", 0x8086, 0x5845, 0x010802, 6,
+			   "vfio-pci");
+	assert_int_equal(
+		fake_sysfs_mkdir(
+			&fs,
+			"sys/devices/pci0000:00/0000:01:00.0/vfio-dev/vfio3"),
+		0);
+	for (unsigned int i = 0; i < 3; i++) {
+		bool want = host_nodes && i < 2;
+
+		run[6] = (char *)modes[i];
+		parse_run(&o, 7, run);
+		jail_spec_init(&s);
+		assert_int_equal(cli_jail_plan(&s, &o, fs.sys, "/home/u", &err),
+				 0);
+		assert_int_equal(find(&s, "/dev/vfio/5")->kind, JAIL_DEV);
+		assert_int_equal(find(&s, "/dev/vfio/vfio")->kind, JAIL_DEV);
+		assert_int_equal(find(&s, "/dev/vfio/devices/vfio3") != NULL,
+				 want);
+		assert_int_equal(find(&s, "/dev/iommu") != NULL, want);
+		/* the other group's device stays out */
+		assert_null(find(&s, "/dev/vfio/6"));
+		jail_spec_free(&s);
+	}
+	fake_sysfs_cleanup(&fs);
+}
+
 static int plan_err(int argc, char **argv, const char *netns,
 		    struct pv_error *err)
 {
@@ -652,6 +705,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse),
 		cmocka_unit_test(test_plan),
+		cmocka_unit_test(test_plan_iommufd),
 		cmocka_unit_test(test_plan_refuses),
 		cmocka_unit_test(test_entries),
 		cmocka_unit_test(test_cgroup_mount),

@@ -646,6 +646,9 @@ lab_memcheck() {
 	}
 	/\] vfio: dma map iova/ { split($0, w, "iova "); split(w[2], v, " "); dm[hex(v[1])] = hex(v[3]); next }
 	/\] vfio: dma unmap iova/ { split($0, w, "iova "); split(w[2], v, " "); delete dm[hex(v[1])]; next }
+	# the same under iommufd (vfio/dma.c ioas_map/ioas_unmap)
+	/\] vfio: IOAS [0-9]+ map IOVA/ { split($0, w, "IOVA "); split(w[2], v, " "); dm[hex(v[1])] = hex(v[3]); next }
+	/\] vfio: IOAS [0-9]+ unmap IOVA/ { split($0, w, "IOVA "); split(w[2], v, " "); delete dm[hex(v[1])]; next }
 	/\] pci: .* BAR[0-9]+ map 0x/ {
 		k = $0; sub(/.*\] pci: /, "", k); sub(/ map .*/, "", k)
 		a = $0; sub(/.* map /, "", a); s = a; sub(/ .*/, "", a); sub(/.* size /, "", s); sub(/ .*/, "", s)

@@ -18,6 +18,10 @@ scen_jail_budget() { echo 120; }
 
 JAIL_GUEST_MIB=256 # L3_MEM_MIB of the L2 helpers
 JAIL_ZERO_CAPS=0000000000000000
+# the jail's /dev: the group's nodes; when the run may take iommufd
+# (--iommu auto or iommufd) on a kernel with it (the lab's own),
+# /dev/iommu and the NVMe's cdev too (jail_add_pci)
+JAIL_DEV_RE='(kvm,null,urandom,vfio,vfio/[0-9]+|iommu,kvm,null,urandom,vfio,vfio/[0-9]+,vfio/devices,vfio/devices/vfio[0-9]+),vfio/vfio'
 
 scen_jail_check() {
 	lab_want passvm || return 0
@@ -32,7 +36,7 @@ scen_jail_check() {
 		netns==own memory_max==1073741824 pids_max==64 \
 		memlock==$(((JAIL_GUEST_MIB + 64) * 1048576)) nofile==2048 \
 		top==dev,lab,proc,sys lab==l3.cpio,vmlinuz-l3 \
-		'dev~^kvm,null,urandom,vfio,vfio/[0-9]+,vfio/vfio$' \
+		"dev~^$JAIL_DEV_RE\$" \
 		cgroup_left==no pidfile_left==no
 	print_run_table
 }

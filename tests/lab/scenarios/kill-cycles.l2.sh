@@ -114,7 +114,8 @@ while read -r phase delay; do
 	kc_start "$mem" io
 	reached=no
 	case $phase in
-	pin | boot) kc_wait_for "$KC_ERR" 'dma map' "$kc_pid" 60 && reached=yes ;;
+	# type1's "dma map iova", iommufd's "IOAS N map IOVA" (vfio/dma.c)
+	pin | boot) kc_wait_for "$KC_ERR" ' map [iI][oO][vV][aA] ' "$kc_pid" 60 && reached=yes ;;
 	io) kc_wait_for "$KC_OUT" 'L3: kc io-start' "$kc_pid" 60 && reached=yes ;;
 	esac
 	sleep "$(awk -v d="$delay" 'BEGIN {printf "%.3f", d / 1000}')"
