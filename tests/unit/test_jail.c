@@ -773,7 +773,8 @@ static int tap_as(const char *name, int want)
 		close(fd);
 		return -1;
 	}
-	close(fd);
+	if (fd != want)
+		close(fd);
 	return want;
 }
 

@@ -14,6 +14,7 @@
  */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -54,7 +55,8 @@ static int tap_as(const char *name, int want)
 		close(fd);
 		return -1;
 	}
-	close(fd);
+	if (fd != want)
+		close(fd);
 	return want;
 }
 
@@ -70,10 +72,14 @@ static int launch(const char *img, bool kvm, const char *tap,
 	const char *args[24] = { "passvm",    "run",   "--kernel",
 				 img,	      "--mem", "32M",
 				 "--verdict", "port",  "--stats" };
-	int n = 9, st, bin = open(passvm_bin(), O_RDONLY | O_CLOEXEC);
+	int n = 9, st, fd = open(passvm_bin(), O_RDONLY | O_CLOEXEC), bin;
 	pid_t pid;
 
-	assert_true(bin >= 0);
+	/* above the fds the launcher places (3, 4) */
+	assert_true(fd >= 0);
+	bin = fcntl(fd, F_DUPFD_CLOEXEC, 64);
+	close(fd);
+	assert_true(bin >= 64);
 	for (; extra && *extra; extra++)
 		args[n++] = *extra;
 	pid = fork();
