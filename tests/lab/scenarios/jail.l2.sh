@@ -15,11 +15,14 @@
 #   LAB: RESULT jail/forbidden message=yes|no thread=T call=C   (after 1)
 #   LAB: RESULT jail vmm=passvm exit=N wall_ms=N hung=0|1 stats...   (2)
 #   LAB: RESULT jail/proc capeff=HEX capprm=HEX capbnd=HEX uid=N gid=N
-#       nonewprivs=N nspid=N seccomp=N threads=N filtered=N cgroup=PATH
+#       nonewprivs=N nspid=N seccomp=N threads=N filtered=N
+#       kernel_workers=N (threads: passvm's own; the kernel's workers in
+#       the process, PF_USER_WORKER, apart) cgroup=PATH
 #       memlock=BYTES nofile=N netns=own|host memory_max=N pids_max=N
 #       tun_fds=N vhost_fds=N (its fds on /dev/net/tun, /dev/vhost-net)
 #   LAB: RESULT jail/virtio ... kind=net tap=tap3 datapath=...   (2)
-#   LAB: RESULT jail/thread name=COMM seccomp=N filters=N   (each thread)
+#   LAB: RESULT jail/thread name=COMM seccomp=N filters=N kernel_worker=0|1
+#       (each thread)
 #   LAB: RESULT jail/root top=A,B lab=A,B dev=A,B sys=A,B
 #   LAB: RESULT jail/after cgroup_left=yes|no pidfile_left=yes|no
 # and L3 reports hold=N (jail.l3.sh) when it starts to hold.
@@ -49,18 +52,28 @@ fds_on() {
 
 # jail_report: what the jailed passvm is, read from outside
 jail_report() {
-	local vmm t s n=0 f=0 netns=own cg=/sys/fs/cgroup/passvm/lab
+	local vmm t s w n=0 f=0 k=0 netns=own cg=/sys/fs/cgroup/passvm/lab
 	vmm=$(cat "$JAIL_BASE/passvm/lab/passvm.pid" 2>/dev/null)
 	if [ -z "$vmm" ] || [ ! -d "/proc/$vmm" ]; then
 		lab_result jail/proc pid=none
 		return
 	fi
 	for t in /proc/"$vmm"/task/*; do
-		n=$((n + 1))
 		s=$(st "$t/status" Seccomp)
-		[ "$s" = 2 ] && f=$((f + 1))
+		# the kernel's own workers in the process (PF_USER_WORKER in
+		# stat's flags, include/linux/sched.h: vhost-net's vhost-PID
+		# since 6.4) run no user code: no filter applies to them
+		w=$(sed 's/.*) //' "$t/stat" 2>/dev/null | cut -d' ' -f7)
+		w=$((${w:-0} & 0x4000 ? 1 : 0))
+		if [ $w = 1 ]; then
+			k=$((k + 1))
+		else
+			n=$((n + 1))
+			[ "$s" = 2 ] && f=$((f + 1))
+		fi
 		lab_result jail/thread name="$(lab_word "$(cat "$t/comm")")" \
-			seccomp="$s" filters="$(st "$t/status" Seccomp_filters)"
+			seccomp="$s" filters="$(st "$t/status" Seccomp_filters)" \
+			kernel_worker=$w
 	done
 	[ "$(readlink "/proc/$vmm/ns/net")" = "$(readlink /proc/self/ns/net)" ] && netns=host
 	s=/proc/$vmm/status
@@ -72,6 +85,7 @@ jail_report() {
 		nonewprivs="$(st "$s" NoNewPrivs)" \
 		nspid="$(awk '$1 == "NSpid:" {print $NF}' "$s")" \
 		seccomp="$(st "$s" Seccomp)" threads=$n filtered=$f \
+		kernel_workers=$k \
 		cgroup="$(cut -d: -f3 "/proc/$vmm/cgroup")" \
 		memlock="$(awk '/^Max locked memory/ {print $4}' "/proc/$vmm/limits")" \
 		nofile="$(awk '/^Max open files/ {print $4}' "/proc/$vmm/limits")" \
