@@ -200,14 +200,60 @@ int jail_exe_is_static(int fd)
 	return 1;
 }
 
-void jail_close_fds(void)
+int jail_keep_fd(struct jail_spec *s, int fd)
 {
+	if (fd < 3)
+		return -EINVAL;
+	for (unsigned int i = 0; i < s->nr_keep_fds; i++)
+		if (s->keep_fds[i] == fd)
+			return 0;
+	if (s->nr_keep_fds == JAIL_MAX_KEEP_FDS)
+		return -E2BIG;
+	s->keep_fds[s->nr_keep_fds++] = fd;
+	return 0;
+}
+
+/* Close [@from, @to] (close_range, or one by one up to 65535). */
+static void close_between(unsigned int from, unsigned int to)
+{
+	if (from > to)
+		return;
 #ifdef SYS_close_range
-	if (!syscall(SYS_close_range, 3u, ~0u, 0u))
+	if (!syscall(SYS_close_range, from, to, 0u))
 		return;
 #endif
-	for (int fd = 3; fd < 65536; fd++)
-		close(fd);
+	for (unsigned int fd = from; fd <= to && fd < 65536; fd++)
+		close((int)fd);
+}
+
+int jail_close_fds(const struct jail_spec *s, struct pv_error *err)
+{
+	int keep[JAIL_MAX_KEEP_FDS];
+	unsigned int n = s->nr_keep_fds, from = 3;
+
+	for (unsigned int i = 0; i < n; i++) {
+		if (fcntl(s->keep_fds[i], F_GETFD) < 0)
+			return pv_seterr(
+				err, EBADF,
+				"fd %d is not open: the launcher must pass it open, without close-on-exec, to passvm jail",
+				s->keep_fds[i]);
+		keep[i] = s->keep_fds[i];
+	}
+	/* in order, so the ranges between them can be closed */
+	for (unsigned int i = 1; i < n; i++)
+		for (unsigned int j = i; j > 0 && keep[j - 1] > keep[j]; j--) {
+			int t = keep[j];
+
+			keep[j] = keep[j - 1];
+			keep[j - 1] = t;
+		}
+	for (unsigned int i = 0; i < n; i++) {
+		if ((unsigned int)keep[i] > from)
+			close_between(from, (unsigned int)keep[i] - 1);
+		from = (unsigned int)keep[i] + 1;
+	}
+	close_between(from, ~0u);
+	return 0;
 }
 
 /* mkdir -p @path (0755, root's). */

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * `passvm jail`'s mechanism, as Firecracker's jailer (docs/jailer.md): as
- * root, close every fd but 0-2, clear the environment, build a chroot at
+ * root, close every fd but 0-2 and those the run options name (a
+ * launcher's pre-opened taps and /dev/vhost-net, --net fd=N,vhost-fd=M;
+ * /dev/kvm, --kvm-fd N), clear the environment, build a chroot at
  * BASE/passvm/ID/root that holds only what the VM needs, place the process
  * in a cgroup v2 <parent>/<id>, then in a child in new PID, mount and
  * (unless --netns) network namespaces: mount the chroot's pieces, pivot
@@ -42,6 +44,7 @@
  */
 #define JAIL_MEMLOCK_MARGIN (64ull << 20)
 #define JAIL_MAX_CGROUP_KEYS 16
+#define JAIL_MAX_KEEP_FDS 24 /* --kvm-fd and 8 x (--net fd=, vhost-fd=) */
 
 enum jail_entry_kind {
 	JAIL_FILE_RO, /* bind-mount the host file read-only */
@@ -80,6 +83,9 @@ struct jail_spec {
 	char cwd[4096]; /* made inside; the exec'd passvm starts there */
 	char *const *argv; /* what to exec, argv[0] "passvm"; not owned */
 	int exe_fd; /* the passvm binary, opened before the pivot */
+	/* Inherited fds passed on to passvm (open, not close-on-exec). */
+	int keep_fds[JAIL_MAX_KEEP_FDS];
+	unsigned int nr_keep_fds;
 };
 
 /* jail_spec_init() - defaults: base, parent cgroup, no-file 2048. */
@@ -137,9 +143,19 @@ int jail_cgroup_create(const struct jail_spec *s, char *out, size_t len,
 int jail_exe_is_static(int fd);
 
 /*
- * jail_close_fds() - close every fd above 2 (close_range, or one by one).
+ * jail_keep_fd() - pass the inherited fd @fd (3 or more) on to passvm:
+ * jail_close_fds() leaves it open. A number given twice is kept once.
+ * Returns 0, -EINVAL (below 3) or -E2BIG (JAIL_MAX_KEEP_FDS).
  */
-void jail_close_fds(void);
+int jail_keep_fd(struct jail_spec *s, int fd);
+
+/*
+ * jail_close_fds() - close every fd above 2 but @s's keep_fds
+ * (close_range(2) between them, or one by one). Each kept fd must be
+ * open: it is checked first, and nothing is closed when one is not.
+ * Returns 0 or -EBADF with the fd named in @err.
+ */
+int jail_close_fds(const struct jail_spec *s, struct pv_error *err);
 
 /*
  * jail_run() - do it all (see above). Must run as root. Returns 0 and the

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "util/parse.h"
@@ -33,7 +34,11 @@ const char cli_jail_help[] =
 	"capability, become UID:GID and exec passvm run. What passvm creates\n"
 	"(API socket, console file or socket, logs, pidfile) is at\n"
 	"BASE/passvm/ID/root/PATH on the host. Devices must be on vfio-pci\n"
-	"already (passvm bind): ,managed is refused in a jail.\n"
+	"already (passvm bind): ,managed is refused in a jail. Of the caller's\n"
+	"fds only those the run options name pass: taps and /dev/vhost-net\n"
+	"(--net fd=N,vhost-fd=M: no /dev/net/tun in the jail then, and no\n"
+	"--netns needed) and /dev/kvm (--kvm-fd N); --vfio fd=N and\n"
+	"--iommu-fd are refused (give --vfio BDF).\n"
 	"\n"
 	"  --id ID            the jail's name (1-64 of A-Z a-z 0-9 -), also\n"
 	"                     passvm's --id unless the run options give one\n"
@@ -42,8 +47,8 @@ const char cli_jail_help[] =
 	"  --chroot-base-dir DIR\n"
 	"                     where jails are made (default " JAIL_DEFAULT_BASE
 	")\n"
-	"  --netns PATH       join this network namespace (where the VM's taps\n"
-	"                     are) instead of a new, empty one\n"
+	"  --netns PATH       join this network namespace (where the taps of\n"
+	"                     --net tap=NAME are) instead of a new, empty one\n"
 	"  --cgroup-version 2 cgroup v2 (the only one passvm uses)\n"
 	"  --parent-cgroup NAME\n"
 	"                     the cgroup jails go under (default " JAIL_DEFAULT_PARENT_CGROUP
@@ -283,9 +288,61 @@ static int add_dir_of(struct jail_spec *s, const char *cwd, const char *p,
 	return 0;
 }
 
+static int keep(struct jail_spec *s, int fd, const char *opt,
+		struct pv_error *err)
+{
+	if (fd && jail_keep_fd(s, fd))
+		return pv_seterr(err, E2BIG, "%s%d: at most %d fds pass a jail",
+				 opt, fd, JAIL_MAX_KEEP_FDS);
+	return 0;
+}
+
+/*
+ * The inherited fds the run options name, kept open for passvm: taps and
+ * /dev/vhost-net (--net fd=N,vhost-fd=M) and /dev/kvm (--kvm-fd), whose
+ * kind passvm can tell without sysfs (their fixed misc minors,
+ * host/chardev.h). A VFIO group, cdev or iommufd is known only by its
+ * /sys/dev/char link, which the jail's sysfs does not hold: those are
+ * refused, naming --vfio BDF (the jail makes the nodes for its user).
+ */
+static int plan_fds(struct jail_spec *s, const struct vm_config *o,
+		    struct pv_error *err)
+{
+	int ret = 0;
+
+	for (unsigned int i = 0; i < o->nr_vfio; i++)
+		if (o->vfio[i].has_fd)
+			return pv_seterr(
+				err, EINVAL,
+				"--vfio fd=%d: a pre-opened VFIO group or cdev cannot pass a jail (passvm names it from /sys/dev/char, which the jail's sysfs lacks): give --vfio BDF, and the jail makes its nodes for --uid",
+				o->vfio[i].fd);
+	if (o->has_iommu_fd)
+		return pv_seterr(
+			err, EINVAL,
+			"--iommu-fd %d: a pre-opened container or iommufd cannot pass a jail: drop it, and the jail makes the nodes for --uid",
+			o->iommu_fd);
+	if (o->has_kvm_fd)
+		ret = keep(s, o->kvm_fd, "--kvm-fd ", err);
+	for (unsigned int i = 0; !ret && i < o->nr_nets; i++) {
+		const struct net_cfg *n = &o->nets[i];
+
+		/* a tap opened by name is in some network namespace */
+		if (!n->tap_fd && !s->netns)
+			return pv_seterr(
+				err, EINVAL,
+				"--net tap=%s needs --netns PATH, the network namespace the tap is in (e.g. /proc/1/ns/net), or pass the tap open: --net fd=N",
+				n->tap);
+		ret = keep(s, n->tap_fd, "--net fd=", err);
+		if (!ret)
+			ret = keep(s, n->vhost_fd, "--net vhost-fd=", err);
+	}
+	return ret;
+}
+
 int cli_jail_plan(struct jail_spec *s, const struct vm_config *o,
 		  const char *sysfs, const char *cwd, struct pv_error *err)
 {
+	struct stat st;
 	int ret = 0;
 
 	if (o->daemonize)
@@ -303,10 +360,9 @@ int cli_jail_plan(struct jail_spec *s, const struct vm_config *o,
 			err, EINVAL,
 			"--sriov %s: the jail cannot make VFs (its sysfs is read-only): run passvm sriov %s --numvfs N --bind first, pass the VFs with --vfio, and passvm sriov %s --remove after",
 			o->sriov[0].pf, o->sriov[0].pf, o->sriov[0].pf);
-	if (o->nr_nets && !s->netns)
-		return pv_seterr(
-			err, EINVAL,
-			"network interfaces need --netns PATH, the network namespace their taps are in (e.g. /proc/1/ns/net)");
+	ret = plan_fds(s, o, err);
+	if (ret)
+		return ret;
 	if (strlen(cwd) >= sizeof(s->cwd) || cwd[0] != '/')
 		return pv_seterr(err, ENAMETOOLONG, "bad working directory");
 	strcpy(s->cwd, cwd);
@@ -339,7 +395,7 @@ int cli_jail_plan(struct jail_spec *s, const struct vm_config *o,
 	if (ret)
 		return ret;
 
-	if (jail_add(s, JAIL_DEV, "/dev/kvm", NULL) ||
+	if ((!o->has_kvm_fd && jail_add(s, JAIL_DEV, "/dev/kvm", NULL)) ||
 	    jail_add(s, JAIL_DEV_SHARED, "/dev/null", NULL) ||
 	    jail_add(s, JAIL_DEV_SHARED, "/dev/urandom", NULL))
 		return pv_seterr(err, ENOMEM, "out of memory");
@@ -349,10 +405,20 @@ int cli_jail_plan(struct jail_spec *s, const struct vm_config *o,
 		if (ret)
 			return ret;
 	}
+	/*
+	 * A tap or vhost-net passed open needs no node: passvm opens none.
+	 * vhost=auto opens /dev/vhost-net only where the host has it.
+	 */
 	for (unsigned int i = 0; i < o->nr_nets; i++) {
-		if (jail_add(s, JAIL_DEV, "/dev/net/tun", NULL) ||
-		    (o->nets[i].vhost != VM_VHOST_OFF &&
-		     jail_add(s, JAIL_DEV, "/dev/vhost-net", NULL)))
+		const struct net_cfg *n = &o->nets[i];
+		bool vhost = !n->vhost_fd && (n->vhost == VM_VHOST_ON ||
+					      (n->vhost == VM_VHOST_AUTO &&
+					       !stat("/dev/vhost-net", &st) &&
+					       S_ISCHR(st.st_mode)));
+
+		if ((!n->tap_fd &&
+		     jail_add(s, JAIL_DEV, "/dev/net/tun", NULL)) ||
+		    (vhost && jail_add(s, JAIL_DEV, "/dev/vhost-net", NULL)))
 			return pv_seterr(err, ENOMEM, "out of memory");
 	}
 	if (!s->memlock && o->nr_vfio)
@@ -369,8 +435,8 @@ int cli_jail(int argc, char **argv)
 	int run_argc, status = 1, ret, n = 0;
 	char **run_argv;
 
-	/* Nothing of the caller's reaches passvm: no fd, no variable. */
-	jail_close_fds();
+	/* Nothing of the caller's reaches passvm: no variable, and no fd
+	 * but those the run options name (closed once they are known). */
 	clearenv();
 	jail_spec_init(&s);
 	ret = cli_parse_jail(argc, argv, &s, &run_argc, &run_argv, &err);
@@ -394,6 +460,11 @@ int cli_jail(int argc, char **argv)
 	}
 	if (!getcwd(cwd, sizeof(cwd)))
 		strcpy(cwd, "/");
+	if (cli_jail_plan(&s, &o, "/sys", cwd, &err) ||
+	    jail_close_fds(&s, &err)) {
+		pv_err("%s", err.msg);
+		goto out;
+	}
 	if (!jail_cgroup_mount("/proc/self/mountinfo", cgmnt, sizeof(cgmnt)))
 		s.cgroup_mount = cgmnt;
 	else if (s.nr_cgroup) {
@@ -405,10 +476,6 @@ int cli_jail(int argc, char **argv)
 	s.exe_fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
 	if (s.exe_fd < 0 || jail_exe_is_static(s.exe_fd) != 1) {
 		pv_err("this passvm is dynamically linked (or unreadable): the jail holds no libraries; use the static build (make)");
-		goto out;
-	}
-	if (cli_jail_plan(&s, &o, "/sys", cwd, &err)) {
-		pv_err("%s", err.msg);
 		goto out;
 	}
 	/* passvm run's options as given, with the jail's --id by default. */

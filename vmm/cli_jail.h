@@ -29,10 +29,14 @@ int cli_parse_jail(int argc, char **argv, struct jail_spec *s, int *run_argc,
  * without symlinks resolved, which becomes s->cwd too), the directories of
  * what it creates, /dev/kvm, /dev/null, /dev/urandom, the VFIO nodes and
  * sysfs pieces of each --vfio device (from @sysfs), /dev/net/tun and
- * /dev/vhost-net for network interfaces, and RLIMIT_MEMLOCK (guest RAM +
- * JAIL_MEMLOCK_MARGIN when devices may be assigned) unless given. Refuses
- * what cannot work in a jail: ,managed devices, --daemonize, network
- * interfaces without --netns. Returns 0 or -errno with @err.
+ * /dev/vhost-net for network interfaces that passvm opens itself, and
+ * RLIMIT_MEMLOCK (guest RAM + JAIL_MEMLOCK_MARGIN when devices may be
+ * assigned) unless given; the inherited fds the options name (--kvm-fd,
+ * --net fd=N,vhost-fd=M) into s->keep_fds, their nodes left out. Refuses
+ * what cannot work in a jail: ,managed devices, --sriov, --daemonize,
+ * --net tap=NAME without --netns, --vfio fd=N and --iommu-fd (a VFIO fd
+ * is named by /sys/dev/char, which the jail's sysfs lacks). Returns 0 or
+ * -errno with @err.
  */
 int cli_jail_plan(struct jail_spec *s, const struct vm_config *o,
 		  const char *sysfs, const char *cwd, struct pv_error *err);

@@ -26,11 +26,15 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <net/if.h>
 #include <sched.h>
 #include <signal.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include <linux/if_tun.h>
 
 #include "fake_sysfs.h"
 #include "jail/jail.h"
@@ -262,6 +266,132 @@ static int plan_err(int argc, char **argv, const char *netns,
 	return ret;
 }
 
+static bool kept(const struct jail_spec *s, int fd)
+{
+	for (unsigned int i = 0; i < s->nr_keep_fds; i++)
+		if (s->keep_fds[i] == fd)
+			return true;
+	return false;
+}
+
+/*
+ * Taps and /dev/vhost-net passed open (--net fd=N,vhost-fd=M) and
+ * --kvm-fd: the fds are kept for passvm, their nodes left out, and no
+ * --netns is needed; a tap by name still needs /dev/net/tun and --netns.
+ */
+static void test_plan_fds(void **state)
+{
+	char *fds[] = { "run",
+			"--kernel",
+			"/k",
+			"--net",
+			"fd=5,vhost-fd=6",
+			"--net",
+			"fd=7",
+			"--kvm-fd",
+			"9",
+			"--net",
+			"fd=8,vhost=off,id=x",
+			NULL };
+	char *byname[] = { "run", "--kernel", "/k", "--net", "tap=tap0", NULL };
+	char *vfiofd[] = { "run", "--kernel", "/k", "--vfio", "fd=5", NULL };
+	char *iommufd[] = { "run", "--kernel", "/k", "--iommu-fd", "4", NULL };
+	struct pv_error err;
+	struct vm_config o;
+	struct jail_spec s;
+	struct stat st;
+	/* vhost=auto takes /dev/vhost-net where the host has it */
+	bool vhost = !stat("/dev/vhost-net", &st) && S_ISCHR(st.st_mode);
+
+	parse_run(&o, 11, fds);
+	jail_spec_init(&s);
+	assert_int_equal(cli_jail_plan(&s, &o, "/nonexistent", "/", &err), 0);
+	assert_int_equal(s.nr_keep_fds, 5);
+	for (int fd = 5; fd <= 9; fd++)
+		assert_true(kept(&s, fd));
+	assert_null(find(&s, "/dev/net/tun"));
+	assert_null(find(&s, "/dev/kvm"));
+	/* fd=7 has no vhost-fd: passvm opens /dev/vhost-net itself */
+	assert_int_equal(find(&s, "/dev/vhost-net") != NULL, vhost);
+	assert_int_equal(find(&s, "/dev/null")->kind, JAIL_DEV_SHARED);
+	jail_spec_free(&s);
+	/* vhost=on: the node whatever the host (passvm fails without it) */
+	fds[6] = "fd=7,vhost=on";
+	parse_run(&o, 11, fds);
+	jail_spec_init(&s);
+	assert_int_equal(cli_jail_plan(&s, &o, "/nonexistent", "/", &err), 0);
+	assert_int_equal(find(&s, "/dev/vhost-net")->kind, JAIL_DEV);
+	jail_spec_free(&s);
+
+	/* all of them given their vhost-net (or none): no node at all */
+	fds[6] = "fd=7,vhost=off";
+	parse_run(&o, 11, fds);
+	jail_spec_init(&s);
+	assert_int_equal(cli_jail_plan(&s, &o, "/nonexistent", "/", &err), 0);
+	assert_null(find(&s, "/dev/vhost-net"));
+	jail_spec_free(&s);
+
+	/* a tap by name: its node, and the namespace it is in */
+	assert_int_equal(plan_err(5, byname, NULL, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "--net tap=tap0 needs --netns PATH"));
+	assert_non_null(strstr(err.msg, "--net fd=N"));
+	parse_run(&o, 5, byname);
+	jail_spec_init(&s);
+	s.netns = "/proc/1/ns/net";
+	assert_int_equal(cli_jail_plan(&s, &o, "/nonexistent", "/", &err), 0);
+	assert_int_equal(find(&s, "/dev/net/tun")->kind, JAIL_DEV);
+	assert_int_equal(find(&s, "/dev/vhost-net") != NULL, vhost);
+	assert_int_equal(find(&s, "/dev/kvm")->kind, JAIL_DEV);
+	assert_int_equal(s.nr_keep_fds, 0);
+	jail_spec_free(&s);
+
+	/* VFIO fds cannot be named inside: refused, naming --vfio BDF */
+	assert_int_equal(plan_err(5, vfiofd, NULL, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "--vfio fd=5"));
+	assert_non_null(strstr(err.msg, "give --vfio BDF"));
+	assert_int_equal(plan_err(5, iommufd, NULL, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "--iommu-fd 4"));
+}
+
+/* Only the kept fds survive, and a kept fd must be open. */
+static void test_close_fds(void **state)
+{
+	struct pv_error err = { "" };
+	struct jail_spec s;
+	int a, b, c, st;
+	pid_t pid;
+
+	jail_spec_init(&s);
+	assert_int_equal(jail_keep_fd(&s, 2), -EINVAL);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (!pid) {
+		/* in a child: jail_close_fds closes this process's fds */
+		a = open("/dev/null", O_RDONLY);
+		b = open("/dev/null", O_RDONLY);
+		c = open("/dev/null", O_RDONLY);
+		if (a < 3 || b < 3 || c < 3 || jail_keep_fd(&s, c) ||
+		    jail_keep_fd(&s, a) || jail_keep_fd(&s, a) ||
+		    s.nr_keep_fds != 2)
+			_exit(10);
+		if (jail_keep_fd(&s, 1000) || !jail_close_fds(&s, &err) ||
+		    !strstr(err.msg, "fd 1000 is not open") ||
+		    fcntl(b, F_GETFD) < 0)
+			_exit(11); /* refused, and nothing closed */
+		s.nr_keep_fds = 2;
+		if (jail_close_fds(&s, &err))
+			_exit(12);
+		if (fcntl(a, F_GETFD) < 0 || fcntl(c, F_GETFD) < 0)
+			_exit(13);
+		if (fcntl(b, F_GETFD) >= 0)
+			_exit(14);
+		_exit(0);
+	}
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 0);
+}
+
 /* What cannot work in a jail is refused, saying what to do instead. */
 static void test_plan_refuses(void **state)
 {
@@ -477,15 +607,34 @@ static const char *jail_id(const char *name)
 static pid_t live_jail; /* the jail a failed assertion left running */
 
 /*
- * passvm jail --id @id ... -- run --kernel @img --verdict port @extra;
- * stdout in @out.
+ * passvm jail --id @id ... -- run --kernel @img --verdict port, then
+ * @extra "vcpu" (a hidden option and its value) or --stats, then
+ * "--net @net" if @net; stdout in @out. @leak_fd, an fd of the caller,
+ * stays open (not close-on-exec).
  */
 static pid_t start(const char *id, const char *img, const char *extra,
-		   const char *outfile, int leak_fd)
+		   const char *outfile, int leak_fd, const char *net)
 {
+	const char *args[32] = { "passvm",    "jail",	"--id",
+				 jail_id(id), "--uid",	"65534",
+				 "--gid",     "65534",	"--chroot-base-dir",
+				 base,	      "--",	"run",
+				 "--kernel",  img,	"--mem",
+				 "32M",	      "--cpus", "2",
+				 "--verdict", "port" };
+	int n = 20;
 	pid_t pid;
 
-	id = jail_id(id);
+	if (extra) {
+		args[n++] = extra;
+		args[n++] = "vcpu";
+	} else {
+		args[n++] = "--stats";
+	}
+	if (net) {
+		args[n++] = "--net";
+		args[n++] = net;
+	}
 	pid = fork();
 	assert_true(pid >= 0);
 	live_jail = pid;
@@ -495,12 +644,8 @@ static pid_t start(const char *id, const char *img, const char *extra,
 		dup2(o, 1);
 		dup2(o, 2);
 		close(o);
-		(void)leak_fd; /* stays open, not close-on-exec */
-		execl(passvm_bin(), "passvm", "jail", "--id", id, "--uid",
-		      "65534", "--gid", "65534", "--chroot-base-dir", base,
-		      "--", "run", "--kernel", img, "--mem", "32M", "--cpus",
-		      "2", "--verdict", "port", extra ? extra : "--stats",
-		      extra ? "vcpu" : NULL, NULL);
+		(void)leak_fd;
+		execv(passvm_bin(), (char *const *)args);
 		_exit(127);
 	}
 	return pid;
@@ -584,16 +729,16 @@ static void test_jail_runs_guest(void **state)
 	close(fd);
 	make_test_bzimage(img, guest_ok42, sizeof(guest_ok42));
 	/* mkstemp's 0600: the jail's user could not read it */
-	assert_int_equal(finish(start("t-ok", img, NULL, out, -1)), 1);
+	assert_int_equal(finish(start("t-ok", img, NULL, out, -1, NULL)), 1);
 	assert_true(file_has(out, "cannot be read by uid 65534"));
 	chmod(img, 0644);
 	/* the guest's port 0xf4 verdict 42: 64 + 42 */
-	assert_int_equal(finish(start("t-ok", img, NULL, out, -1)), 106);
+	assert_int_equal(finish(start("t-ok", img, NULL, out, -1, NULL)), 106);
 	assert_true(file_has(out, "OK\n"));
 	assert_true(file_has(out, "passvm: stats:"));
 	/* a forbidden call in the jailed vCPU: 148, named */
 	assert_int_equal(finish(start("t-bad", img, "--seccomp-test-forbidden",
-				      out, -1)),
+				      out, -1, NULL)),
 			 148);
 	assert_true(file_has(out, "the vcpu thread made a forbidden"));
 	unlink(img);
@@ -609,12 +754,42 @@ static bool status_is(pid_t pid, const char *line)
 	return file_has(path, line);
 }
 
+/*
+ * A new tap @name attached as a launcher does (IFF_TAP | IFF_NO_PI |
+ * IFF_VNET_HDR), as fd @want, inherited (not close-on-exec); -1 when this
+ * machine cannot (no /dev/net/tun or CAP_NET_ADMIN). Gone when closed.
+ */
+static int tap_as(const char *name, int want)
+{
+	struct ifreq ifr;
+	int fd = open("/dev/net/tun", O_RDWR);
+
+	if (fd < 0)
+		return -1;
+	memset(&ifr, 0, sizeof(ifr));
+	ifr.ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR;
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
+	if (ioctl(fd, TUNSETIFF, &ifr) || dup2(fd, want) != want) {
+		close(fd);
+		return -1;
+	}
+	if (fd != want)
+		close(fd);
+	return want;
+}
+
+/*
+ * The jailed passvm, read from outside while its guest spins: uid,
+ * capabilities, namespaces, filters, its root; of the caller's fds only
+ * the tap given as --net fd=40 followed (when this machine can make
+ * one), with no /dev/net/tun in the jail.
+ */
 static void test_jail_unprivileged(void **state)
 {
 	char img[] = "/tmp/passvm-jail-imgXXXXXX", out[64];
 	char leak[] = "/tmp/passvm-jail-leakXXXXXX", path[1200], link[600];
-	char root[512], rootlink[600];
-	int fd, leak_fd, i, tasks = 0, filtered = 0;
+	char root[512], rootlink[600], tap[IFNAMSIZ], want[64];
+	int fd, leak_fd, tap_fd, i, tasks = 0, filtered = 0, taps = 0;
 	pid_t jail, vmm = 0;
 	struct dirent *e;
 	FILE *f;
@@ -628,7 +803,10 @@ static void test_jail_unprivileged(void **state)
 	make_test_bzimage(img, guest_spin, sizeof(guest_spin));
 	chmod(img, 0644);
 	leak_fd = mkstemp(leak); /* an fd the caller holds */
-	jail = start("t-priv", img, NULL, out, leak_fd);
+	snprintf(tap, sizeof(tap), "pvj%d", (int)getpid() % 100000);
+	tap_fd = tap_as(tap, 40);
+	jail = start("t-priv", img, NULL, out, leak_fd,
+		     tap_fd < 0 ? NULL : "fd=40,vhost=off");
 	snprintf(path, sizeof(path), "%s/passvm/%s/passvm.pid", base,
 		 jail_id("t-priv"));
 	for (i = 0; i < 3000 && !vmm; i++) { /* 30 s: a loaded machine */
@@ -682,10 +860,19 @@ static void test_jail_unprivileged(void **state)
 		n = readlink(path, link, sizeof(link) - 1);
 		link[n > 0 ? n : 0] = '\0';
 		assert_null(strstr(link, "passvm-jail-leak"));
+		taps += !strcmp(link, "/dev/net/tun");
 	}
 	closedir(d);
+	/* the tap passed in, and no node to open another */
+	snprintf(path, sizeof(path), "/proc/%d/root/dev/net/tun", (int)vmm);
+	assert_int_not_equal(access(path, F_OK), 0);
+	assert_int_equal(taps, tap_fd < 0 ? 0 : 1);
 	kill(jail, SIGTERM);
 	assert_int_equal(finish(jail), 128 + SIGTERM);
+	snprintf(want, sizeof(want), "tap %s, data path userspace", tap);
+	assert_int_equal(file_has(out, want), tap_fd >= 0);
+	if (tap_fd >= 0)
+		close(tap_fd);
 	close(leak_fd);
 	unlink(leak);
 	unlink(img);
@@ -707,6 +894,8 @@ int main(void)
 		cmocka_unit_test(test_plan),
 		cmocka_unit_test(test_plan_iommufd),
 		cmocka_unit_test(test_plan_refuses),
+		cmocka_unit_test(test_plan_fds),
+		cmocka_unit_test(test_close_fds),
 		cmocka_unit_test(test_entries),
 		cmocka_unit_test(test_cgroup_mount),
 		cmocka_unit_test(test_cgroup_create),

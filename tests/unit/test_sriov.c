@@ -224,6 +224,7 @@ static void test_bad_input(void **state)
 		sriov_create(&c->env, &pf, 8, false, 0, c->out, &c->err),
 		-ERANGE);
 	assert_non_null(strstr(c->err.msg, "at most 7 VFs"));
+	assert_non_null(strstr(c->err.msg, "ask for 7 or fewer"));
 	assert_int_equal(c->fs.nlog, 0);
 
 	fake_sysfs_add_dev(&c->fs, "0000:02:00.0", 0x8086, 0x10d3, 0x020000, 6,
@@ -423,6 +424,7 @@ static void test_vf_configure_needs(void **state)
 	assert_int_equal(sriov_vf_configure(&c->env, &pf, &r, c->out, &c->err),
 			 -ENODEV);
 	assert_non_null(strstr(c->err.msg, "no network interface"));
+	assert_non_null(strstr(c->err.msg, "bind the PF's network driver"));
 	fake_sysfs_add_net(&c->fs, PF, "enp1s0", "up", 0x1003);
 	c->env.bind.dry_run = c->out;
 	assert_int_equal(sriov_vf_configure(&c->env, &pf, &r, c->out, &c->err),

@@ -24,6 +24,7 @@
 
 #include <cmocka.h>
 
+#include "capture.h"
 #include "fake_iommufd.h"
 #include "fake_sysfs.h"
 #include "host/chardev.h"
@@ -318,6 +319,129 @@ static void test_fallback(void **state)
 	vfio_close(&ctx);
 }
 
+/* What fallback_open() ran into, for stderr_lines(). */
+static int fallback_ret;
+static char fallback_be[16];
+
+/* vfio_open with --iommu auto and --trace vfio, as stderr_lines' @fn. */
+static void fallback_open(void)
+{
+	struct pv_error err = { "" };
+	struct vfio_ctx ctx;
+	unsigned int saved = trace_mask;
+
+	trace_mask = TRACE_VFIO;
+	fallback_ret =
+		open_one(&ctx, IOMMU_MODE_AUTO, NULL, NULL, -1, BDF, &err);
+	trace_mask = saved;
+	snprintf(fallback_be, sizeof(fallback_be), "%s",
+		 fallback_ret ? "" : vfio_backend_name(&ctx));
+	if (!fallback_ret)
+		vfio_close(&ctx);
+}
+
+/* stderr lines of fallback_open() holding @what; the run must succeed on
+ * the type1 container. */
+static int fallback_lines(const char *what)
+{
+	int n = stderr_lines(fallback_open, what);
+
+	assert_int_equal(fallback_ret, 0);
+	assert_string_equal(fallback_be, "type1");
+	return n;
+}
+
+/*
+ * Never silently (issue #10, "Bad input"): iommufd missing, or lacking a
+ * feature (an ioctl its kernel does not know, a device without a cdev),
+ * gives the type1 container and a --trace vfio line saying why; where
+ * iommufd is there but could not be used, a warning too, whatever --trace.
+ */
+static void test_fallback_says_why(void **state)
+{
+	char p[256];
+
+	/* VFIO without the cdev ioctls (ENOTTY): warned and traced */
+	fi.bind_error = -ENOTTY;
+	assert_int_equal(fallback_lines("warning: iommufd failed ("), 1);
+	fake_iommufd_init(&fi, &fv);
+	fi.bind_error = -ENOTTY;
+	assert_int_equal(fallback_lines("VFIO_DEVICE_BIND_IOMMUFD"), 2);
+	fake_iommufd_init(&fi, &fv);
+	fi.bind_error = -ENOTTY;
+	assert_int_equal(
+		fallback_lines("] vfio: backend type1: iommufd failed: "), 1);
+	/* an iommufd without IOMMU_IOAS_IOVA_RANGES */
+	fake_iommufd_init(&fi, &fv);
+	fi.ranges_error = -ENOTTY;
+	assert_int_equal(fallback_lines("IOMMU_IOAS_IOVA_RANGES"), 2);
+	fake_iommufd_init(&fi, &fv);
+	fi.ranges_error = -ENOTTY;
+	assert_int_equal(fallback_lines("falling back to the type1 container"),
+			 1);
+
+	/* /dev/iommu there, the device without its cdev node: warned */
+	fake_iommufd_init(&fi, &fv);
+	snprintf(p, sizeof(p), "%s/vfio/devices/vfio0", fs.dev);
+	assert_int_equal(unlink(p), 0);
+	assert_int_equal(
+		fallback_lines("warning: IOMMU backend: the type1 "
+			       "container although /dev/iommu exists: " BDF
+			       " has no VFIO device cdev"),
+		1);
+	dev_node("vfio/devices/vfio0");
+
+	/* no /dev/iommu: the expected case on Debian's kernels, traced */
+	fake_iommufd_init(&fi, &fv);
+	snprintf(p, sizeof(p), "%s/iommu", fs.dev);
+	assert_int_equal(unlink(p), 0);
+	assert_int_equal(fallback_lines("] vfio: backend the type1 container: "
+					"/dev/iommu is absent"),
+			 1);
+	assert_int_equal(fallback_lines("warning:"), 0);
+	dev_node("iommu");
+}
+
+/* Open and close with --iommu iommufd and --trace vfio. */
+static void narrated_open(void)
+{
+	struct pv_error err = { "" };
+	struct vfio_ctx ctx;
+	unsigned int saved = trace_mask;
+
+	trace_mask = TRACE_VFIO;
+	fallback_ret =
+		open_one(&ctx, IOMMU_MODE_IOMMUFD, NULL, NULL, -1, BDF, &err);
+	if (!fallback_ret)
+		vfio_close(&ctx);
+	trace_mask = saved;
+}
+
+/* --trace vfio tells the steps of Documentation/userspace-api/iommufd.rst,
+ * one line each. */
+static void test_iommufd_narrated(void **state)
+{
+	static const char *const steps[] = {
+		"] vfio: backend iommufd, as --iommu iommufd asks",
+		"/vfio/devices/vfio0 opened (fd ",
+		"] vfio: device " BDF " bound to the iommufd: devid ",
+		"allocated (the I/O address space)",
+		"] vfio: device " BDF " attached to IOAS ",
+		"IOVA ranges, alignment 0x1000",
+		"] vfio: device " BDF " detached from HWPT ",
+		"] vfio: device " BDF " unbound (cdev closed)",
+		" destroyed",
+		"] vfio: iommufd closed",
+	};
+
+	for (unsigned int i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		fake_iommufd_init(&fi, &fv);
+		if (stderr_lines(narrated_open, steps[i]) != 1)
+			fail_msg("--trace vfio: no single line '%s'", steps[i]);
+		assert_int_equal(fallback_ret, 0);
+	}
+}
+
 /* The decision itself, as doctor reports it. */
 static void test_choose(void **state)
 {
@@ -480,6 +604,48 @@ static void test_fd_kinds(void **state)
 	close(null);
 }
 
+/*
+ * The right device number but the wrong file behind it (the kernel's own
+ * ioctls on /dev/null, no fake): each kind's harmless ioctl fails, and
+ * the message names the kind, the call and the error; a group or cdev
+ * given as --iommu-fd is refused by kind.
+ */
+static void test_fd_ioctl_refuses(void **state)
+{
+	struct pv_error err = { "" };
+	struct vfio_fd_info info;
+	struct vfio_ctx ctx;
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+	assert_true(null >= 0);
+	vfio_ctx_init(&ctx);
+	snprintf(ctx.sysfs_root, sizeof(ctx.sysfs_root), "%.*s",
+		 (int)sizeof(ctx.sysfs_root) - 1, fs.sys);
+	null_is("../../devices/virtual/vfio/7");
+	assert_int_equal(vfio_fd_identify(&ctx, null, false, &info, &err),
+			 -EINVAL);
+	assert_non_null(strstr(err.msg, "--vfio fd="));
+	assert_non_null(strstr(err.msg,
+			       "looks like a VFIO group /dev/vfio/N "
+			       "but VFIO_GROUP_GET_STATUS on it fails"));
+	assert_int_equal(vfio_fd_identify(&ctx, null, true, &info, &err),
+			 -EINVAL);
+	assert_non_null(strstr(err.msg, "--iommu-fd "));
+	assert_non_null(strstr(err.msg, "not /dev/vfio/vfio or /dev/iommu"));
+	null_is("../../devices/pci0000:00/" BDF "/vfio-dev/vfio0");
+	assert_int_equal(vfio_fd_identify(&ctx, null, false, &info, &err),
+			 -EINVAL);
+	assert_non_null(strstr(err.msg, "looks like a VFIO device cdev "
+					"/dev/vfio/devices/vfioN but "
+					"VFIO_DEVICE_GET_INFO on it fails"));
+	null_is("../../devices/virtual/misc/iommu");
+	assert_int_equal(vfio_fd_identify(&ctx, null, true, &info, &err),
+			 -EINVAL);
+	assert_non_null(strstr(err.msg, "looks like /dev/iommu but "
+					"IOMMU_IOAS_ALLOC on it fails"));
+	close(null);
+}
+
 /* vfio_open with a cdev fd: its address comes from the fd, iommufd forced. */
 static void test_open_with_fds(void **state)
 {
@@ -535,9 +701,12 @@ int main(void)
 		T(test_iommufd_dma_follows_map),
 		T(test_iommufd_hot_reset),
 		T(test_fallback),
+		T(test_fallback_says_why),
+		T(test_iommufd_narrated),
 		T(test_choose),
 		T(test_chardev_classify),
 		T(test_fd_kinds),
+		T(test_fd_ioctl_refuses),
 		T(test_open_with_fds),
 #undef T
 	};

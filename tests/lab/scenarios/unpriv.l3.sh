@@ -4,22 +4,4 @@
 # pings L2 (10.0.4.1):
 #   LAB: RESULT unpriv/net vmm=VMM driver=D carrier=0|1 ping=ok|none tries=N
 . /lab/nvme.l3.sh
-i=0
-while [ ! -e /sys/class/net/eth0 ] && [ $i -lt 50 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
-if [ ! -e /sys/class/net/eth0 ]; then
-	lab_result unpriv/net driver=none
-else
-	ip link set lo up
-	ip addr add 10.0.4.2/24 dev eth0
-	l3_wait_carrier eth0
-	ping=none i=0
-	while [ $ping = none ] && [ $i -lt 10 ]; do
-		i=$((i + 1))
-		ping -c 2 -i 0.3 -W 2 10.0.4.1 >/dev/null 2>&1 && ping=ok
-	done
-	lab_result unpriv/net driver="$(basename "$(readlink /sys/class/net/eth0/device/driver)")" \
-		carrier="$(cat /sys/class/net/eth0/carrier)" ping=$ping tries=$i
-fi
+l3_ping_peer unpriv/net 10.0.4.2/24 10.0.4.1
