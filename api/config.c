@@ -27,13 +27,14 @@ static void put_json_text(json_t *o, const char *key, const char *text)
 
 json_t *model_machine_config_json(const struct vm_config *c)
 {
-	return json_pack("{s:I, s:I, s:b, s:b, s:s}", "vcpu_count",
-			 (json_int_t)c->cpus, "mem_size_mib",
-			 (json_int_t)(c->mem >> 20), "smt", c->smt,
-			 "track_dirty_pages", 0, "huge_pages",
-			 c->hugepages ? "2M" :
-			 c->thp	      ? "Transparent" :
-					"None");
+	return jobj("vcpu_count", json_integer(c->cpus), "mem_size_mib",
+		    json_integer((json_int_t)(c->mem >> 20)), "smt",
+		    json_boolean(c->smt), "track_dirty_pages", json_false(),
+		    "huge_pages",
+		    json_string(c->hugepages ? "2M" :
+				c->thp	     ? "Transparent" :
+					       "None"),
+		    NULL);
 }
 
 static json_t *boot_source_json(const struct vm_config *c)
@@ -105,8 +106,8 @@ static json_t *passthrough_json(const struct vm_config *c)
 	json_t *a = json_array();
 
 	for (unsigned int i = 0; i < c->nr_vfio; i++) {
-		json_t *o = json_pack("{s:s, s:s}", "id", c->vfio[i].id, "sbdf",
-				      c->vfio[i].bdf);
+		json_t *o = jobj("id", json_string(c->vfio[i].id), "sbdf",
+				 json_string(c->vfio[i].bdf), NULL);
 
 		if (c->vfio[i].managed) /* passvm extension */
 			json_object_set_new(o, "managed", json_true());
@@ -122,17 +123,17 @@ static json_t *optional_json(const struct vm_config *c, const char *which)
 	if (!strcmp(which, "vsock")) {
 		if (!c->vsock.present)
 			return json_null();
-		o = json_pack("{s:I, s:s}", "guest_cid",
-			      (json_int_t)c->vsock.cid, "uds_path",
-			      c->vsock.uds_path);
+		o = jobj("guest_cid", json_integer(c->vsock.cid), "uds_path",
+			 json_string(c->vsock.uds_path), NULL);
 		put_str(o, "vsock_id", c->vsock.vsock_id);
 		return o;
 	}
 	if (!strcmp(which, "logger")) {
 		if (!c->logger.set)
 			return json_null();
-		o = json_pack("{s:b, s:b}", "show_level", c->logger.show_level,
-			      "show_log_origin", c->logger.show_log_origin);
+		o = jobj("show_level", json_boolean(c->logger.show_level),
+			 "show_log_origin",
+			 json_boolean(c->logger.show_log_origin), NULL);
 		put_str(o, "log_path", c->logger.log_path);
 		put_str(o, "level", c->logger.level);
 		put_str(o, "module", c->logger.module);
@@ -140,19 +141,18 @@ static json_t *optional_json(const struct vm_config *c, const char *which)
 	}
 	if (!c->metrics.set)
 		return json_null();
-	return json_pack("{s:s}", "metrics_path", c->metrics.path);
+	return jobj("metrics_path", json_string(c->metrics.path), NULL);
 }
 
 json_t *model_vm_config_json(const struct vm_config *c)
 {
-	return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
-			 "boot-source", boot_source_json(c), "drives",
-			 drives_json(c), "machine-config",
-			 model_machine_config_json(c), "network-interfaces",
-			 nets_json(c), "vsock", optional_json(c, "vsock"),
-			 "logger", optional_json(c, "logger"), "metrics",
-			 optional_json(c, "metrics"), "device-passthrough",
-			 passthrough_json(c));
+	return jobj("boot-source", boot_source_json(c), "drives",
+		    drives_json(c), "machine-config",
+		    model_machine_config_json(c), "network-interfaces",
+		    nets_json(c), "vsock", optional_json(c, "vsock"), "logger",
+		    optional_json(c, "logger"), "metrics",
+		    optional_json(c, "metrics"), "device-passthrough",
+		    passthrough_json(c), NULL);
 }
 
 /* Apply one section's object with @set, prefixing errors with @key. */

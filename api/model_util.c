@@ -3,9 +3,32 @@
 #include "api/model_util.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+json_t *jobj(const char *key, ...)
+{
+	json_t *o = json_object();
+	bool ok = o != NULL;
+	va_list ap;
+
+	va_start(ap, key);
+	for (; key; key = va_arg(ap, const char *)) {
+		json_t *v = va_arg(ap, json_t *);
+
+		if (!ok)
+			json_decref(v);
+		else if (!v || json_object_set_new(o, key, v))
+			ok = false; /* set_new released @v */
+	}
+	va_end(ap);
+	if (ok)
+		return o;
+	json_decref(o);
+	return NULL;
+}
 
 static const char *type_name(enum ftype t)
 {

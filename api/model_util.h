@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Field-by-field checks of JSON request bodies, shared by api/model.c and api/config.c. */
+/* Field-by-field checks of JSON request bodies, shared by api/model.c and api/config.c; jobj() builds replies. */
 #ifndef PASSVM_API_MODEL_UTIL_H
 #define PASSVM_API_MODEL_UTIL_H
 
@@ -33,6 +33,18 @@ int check_fields(json_t *o, const struct fspec *spec, size_t n,
 		 struct pv_error *err);
 int check_fields_opt(json_t *o, const struct fspec *spec, size_t n,
 		     bool all_optional, struct pv_error *err);
+
+/*
+ * jobj() - a new JSON object holding the (key, value) pairs given, the
+ * list ended by a NULL key. The values are json_t * (json_string(),
+ * json_integer(), json_boolean(), another jobj()) whose references the
+ * object takes, as json_pack("{s:o}") takes them; keys are C string
+ * literals (not checked for UTF-8). Returns NULL, every value released,
+ * when a value is NULL (json_string(NULL), a failed constructor) or memory
+ * runs out: json_pack's behaviour, without its format parser in the
+ * release binary (issue #8).
+ */
+json_t *jobj(const char *key, ...) __attribute__((sentinel));
 
 /* field() - member @key of @o; NULL when absent or null (serde's None). */
 json_t *field(json_t *o, const char *key);

@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "api/model.h"
+#include "api/model_util.h"
 
 #define MSG_AFTER_START \
 	"The requested operation is not supported after starting the microVM."
@@ -83,16 +84,17 @@ static const char *state_name(enum api_state s)
 
 static int get_root(struct req *q)
 {
-	reply_json(q, json_pack("{s:s, s:s, s:s, s:s}", "id", q->a->cfg->id,
-				"state", state_name(q->a->state), "vmm_version",
-				PASSVM_VERSION, "app_name", "Firecracker"));
+	reply_json(q, jobj("id", json_string(q->a->cfg->id), "state",
+			   json_string(state_name(q->a->state)), "vmm_version",
+			   json_string(PASSVM_VERSION), "app_name",
+			   json_string("Firecracker"), NULL));
 	return 0;
 }
 
 static int get_version(struct req *q)
 {
-	reply_json(q,
-		   json_pack("{s:s}", "firecracker_version", PASSVM_VERSION));
+	reply_json(q, jobj("firecracker_version", json_string(PASSVM_VERSION),
+			   NULL));
 	return 0;
 }
 

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "api/http.h"
+#include "api/model_util.h"
 #include "sandbox/sandbox.h"
 
 #define READ_CHUNK 4096
@@ -114,7 +115,7 @@ static void respond(struct client *c, int status, const char *body,
 
 static void fault(struct client *c, const char *msg)
 {
-	json_t *j = json_pack("{s:s}", "fault_message", msg);
+	json_t *j = jobj("fault_message", json_string(msg), NULL);
 	char *body = j ? json_dumps(j, JSON_COMPACT) : NULL;
 
 	respond(c, 400, body, false);

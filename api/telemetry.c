@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "api/model_util.h"
 #include "api/router.h"
 
 void api_ctx_init(struct api_ctx *a, struct vm_config *cfg,
@@ -100,10 +101,13 @@ int api_write_metrics(struct api_ctx *a, struct pv_error *err)
 			err, ENOENT,
 			"no metrics file: PUT /metrics {\"metrics_path\": ...} before the start");
 	clock_gettime(CLOCK_REALTIME, &ts);
-	line = json_pack("{s:I, s:{s:I, s:I}}", "utc_timestamp_ms",
-			 (json_int_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000,
-			 "api_server", "requests", (json_int_t)a->requests,
-			 "errors", (json_int_t)a->errors);
+	line = jobj("utc_timestamp_ms",
+		    json_integer((json_int_t)ts.tv_sec * 1000 +
+				 ts.tv_nsec / 1000000),
+		    "api_server",
+		    jobj("requests", json_integer((json_int_t)a->requests),
+			 "errors", json_integer((json_int_t)a->errors), NULL),
+		    NULL);
 	if (line && a->ops && a->ops->fill_metrics)
 		a->ops->fill_metrics(a->ops->opaque, line);
 	text = line ? json_dumps(line, JSON_COMPACT) : NULL;

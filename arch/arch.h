@@ -61,6 +61,16 @@ struct arch_guest {
 	 * guest at once and --timeout-grace does not apply.
 	 */
 	bool power_button;
+	/*
+	 * passvm run --help's words for the two above, so that a binary
+	 * carries its own architecture's only (vmm/cli_help.c prints them):
+	 * the rest of --verdict's channel list (with a port, a printf format
+	 * of the port number, %x; without, of the name, %s) and the --timeout
+	 * and --timeout-grace options (with a power button plain text;
+	 * without, a format of the name, %s, twice).
+	 */
+	const char *help_port;
+	const char *help_timeout;
 };
 extern const struct arch_guest arch_guest_x86_64, arch_guest_arm64;
 extern const struct arch_guest *const arch_guest;

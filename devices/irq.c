@@ -20,38 +20,15 @@
 #include <stdio.h>
 #include <string.h>
 
-/* ---- the PC layout ---- */
-
-#define PC_ROUTE(g, c, p)                                             \
-	{                                                             \
-		.gsi = (g), .type = IRQ_ROUTE_IRQCHIP, .u.irqchip = { \
-			.chip = (c),                                  \
-			.pin = (p)                                    \
-		}                                                     \
-	}
-/* GSI g: its IOAPIC pin, and (g < 16) its pin on the master/slave PIC. */
-#define PC_LEGACY(g)                                                         \
-	PC_ROUTE(g, IRQ_CHIP_IOAPIC, g),                                     \
-		PC_ROUTE(g,                                                  \
-			 (g) < 8 ? IRQ_CHIP_PIC_MASTER : IRQ_CHIP_PIC_SLAVE, \
-			 (g) % 8)
-#define PC_IOAPIC(g) PC_ROUTE(g, IRQ_CHIP_IOAPIC, g)
-
 /* Teardown warnings a guest can provoke by toggling vectors. */
 static struct pv_ratelimit free_warn, deassign_warn;
 
-static const struct irq_route pc_routes[] = {
-	PC_LEGACY(0),  PC_LEGACY(1),  PC_LEGACY(2),  PC_LEGACY(3),
-	PC_LEGACY(4),  PC_LEGACY(5),  PC_LEGACY(6),  PC_LEGACY(7),
-	PC_LEGACY(8),  PC_LEGACY(9),  PC_LEGACY(10), PC_LEGACY(11),
-	PC_LEGACY(12), PC_LEGACY(13), PC_LEGACY(14), PC_LEGACY(15),
-	PC_IOAPIC(16), PC_IOAPIC(17), PC_IOAPIC(18), PC_IOAPIC(19),
-	PC_IOAPIC(20), PC_IOAPIC(21), PC_IOAPIC(22), PC_IOAPIC(23),
-};
+/* ---- the PC layout ---- */
 
 const struct irq_layout irq_layout_pc = {
-	.defaults = pc_routes,
-	.nr_defaults = sizeof(pc_routes) / sizeof(pc_routes[0]),
+	.chip = IRQ_CHIP_IOAPIC,
+	.nr_pins = IRQ_IOAPIC_PINS,
+	.nr_pic_pins = IRQ_PIC_PINS,
 	.msi_base = IRQ_MSI_GSI_BASE,
 	.msi_addr_base = 0xfee00000, /* Intel SDM Vol. 3 §11.11.1 */
 	.msi_addr_size = 0x100000,
@@ -175,6 +152,30 @@ static int changed(struct irq_router *r, struct irq_msi_route *m,
 	return push_table(r, err);
 }
 
+/* @layout's default routes into r->defaults (struct irq_layout says how). */
+static void default_routes(struct irq_router *r,
+			   const struct irq_layout *layout)
+{
+	struct irq_route *e = r->defaults;
+
+	for (uint32_t g = 0; g < layout->nr_pins; g++) {
+		e->gsi = g;
+		e->type = IRQ_ROUTE_IRQCHIP;
+		e->u.irqchip.chip = layout->chip;
+		e->u.irqchip.pin = g;
+		e++;
+		if (g >= layout->nr_pic_pins)
+			continue;
+		e->gsi = g;
+		e->type = IRQ_ROUTE_IRQCHIP;
+		e->u.irqchip.chip =
+			g < 8 ? IRQ_CHIP_PIC_MASTER : IRQ_CHIP_PIC_SLAVE;
+		e->u.irqchip.pin = g % 8;
+		e++;
+	}
+	r->nr_defaults = (uint32_t)(e - r->defaults);
+}
+
 int irq_router_init(struct irq_router *r, const struct irq_backend *be,
 		    const struct irq_layout *layout, uint32_t max_gsi,
 		    struct pv_error *err)
@@ -186,20 +187,21 @@ int irq_router_init(struct irq_router *r, const struct irq_backend *be,
 	r->be = *be;
 	if (max_gsi > IRQ_MAX_GSI)
 		max_gsi = IRQ_MAX_GSI;
-	if (layout->nr_defaults > IRQ_MAX_DEFAULT_ROUTES)
+	if (layout->nr_pins > IRQ_MAX_DEFAULT_ROUTES ||
+	    layout->nr_pic_pins > IRQ_PIC_PINS ||
+	    layout->nr_pic_pins > layout->nr_pins ||
+	    layout->nr_pins + layout->nr_pic_pins > IRQ_MAX_DEFAULT_ROUTES)
 		return pv_seterr(err, EINVAL,
-				 "%u default interrupt routes (at most %u)",
-				 layout->nr_defaults, IRQ_MAX_DEFAULT_ROUTES);
+				 "%u+%u default interrupt routes (at most %u)",
+				 layout->nr_pins, layout->nr_pic_pins,
+				 IRQ_MAX_DEFAULT_ROUTES);
 	if (max_gsi < layout->msi_base)
 		return pv_seterr(err, EINVAL,
 				 "the interrupt controller offers %u GSI "
 				 "routes, fewer than the %u pins it must "
 				 "route",
 				 max_gsi, layout->msi_base);
-	if (layout->nr_defaults) /* a layout without any may have no array */
-		memcpy(r->defaults, layout->defaults,
-		       layout->nr_defaults * sizeof(r->defaults[0]));
-	r->nr_defaults = layout->nr_defaults;
+	default_routes(r, layout);
 	r->msi_base = layout->msi_base;
 	r->msi_addr_base = layout->msi_addr_base;
 	r->msi_addr_size = layout->msi_addr_size;

@@ -79,11 +79,16 @@ struct irq_route {
 /*
  * What a platform's interrupt controller starts with, and where it takes
  * MSI writes (the x86 LAPICs' window 0xfee00000 + 1 MiB; arm64's ITS frame):
- * a message to another address reaches no controller.
+ * a message to another address reaches no controller. The default routes
+ * are computed (irq_router_init), in GSI order: GSI g < @nr_pins to pin g
+ * of @chip, then, for g < @nr_pic_pins, also to pin g % 8 of the 8259A
+ * master (g < 8) or slave; @nr_pins + @nr_pic_pins at most
+ * IRQ_MAX_DEFAULT_ROUTES.
  */
 struct irq_layout {
-	const struct irq_route *defaults; /* at most IRQ_MAX_DEFAULT_ROUTES */
-	uint32_t nr_defaults;
+	enum irq_chip chip; /* the pins' controller (IOAPIC, GIC) */
+	uint32_t nr_pins; /* GSIs 0..nr_pins-1 routed to @chip */
+	uint32_t nr_pic_pins; /* of those, the ones the PIC pair also has */
 	uint32_t msi_base; /* first GSI handed out for MSIs */
 	uint64_t msi_addr_base, msi_addr_size; /* GPA, bytes */
 };

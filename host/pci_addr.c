@@ -12,6 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+const char pci_addr_forms[] =
+	"0000:01:00.0, 01:00.0, /sys/bus/pci/devices/0000:01:00.0 or "
+	"host=0000:01:00.0 (see `lspci -D`)";
+
 #define SYSFS_PCI_DEVICES "/sys/bus/pci/devices/"
 #define MAX_ARG 256 /* longer than any form we accept */
 
@@ -128,10 +132,9 @@ int pci_addr_list_add(struct pci_addr_list *l, const char *arg,
 	struct pci_addr a;
 
 	if (!arg || pci_addr_parse_arg(arg, strlen(arg), &a))
-		return pv_seterr(
-			err, EINVAL,
-			"'%s' is not a PCI address: use " PCI_ADDR_FORMS,
-			arg ? arg : "");
+		return pv_seterr(err, EINVAL,
+				 "'%s' is not a PCI address: use %s",
+				 arg ? arg : "", pci_addr_forms);
 	if (pci_addr_in(l->a, l->n, &a))
 		return 1;
 	if (l->n == l->cap) {

@@ -23,10 +23,11 @@ struct pci_addr {
 
 #define PCI_ADDR_STRLEN 13 /* "dddd:bb:dd.f" + NUL */
 
-/* The forms pci_addr_parse_arg() accepts, for error messages. */
-#define PCI_ADDR_FORMS                                                 \
-	"0000:01:00.0, 01:00.0, /sys/bus/pci/devices/0000:01:00.0 or " \
-	"host=0000:01:00.0 (see `lspci -D`)"
+/*
+ * The forms pci_addr_parse_arg() accepts, for error messages (a "%s" of
+ * theirs: the one copy of the text in the binary).
+ */
+extern const char pci_addr_forms[];
 
 /*
  * pci_addr_parse() - a kernel device name: "0000:01:00.0" or "01:00.0"

@@ -80,7 +80,7 @@ int ram_backing_create(struct ram_backing *b, uint64_t size, bool hugetlb,
 	thp_mode(thp_sysfs, "shmem_enabled", shmem, sizeof(shmem));
 	thp_mode(thp_sysfs, "enabled", anon, sizeof(anon));
 	b->kind = hugetlb ? RAM_HUGETLB : ram_kind_choose(shmem, anon);
-	b->page_size = hugetlb ? HUGE_2M : (uint64_t)sysconf(_SC_PAGESIZE);
+	b->page_size = hugetlb ? HUGE_2M : (uint64_t)host_page_size();
 	if (!size || size % b->page_size)
 		return pv_seterr(
 			err, EINVAL,
@@ -218,7 +218,7 @@ int ram_backing_prefault(struct ram_backing *b, unsigned int nthreads)
 
 int64_t ram_backing_resident(const struct ram_backing *b)
 {
-	long page = sysconf(_SC_PAGESIZE);
+	long page = host_page_size();
 	uint64_t pages, chunk = 1u << 16, n = 0;
 	unsigned char *vec;
 

@@ -10,6 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "util/mmap_align.h"
+
 void mem_map_init(struct mem_map *m)
 {
 	memset(m, 0, sizeof(*m));
@@ -39,7 +41,7 @@ static void undo_adds(struct mem_map *m, struct mem_listener *stop,
 
 int mem_map_add(struct mem_map *m, struct mem_region *r, struct pv_error *err)
 {
-	long page = sysconf(_SC_PAGESIZE);
+	long page = host_page_size();
 	unsigned int i, pos;
 	int ret;
 

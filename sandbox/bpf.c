@@ -61,11 +61,6 @@ static void ret(struct prog *p, uint32_t action)
 	emit(p, BPF_RET | BPF_K, action, 0, 0);
 }
 
-static uint32_t allow_of(const struct sandbox_rule *r)
-{
-	return r->action ? r->action : SECCOMP_RET_ALLOW;
-}
-
 /* ld args[arg]; jeq v0..vn-1 -> ret; ld nr; ja +1; ret action */
 static void rule_in(struct prog *p, const struct sandbox_rule *r,
 		    const uint32_t *vals, unsigned int n)
@@ -78,7 +73,7 @@ static void rule_in(struct prog *p, const struct sandbox_rule *r,
 		     (uint8_t)(n - 1 - i + 2), 0);
 	ld(p, OFF_NR);
 	emit(p, BPF_JMP | BPF_JA, 1, 0, 0);
-	ret(p, allow_of(r));
+	ret(p, sandbox_rule_action(r));
 }
 
 static void rule(struct prog *p, const struct sandbox_rule *r, uint32_t pid)
@@ -86,7 +81,7 @@ static void rule(struct prog *p, const struct sandbox_rule *r, uint32_t pid)
 	switch (r->check) {
 	case SB_ANY:
 		emit(p, BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)r->nr, 0, 1);
-		ret(p, allow_of(r));
+		ret(p, sandbox_rule_action(r));
 		break;
 	case SB_IN:
 		for (unsigned int i = 0; i < r->nr_vals; i += IN_CHUNK)
@@ -102,7 +97,7 @@ static void rule(struct prog *p, const struct sandbox_rule *r, uint32_t pid)
 		emit(p, BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)r->nr, 0, 4);
 		ld(p, OFF_ARG_LO(r->arg));
 		emit(p, BPF_JMP | BPF_JSET | BPF_K, r->mask, 1, 0);
-		ret(p, allow_of(r));
+		ret(p, sandbox_rule_action(r));
 		ld(p, OFF_NR);
 		break;
 	case SB_SET:
@@ -110,7 +105,7 @@ static void rule(struct prog *p, const struct sandbox_rule *r, uint32_t pid)
 		ld(p, OFF_ARG_LO(r->arg));
 		emit(p, BPF_ALU | BPF_AND | BPF_K, r->mask, 0, 0);
 		emit(p, BPF_JMP | BPF_JEQ | BPF_K, r->mask, 0, 1);
-		ret(p, allow_of(r));
+		ret(p, sandbox_rule_action(r));
 		ld(p, OFF_NR);
 		break;
 	}

@@ -129,7 +129,7 @@ static const struct sandbox_rule vcpu[] = {
  * For the branches that merge after this list: iommufd maps and unmaps
  * guest RAM in its IOAS on a --reboot, and at exit detaches the devices
  * and destroys the IOAS; its parallel prefault (each boot) asks the CPU
- * count (sched_getaffinity in musl's sysconf) and starts threads that
+ * count (sched_getaffinity, vmm/vm.c) and starts threads that
  * madvise(MADV_POPULATE_WRITE) under this filter; virtio rebuilds its
  * devices each boot (epoll_create1, eventfd2, vsock's timerfd_create,
  * vhost-net opened again: VHOST_SET_OWNER, VHOST_GET_FEATURES) and tears

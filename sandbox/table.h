@@ -38,10 +38,9 @@
 	}
 /* Fails with errno @e instead of running (clone3: ENOSYS, so the C
  * library falls back to clone, whose flags a filter can read). */
-#define SB_ERRNO(n, e)                                               \
-	{                                                            \
-		.nr = __NR_##n, .check = SB_ANY,                     \
-		.action = SECCOMP_RET_ERRNO | ((e)&SECCOMP_RET_DATA) \
+#define SB_ERRNO(n, e)                                      \
+	{                                                   \
+		.nr = __NR_##n, .check = SB_ANY, .err = (e) \
 	}
 
 #define SB_LIST(r)               \

@@ -16,10 +16,22 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/auxv.h>
 #include <sys/types.h>
 
 #define MMAP_ALIGN_2M (2ull << 20)
 #define MMAP_ALIGN_1G (1ull << 30)
+
+/*
+ * host_page_size() - the host's base page size in bytes (4 KiB on x86; 4,
+ * 16 or 64 KiB on arm64): the kernel's AT_PAGESZ (getauxval(3)), which
+ * sysconf(_SC_PAGESIZE) returns too, without bringing musl's sysconf and
+ * its table into the release binary (issue #8).
+ */
+static inline long host_page_size(void)
+{
+	return (long)getauxval(AT_PAGESZ);
+}
 
 /*
  * mmap_align_for() - the largest of 1 GiB and 2 MiB that @len bytes can

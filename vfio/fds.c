@@ -185,8 +185,8 @@ int vfio_resolve_fds(struct vfio_ctx *ctx, const char *const *bdfs, int n,
 		if (bdfs[i] && bdfs[i][0] && pci_addr_parse(bdfs[i], &a))
 			return pv_seterr(
 				err, EINVAL,
-				"--vfio fd=%d,bdf=%s: not a PCI address: use " PCI_ADDR_FORMS,
-				fd, bdfs[i]);
+				"--vfio fd=%d,bdf=%s: not a PCI address: use %s",
+				fd, bdfs[i], pci_addr_forms);
 		if (fi[i].kind == VFIO_FD_CDEV && bdfs[i] && bdfs[i][0] &&
 		    !pci_addr_equal(&a, &fi[i].addr))
 			return pv_seterr(

@@ -21,6 +21,7 @@
 #include <linux/pci_regs.h>
 #include <linux/vfio.h>
 
+#include "util/mmap_align.h"
 #include "vfio/vfio_pci_priv.h"
 
 #define CFG_IDX VFIO_PCI_CONFIG_REGION_INDEX
@@ -242,8 +243,7 @@ int vfio_pci_init(struct vfio_pci *vp, const char *bdf,
 	vp->io = *io;
 	vp->mem = mem;
 	vp->irq = irq;
-	vp->page_size =
-		io->page_size > 0 ? io->page_size : sysconf(_SC_PAGESIZE);
+	vp->page_size = io->page_size > 0 ? io->page_size : host_page_size();
 	vp->intx_efd = vp->intx_resample_efd = -1;
 	for (unsigned int i = 0; i < VFIO_MSI_MAX_VECTORS; i++)
 		vpci_vec_reset(&vp->msi_vec[i]);

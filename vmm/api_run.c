@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "api/model.h"
+#include "api/model_util.h"
 #include "arch/arch.h"
 #include "api/router.h"
 #include "api/server.h"
@@ -126,11 +127,10 @@ static void do_metrics(void *opaque, json_t *line)
 	json_object_set_new(v, "exits", exits);
 	json_object_set_new(line, "vcpu", v);
 	json_object_set_new(line, "uart",
-			    json_pack("{s:I, s:I, s:I}", "write_count",
-				      (json_int_t)ss.tx_bytes,
-				      "missed_write_count",
-				      (json_int_t)ss.tx_dropped, "read_count",
-				      (json_int_t)ss.rx_bytes));
+			    jobj("write_count", json_integer(ss.tx_bytes),
+				 "missed_write_count",
+				 json_integer(ss.tx_dropped), "read_count",
+				 json_integer(ss.rx_bytes), NULL));
 }
 
 /* Build the VM on the main thread. 0, or -errno with r->err set. */

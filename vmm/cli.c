@@ -44,9 +44,8 @@ static int parse_vfio_fd(const char *arg, struct vfio_opt *v,
 	    pci_addr_parse_arg(comma + 5, strlen(comma + 5), &a))
 		return pv_seterr(
 			err, EINVAL,
-			"--vfio '%s': after fd=N only bdf=BDF may follow (" PCI_ADDR_FORMS
-			")",
-			arg);
+			"--vfio '%s': after fd=N only bdf=BDF may follow (%s)",
+			arg, pci_addr_forms);
 	pci_addr_format(&a, v->bdf);
 	return 0;
 }
@@ -81,9 +80,8 @@ static int parse_vfio(const char *arg, struct vm_config *o,
 		if (pci_addr_parse_arg(arg, len, &a))
 			return pv_seterr(
 				err, EINVAL,
-				"--vfio '%s': not a PCI address: use " PCI_ADDR_FORMS
-				" or fd=N",
-				arg);
+				"--vfio '%s': not a PCI address: use %s or fd=N",
+				arg, pci_addr_forms);
 		pci_addr_format(&a, v->bdf);
 	}
 	/* One device once, by address or as a pre-opened fd's bdf=. */
@@ -143,8 +141,8 @@ static int parse_sriov(const char *arg, struct vm_config *o,
 	if (!comma || pci_addr_parse_arg(arg, (size_t)(comma - arg), &a))
 		return pv_seterr(
 			err, EINVAL,
-			"--sriov '%s': give PF,numvfs=N with the PF as " PCI_ADDR_FORMS,
-			arg);
+			"--sriov '%s': give PF,numvfs=N with the PF as %s", arg,
+			pci_addr_forms);
 	errno = 0;
 	if (!strncmp(comma + 1, "numvfs=", 7) && comma[8] >= '0' &&
 	    comma[8] <= '9')

@@ -110,8 +110,8 @@ static int parse_disk(const char *arg, struct vm_config *o,
 			if (!vm_id_valid(v, false))
 				return pv_seterr(
 					err, EINVAL,
-					"--disk '%s': id= takes 1 to %d of A-Z a-z 0-9 _",
-					arg, VM_ID_MAX);
+					"%s '%s': id= takes 1 to %d of A-Z a-z 0-9 _",
+					"--disk", arg, VM_ID_MAX);
 			strcpy(d->id, v);
 		} else {
 			return pv_seterr(
@@ -171,8 +171,8 @@ static int parse_net(const char *arg, struct vm_config *o, struct pv_error *err)
 			if (!vm_id_valid(v, false))
 				return pv_seterr(
 					err, EINVAL,
-					"--net '%s': id= takes 1 to %d of A-Z a-z 0-9 _",
-					arg, VM_ID_MAX);
+					"%s '%s': id= takes 1 to %d of A-Z a-z 0-9 _",
+					"--net", arg, VM_ID_MAX);
 			strcpy(n->id, v);
 		} else {
 			return pv_seterr(

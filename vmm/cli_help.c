@@ -3,7 +3,9 @@
  * The text of `passvm run --help` (vmm/cli.h). What differs between the
  * architectures (the console, the kernel format, the verdict page's
  * address, the verdict port, what --timeout does) comes from struct
- * arch_guest (arch/arch.h), whose values are the layout headers'.
+ * arch_guest (arch/arch.h), whose values are the layout headers': the
+ * words for the port and --timeout too, so that each binary carries only
+ * its own architecture's.
  */
 #include "vmm/cli.h"
 
@@ -64,30 +66,6 @@ static const char help_head[] =
 	"                     console line \"PASSVM-VERDICT TOKEN V\", TOKEN\n"
 	"                     from passvm.token= in /proc/cmdline), ";
 
-/* --verdict's port channel, with or without I/O ports. */
-static const char help_port[] =
-	"port (a\n"
-	"                     byte to I/O port 0x%x, /dev/port), or all\n";
-static const char help_no_port[] =
-	"or all\n"
-	"                     (both: %s has no I/O ports, so no port\n"
-	"                     channel; use mmio or serial)\n";
-
-/* --timeout with a power button, or without. */
-static const char help_button[] =
-	"  --timeout DURATION after DURATION (90s, 10m, 1h) press the guest's\n"
-	"                     ACPI power button, and stop it after the grace\n"
-	"                     period: exit status 5\n"
-	"  --timeout-grace DURATION\n"
-	"                     how long it may take to power off (default 10s)\n";
-static const char help_no_button[] =
-	"  --timeout DURATION after DURATION (90s, 10m, 1h) stop the guest at\n"
-	"                     once: exit status 5 (%s has no power button,\n"
-	"                     so the guest gets no chance to shut down)\n"
-	"  --timeout-grace DURATION\n"
-	"                     accepted, no effect on %s (x86: how long the\n"
-	"                     guest may take to power off)\n";
-
 static const char help_tail[] =
 	"  --result FILE      how the run ended, as JSON (keys below), written\n"
 	"                     atomically on every exit path\n" CLI_CTL_HELP "\n"
@@ -137,12 +115,12 @@ void cli_run_help_print(FILE *out, const struct arch_guest *g)
 
 	fprintf(out, help_head, g->console, g->name, g->kernel, page, page);
 	if (g->verdict_port >= 0)
-		fprintf(out, help_port, (unsigned int)g->verdict_port);
+		fprintf(out, g->help_port, (unsigned int)g->verdict_port);
 	else
-		fprintf(out, help_no_port, g->name);
+		fprintf(out, g->help_port, g->name);
 	if (g->power_button)
-		fputs(help_button, out);
+		fputs(g->help_timeout, out);
 	else
-		fprintf(out, help_no_button, g->name, g->name);
+		fprintf(out, g->help_timeout, g->name, g->name);
 	fprintf(out, help_tail, page, g->kernel);
 }

@@ -422,10 +422,9 @@ int cli_parse_sriov(int argc, char **argv, struct sriov_cli *s,
 			"sriov: one PF at a time: '%s' is one too many",
 			argv[optind + 1]);
 	if (pci_addr_parse_arg(argv[optind], strlen(argv[optind]), &s->pf))
-		return pv_seterr(
-			err, EINVAL,
-			"sriov: '%s' is not a PCI address: use " PCI_ADDR_FORMS,
-			argv[optind]);
+		return pv_seterr(err, EINVAL,
+				 "sriov: '%s' is not a PCI address: use %s",
+				 argv[optind], pci_addr_forms);
 	if (nact > 1)
 		return pv_seterr(
 			err, EINVAL,

@@ -50,11 +50,11 @@ int kvm_fd_check(const char *sysfs, int fd, struct pv_error *err)
 	int ret;
 
 	ret = host_fd_chardev(sysfs, fd, &id);
-	if (ret == -EBADF)
+	if (ret == -EBADF) /* vfio/fds.c's format: one copy in the binary */
 		return pv_seterr(
 			err, EBADF,
-			"--kvm-fd %d: fd %d is not open: the launcher must pass it open, without close-on-exec",
-			fd, fd);
+			"%s%s%d: fd %d is not open: the launcher must pass it open, without close-on-exec",
+			"--kvm-fd", " ", fd, fd);
 	if (ret < 0 || id.kind != CHARDEV_KVM)
 		return pv_seterr(
 			err, EINVAL,

@@ -93,14 +93,15 @@ int net_fd_check(const char *sysfs, const char *what, int fd,
 	struct chardev_id id;
 	int ret = host_fd_chardev(sysfs, fd, &id);
 
+	/* vfio/fds.c's words: one copy of each format in the binary */
 	if (ret == -EBADF)
 		return pv_seterr(
 			err, EBADF,
-			"--net %s%d: fd %d is not open: the launcher must pass it open, without close-on-exec",
-			what, fd, fd);
+			"%s%s%d: fd %d is not open: the launcher must pass it open, without close-on-exec",
+			"--net ", what, fd, fd);
 	if (ret < 0 || id.kind != want)
-		return pv_seterr(err, EINVAL, "--net %s%d: fd %d is %s, not %s",
-				 what, fd, fd, id.desc,
+		return pv_seterr(err, EINVAL, "%s%s%d: fd %d is %s, not %s",
+				 "--net ", what, fd, fd, id.desc,
 				 chardev_kind_name(want));
 	return 0;
 }
@@ -145,14 +146,15 @@ static int net_host_open(struct virtio_host *h, unsigned int i,
 
 static void warn_ignored(const struct vm_config *c)
 {
+	static const char fmt[] =
+		"%s '%s': passvm does not apply rate limiters yet";
+
 	for (unsigned int i = 0; i < c->nr_disks; i++)
 		if (c->disks[i].rate_limiter)
-			pv_warn("drive '%s': passvm does not apply rate limiters yet",
-				c->disks[i].id);
+			pv_warn(fmt, "drive", c->disks[i].id);
 	for (unsigned int i = 0; i < c->nr_nets; i++)
 		if (c->nets[i].rx_rate_limiter || c->nets[i].tx_rate_limiter)
-			pv_warn("interface '%s': passvm does not apply rate limiters yet",
-				c->nets[i].id);
+			pv_warn(fmt, "interface", c->nets[i].id);
 }
 
 int virtio_host_open(struct virtio_host *h, const struct vm_config *c,

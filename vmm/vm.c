@@ -10,6 +10,7 @@
 #include "vmm/vm.h"
 
 #include <errno.h>
+#include <sched.h>
 #include <stdio.h>
 #include <sys/random.h>
 #include <stdlib.h>
@@ -17,6 +18,7 @@
 #include <unistd.h>
 
 #include "arch/arch.h"
+#include "util/mmap_align.h"
 #include "vmm/kvm_irq.h"
 
 #define THP_SYSFS "/sys/kernel/mm/transparent_hugepage"
@@ -121,6 +123,7 @@ static int open_assigned(struct vm *vm, struct pv_error *err)
 static int setup_memory(struct vm *vm, struct pv_error *err)
 {
 	uint64_t off = 0;
+	cpu_set_t cpus;
 	long ncpu;
 	int ret;
 
@@ -134,9 +137,10 @@ static int setup_memory(struct vm *vm, struct pv_error *err)
 		return ret;
 	/*
 	 * VFIO pins (and so faults) all of it before the guest starts: with
-	 * several CPUs, fault it in parallel first and the pinning finds it.
+	 * several CPUs (those passvm may run on), fault it in parallel first
+	 * and the pinning finds it.
 	 */
-	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	ncpu = sched_getaffinity(0, sizeof(cpus), &cpus) ? 1 : CPU_COUNT(&cpus);
 	if (vm->opts->nr_vfio && ncpu > 1)
 		ram_backing_prefault(&vm->ram, (unsigned int)ncpu);
 	mem_map_init(&vm->mem);
@@ -199,7 +203,7 @@ static int setup_devices(struct vm *vm, bool power_on, struct pv_error *err)
 	const struct arch_platform *p = &arch_platform;
 	struct irq_backend be;
 	struct irq_line uart;
-	long page = sysconf(_SC_PAGESIZE);
+	long page = host_page_size();
 	int ret;
 
 	vm->vm_fd_store = vm->vm_fd;

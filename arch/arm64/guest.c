@@ -17,4 +17,15 @@ const struct arch_guest arch_guest_arm64 = {
 	.verdict_mmio = ARM64_VERDICT_BASE,
 	.verdict_port = -1,
 	.power_button = false,
+	.help_port =
+		"or all\n"
+		"                     (both: %s has no I/O ports, so no port\n"
+		"                     channel; use mmio or serial)\n",
+	.help_timeout =
+		"  --timeout DURATION after DURATION (90s, 10m, 1h) stop the guest at\n"
+		"                     once: exit status 5 (%s has no power button,\n"
+		"                     so the guest gets no chance to shut down)\n"
+		"  --timeout-grace DURATION\n"
+		"                     accepted, no effect on %s (x86: how long the\n"
+		"                     guest may take to power off)\n",
 };

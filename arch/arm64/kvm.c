@@ -27,37 +27,23 @@ const struct arch_guest *const arch_guest = &arch_guest_arm64;
 const char arch_kvm_hint[] =
 	"boot the host kernel at EL2 (KVM is built in: dmesg says \"kvm [1]: ... initialized\") and make sure you may use /dev/kvm (group kvm)";
 
-#define SPI_ROUTE(g)                                                  \
-	{                                                             \
-		.gsi = (g), .type = IRQ_ROUTE_IRQCHIP, .u.irqchip = { \
-			.chip = IRQ_CHIP_GIC,                         \
-			.pin = (g)                                    \
-		}                                                     \
-	}
-#define SPI_ROUTES8(g)                                                      \
-	SPI_ROUTE(g), SPI_ROUTE(g + 1), SPI_ROUTE(g + 2), SPI_ROUTE(g + 3), \
-		SPI_ROUTE(g + 4), SPI_ROUTE(g + 5), SPI_ROUTE(g + 6),       \
-		SPI_ROUTE(g + 7)
-
-/* The SPIs passvm wires (the UART, PCI INTx) and room to spare. */
-static const struct irq_route arm64_routes[] = {
-	SPI_ROUTES8(0),
-	SPI_ROUTES8(8),
-	SPI_ROUTES8(16),
-	SPI_ROUTES8(24),
-};
+/*
+ * The SPIs routed by default: the ones passvm wires (the UART, PCI INTx)
+ * and room to spare.
+ */
+#define DEFAULT_SPIS 32
 
 const struct irq_layout irq_layout_arm64 = {
-	.defaults = arm64_routes,
-	.nr_defaults = sizeof(arm64_routes) / sizeof(arm64_routes[0]),
+	.chip = IRQ_CHIP_GIC,
+	.nr_pins = DEFAULT_SPIS, /* GSI g = SPI g */
 	.msi_base = ARM64_NR_SPIS, /* MSI GSIs above every SPI's */
 	/* MSIs are writes to the ITS's GITS_TRANSLATER, in its frame */
 	.msi_addr_base = ARM64_GITS_BASE,
 	.msi_addr_size = ARM64_GITS_SIZE,
 };
 
-_Static_assert(ARM64_UART_SPI < 32 &&
-		       ARM64_PCI_SPI_BASE + ARM64_PCI_SPI_COUNT <= 32,
+_Static_assert(ARM64_UART_SPI < DEFAULT_SPIS &&
+		       ARM64_PCI_SPI_BASE + ARM64_PCI_SPI_COUNT <= DEFAULT_SPIS,
 	       "an SPI passvm uses has no default route");
 
 static int check_cap(struct vm *vm, int cap, const char *name,

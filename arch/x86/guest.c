@@ -14,4 +14,13 @@ const struct arch_guest arch_guest_x86_64 = {
 	.verdict_mmio = LAYOUT_VERDICT_BASE,
 	.verdict_port = LAYOUT_PIO_DEBUG_EXIT,
 	.power_button = true,
+	.help_port =
+		"port (a\n"
+		"                     byte to I/O port 0x%x, /dev/port), or all\n",
+	.help_timeout =
+		"  --timeout DURATION after DURATION (90s, 10m, 1h) press the guest's\n"
+		"                     ACPI power button, and stop it after the grace\n"
+		"                     period: exit status 5\n"
+		"  --timeout-grace DURATION\n"
+		"                     how long it may take to power off (default 10s)\n",
 };

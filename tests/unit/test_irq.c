@@ -190,6 +190,57 @@ static void test_too_few_gsis(void **state)
 	free(r2);
 }
 
+/*
+ * A layout's default routes are computed: a GIC's SPIs alone (arm64's
+ * shape) are GSI g -> pin g, no PIC route; more routes than the router
+ * keeps, or PIC pins the 8259A pair lacks, are refused.
+ */
+static void test_layout_routes(void **state)
+{
+	static const struct irq_layout gic = {
+		.chip = IRQ_CHIP_GIC,
+		.nr_pins = 32,
+		.msi_base = 96,
+	};
+	static const struct irq_layout too_many = {
+		.chip = IRQ_CHIP_IOAPIC,
+		.nr_pins = IRQ_MAX_DEFAULT_ROUTES,
+		.nr_pic_pins = 1,
+		.msi_base = IRQ_MAX_DEFAULT_ROUTES,
+	};
+	static const struct irq_layout pic17 = {
+		.chip = IRQ_CHIP_IOAPIC,
+		.nr_pins = 24,
+		.nr_pic_pins = IRQ_PIC_PINS + 1,
+		.msi_base = 24,
+	};
+	struct irq_router *r2 = calloc(1, sizeof(*r2));
+	struct pv_error err = { { 0 } };
+	const struct irq_route *e;
+
+	assert_non_null(r2);
+	memset(&rc, 0, sizeof(rc));
+	assert_int_equal(irq_router_init(r2, &rec_be, &gic, 1024, &err), 0);
+	assert_int_equal(rc.nr, 32);
+	for (uint32_t g = 0; g < 32; g++) {
+		e = find_pin(g, IRQ_CHIP_GIC);
+		assert_non_null(e);
+		assert_int_equal(e->u.irqchip.pin, g);
+		assert_null(find_pin(g, IRQ_CHIP_PIC_MASTER));
+		assert_null(find_pin(g, IRQ_CHIP_PIC_SLAVE));
+	}
+	assert_null(find_pin(32, IRQ_CHIP_GIC));
+
+	rc.nr = 0;
+	assert_int_equal(irq_router_init(r2, &rec_be, &too_many, 1024, &err),
+			 -EINVAL);
+	assert_non_null(strstr(err.msg, "default interrupt routes"));
+	assert_int_equal(irq_router_init(r2, &rec_be, &pic17, 1024, &err),
+			 -EINVAL);
+	assert_int_equal(rc.nr, 0); /* nothing pushed */
+	free(r2);
+}
+
 static void test_msi_alloc_update_free(void **state)
 {
 	struct pv_error err = { { 0 } };
@@ -598,6 +649,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_default_table, setup),
 		cmocka_unit_test_setup(test_too_few_gsis, setup),
+		cmocka_unit_test(test_layout_routes),
 		cmocka_unit_test_setup(test_msi_alloc_update_free, setup),
 		cmocka_unit_test_setup(test_msi_exhaustion, setup),
 		cmocka_unit_test_setup(test_fair_share, setup),

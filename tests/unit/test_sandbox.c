@@ -153,8 +153,7 @@ static void expect_rules_allowed(enum sandbox_kind k, int len)
 		for (unsigned int i = 0; i < lists[l].n; i++) {
 			const struct sandbox_rule *r = &lists[l].rules[i];
 			unsigned int nv = r->check == SB_IN ? r->nr_vals : 1;
-			uint32_t want =
-				r->action ? r->action : SECCOMP_RET_ALLOW;
+			uint32_t want = sandbox_rule_action(r);
 
 			for (unsigned int v = 0; v < nv; v++) {
 				uint64_t a[6];
