@@ -29,6 +29,7 @@
 #include "arch/arch.h"
 #include "vmm/cli.h"
 #include "vmm/result.h"
+#include "tree_text.h"
 
 /* A set of key paths ("end", "verdict/value", "vfio/bdf"). */
 struct keyset {
@@ -211,25 +212,6 @@ static void code_keys(void (*print)(FILE *, const struct run_report *),
 	json_decref(v);
 	free(text);
 	free(r);
-}
-
-/* The contents of @path (the caller frees). */
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char *text;
-	long n;
-
-	if (!f)
-		fail_msg("cannot open %s (run from the top of the tree)", path);
-	assert_int_equal(fseek(f, 0, SEEK_END), 0);
-	n = ftell(f);
-	rewind(f);
-	text = calloc(1, (size_t)n + 1);
-	assert_non_null(text);
-	assert_int_equal(fread(text, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
-	return text;
 }
 
 /* A copy of the text of @s from @from up to @to (both must be there). */
@@ -543,7 +525,7 @@ static void readme_table(const char *table, struct keyset *ks,
 static void test_readme(void **state)
 {
 	struct keyset *ks = calloc(3, sizeof(*ks));
-	char *readme = slurp("README.md");
+	char *readme = tree_text("README.md");
 	const char *sec = strstr(readme, "**`--result FILE`**"), *example;
 	char *table;
 
@@ -623,7 +605,7 @@ static void roff_text(const char *from, const char *to, char *out, size_t cap)
 static void test_man_page(void **state)
 {
 	struct keyset *ks = calloc(4, sizeof(*ks));
-	char *man = slurp("doc/passvm.1");
+	char *man = tree_text("doc/passvm.1");
 	char *sec = cut("doc/passvm.1", man, "\n.SH RESULT FILE\n", "\n.SH ");
 	char *item = sec, body[2048];
 	bool stats_tag = false;
@@ -709,7 +691,7 @@ static void test_lab_checker(void **state)
 	};
 	static const char ci[] = "tests/lab/scenarios/ci.sh";
 	struct keyset *ks = calloc(3, sizeof(*ks));
-	char *text = slurp(ci), *want;
+	char *text = tree_text(ci), *want;
 	const char *top = strstr(text, "top = {");
 	int nwant = 0;
 
