@@ -1141,14 +1141,22 @@ static json_t *run_result(const uint8_t *code, size_t len,
 	return v;
 }
 
-/* run_result() with --verdict @channel: the verdict @value from it. */
-static json_t *run_verdict(const uint8_t *code, size_t len, const char *channel,
-			   int status, int value, char *out, size_t olen,
-			   char *err, size_t elen)
+/* The last run_verdict()'s stdout and stderr. */
+static char verdict_out[4096], verdict_err[8192];
+
+/*
+ * A verdict test's run (setup() first): run_result() with --verdict
+ * @channel, the verdict @value from it; output in verdict_out/_err.
+ */
+static json_t *run_verdict(void **state, const uint8_t *code, size_t len,
+			   const char *channel, int status, int value)
 {
 	const char *const extra[] = { "--verdict", channel, NULL };
-	json_t *v = run_result(code, len, extra, status, "verdict", out, olen,
-			       err, elen);
+	json_t *v;
+
+	setup(state);
+	v = run_result(code, len, extra, status, "verdict", verdict_out,
+		       sizeof(verdict_out), verdict_err, sizeof(verdict_err));
 
 	assert_int_equal(jint(json_object_get(v, "verdict"), "value"), value);
 	assert_string_equal(json_string_value(json_object_get(
@@ -1227,12 +1235,9 @@ static void test_seccomp_result(void **state)
 /* The MMIO verdict register at 0xfe000000, read back and written. */
 static void test_verdict_mmio(void **state)
 {
-	char out[4096], err[8192];
-	json_t *v;
+	json_t *v = run_verdict(state, guest_mmio42, sizeof(guest_mmio42),
+				"mmio", 106, 42);
 
-	setup(state);
-	v = run_verdict(guest_mmio42, sizeof(guest_mmio42), "mmio", 106, 42,
-			out, sizeof(out), err, sizeof(err));
 	assert_true(json_is_true(json_object_get(v, "guest_started")));
 	assert_true(jint(json_object_get(v, "mmio"), "verdict") >= 2);
 	json_decref(v);
@@ -1241,14 +1246,10 @@ static void test_verdict_mmio(void **state)
 /* The console line with the run's token, found on the command line. */
 static void test_verdict_serial(void **state)
 {
-	char out[4096], err[8192];
-	const char *tok;
-	json_t *v;
+	json_t *v = run_verdict(state, guest_serial7, sizeof(guest_serial7),
+				"serial", 71, 7);
+	const char *tok = strstr(verdict_out, "PASSVM-VERDICT ");
 
-	setup(state);
-	v = run_verdict(guest_serial7, sizeof(guest_serial7), "serial", 71, 7,
-			out, sizeof(out), err, sizeof(err));
-	tok = strstr(out, "PASSVM-VERDICT ");
 	assert_non_null(tok);
 	tok += strlen("PASSVM-VERDICT ");
 	for (int i = 0; i < 16; i++)
@@ -1260,14 +1261,11 @@ static void test_verdict_serial(void **state)
 /* A verdict above 63 is 127, with a warning; the file has the value. */
 static void test_verdict_above_63(void **state)
 {
-	char out[4096], err[8192];
-	json_t *v;
+	json_t *v = run_verdict(state, guest_port200, sizeof(guest_port200),
+				"port", 127, 200);
 
-	setup(state);
-	v = run_verdict(guest_port200, sizeof(guest_port200), "port", 127, 200,
-			out, sizeof(out), err, sizeof(err));
-	if (!strstr(err, "verdict 200 is above 63"))
-		fail_msg("no warning in: %s", err);
+	if (!strstr(verdict_err, "verdict 200 is above 63"))
+		fail_msg("no warning in: %s", verdict_err);
 	json_decref(v);
 }
 
