@@ -4,12 +4,7 @@
 # pings L2 (10.0.4.1):
 #   LAB: RESULT unpriv/net vmm=VMM driver=D carrier=0|1 ping=ok|none tries=N
 . /lab/nvme.l3.sh
-i=0
-while [ ! -e /sys/class/net/eth0 ] && [ $i -lt 50 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
-if [ ! -e /sys/class/net/eth0 ]; then
+if ! lab_wait_path /sys/class/net/eth0 50; then
 	lab_result unpriv/net driver=none
 else
 	ip link set lo up
