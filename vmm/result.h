@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * How a run ended, passvm's exit status for it, and the --result file: one
- * JSON object (schema in README "The result file" and passvm(1)), written
+ * JSON object (its keys are what result_print() writes; README, passvm(1),
+ * `passvm run --help` and the lab's ci scenario state them, and
+ * tests/unit/test_result_docs.c holds each to the code), written
  * atomically (a temporary file in the same directory, then rename(2)) on
  * every exit path. Its figures are the --stats=json members
  * (stats_json_members(): one writer, one set of figures).

@@ -226,7 +226,10 @@ static void json_outcome(struct json_out *j, const char *key,
 		jout_bool(j, key, o == STATS_OK);
 }
 
-/* The keys are documented in cli_run_help (vmm/cli.c) and README. */
+/*
+ * The keys are documented in `passvm run --help` (vmm/cli_help.c), README
+ * and passvm(1): tests/unit/test_result_docs.c holds each to this code.
+ */
 void stats_json_members(struct json_out *j, const struct vm_stats *s)
 {
 	uint64_t all = 0;

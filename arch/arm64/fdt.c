@@ -13,6 +13,8 @@
 
 #include <libfdt.h>
 
+#include "arch/arm64/layout.h"
+
 /* PCI bus binding (IEEE 1275 PCI, "ranges" phys.hi): space codes. */
 #define PCI_RANGE_IO 0x01000000u
 #define PCI_RANGE_MEM32 0x02000000u
@@ -342,4 +344,31 @@ int arm64_fdt_build(void *buf, size_t size, const struct arm64_fdt_config *c,
 		return pv_seterr(err, EINVAL, "building the device tree: %s",
 				 fdt_strerror(r));
 	return 0;
+}
+
+struct arm64_fdt_config arm64_fdt_platform(unsigned int nr_cpus, bool its)
+{
+	return (struct arm64_fdt_config){
+		.nr_cpus = nr_cpus,
+		.gicd_base = ARM64_GICD_BASE,
+		.gicd_size = ARM64_GICD_SIZE,
+		.gicr_base = ARM64_GICR_BASE,
+		.gicr_size = ARM64_GICR_STRIDE * nr_cpus,
+		.its = its,
+		.its_base = ARM64_GITS_BASE,
+		.its_size = ARM64_GITS_SIZE,
+		.uart_base = ARM64_UART_BASE,
+		.uart_size = ARM64_UART_SIZE,
+		.uart_spi = ARM64_UART_SPI,
+		.verdict_base = ARM64_VERDICT_BASE,
+		.verdict_size = ARM64_VERDICT_SIZE,
+		.ecam_base = ARM64_ECAM_BASE,
+		.ecam_size = ARM64_ECAM_SIZE,
+		.pio_cpu_base = ARM64_PIO_CPU_BASE,
+		.pio_size = ARM64_PIO_SIZE,
+		.mmio32_base = ARM64_MMIO32_BASE,
+		.mmio32_size = ARM64_MMIO32_SIZE,
+		.pci_spi_base = ARM64_PCI_SPI_BASE,
+		.pci_spi_count = ARM64_PCI_SPI_COUNT,
+	};
 }

@@ -52,6 +52,16 @@ struct arm64_fdt_config {
 };
 
 /*
+ * arm64_fdt_platform() - the configuration of passvm's arm64 platform
+ * (arch/arm64/layout.h: the GICv3 with @nr_cpus redistributors and, when
+ * @its, its ITS; the UART, the verdict page, the ECAM, the PCI I/O and
+ * 32-bit windows, the INTx SPIs): one source for the guest's tree and
+ * its tests. What is the run's own stays zero, for the caller: mpidr,
+ * ram, the 64-bit window, bootargs, initrd. Pure.
+ */
+struct arm64_fdt_config arm64_fdt_platform(unsigned int nr_cpus, bool its);
+
+/*
  * arm64_fdt_build() - write the tree for @c into @buf (@size bytes,
  * owned by the caller). Errors: -E2BIG when it does not fit in @size
  * (the message says how large it needs to be... at least more than

@@ -125,38 +125,16 @@ int arch_load_guest(struct vm *vm, struct pv_error *err)
 	ret = arm64_boot_load(&args, &boot, err);
 	if (ret)
 		return ret;
-	fc = (struct arm64_fdt_config){
-		.nr_cpus = a->nr_cpus,
-		.mpidr = a->mpidr,
-		.ram = vm->layout.ram,
-		.nr_ram = vm->layout.nr_ram,
-		.gicd_base = ARM64_GICD_BASE,
-		.gicd_size = ARM64_GICD_SIZE,
-		.gicr_base = ARM64_GICR_BASE,
-		.gicr_size = ARM64_GICR_STRIDE * a->nr_cpus,
-		.its = a->its_fd >= 0,
-		.its_base = ARM64_GITS_BASE,
-		.its_size = ARM64_GITS_SIZE,
-		.uart_base = ARM64_UART_BASE,
-		.uart_size = ARM64_UART_SIZE,
-		.uart_spi = ARM64_UART_SPI,
-		.ecam_base = ARM64_ECAM_BASE,
-		.ecam_size = ARM64_ECAM_SIZE,
-		.pio_cpu_base = ARM64_PIO_CPU_BASE,
-		.pio_size = ARM64_PIO_SIZE,
-		.mmio32_base = ARM64_MMIO32_BASE,
-		.mmio32_size = ARM64_MMIO32_SIZE,
-		.mmio64_base = vm->layout.mmio64_base,
-		.mmio64_size = vm->layout.mmio64_size,
-		.pci_spi_base = ARM64_PCI_SPI_BASE,
-		.pci_spi_count = ARM64_PCI_SPI_COUNT,
-		.verdict_base = ARM64_VERDICT_BASE,
-		.verdict_size = ARM64_VERDICT_SIZE,
-		/* vmm/vm.c setup_verdict(): root=, then passvm.token= */
-		.bootargs = vm->cmdline,
-		.initrd_start = boot.initrd_gpa,
-		.initrd_end = boot.initrd_gpa + boot.initrd_size,
-	};
+	fc = arm64_fdt_platform(a->nr_cpus, a->its_fd >= 0);
+	fc.mpidr = a->mpidr;
+	fc.ram = vm->layout.ram;
+	fc.nr_ram = vm->layout.nr_ram;
+	fc.mmio64_base = vm->layout.mmio64_base;
+	fc.mmio64_size = vm->layout.mmio64_size;
+	/* vmm/vm.c setup_verdict(): root=, then passvm.token= */
+	fc.bootargs = vm->cmdline;
+	fc.initrd_start = boot.initrd_gpa;
+	fc.initrd_end = boot.initrd_gpa + boot.initrd_size;
 	fdt = calloc(1, ARM64_FDT_BUF);
 	if (!fdt)
 		return pv_seterr(err, ENOMEM, "out of memory");

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Fuzz harness: the command-line parsers, `passvm run` (vmm/cli.c,
- * vmm/cli_ctl.c) and the host front ends `doctor`, `bind`, `unbind`
- * (vmm/cli_host.c), with the BDF parser they share (host/pci_addr.c) and
- * the size parser (util/parse.c). Parsers only: nothing is run.
+ * vmm/cli_ctl.c, vmm/cli_dev.c) and the host front ends `doctor`, `bind`,
+ * `unbind`, `sriov` (vmm/cli_host.c), with the BDF parser they share
+ * (host/pci_addr.c), the size and duration parsers (util/parse.c) and
+ * the MAC parser (host/vf_link.c). Parsers only: nothing is run.
  *
- * Input: u8 front end (% 4: run, doctor, bind, unbind), then the
+ * Input: u8 front end (% 5: run, doctor, bind, unbind, sriov), then the
  * arguments, separated by NUL bytes (at most 64; each in its own heap
  * block of exactly its size, so ASan sees a read past one).
  *
@@ -17,7 +18,9 @@
  * --hugepages), 1 to 254 vCPUs, at most 16 distinct devices each with an
  * id, a kernel unless the API or a config file will give one, strings
  * that point into the arguments; the host front ends give distinct
- * devices; nothing leaks (LeakSanitizer).
+ * devices; sriov one action, its settings only with --vf (--qos only
+ * with --vlan, --bind only with --numvfs), each within its range and a
+ * unicast MAC; nothing leaks (LeakSanitizer).
  */
 /* FUZZ-TARGETS: vmm/cli.c vmm/cli_ctl.c vmm/cli_host.c host/pci_addr.c */
 /* FUZZ-TARGETS: util/parse.c */
@@ -113,11 +116,32 @@ FZ_NOCOV static void check_devs(const struct pci_addr_list *l)
 				 "device %d given twice", i);
 }
 
+FZ_NOCOV static void check_sriov(const struct sriov_cli *s)
+{
+	const struct vf_link_req *v = &s->vf;
+	bool settings =
+		v->set_mac || v->set_vlan || v->trust >= 0 || v->spoofchk >= 0;
+
+	FZ_CHECK(s->action <= SRIOV_VF, "action %d", s->action);
+	FZ_CHECK(settings == (s->action == SRIOV_VF),
+		 "VF settings with action %d", s->action);
+	FZ_CHECK(!s->bind || s->action == SRIOV_NUMVFS, "--bind without N");
+	FZ_CHECK(s->numvfs <= 0xffff && v->vf <= 0xffff, "numvfs %u vf %u",
+		 s->numvfs, v->vf);
+	FZ_CHECK(v->vlan <= VF_VLAN_MAX && v->qos <= VF_QOS_MAX &&
+			 (v->set_vlan || !v->qos),
+		 "vlan %u qos %u", v->vlan, v->qos);
+	FZ_CHECK(v->trust >= -1 && v->trust <= 1 && v->spoofchk >= -1 &&
+			 v->spoofchk <= 1,
+		 "trust %d spoofchk %d", v->trust, v->spoofchk);
+	FZ_CHECK(!v->set_mac || !(v->mac[0] & 1), "a multicast MAC accepted");
+}
+
 /* One parse; returns a digest to compare with the second one. */
 static long parse(unsigned int which)
 {
-	static const char *const names[] = { "run", "doctor", "bind",
-					     "unbind" };
+	static const char *const names[] = { "run", "doctor", "bind", "unbind",
+					     "sriov" };
 	struct pv_error err = { "" };
 	long digest;
 	int ret;
@@ -151,6 +175,18 @@ static long parse(unsigned int which)
 		digest = ret * 1000003L + l.n;
 		pci_addr_list_free(&l);
 		return digest;
+	}
+	case 4: {
+		struct sriov_cli s;
+
+		ret = cli_parse_sriov(nargs, args, &s, &err);
+		FZ_CHECK(ret == 0 || ret == 1 || ret == -EINVAL,
+			 "cli_parse_sriov: %d", ret);
+		FZ_CHECK(ret != -EINVAL || err.msg[0], "no message");
+		if (!ret)
+			check_sriov(&s);
+		return ret * 1000003L + s.action * 65537L + s.numvfs +
+		       s.vf.vf * 7 + s.vf.vlan;
 	}
 	default: {
 		struct bind_cli b;
@@ -186,7 +222,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (!size)
 		return 0;
-	which = data[0] % 4;
+	which = data[0] % 5;
 	nargs = 1;
 	while (i < size && nargs <= MAX_ARGS) {
 		const uint8_t *nul = memchr(data + i, 0, size - i);
@@ -205,7 +241,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FZ_CHECK(parse(which) == first,
 		 "a second parse of the same arguments differs");
 	/* Another front end in between must not change the answer either. */
-	parse((which + 1) % 4);
+	parse((which + 1) % 5);
 	FZ_CHECK(parse(which) == first,
 		 "a parse after another front end differs");
 	for (int k = 1; k < nargs; k++)

@@ -4,19 +4,24 @@
  * as vm.c registers them: the i8042 and its keyboard (devices/i8042.c),
  * the CMOS RTC (devices/rtc.c), the ACPI PM1 block (devices/acpi_pm.c)
  * and the debug-exit port as a verdict channel (devices/verdict.c, port
- * enabled, as --verdict port does); the host presses Ctrl-Alt-Del and the
- * clock moves in between.
+ * enabled, as --verdict port does; or every channel, as --verdict all,
+ * the verdict page and the console's verdict line too); the host presses
+ * Ctrl-Alt-Del and the clock moves in between.
  *
- * Input: u8 mode (bit 0 trace), u64 the host's time (seconds since the
- * epoch; any value, negative too), then steps: u8 op and arguments:
- *   op % 6 == 0  write: u8 port (index into ports[], or a raw u16 when
+ * Input: u8 mode (bit 0 trace, bit 1 every verdict channel, with the
+ * token TOKEN), u64 the host's time (seconds since the epoch; any value,
+ * negative too), then steps: u8 op and arguments:
+ *   op % 7 == 0  write: u8 port (index into ports[], or a raw u16 when
  *                bit 7 is set), u8 length code, u32 value
- *   op % 6 == 1  read: u8 port, u8 length code
- *   op % 6 == 2  the host's SendCtrlAltDel (i8042_ctrl_alt_del)
- *   op % 6 == 3  the clock: u64 new time
- *   op % 6 == 4  a handler called directly: u8 device, u8 offset (% 16),
- *                u8 length (1..8), u8 write, u32 value
- *   op % 6 == 5  an i8042 command and its data byte: u8 cmd, u8 data
+ *   op % 7 == 1  read: u8 port, u8 length code
+ *   op % 7 == 2  the host's SendCtrlAltDel (i8042_ctrl_alt_del)
+ *   op % 7 == 3  the clock: u64 new time
+ *   op % 7 == 4  a handler called directly: u8 device (% 6; 5 is the
+ *                verdict page), u8 offset (% 16), u8 length (1..8), u8
+ *                write, u32 value
+ *   op % 7 == 5  an i8042 command and its data byte: u8 cmd, u8 data
+ *   op % 7 == 6  console output: u8 n, then n bytes the guest sends to
+ *                its UART (verdict_serial_byte)
  *
  * Invariants after every step: the i8042 queue holds at most 16 bytes,
  * its status says OBF exactly when it holds one, each data read takes
@@ -26,7 +31,10 @@
  * says "update in progress"; PM1_CNT always reads SCI_EN, PM1_EN only enable bits; a
  * stop is asked for only by the register that does it (power-off by
  * PM1_CNT, reset by the i8042, a verdict by port 0xf4 with the byte
- * written); reads write only the bytes asked for.
+ * written, by the console only with its channel on); one verdict stops
+ * the VM at most, and verdict_result() then gives its value; the
+ * ignored-write counters never go down; reads write only the bytes asked
+ * for.
  */
 /* FUZZ-TARGETS: devices/i8042.c devices/rtc.c devices/acpi_pm.c */
 /* FUZZ-TARGETS: devices/verdict.c */
@@ -50,9 +58,10 @@ static struct rtc rtc;
 static struct acpi_pm pm;
 static struct verdict dbg;
 static time_t host_time;
+#define TOKEN "0123456789abcdef" /* VERDICT_TOKEN_LEN hex digits */
 
 static struct {
-	int n, reason, code;
+	int n, reason, code, verdicts;
 } stops;
 
 static struct {
@@ -65,6 +74,7 @@ static void on_stop(void *opaque, enum vm_stop_reason why, int code)
 	stops.n++;
 	stops.reason = why;
 	stops.code = code;
+	stops.verdicts += why == VM_STOP_VERDICT;
 }
 
 static void on_irq(void *opaque, uint32_t gsi, int level)
@@ -149,6 +159,31 @@ FZ_NOCOV static void check_rtc(void)
 	FZ_CHECK(rtc.index == saved, "RTC index");
 }
 
+/* The verdict's state: one at most, its value the stop's code. */
+static uint64_t ignored_seen[VERDICT_NR_CHANNELS];
+
+FZ_NOCOV static void check_verdict(void)
+{
+	uint64_t ignored[VERDICT_NR_CHANNELS];
+	enum verdict_channel ch;
+	unsigned int value;
+	bool given = verdict_result(&dbg, &value, &ch, ignored);
+
+	FZ_CHECK(stops.verdicts <= 1, "%d verdicts stopped the VM",
+		 stops.verdicts);
+	FZ_CHECK(given == (stops.verdicts == 1), "verdict given %d, %d stops",
+		 given, stops.verdicts);
+	if (given)
+		FZ_CHECK(value <= 255 && ch < VERDICT_NR_CHANNELS &&
+				 (dbg.enabled & VERDICT_BIT(ch)),
+			 "verdict %u on channel %d", value, ch);
+	for (int c = 0; c < VERDICT_NR_CHANNELS; c++) {
+		FZ_CHECK(ignored[c] >= ignored_seen[c],
+			 "channel %d's ignored went down", c);
+		ignored_seen[c] = ignored[c];
+	}
+}
+
 FZ_NOCOV static void check_all(void)
 {
 	uint8_t st, b[2];
@@ -166,6 +201,7 @@ FZ_NOCOV static void check_all(void)
 		 b[0]);
 	FZ_CHECK(!(pm.en & ~0x0721), "PM1_EN 0x%04x", pm.en);
 	check_rtc();
+	check_verdict();
 }
 
 /* Which stops may a write of @len bytes at @port ask for? */
@@ -191,7 +227,7 @@ static bool stop_allowed(uint16_t port, uint32_t len, uint32_t v)
 
 static void step(struct fz *f)
 {
-	uint8_t op = fz_u8(f) % 6;
+	uint8_t op = fz_u8(f) % 7;
 	int before = stops.n;
 	struct pv_error err;
 	uint16_t port;
@@ -239,12 +275,12 @@ static void step(struct fz *f)
 		static const struct {
 			const struct io_ops *ops;
 			void *opaque;
-		} dev[] = { { &i8042_data_ops, &kbd },
-			    { &i8042_cmd_ops, &kbd },
-			    { &rtc_ops, &rtc },
-			    { &acpi_pm_ops, &pm },
-			    { &verdict_port_ops, &dbg } };
-		uint8_t d = fz_u8(f) % 5, buf[16];
+		} dev[] = {
+			{ &i8042_data_ops, &kbd },   { &i8042_cmd_ops, &kbd },
+			{ &rtc_ops, &rtc },	     { &acpi_pm_ops, &pm },
+			{ &verdict_port_ops, &dbg }, { &verdict_mmio_ops, &dbg }
+		};
+		uint8_t d = fz_u8(f) % 6, buf[16];
 		uint32_t off = fz_u8(f) % 16, n = fz_u8(f) % 8 + 1;
 		bool wr = fz_u8(f) & 1;
 
@@ -260,6 +296,18 @@ static void step(struct fz *f)
 					 "a %u-byte read wrote byte %u", n, i);
 		}
 		break;
+	}
+	case 6: {
+		uint8_t n = fz_u8(f);
+
+		for (uint8_t i = 0; i < n && !fz_done(f); i++)
+			verdict_serial_byte(&dbg, fz_u8(f));
+		if (stops.n != before)
+			FZ_CHECK(stops.reason == VM_STOP_VERDICT &&
+					 (dbg.enabled &
+					  VERDICT_BIT(VERDICT_SERIAL)),
+				 "stop %d from the console", stops.reason);
+		return;
 	}
 	default: {
 		uint8_t cmd = fz_u8(f), data = fz_u8(f);
@@ -288,16 +336,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct irq_line line = { on_irq, NULL, I8042_KBD_IRQ };
 	struct pv_error err;
 	struct fz f;
+	uint8_t mode;
 
 	fz_init(&f, data, size);
-	fuzz_trace(fz_u8(&f) & 1);
+	mode = fz_u8(&f);
+	fuzz_trace(mode & 1);
 	host_time = (time_t)fz_u64(&f);
 	memset(&stops, 0, sizeof(stops));
+	memset(ignored_seen, 0, sizeof(ignored_seen));
 	memset(&irq1, 0, sizeof(irq1));
 	i8042_init(&kbd, &sink, &line);
 	rtc_init(&rtc, now);
 	acpi_pm_init(&pm, &sink, NULL);
-	verdict_init(&dbg, VERDICT_BIT(VERDICT_PORT), NULL, &sink);
+	if (mode & 2)
+		verdict_init(&dbg, VERDICT_ALL, TOKEN, &sink);
+	else
+		verdict_init(&dbg, VERDICT_BIT(VERDICT_PORT), NULL, &sink);
 	bus_init(&pio, "pio");
 	bus_register(&pio, LAYOUT_PIO_I8042_DATA, 1, "i8042", &i8042_data_ops,
 		     &kbd, &err);

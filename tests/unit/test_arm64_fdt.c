@@ -32,39 +32,20 @@ static const struct layout_range ram[2] = {
 	{ 0x100000000ull, 0x40000000 },
 };
 
+/* The platform's tree (arm64_fdt_platform(), as passvm builds it) for
+ * two vCPUs, with this run's RAM, 64-bit window, command line, initrd. */
 static struct arm64_fdt_config config(bool its)
 {
-	struct arm64_fdt_config c = {
-		.nr_cpus = 2,
-		.mpidr = mpidr,
-		.ram = ram,
-		.nr_ram = 2,
-		.gicd_base = ARM64_GICD_BASE,
-		.gicd_size = ARM64_GICD_SIZE,
-		.gicr_base = ARM64_GICR_BASE,
-		.gicr_size = 2 * ARM64_GICR_STRIDE,
-		.its = its,
-		.its_base = ARM64_GITS_BASE,
-		.its_size = ARM64_GITS_SIZE,
-		.uart_base = ARM64_UART_BASE,
-		.uart_size = ARM64_UART_SIZE,
-		.uart_spi = ARM64_UART_SPI,
-		.verdict_base = ARM64_VERDICT_BASE,
-		.verdict_size = ARM64_VERDICT_SIZE,
-		.ecam_base = ARM64_ECAM_BASE,
-		.ecam_size = ARM64_ECAM_SIZE,
-		.pio_cpu_base = ARM64_PIO_CPU_BASE,
-		.pio_size = ARM64_PIO_SIZE,
-		.mmio32_base = ARM64_MMIO32_BASE,
-		.mmio32_size = ARM64_MMIO32_SIZE,
-		.mmio64_base = 0x8000000000ull,
-		.mmio64_size = 0x8000000000ull,
-		.pci_spi_base = ARM64_PCI_SPI_BASE,
-		.pci_spi_count = ARM64_PCI_SPI_COUNT,
-		.bootargs = "console=ttyS0 earlycon",
-		.initrd_start = 0x4f000000,
-		.initrd_end = 0x4f123456,
-	};
+	struct arm64_fdt_config c = arm64_fdt_platform(2, its);
+
+	c.mpidr = mpidr;
+	c.ram = ram;
+	c.nr_ram = 2;
+	c.mmio64_base = 0x8000000000ull;
+	c.mmio64_size = 0x8000000000ull;
+	c.bootargs = "console=ttyS0 earlycon";
+	c.initrd_start = 0x4f000000;
+	c.initrd_end = 0x4f123456;
 	return c;
 }
 

@@ -19,24 +19,15 @@
 #include "api/model.h"
 #include "api/router.h"
 #include "fake_vmm.h"
+#include "tree_text.h"
 
 #define SECTION "## Firecracker's API and config file\n"
 
 /* README.md's SECTION, up to the next "## " heading (the caller frees). */
 static char *readme_section(void)
 {
-	FILE *f = fopen("README.md", "r");
-	char *text, *sec, *end;
-	long n;
+	char *text = tree_text("README.md"), *sec, *end;
 
-	assert_non_null(f);
-	assert_int_equal(fseek(f, 0, SEEK_END), 0);
-	n = ftell(f);
-	rewind(f);
-	text = calloc(1, (size_t)n + 1);
-	assert_non_null(text);
-	assert_int_equal(fread(text, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
 	sec = strstr(text, SECTION);
 	if (!sec)
 		fail_msg("README.md has no \"%.*s\"", (int)strlen(SECTION) - 1,

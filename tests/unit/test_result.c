@@ -148,42 +148,6 @@ static json_t *print_parse(const struct run_report *r)
 	return v;
 }
 
-/* The documented top-level keys (README "The result file"). */
-static void check_schema(json_t *v)
-{
-	static const char *const keys[] = {
-		"schema",
-		"passvm_version",
-		"end",
-		"exit_status",
-		"message",
-		"signal",
-		"verdict",
-		"timeout",
-		"console",
-		"guest_started",
-		"launch_to_first_instruction_ms",
-		"launch_to_exit_s",
-		"reboots",
-		"exits",
-		"pio",
-		"mmio",
-		"memory_kib",
-		"guest_ram",
-		"dma",
-		"vfio",
-		"virtio",
-		"verdict_writes_ignored",
-	};
-
-	assert_int_equal(json_object_size(v), sizeof(keys) / sizeof(keys[0]));
-	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
-		if (!json_object_get(v, keys[i]))
-			fail_msg("no key %s", keys[i]);
-	assert_int_equal(json_integer_value(json_object_get(v, "schema")),
-			 RESULT_SCHEMA);
-}
-
 static void fill(struct run_report *r, enum run_end_kind kind)
 {
 	memset(r, 0, sizeof(*r));
@@ -191,6 +155,34 @@ static void fill(struct run_report *r, enum run_end_kind kind)
 	r->exit_status = run_exit_status(&r->end);
 	r->console = "file:/tmp/console.log";
 	r->version = "0.1.0 (test)";
+}
+
+/*
+ * Every end writes the same top-level keys, null where they do not apply:
+ * those of a run that has them all (a verdict, a timeout). Which keys
+ * those are, README, --help, passvm(1) and the lab say: test_result_docs
+ * holds each to the code.
+ */
+static void check_schema(json_t *v)
+{
+	struct run_report *r = calloc(1, sizeof(*r));
+	const char *key;
+	json_t *full, *x;
+
+	assert_non_null(r);
+	fill(r, RUN_END_TIMEOUT);
+	r->end.has_verdict = r->end.timeout_set = r->end.timed_out = true;
+	full = print_parse(r);
+	free(r);
+	assert_int_equal(json_object_size(v), json_object_size(full));
+	json_object_foreach(full, key, x)
+	{
+		if (!json_object_get(v, key))
+			fail_msg("no key %s", key);
+	}
+	json_decref(full);
+	assert_int_equal(json_integer_value(json_object_get(v, "schema")),
+			 RESULT_SCHEMA);
 }
 
 static void test_result_every_end(void **state)

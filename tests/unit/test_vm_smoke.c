@@ -171,20 +171,32 @@ static void test_console_and_debug_exit(void **state)
 	unlink(img);
 }
 
-static int run_guest(const uint8_t *code, size_t len, char *err, size_t elen)
+/* Boot @code with @extra args (NULL-terminated); stdout/stderr back. */
+static int run_with(const uint8_t *code, size_t len, const char *const *extra,
+		    char *out, size_t olen, char *err, size_t elen)
 {
-	char img[] = "/tmp/passvm-smoke-exitXXXXXX";
-	char out[4096];
-	int fd = mkstemp(img), status;
-	const char *args[] = { "passvm", "run", "--kernel", img,
-			       "--mem",	 "32M", NULL };
+	char img[] = "/tmp/passvm-smoke-rbXXXXXX";
+	const char *args[32] = { "passvm", "run",   "--kernel",
+				 img,	   "--mem", "32M" };
+	int fd = mkstemp(img), n = 6, status;
 
 	assert_true(fd >= 0);
 	close(fd);
 	make_test_bzimage(img, code, len);
-	status = run_passvm(args, out, sizeof(out), err, elen);
+	while (*extra && n < 31)
+		args[n++] = *extra++;
+	args[n] = NULL;
+	status = run_passvm(args, out, olen, err, elen);
 	unlink(img);
 	return status;
+}
+
+static int run_guest(const uint8_t *code, size_t len, char *err, size_t elen)
+{
+	static const char *const none[] = { NULL };
+	char out[4096];
+
+	return run_with(code, len, none, out, sizeof(out), err, elen);
 }
 
 static void test_exit_statuses(void **state)
@@ -212,26 +224,18 @@ static void test_exit_statuses(void **state)
 		fail_msg("no crash report in: %s", err);
 }
 
-/* Run @code with extra options; returns the status, stdout in @out. */
+/* Run @code on two vCPUs with the verdict port and @extra options. */
 static int run_guest_opts(const uint8_t *code, size_t len,
 			  const char *const *extra, char *out, size_t olen,
 			  char *err, size_t elen)
 {
-	char img[] = "/tmp/passvm-smoke-secXXXXXX";
-	const char *args[16] = { "passvm",    "run", "--kernel", img,
-				 "--mem",     "32M", "--cpus",	 "2",
-				 "--verdict", "port" };
-	int fd = mkstemp(img), status, n = 10;
+	const char *args[16] = { "--cpus", "2", "--verdict", "port" };
+	int n = 4;
 
-	assert_true(fd >= 0);
-	close(fd);
 	for (; *extra && n < 15; extra++)
 		args[n++] = *extra;
 	args[n] = NULL;
-	make_test_bzimage(img, code, len);
-	status = run_passvm(args, out, olen, err, elen);
-	unlink(img);
-	return status;
+	return run_with(code, len, args, out, olen, err, elen);
 }
 
 /*
@@ -727,26 +731,6 @@ static int count(const char *s, const char *needle)
 	return n;
 }
 
-/* Boot @code with @extra args (NULL-terminated); stdout/stderr back. */
-static int run_with(const uint8_t *code, size_t len, const char *const *extra,
-		    char *out, size_t olen, char *err, size_t elen)
-{
-	char img[] = "/tmp/passvm-smoke-rbXXXXXX";
-	const char *args[32] = { "passvm", "run",   "--kernel",
-				 img,	   "--mem", "32M" };
-	int fd = mkstemp(img), n = 6, status;
-
-	assert_true(fd >= 0);
-	close(fd);
-	make_test_bzimage(img, code, len);
-	while (*extra && n < 31)
-		args[n++] = *extra++;
-	args[n] = NULL;
-	status = run_passvm(args, out, olen, err, elen);
-	unlink(img);
-	return status;
-}
-
 /*
  * A reset under --reboot restarts the guest inside the same passvm (one
  * --stats report, counted across the boots), with fresh RAM each time.
@@ -1131,26 +1115,49 @@ static json_int_t jint(json_t *o, const char *key)
 }
 
 /*
- * Run @code with --verdict @channel and a --result file: the exit status
- * must be @status, and the result say so, with end "verdict" and the
- * verdict @value from @channel. Returns the result (the caller's
- * reference; the file is gone); stdout in @out, stderr in @err.
+ * Run @code with @extra options and a --result file: the exit status must
+ * be @status, and the result say so, with end @end. Returns the result
+ * (the caller's reference; the file is gone); stdout in @out, stderr in
+ * @err.
  */
-static json_t *run_verdict(const uint8_t *code, size_t len, const char *channel,
-			   int status, int value, char *out, size_t olen,
-			   char *err, size_t elen)
+static json_t *run_result(const uint8_t *code, size_t len,
+			  const char *const *extra, int status, const char *end,
+			  char *out, size_t olen, char *err, size_t elen)
 {
 	char res[] = "/tmp/passvm-smoke-resXXXXXX";
-	const char *const extra[] = { "--verdict", channel, "--result", res,
-				      NULL };
+	const char *args[16] = { "--result", res };
+	int n = 2;
 	json_t *v;
 
 	close(mkstemp(res));
-	assert_int_equal(run_with(code, len, extra, out, olen, err, elen),
+	for (; *extra && n < 15; extra++)
+		args[n++] = *extra;
+	args[n] = NULL;
+	assert_int_equal(run_with(code, len, args, out, olen, err, elen),
 			 status);
-	v = load_result(res, "verdict");
+	v = load_result(res, end);
 	unlink(res);
 	assert_int_equal(jint(v, "exit_status"), status);
+	return v;
+}
+
+/* The last run_verdict()'s stdout and stderr. */
+static char verdict_out[4096], verdict_err[8192];
+
+/*
+ * A verdict test's run (setup() first): run_result() with --verdict
+ * @channel, the verdict @value from it; output in verdict_out/_err.
+ */
+static json_t *run_verdict(void **state, const uint8_t *code, size_t len,
+			   const char *channel, int status, int value)
+{
+	const char *const extra[] = { "--verdict", channel, NULL };
+	json_t *v;
+
+	setup(state);
+	v = run_result(code, len, extra, status, "verdict", verdict_out,
+		       sizeof(verdict_out), verdict_err, sizeof(verdict_err));
+
 	assert_int_equal(jint(json_object_get(v, "verdict"), "value"), value);
 	assert_string_equal(json_string_value(json_object_get(
 				    json_object_get(v, "verdict"), "channel")),
@@ -1228,12 +1235,9 @@ static void test_seccomp_result(void **state)
 /* The MMIO verdict register at 0xfe000000, read back and written. */
 static void test_verdict_mmio(void **state)
 {
-	char out[4096], err[8192];
-	json_t *v;
+	json_t *v = run_verdict(state, guest_mmio42, sizeof(guest_mmio42),
+				"mmio", 106, 42);
 
-	setup(state);
-	v = run_verdict(guest_mmio42, sizeof(guest_mmio42), "mmio", 106, 42,
-			out, sizeof(out), err, sizeof(err));
 	assert_true(json_is_true(json_object_get(v, "guest_started")));
 	assert_true(jint(json_object_get(v, "mmio"), "verdict") >= 2);
 	json_decref(v);
@@ -1242,14 +1246,10 @@ static void test_verdict_mmio(void **state)
 /* The console line with the run's token, found on the command line. */
 static void test_verdict_serial(void **state)
 {
-	char out[4096], err[8192];
-	const char *tok;
-	json_t *v;
+	json_t *v = run_verdict(state, guest_serial7, sizeof(guest_serial7),
+				"serial", 71, 7);
+	const char *tok = strstr(verdict_out, "PASSVM-VERDICT ");
 
-	setup(state);
-	v = run_verdict(guest_serial7, sizeof(guest_serial7), "serial", 71, 7,
-			out, sizeof(out), err, sizeof(err));
-	tok = strstr(out, "PASSVM-VERDICT ");
 	assert_non_null(tok);
 	tok += strlen("PASSVM-VERDICT ");
 	for (int i = 0; i < 16; i++)
@@ -1261,14 +1261,11 @@ static void test_verdict_serial(void **state)
 /* A verdict above 63 is 127, with a warning; the file has the value. */
 static void test_verdict_above_63(void **state)
 {
-	char out[4096], err[8192];
-	json_t *v;
+	json_t *v = run_verdict(state, guest_port200, sizeof(guest_port200),
+				"port", 127, 200);
 
-	setup(state);
-	v = run_verdict(guest_port200, sizeof(guest_port200), "port", 127, 200,
-			out, sizeof(out), err, sizeof(err));
-	if (!strstr(err, "verdict 200 is above 63"))
-		fail_msg("no warning in: %s", err);
+	if (!strstr(verdict_err, "verdict 200 is above 63"))
+		fail_msg("no warning in: %s", verdict_err);
 	json_decref(v);
 }
 
@@ -1280,23 +1277,16 @@ static void test_verdict_above_63(void **state)
  */
 static void test_timeout(void **state)
 {
-	char res[] = "/tmp/passvm-smoke-resXXXXXX";
-	const char *const spin[] = { "--timeout", "1s",	      "--timeout-grace",
-				     "0.5s",	  "--result", res,
-				     NULL };
-	const char *const button[] = { "--timeout", "500ms", "--result", res,
-				       NULL };
+	const char *const spin[] = { "--timeout", "1s", "--timeout-grace",
+				     "0.5s", NULL };
+	const char *const button[] = { "--timeout", "500ms", NULL };
 	char out[4096], err[8192];
 	json_t *v, *t;
 
 	setup(state);
-	close(mkstemp(res));
-	assert_int_equal(run_with(guest_ok42, sizeof(guest_ok42), spin, out,
-				  sizeof(out), err, sizeof(err)),
-			 5);
+	v = run_result(guest_ok42, sizeof(guest_ok42), spin, 5, "timeout", out,
+		       sizeof(out), err, sizeof(err));
 	assert_string_equal(out, "OK\n");
-	v = load_result(res, "timeout");
-	assert_int_equal(jint(v, "exit_status"), 5);
 	assert_true(json_is_null(json_object_get(v, "verdict")));
 	assert_int_equal(
 		jint(json_object_get(v, "verdict_writes_ignored"), "port"), 1);
@@ -1308,11 +1298,8 @@ static void test_timeout(void **state)
 		    1.5);
 	json_decref(v);
 
-	assert_int_equal(run_with(guest_power_button,
-				  sizeof(guest_power_button), button, out,
-				  sizeof(out), err, sizeof(err)),
-			 5);
-	v = load_result(res, "timeout");
+	v = run_result(guest_power_button, sizeof(guest_power_button), button,
+		       5, "timeout", out, sizeof(out), err, sizeof(err));
 	t = json_object_get(v, "timeout");
 	assert_string_equal(json_string_value(json_object_get(t, "guest_end")),
 			    "power-off");
@@ -1320,7 +1307,6 @@ static void test_timeout(void **state)
 	assert_true(json_real_value(json_object_get(v, "launch_to_exit_s")) <
 		    8.0);
 	json_decref(v);
-	unlink(res);
 }
 
 /* --result on the paths that end before or outside the guest. */

@@ -25,25 +25,17 @@ L2_BASE_MODULES="vfio vfio_iommu_type1 vfio_virqfd? vfio-pci-core vfio-pci"
 # the L2 QEMU's path (copy_dynamic below puts it there)
 L2_QEMU=/usr/bin/qemu-system-aarch64
 
-# load_kernels: the arm64 trees (kernels.env names them relative to the
-# cache); L1 is the host's qemu-system-aarch64; nic's L3 boots the full
-# kernel, L2's.
+# load_kernels: the arm64 trees (lib/common.sh kernels_env, from
+# fetch-arm64's cache), Debian's static arm64 busybox and QEMU; L1 is the
+# host's qemu-system-aarch64; nic's L3 boots the full kernel, L2's.
 load_kernels() {
 	local c=$CACHE_DIR/arm64
 	LAB_CACHE=$CACHE_DIR "$LAB_DIR/fetch-arm64"
-	# shellcheck source=/dev/null
-	. "$c/kernels.env"
-	L2_ROOT=$c/$L2_TREE
-	L3_ROOT=$c/$L3_TREE
-	L2_VMLINUZ=$L2_ROOT/boot/vmlinuz-$L2_KVER
-	L3_VMLINUZ=$L3_ROOT/boot/vmlinuz-$L3_KVER
+	kernels_env "$c"
 	BUSYBOX=$c/$BUSYBOX_TREE/bin/busybox
 	QEMU_ROOT=$c/$QEMU_TREE
-	# shellcheck disable=SC2034 # read by lib/common.sh
-	L3FULL_KVER=$L2_KVER L3FULL_ROOT=$L2_ROOT L3FULL_VMLINUZ=$L2_VMLINUZ
 	L1_QEMU=${L1_QEMU:-$QEMU_BIN}
 	log "stack: L1 $("$L1_QEMU" --version | head -n1 | sed 's/ (.*//') ($L1_QEMU), arm64, L2 kernel $L2_KVER"
-	L3_VMLINUZ=${LAB_L3_VMLINUZ:-$L3_VMLINUZ}
 }
 
 # busybox_tree DIR: a skeleton root with Debian's static arm64 busybox.

@@ -80,20 +80,31 @@ lab_cache_adopt() {
 	fi
 }
 
-# load_kernels: fetch (or find in the cache) the L2 and L3 kernels; sets
-# L2_KVER, L2_ROOT, L2_VMLINUZ, L3_KVER, L3_ROOT, L3_VMLINUZ (absolute).
-# kernels.env names the trees relative to the cache, so the cache can move.
-load_kernels() {
-	LAB_CACHE=$CACHE_DIR "$LAB_DIR/fetch-kernels"
+# kernels_env DIR: read DIR/kernels.env (tests/lab/fetch-kernels' or, for
+# the arm64 lab, fetch-arm64's; it names the trees relative to DIR, so the
+# cache can move): sets L2_KVER, L2_ROOT, L2_VMLINUZ, L3_KVER, L3_ROOT,
+# L3_VMLINUZ (absolute) and L3FULL_* (the full kernel nic's and zoo's L3
+# boot: L2's, whatever L2 later runs), plus what else it names (arm64:
+# BUSYBOX_TREE, QEMU_TREE).
+kernels_env() {
 	# shellcheck source=/dev/null
-	. "$CACHE_DIR/kernels.env"
-	L2_ROOT=$CACHE_DIR/$L2_TREE
-	L3_ROOT=$CACHE_DIR/$L3_TREE
+	. "$1/kernels.env"
+	L2_ROOT=$1/$L2_TREE
+	L3_ROOT=$1/$L3_TREE
 	L2_VMLINUZ=$L2_ROOT/boot/vmlinuz-$L2_KVER
 	L3_VMLINUZ=$L3_ROOT/boot/vmlinuz-$L3_KVER
-	stack_select
+	# shellcheck disable=SC2034 # read by build_l3_initramfs
+	L3FULL_KVER=$L2_KVER L3FULL_ROOT=$L2_ROOT L3FULL_VMLINUZ=$L2_VMLINUZ
 	# LAB_L3_VMLINUZ: boot another guest kernel in L3 (e.g. a distro's)
 	L3_VMLINUZ=${LAB_L3_VMLINUZ:-$L3_VMLINUZ}
+}
+
+# load_kernels: fetch (or find in the cache) the L2 and L3 kernels
+# (kernels_env), then pick the stack (lib/stack.sh stack_select).
+load_kernels() {
+	LAB_CACHE=$CACHE_DIR "$LAB_DIR/fetch-kernels"
+	kernels_env "$CACHE_DIR"
+	stack_select
 }
 
 # resolve_modules ROOT KVER NAME... -> .ko paths (relative to the module

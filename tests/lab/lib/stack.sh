@@ -16,19 +16,18 @@
 #                     (tests/lab/build-kernel: IOMMUFD, drivers built in)
 # L2's own QEMU (the L3 VMM "qemu") stays the host's QEMU_BIN whatever L1
 # is; the full kernel that nic's and zoo's L3 boot stays Debian 12's
-# (L3FULL_*), whatever L2 runs.
+# (L3FULL_*, set by lib/common.sh kernels_env), whatever L2 runs.
 LAB_QEMU_SET=${LAB_QEMU:+1}
 LAB_QEMU=${LAB_QEMU:-qemu10}
 LAB_L2_KERNEL=${LAB_L2_KERNEL:-bookworm}
 
 stack_select() {
 	local env
-	# shellcheck disable=SC2034 # read by lib/common.sh
-	L3FULL_KVER=$L2_KVER L3FULL_ROOT=$L2_ROOT L3FULL_VMLINUZ=$L2_VMLINUZ
 	if [ "$LAB_L2_KERNEL" != bookworm ]; then
 		env=$("$LAB_DIR/fetch-l2-kernel" "$LAB_L2_KERNEL") ||
 			die "no L2 kernel '$LAB_L2_KERNEL' (tests/lab/fetch-l2-kernel)"
 		L2_KVER=$(sed -n 's/^L2_KVER=//p' <<<"$env")
+		# shellcheck disable=SC2034 # read by lib/common.sh
 		L2_ROOT=$(sed -n 's/^L2_ROOT=//p' <<<"$env")
 		L2_VMLINUZ=$(sed -n 's/^L2_VMLINUZ=//p' <<<"$env")
 		if [ -z "$L2_KVER" ] || [ ! -f "$L2_VMLINUZ" ]; then

@@ -36,7 +36,9 @@ scen_ci_l2_files() {
 scen_ci_budget() { echo 300; }
 
 # ci_json_note RUN: the run's --result file (LAB: CI-JSON RUN {...})
-# against README's schema, and what it says, as the record ci/json run=RUN
+# against README's schema, and what it says, as the record ci/json run=RUN.
+# Its key lists (top, the sets, ends, want) are held to the code that
+# writes the file by tests/unit/test_result_docs.c: change them together.
 ci_json_note() {
 	local kv
 	kv=$(tr -d '\r' <"$RESULTS_LOG" | sed -n "s/^.*LAB: CI-JSON $1 //p" | tail -n1 |

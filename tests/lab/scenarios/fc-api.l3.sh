@@ -9,11 +9,7 @@
 #   LAB: RESULT fc-api vmm=VMM sigint=yes      (Ctrl-Alt-Del came; power-off)
 #   LAB: RESULT fc-api vmm=VMM sigint=none     (the hold ran out)
 # keyboard: input devices that say keyboard (the i8042 the guest probed).
-i=0
-while [ ! -b /dev/nvme0n1 ] && [ $i -lt 150 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
+lab_wait_path /dev/nvme0n1 150
 drv=$(basename "$(readlink /sys/class/nvme/nvme0/device/driver 2>/dev/null)" 2>/dev/null)
 lab_result "$lab" nvme="$([ -b /dev/nvme0n1 ] && echo present || echo missing)" \
 	driver="${drv:-none}" keyboard="$(grep -c -i 'keyboard' /proc/bus/input/devices 2>/dev/null)"

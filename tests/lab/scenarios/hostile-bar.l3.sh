@@ -22,22 +22,12 @@ l3_find_id() {
 	return 1
 }
 
-# l3_wait_nvme: wait up to 15 s for /dev/nvme0n1
-l3_wait_nvme() {
-	local i=0
-	while [ ! -b /dev/nvme0n1 ] && [ $i -lt 150 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-	[ -b /dev/nvme0n1 ]
-}
-
 # l3_nvme_after NAME BDF MIB: bind BDF to nvme again, write a marker at
 # MIB MiB and read it back; one RESULT line NAME
 l3_nvme_after() {
 	local name=$1 bdf=$2 seek=$3 write=failed drv msg back
 	echo "$bdf" >/sys/bus/pci/drivers/nvme/bind 2>/dev/null
-	if l3_wait_nvme; then
+	if lab_wait_path /dev/nvme0n1 150; then
 		msg="PASSVM-LAB-NVME-OK lab=$lab vmm=$LAB_VMM token=$LAB_TOKEN"
 		printf '%s\n' "$msg" | dd of=/dev/nvme0n1 bs=1M seek="$seek" conv=fsync 2>/dev/null
 		echo 3 >/proc/sys/vm/drop_caches
@@ -52,7 +42,7 @@ l3_nvme_after() {
 
 hostile_bar_main() {
 	local nv edu
-	if ! l3_wait_nvme; then
+	if ! lab_wait_path /dev/nvme0n1 150; then
 		lab_result hostile-bar/after driver=none write=no-disk
 		return
 	fi

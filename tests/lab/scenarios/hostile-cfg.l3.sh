@@ -21,7 +21,7 @@ hostile_cfg_main() {
 		lab_iters=*) iters=${a#lab_iters=} ;;
 		esac
 	done
-	if ! l3_wait_nvme; then
+	if ! lab_wait_path /dev/nvme0n1 150; then
 		lab_result hostile-cfg/after driver=none write=no-disk
 		return
 	fi

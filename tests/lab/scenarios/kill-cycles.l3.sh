@@ -12,7 +12,7 @@ kill_cycles_main() {
 	for a in $cmdline; do
 		case $a in lab_kc=*) mode=${a#lab_kc=} ;; esac
 	done
-	if ! l3_wait_nvme; then
+	if ! lab_wait_path /dev/nvme0n1 150; then
 		echo "L3: kc no-disk"
 		lab_result kill-cycles/check check=no-disk
 		return

@@ -5,12 +5,7 @@
 #   LAB: RESULT net vmm=VMM driver=D mac=MAC carrier=0|1 features=BITS
 #     ping=ok|none ping_tries=N rx_packets=N tx_packets=N in_echos=N
 #   LAB: RESULT net/sink vmm=VMM sink=ok|fail sink_bytes=N sink_t=SECONDS
-i=0
-while [ ! -e /sys/class/net/eth0 ] && [ $i -lt 100 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
-if [ ! -e /sys/class/net/eth0 ]; then
+if ! lab_wait_path /sys/class/net/eth0 100; then
 	lab_result net driver=none
 	dmesg | grep -i -E 'virtio|pci' | tail -n 20
 else

@@ -13,12 +13,7 @@ read -r cmdline </proc/cmdline
 for a in $cmdline; do
 	case $a in lab_peer=*) peer=${a#lab_peer=} ;; esac
 done
-i=0
-while [ ! -e /sys/class/net/eth0 ] && [ $i -lt 100 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
-if [ ! -e /sys/class/net/eth0 ]; then
+if ! lab_wait_path /sys/class/net/eth0 100; then
 	lab_result nic eth0=missing
 	echo "L3: nic: no eth0 after 10s"
 	dmesg | grep -i -E 'e1000e|pci' | tail -n 20

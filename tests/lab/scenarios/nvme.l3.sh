@@ -56,12 +56,7 @@ nvme_steady() {
 		data=$data irqs="$(nvme_irq_total)"
 }
 
-i=0
-while [ ! -b /dev/nvme0n1 ] && [ $i -lt 150 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
-if [ ! -b /dev/nvme0n1 ]; then
+if ! lab_wait_path /dev/nvme0n1 150; then
 	lab_result "$lab" disk=missing
 	echo "L3: no /dev/nvme0n1 after 15s"
 	dmesg | grep -i -E 'nvme|pci' | tail -n 20

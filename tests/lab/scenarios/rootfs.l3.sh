@@ -2,13 +2,8 @@
 # rootfs (L3 side, in the initramfs; /init loaded virtio_pci and
 # virtio_blk): mount /dev/vda and switch_root to it; its /sbin/init
 # (lib/rootfs-init) does the rest and reports. Returns only on failure.
-i=0
-while [ ! -b /dev/vda ] && [ $i -lt 150 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
 mkdir -p /newroot
-if [ ! -b /dev/vda ]; then
+if ! lab_wait_path /dev/vda 150; then
 	lab_result rootfs root=missing
 	dmesg | grep -i -E 'virtio|vda|pci' | tail -n 20
 elif ! mount -t ext4 /dev/vda /newroot; then

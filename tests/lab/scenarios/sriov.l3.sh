@@ -23,12 +23,7 @@ echos() {
 	awk '$1 == "Icmp6InEchos" {print $2}' /proc/net/snmp6
 }
 
-i=0
-while [ ! -e /sys/class/net/eth0 ] && [ $i -lt 100 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
-if [ ! -e /sys/class/net/eth0 ]; then
+if ! lab_wait_path /sys/class/net/eth0 100; then
 	lab_result sriov eth0=missing
 	echo "L3: sriov: no eth0 after 10s"
 	dmesg | grep -i -E 'igbvf|pci' | tail -n 20
