@@ -157,8 +157,9 @@ struct irq_router {
  * irq_router_init() - set up @r for @layout (copied) and push the default
  * routes through @be (copied). @max_gsi: the backend's limit on GSIs
  * (KVM_CAP_IRQ_ROUTING's answer), clamped to IRQ_MAX_GSI. Errors:
- * -EINVAL (too few GSIs for the layout), -ENOMEM, the backend's -errno.
- * Undo with irq_router_destroy().
+ * -EINVAL (a layout with more pins than IRQ_MAX_DEFAULT_ROUTES, or too
+ * few GSIs for it), the backend's -errno. @r owns nothing outside itself:
+ * there is nothing to undo (the backend's routes go with the VM).
  */
 int irq_router_init(struct irq_router *r, const struct irq_backend *be,
 		    const struct irq_layout *layout, uint32_t max_gsi,

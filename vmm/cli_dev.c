@@ -50,6 +50,8 @@ static const char *value_of(const char *field, const char *key)
 int cli_parse_fd(const char *opt, const char *arg, int *fd,
 		 struct pv_error *err)
 {
+	/* "--kvm-fd 3" but "--vfio fd=3": no space after a key's '=' */
+	const char *sep = *opt && opt[strlen(opt) - 1] == '=' ? "" : " ";
 	char *end;
 	long n;
 
@@ -58,13 +60,13 @@ int cli_parse_fd(const char *opt, const char *arg, int *fd,
 	if (errno || *end || end == arg || n < 0 || n > 1048576)
 		return pv_seterr(
 			err, EINVAL,
-			"%s '%s': give the number of an inherited open fd, e.g. %s 3",
-			opt, arg, opt);
+			"%s%s'%s': give the number of an inherited open fd, e.g. %s%s3",
+			opt, sep, arg, opt, sep);
 	if (n < 3)
 		return pv_seterr(
 			err, EINVAL,
-			"%s %ld: fds 0-2 are passvm's stdin, stdout and stderr: pass the device as fd 3 or above",
-			opt, n);
+			"%s%s%ld: fds 0-2 are passvm's stdin, stdout and stderr: pass the device as fd 3 or above",
+			opt, sep, n);
 	*fd = (int)n;
 	return 0;
 }

@@ -95,6 +95,9 @@ static void test_nets(void **state)
 	BAD("one of tap=NAME", "--net", "mac=06:00:00:00:00:01");
 	BAD("one of tap=NAME", "--net", "tap=tap0,fd=3");
 	BAD("fds 0-2", "--net", "fd=2");
+	/* the option reads as the user wrote it: "fd=2", not "fd= 2" */
+	BAD("--net fd=2: fds 0-2", "--net", "fd=2");
+	BAD("--net fd='x': give", "--net", "fd=x");
 	BAD("give the number of an inherited open fd", "--net", "fd=x");
 	BAD("give the number of an inherited open fd", "--net",
 	    "tap=t,vhost-fd=");
