@@ -178,21 +178,23 @@ zoo_rom() {
 # (its VGA BIOS), driven by bochs-drm, which reads the ID and the EDID from
 # its register BAR2
 zoo_display() {
-	local d md5 size sig edid_ok=0 emd5=none e ok=0
+	local d md5 size sig edid_ok=0 emd5=none e ok=0 t0 rom_s
 	if ! d=$(zoo_find "$2" "$3"); then
 		zoo_absent "$1" "$2"
 		return
 	fi
+	t0=$(cut -d' ' -f1 /proc/uptime)
 	# shellcheck disable=SC2046 # "MD5 SIZE SIG"
 	set -- "$1" $(zoo_rom "$d")
 	md5=$2 size=$3 sig=$4
+	rom_s=$(awk -v a="$t0" -v b="$(cut -d' ' -f1 /proc/uptime)" 'BEGIN {printf "%.2f", b - a}')
 	# the EDID block starts 00 ff ff ff ff ff ff 00 (VESA E-EDID 1.4)
 	if e=$(zoo_wait "$d/drm/card*/card*-*/edid"); then
 		emd5=$(md5sum <"$e" | cut -d' ' -f1)
 		[ "$(od -A n -t x1 -N 8 "$e" | tr -d ' ')" = 00ffffffffffff00 ] && edid_ok=1
 	fi
 	[ "$sig" = 55aa ] && [ $edid_ok = 1 ] && ok=1
-	zoo_report "$1" "$d" $ok rom_md5="$md5" rom_size="$size" rom_sig="$sig" \
+	zoo_report "$1" "$d" $ok rom_md5="$md5" rom_size="$size" rom_sig="$sig" rom_s="$rom_s" \
 		edid_ok=$edid_ok edid_md5="$emd5" \
 		boot_vga="$(cat "$d/boot_vga" 2>/dev/null || echo none)"
 }
