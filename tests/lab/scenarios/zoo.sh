@@ -32,7 +32,10 @@
 #            65 MSI-X vectors (31 ports: 64 queues and the config vector),
 #            all of which the guest must get; L3's view of its config space
 #            (chains, PCIe type, link registers) must be sane, and a marker
-#            written to its port must land in out/zoo-vser.txt
+#            written to its port must land in out/zoo-vser.txt. Like vblk
+#            it needs iommu_platform: without VIRTIO_F_ACCESS_PLATFORM, L1's
+#            virtio device bypasses the vIOMMU, reads L2's memory at L3's
+#            addresses and breaks ("Guest says index N is available")
 # (addresses and IDs: lib/devices.sh)
 scen_zoo_devices() {
 	local ahci=$OUT_DIR/zoo-ahci.img vblk=$OUT_DIR/zoo-vblk.img
@@ -57,7 +60,7 @@ scen_zoo_devices() {
 		-device "ich9-intel-hda,id=zhda,msi=on,addr=$(lab_slot "$HDA_BDF")" \
 		-device hda-duplex,bus=zhda.0,audiodev=zoo-snd \
 		-device "pcie-root-port,id=zrp,chassis=2,slot=0,addr=$(lab_slot "$VSER_PORT_BDF")" \
-		-device "virtio-serial-pci,id=zvser,bus=zrp,max_ports=31,vectors=$VSER_VECTORS,disable-legacy=on,aer=on,ats=on" \
+		-device "virtio-serial-pci,id=zvser,bus=zrp,max_ports=31,vectors=$VSER_VECTORS,disable-legacy=on,iommu_platform=on,aer=on,ats=on" \
 		-chardev "file,id=zoo-vser,path=$vser" \
 		-device virtserialport,bus=zvser.0,chardev=zoo-vser,name=lab.zoo
 }
