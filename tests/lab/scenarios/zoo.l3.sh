@@ -231,13 +231,13 @@ zoo_caps() {
 	function w32(o) { return w16(o) + 65536 * w16(o + 2) }
 	{ for (i = 1; i <= NF; i++) b[n++] = $i }
 	END {
-		ok = 1; std = ""; ext = ""; exp = 0; k = 0
+		ok = 1; std = ""; ext = ""; ecap = 0; k = 0
 		p = and(b[6], 16) ? and(b[52], 252) : 0
 		while (p) {
 			if (p < 64 || p > 252 || (p in seen) || ++k > 48) { ok = 0; break }
 			seen[p] = 1
 			std = std (std == "" ? "" : ",") sprintf("%02x", b[p])
-			if (b[p] == 16 && !exp) exp = p
+			if (b[p] == 16 && !ecap) ecap = p
 			p = and(b[p + 1], 252)
 		}
 		p = 256; k = 0
@@ -250,15 +250,15 @@ zoo_caps() {
 			p = rshift(h, 20)
 		}
 		t = -1; lc = -1; ls = -1; lok = 0
-		if (exp) {
-			t = rshift(and(w16(exp + 2), 240), 4)
-			lc = w32(exp + 12); ls = w16(exp + 18)
+		if (ecap) {
+			t = rshift(and(w16(ecap + 2), 240), 4)
+			lc = w32(ecap + 12); ls = w16(ecap + 18)
 			if (t == 9) lok = lc == 0 && ls == 0
 			else if (t == 0) lok = and(ls, 15) && and(rshift(ls, 4), 63)
 		}
 		printf "std=%s ext=%s chain_ok=%d exp=%s exp_type=%d lnkcap=0x%x lnksta=0x%x link_ok=%d\n",
 			std == "" ? "none" : std, ext == "" ? "none" : ext, ok,
-			exp ? "yes" : "no", t, lc, ls, lok
+			ecap ? "yes" : "no", t, lc, ls, lok
 	}'
 }
 
