@@ -165,11 +165,18 @@ fi
 # read traps and is forwarded to the VFIO ROM region)
 zoo_rom() {
 	local rom=$1/rom md5=none size=0 sig=none
+	# read once (each read of it is slow where the ROM traps); a read
+	# that fails (no image found: EIO) gives md5=unreadable
 	if [ -e "$rom" ] && echo 1 >"$rom"; then
-		md5=$(md5sum <"$rom" | cut -d' ' -f1)
-		size=$(wc -c <"$rom")
-		sig=$(od -A n -t x1 -N 2 "$rom" | tr -d ' ')
+		if cat "$rom" >/tmp/zoo-rom 2>/dev/null; then
+			md5=$(md5sum </tmp/zoo-rom | cut -d' ' -f1)
+			size=$(wc -c </tmp/zoo-rom)
+			sig=$(od -A n -t x1 -N 2 /tmp/zoo-rom | tr -d ' ')
+		else
+			md5=unreadable
+		fi
 		echo 0 >"$rom"
+		rm -f /tmp/zoo-rom
 	fi
 	echo "$md5 $size ${sig:-none}"
 }
