@@ -259,7 +259,9 @@ void pci_bus_enable_decode(struct pci_bus *b)
 		struct pci_dev *d = b->devs[fn];
 		uint32_t cmd = 0;
 
-		if (!d)
+		/* No BIOS shadowed a VGA ROM: not a boot VGA (pci.h). */
+		if (!d || pci_cfg_get(d, PCI_CLASS_DEVICE, 2) ==
+				  PCI_CLASS_DISPLAY_VGA)
 			continue;
 		for (int i = 0; i < PCI_NUM_BARS; i++) {
 			if (!d->bars[i].size)

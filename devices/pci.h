@@ -55,6 +55,8 @@
 #define PCI_ROM_SLOT 6 /* bars[6] is the expansion ROM BAR */
 #define PCI_MAX_DEVFN 256
 #define PCI_DEVFN(slot, fn) ((uint8_t)(((slot) << 3) | (fn)))
+/* Class code (base class, subclass): linux/pci_ids.h's, which is not UAPI */
+#define PCI_CLASS_DISPLAY_VGA 0x0300
 
 enum pci_bar_type {
 	PCI_BAR_NONE = 0,
@@ -233,7 +235,12 @@ int pci_bus_add(struct pci_bus *b, struct pci_dev *d, int slot,
  * reaches an assigned device). Linux keeps decode on for functions no
  * driver claims, so their BARs stay reachable (e.g. through /dev/mem or
  * sysfs resourceN) as on real machines. Bus mastering stays off: drivers
- * enable it.
+ * enable it. A VGA controller (class 0x0300) is left with decode off: to
+ * x86 Linux, a VGA function that decodes at boot is the one whose ROM the
+ * BIOS ran and shadowed at 0xC0000, and its ROM is then read from there,
+ * not from the ROM BAR (arch/x86/pci/fixup.c pci_fixup_video); with no
+ * BIOS nothing is there, and a GPU driver would find no VBIOS. Its driver
+ * turns decode on (pci_enable_device), as for any device.
  */
 void pci_bus_enable_decode(struct pci_bus *b);
 

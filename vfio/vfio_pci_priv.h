@@ -33,6 +33,8 @@
 #define VFIO_MAX_BAR_PIECES 12 /* mmapped pieces per BAR after the split */
 #define VFIO_MSIX_MAX_VECTORS 2048 /* PCI 3.0 §6.8.2.3: table size <= 2048 */
 #define VFIO_MSI_MAX_VECTORS 32
+/* Larger ROMs are not copied: their reads are forwarded one by one. */
+#define VFIO_ROM_COPY_MAX (16u << 20)
 
 struct vfio_region {
 	uint32_t index;
@@ -117,6 +119,15 @@ struct vfio_pci {
 	bool intx_possible; /* device has INTx and the bus gave it a GSI */
 	bool intx_on;
 	int intx_efd, intx_resample_efd;
+
+	/*
+	 * The expansion ROM's bytes, read once on the guest's first use
+	 * (pci_bar.c rom_load): rom_copy_size bytes (the ROM BAR, in host
+	 * pages), read-only, mmapped by us; NULL when not read (yet).
+	 */
+	uint8_t *rom_copy;
+	uint64_t rom_copy_size;
+	bool rom_tried;
 
 	bool started;
 	struct vfio_pci_stats stats;
@@ -232,13 +243,22 @@ int vpci_bars_setup(struct vfio_pci *vp, const uint8_t *hw,
  */
 void vpci_bars_mmap(struct vfio_pci *vp);
 
-/* vpci_bars_unmap() - take every BAR piece out of the memory map. */
+/* vpci_bars_unmap() - take every BAR piece (and the ROM) out of the map. */
 void vpci_bars_unmap(struct vfio_pci *vp);
 
-/* vpci_bars_munmap() - munmap every piece (after vpci_bars_unmap()). */
+/*
+ * vpci_bars_munmap() - munmap every piece and the ROM's copy (after
+ * vpci_bars_unmap()).
+ */
 void vpci_bars_munmap(struct vfio_pci *vp);
 
-/* pci_dev_ops.bar_read / bar_write / bar_map / bar_unmap. */
+/*
+ * pci_dev_ops.bar_read / bar_write / bar_map / bar_unmap. The expansion
+ * ROM (bar PCI_ROM_SLOT) is read from the device once, at its first read
+ * or decode: then a read-only memslot over the copy when the ROM BAR is
+ * whole host pages at a page-aligned GPA, reads from the copy when
+ * trapped; forwarded one by one when it cannot be copied.
+ */
 void vpci_bar_read(struct pci_dev *d, int bar, uint64_t off, uint8_t *data,
 		   uint32_t len);
 void vpci_bar_write(struct pci_dev *d, int bar, uint64_t off,

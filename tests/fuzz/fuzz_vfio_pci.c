@@ -585,7 +585,7 @@ FZ_NOCOV static void check_map(void)
 		if (m->kind != MEM_REGION_MMIO)
 			continue;
 		slots_n++;
-		for (int i = 0; i < PCI_NUM_BARS && !found; i++) {
+		for (int i = 0; i <= PCI_ROM_SLOT && !found; i++) {
 			const struct vfio_bar *b = &vp.bars[i];
 
 			for (unsigned int k = 0; k < b->nr_pieces; k++) {
@@ -596,6 +596,8 @@ FZ_NOCOV static void check_map(void)
 				FZ_CHECK(p->size == m->size && p->hva == m->hva,
 					 "memslot 0x%llx is not BAR%d piece %u",
 					 (unsigned long long)m->gpa, i, k);
+				FZ_CHECK(i < PCI_ROM_SLOT || m->readonly,
+					 "the ROM's memslot is writable");
 				FZ_CHECK(
 					!touches_msix((unsigned int)i, p->off,
 						      p->size, true),
@@ -647,6 +649,27 @@ FZ_NOCOV static void check_map(void)
 					"BAR%d mapped at 0x%llx without piece %u",
 					i, (unsigned long long)pb->addr, k);
 			}
+		}
+	}
+	/* The ROM's one piece, if any, is its whole copy (pci_bar.c). */
+	for (unsigned int k = 0; k < vp.bars[PCI_ROM_SLOT].nr_pieces; k++) {
+		const struct vfio_bar_piece *p =
+			&vp.bars[PCI_ROM_SLOT].pieces[k];
+		const struct pci_bar *pb = &vp.pdev.bars[PCI_ROM_SLOT];
+
+		FZ_CHECK(!k && !p->off && p->size == pb->size &&
+				 p->hva == vp.rom_copy &&
+				 p->size <= vp.rom_copy_size,
+			 "ROM piece %u 0x%llx+0x%llx is not its copy", k,
+			 (unsigned long long)p->off,
+			 (unsigned long long)p->size);
+		if (p->in_map) {
+			in_map++;
+			FZ_CHECK(pb->mapped && p->gpa == pb->addr,
+				 "ROM piece at 0x%llx, ROM BAR %s at 0x%llx",
+				 (unsigned long long)p->gpa,
+				 pb->mapped ? "mapped" : "unmapped",
+				 (unsigned long long)pb->addr);
 		}
 	}
 	FZ_CHECK(in_map == slots_n, "%u pieces in the map, %u memslots", in_map,

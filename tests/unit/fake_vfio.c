@@ -378,12 +378,18 @@ static uint8_t *locate(struct fake_vfio *f, uint64_t off, size_t len,
 
 static ssize_t fake_pread(void *ctx, void *buf, size_t len, uint64_t off)
 {
+	struct fake_vfio *f = ctx;
 	unsigned int idx;
 	uint64_t o;
-	uint8_t *p = locate(ctx, off, len, &idx, &o);
+	uint8_t *p = locate(f, off, len, &idx, &o);
 
 	if (!p)
 		return -EINVAL;
+	if (idx == VFIO_PCI_ROM_REGION_INDEX) {
+		f->rom_reads++;
+		if (f->rom_fails)
+			return -EIO;
+	}
 	memcpy(buf, p, len);
 	return (ssize_t)len;
 }

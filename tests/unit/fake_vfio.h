@@ -80,6 +80,9 @@ struct fake_vfio {
 	uint32_t msix_live; /* vectors currently enabled in "VFIO" */
 	/* Make every SET_IRQS that hands over eventfds fail with this. */
 	int set_irqs_error; /* negative errno, 0 = success */
+	/* Reads of the ROM region: counted; -EIO instead when rom_fails. */
+	unsigned int rom_reads;
+	bool rom_fails;
 
 	/* Container side. */
 	struct fake_dma_op dma[FAKE_MAX_LOG];

@@ -369,6 +369,49 @@ static void test_enable_decode(void **state)
 	pci_bus_remove(&bus, &iodev);
 }
 
+/*
+ * A VGA controller keeps decode off (x86 Linux would read its ROM from a
+ * BIOS shadow at 0xC0000 that nothing filled); another display controller
+ * (bochs-display's class 0x0380) decodes as any device.
+ */
+static void test_enable_decode_vga(void **state)
+{
+	struct pci_dev vga, other;
+	struct pv_error err = { { 0 } };
+	uint8_t vfn = PCI_DEVFN(SLOT + 2, 0);
+
+	pci_dev_init(&vga, "vga", 0x1234, 0x1111, 0x030000, PCI_CFG_SIZE,
+		     &fake_ops, &fk);
+	pci_dev_init(&other, "display", 0x1234, 0x1111, 0x038000, PCI_CFG_SIZE,
+		     &fake_ops, &fk);
+	assert_int_equal(
+		pci_dev_set_bar(&vga, 0, PCI_BAR_MEM32, true, 0x1000000), 0);
+	assert_int_equal(pci_dev_set_bar(&vga, PCI_ROM_SLOT, PCI_BAR_ROM, false,
+					 0x10000),
+			 0);
+	assert_int_equal(
+		pci_dev_set_bar(&other, 0, PCI_BAR_MEM32, true, 0x1000000), 0);
+	assert_int_equal(pci_bus_add(&bus, &vga, SLOT + 2, &err), 0);
+	assert_int_equal(pci_bus_add(&bus, &other, SLOT + 3, &err), 0);
+
+	pci_bus_enable_decode(&bus);
+	assert_int_equal(pci_cfg_read(&bus, vfn, PCI_COMMAND, 2) & 3, 0);
+	assert_false(vga.bars[0].decoded);
+	assert_int_equal(
+		pci_cfg_read(&bus, PCI_DEVFN(SLOT + 3, 0), PCI_COMMAND, 2) & 3,
+		PCI_COMMAND_MEMORY);
+	assert_true(other.bars[0].mapped);
+	/* Its driver's pci_enable_device: decode, and the ROM, work then. */
+	pci_cfg_write(&bus, vfn, PCI_COMMAND, 2, PCI_COMMAND_MEMORY);
+	assert_true(vga.bars[0].mapped);
+	pci_cfg_write(&bus, vfn, PCI_ROM_ADDRESS, 4,
+		      pci_cfg_read(&bus, vfn, PCI_ROM_ADDRESS, 4) |
+			      PCI_ROM_ADDRESS_ENABLE);
+	assert_true(vga.bars[PCI_ROM_SLOT].decoded);
+	pci_bus_remove(&bus, &other);
+	pci_bus_remove(&bus, &vga);
+}
+
 static void test_sizing_never_mapped(void **state)
 {
 	uint32_t bar0 = rd(0x10, 4);
@@ -893,6 +936,7 @@ int main(void)
 		cmocka_unit_test_setup(test_allocation, setup),
 		cmocka_unit_test_setup(test_decode_ordering, setup),
 		cmocka_unit_test_setup(test_enable_decode, setup),
+		cmocka_unit_test_setup(test_enable_decode_vga, setup),
 		cmocka_unit_test_setup(test_sizing_never_mapped, setup),
 		cmocka_unit_test_setup(test_cf8_and_ecam, setup),
 		cmocka_unit_test_setup(test_reset_port, setup),

@@ -251,6 +251,65 @@ static void test_rom(void **state)
 	assert_int_equal(b[3], 0xff);
 }
 
+/* The GPA the ROM BAR decodes at, once memory decode and its enable are on. */
+static uint64_t rom_on(void)
+{
+	cfgw(PCI_COMMAND, 2, PCI_COMMAND_MEMORY);
+	cfgw(PCI_ROM_ADDRESS, 4,
+	     cfgr(PCI_ROM_ADDRESS, 4) | PCI_ROM_ADDRESS_ENABLE);
+	return cfgr(PCI_ROM_ADDRESS, 4) & PCI_ROM_ADDRESS_MASK;
+}
+
+/*
+ * The ROM is read from the device once (each read of the region enables
+ * the device's ROM decoder), then shown through a read-only memslot over
+ * the copy: no exit per access. Trapped reads come from the copy too.
+ */
+static void test_rom_copied_once(void **state)
+{
+	const struct mem_region *r;
+	const uint64_t moved = LAYOUT_MMIO32_BASE + 0x10000000;
+	uint64_t rom;
+	uint8_t b[4];
+
+	env_start();
+	assert_int_equal(fv.rom_reads, 0); /* not before the guest asks */
+	rom = rom_on();
+	r = find_region(rom);
+	assert_non_null(r);
+	assert_true(r->readonly);
+	assert_int_equal(r->size, 0x10000);
+	assert_memory_equal(r->hva, fv.regions[6].mem, 0x10000);
+	assert_int_equal(fv.rom_reads, 1);
+
+	fv.regions[6].mem[2] = 0x99;
+	assert_int_equal(mmio_rd(rom, 4), 0x150eaa55u); /* the copy's */
+	vfio_pci_ops.bar_read(&vp.pdev, PCI_ROM_SLOT, 2, b, 1);
+	assert_int_equal(b[0], 14);
+	/* ROM off, on, moved: the same copy, never read again. */
+	cfgw(PCI_ROM_ADDRESS, 4, cfgr(PCI_ROM_ADDRESS, 4) & ~1u);
+	assert_null(find_region(rom));
+	cfgw(PCI_ROM_ADDRESS, 4, (uint32_t)moved | PCI_ROM_ADDRESS_ENABLE);
+	assert_non_null(r = find_region(moved));
+	assert_int_equal(fv.rom_reads, 1);
+	/* Guest writes are dropped; the copy is not theirs to change. */
+	mmio_wr(moved, 1, 0);
+	assert_int_equal(((const uint8_t *)r->hva)[0], 0x55);
+}
+
+/* A ROM the device does not give up: its reads stay forwarded (all ones). */
+static void test_rom_unreadable(void **state)
+{
+	uint64_t rom;
+
+	fv.rom_fails = true;
+	env_start();
+	rom = rom_on();
+	assert_null(find_region(rom));
+	assert_int_equal(mmio_rd(rom, 2), 0xffff);
+	assert_int_equal(fv.rom_reads, 2); /* the copy's try, then this */
+}
+
 /*
  * Offsets near 2^64 must not wrap into the MSI-X table (which sits at
  * BAR0 + 0x2000): reads give all-ones, writes change nothing.
@@ -446,6 +505,8 @@ int main(void)
 		T(test_bar_over_reserved_range),
 		T(test_registers_beside_table_forwarded),
 		T(test_rom),
+		T(test_rom_copied_once),
+		T(test_rom_unreadable),
 		T(test_bar_offsets_cannot_wrap),
 		T(test_msix_accessors_cannot_wrap),
 		T(test_bar_read_checks_len_first),

@@ -27,7 +27,7 @@ EDU_ID=1234:11e8
 BRIDGE_BDF=0000:00:07.0
 GRP_EDU1_BDF=0000:01:01.0
 GRP_EDU2_BDF=0000:01:02.0
-# zoo's five, all in one L3 guest
+# zoo's nine, all in one L3 guest
 AHCI_BDF=0000:00:08.0 # ich9-ahci + a SATA disk; out/zoo-ahci.img
 AHCI_ID=8086:2922
 XHCI_BDF=0000:00:09.0 # qemu-xhci + a USB keyboard
@@ -39,6 +39,22 @@ E1000_ID=8086:100e
 E1000_MAC=52:54:00:12:34:0b
 IVSHMEM_BDF=0000:00:0c.0 # ivshmem-plain, 4 GiB BAR2; out/zoo-shm.img
 IVSHMEM_ID=1af4:1110
+BOCHS_BDF=0000:00:10.0 # bochs-display: an expansion ROM (a display's BIOS)
+BOCHS_ID=1234:1111
+BOCHS_CLASS=0x038000 # display controller (other): its ID is VGA's too
+VGA_BDF=0000:00:13.0 # QEMU's std VGA: a VGA controller with a VGA BIOS ROM
+VGA_ID=1234:1111
+VGA_CLASS=0x030000
+HDA_BDF=0000:00:11.0 # ich9-intel-hda + an hda-duplex codec: MSI only
+HDA_ID=8086:293e
+# a pcie-root-port, and behind it (bus 01: zoo's L1 boot has no other
+# bridge) virtio-serial-pci, a PCIe endpoint with link registers, AER and
+# ATS, 65 MSI-X vectors (31 ports); its port writes to out/zoo-vser.txt
+VSER_PORT_BDF=0000:00:12.0
+VSER_BDF=0000:01:00.0
+VSER_ID=1af4:1043
+VSER_VECTORS=65 # offered; the guest uses 64 (no vector for the control
+VSER_GUEST_VECTORS=64 # output queue, which has no callback)
 # sriov's igb (82576) PF, QEMU >= 8; its VFs appear at 00:1d.0, 00:1d.2
 SRIOV_PF_BDF=0000:00:0d.0
 SRIOV_PF_MAC=52:54:00:12:36:00

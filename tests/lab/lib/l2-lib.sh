@@ -96,12 +96,14 @@ lab_report_platform() {
 	echo "LAB: platform kvm=$kvm iommu_groups=$groups vfio=$([ -c /dev/vfio/vfio ] && echo yes || echo no)"
 }
 
-# lab_bind BDF: give BDF to vfio-pci with `passvm bind` (remembering its
-# driver; the scenarios exercise passvm's own binding, for QEMU's runs too).
-# Prints the IOMMU group number; says why and returns 1 on failure.
+# lab_bind BDF [OPTION...]: give BDF to vfio-pci with `passvm bind`
+# (remembering its driver; the scenarios exercise passvm's own binding, for
+# QEMU's runs too), with OPTIONs (--force) after it. Prints the IOMMU group
+# number; says why and returns 1 on failure.
 lab_bind() {
 	local bdf=$1 out rc grp
-	out=$("$PASSVM" bind "$bdf" 2>&1)
+	shift
+	out=$("$PASSVM" bind "$bdf" "$@" 2>&1)
 	rc=$?
 	echo "LAB: passvm bind $bdf: exit=$rc $(echo "$out" | tr '\n' ' ')" >&2
 	[ "$rc" = 0 ] || return 1

@@ -1,10 +1,40 @@
 # shellcheck shell=dash
-# zoo (L2 side): five more kinds of PCI function, all passed through to
-# one L3 guest at once (five IOMMU groups in one container), under passvm
+# zoo (L2 side): nine more kinds of PCI function, all passed through to
+# one L3 guest at once (nine IOMMU groups in one container), under passvm
 # and under QEMU. See zoo.sh for what each one exercises.
+
+# zoo_rom NAME BDF: the display's expansion ROM as L2 reads it from the
+# device (sysfs rom: the PCI core's pci_map_rom), before vfio-pci has it:
+# what L3 must read (the VGA's is L1's BIOS shadow of it at 0xC0000, as
+# vfio-pci hands it out too)
+zoo_rom() {
+	local rom=/sys/bus/pci/devices/$2/rom md5=none size=0 sig=none
+	# read once (each read of it is slow where the ROM traps); a read
+	# that fails (no image found: EIO) gives md5=unreadable
+	if [ -e "$rom" ] && echo 1 >"$rom"; then
+		if cat "$rom" >/tmp/zoo-rom 2>/dev/null; then
+			md5=$(md5sum </tmp/zoo-rom | cut -d' ' -f1)
+			size=$(wc -c </tmp/zoo-rom)
+			sig=$(od -A n -t x1 -N 2 /tmp/zoo-rom | tr -d ' ')
+		else
+			md5=unreadable
+		fi
+		echo 0 >"$rom"
+		rm -f /tmp/zoo-rom
+	fi
+	lab_result "zoo/$1-l2" rom_md5="$md5" rom_size="$size" rom_sig="$sig"
+}
+zoo_rom bochs "$BOCHS_BDF"
+zoo_rom vga "$VGA_BDF"
+
 passvm_opts="" qemu_opts=""
-for bdf in "$AHCI_BDF" "$XHCI_BDF" "$VBLK_BDF" "$E1000_BDF" "$IVSHMEM_BDF"; do
-	grp=$(lab_bind "$bdf") || exit 1
+for bdf in "$AHCI_BDF" "$XHCI_BDF" "$VBLK_BDF" "$E1000_BDF" "$IVSHMEM_BDF" \
+	"$BOCHS_BDF" "$VGA_BDF" "$HDA_BDF" "$VSER_BDF"; do
+	# L1's only VGA is L2's boot VGA (boot_vga=1), which passvm bind
+	# refuses without --force; L2's console is the serial line
+	force=""
+	[ "$bdf" != "$VGA_BDF" ] || force=--force
+	grp=$(lab_bind "$bdf" $force) || exit 1
 	d=/sys/bus/pci/devices/$bdf
 	echo "LAB: zoo $bdf id=$(cut -c3- "$d/vendor"):$(cut -c3- "$d/device") group=$grp"
 	passvm_opts="$passvm_opts --vfio $bdf"

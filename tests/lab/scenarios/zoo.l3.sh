@@ -1,7 +1,8 @@
 # shellcheck shell=dash disable=SC2154 # lab, LAB_VMM, LAB_TOKEN: from /init
 # zoo (L3 side; Debian's full kernel, the drivers from its initramfs): one
 # check per passed-through device, each driven by its own unmodified Linux
-# driver, one line each (NAME: ahci, vblk, xhci, e1000, ivshmem):
+# driver, one line each (NAME: ahci, vblk, xhci, e1000, ivshmem, bochs, vga,
+# hda, vser):
 #   LAB: RESULT zoo/NAME vmm=VMM found=yes ok=1|0 driver=D
 #     irq_mode=msix|msi|intx irqs=N DETAIL...
 # or found=no when the guest has no such function. Disk markers go at 1 MiB
@@ -11,11 +12,13 @@
 vmm=$LAB_VMM token=$LAB_TOKEN
 case $vmm in qemu) slot=2 ;; *) slot=1 ;; esac
 
-# zoo_find VENDOR:DEVICE: the sysfs directory of that PCI function
+# zoo_find VENDOR:DEVICE [CLASS]: the sysfs directory of that PCI function
+# (of that class, 0x030000 say, when given)
 zoo_find() {
 	local d
 	for d in /sys/bus/pci/devices/*; do
-		if [ "$(cat "$d/vendor")" = "0x${1%:*}" ] && [ "$(cat "$d/device")" = "0x${1#*:}" ]; then
+		if [ "$(cat "$d/vendor")" = "0x${1%:*}" ] && [ "$(cat "$d/device")" = "0x${1#*:}" ] &&
+			{ [ -z "${2:-}" ] || [ "$(cat "$d/class")" = "$2" ]; }; then
 			echo "$d"
 			return 0
 		fi
@@ -155,4 +158,138 @@ if d=$(zoo_find "$IVSHMEM_ID"); then
 		value="$val" o1=$o1 o2=$o2 readback="$r1,$r2"
 else
 	zoo_absent ivshmem "$IVSHMEM_ID"
+fi
+
+# zoo_rom DEVDIR: "MD5 SIZE SIG" of the expansion ROM read through sysfs
+# (pci_map_rom: the ROM BAR enabled, the image(s) read; under passvm every
+# read traps and is forwarded to the VFIO ROM region)
+zoo_rom() {
+	local rom=$1/rom md5=none size=0 sig=none
+	# read once (each read of it is slow where the ROM traps); a read
+	# that fails (no image found: EIO) gives md5=unreadable
+	if [ -e "$rom" ] && echo 1 >"$rom"; then
+		if cat "$rom" >/tmp/zoo-rom 2>/dev/null; then
+			md5=$(md5sum </tmp/zoo-rom | cut -d' ' -f1)
+			size=$(wc -c </tmp/zoo-rom)
+			sig=$(od -A n -t x1 -N 2 /tmp/zoo-rom | tr -d ' ')
+		else
+			md5=unreadable
+		fi
+		echo 0 >"$rom"
+		rm -f /tmp/zoo-rom
+	fi
+	echo "$md5 $size ${sig:-none}"
+}
+
+# zoo_display NAME ID CLASS: a display controller with an expansion ROM
+# (its VGA BIOS), driven by bochs-drm, which reads the ID and the EDID from
+# its register BAR2
+zoo_display() {
+	local d md5 size sig edid_ok=0 emd5=none e ok=0 t0 rom_s
+	if ! d=$(zoo_find "$2" "$3"); then
+		zoo_absent "$1" "$2"
+		return
+	fi
+	t0=$(cut -d' ' -f1 /proc/uptime)
+	# shellcheck disable=SC2046 # "MD5 SIZE SIG"
+	set -- "$1" $(zoo_rom "$d")
+	md5=$2 size=$3 sig=$4
+	rom_s=$(awk -v a="$t0" -v b="$(cut -d' ' -f1 /proc/uptime)" 'BEGIN {printf "%.2f", b - a}')
+	# the EDID block starts 00 ff ff ff ff ff ff 00 (VESA E-EDID 1.4)
+	if e=$(zoo_wait "$d/drm/card*/card*-*/edid"); then
+		emd5=$(md5sum <"$e" | cut -d' ' -f1)
+		[ "$(od -A n -t x1 -N 8 "$e" | tr -d ' ')" = 00ffffffffffff00 ] && edid_ok=1
+	fi
+	[ "$sig" = 55aa ] && [ $edid_ok = 1 ] && ok=1
+	zoo_report "$1" "$d" $ok rom_md5="$md5" rom_size="$size" rom_sig="$sig" rom_s="$rom_s" \
+		edid_ok=$edid_ok edid_md5="$emd5" \
+		boot_vga="$(cat "$d/boot_vga" 2>/dev/null || echo none)"
+}
+# bochs-display (class 0x0380): its ROM through the ROM BAR everywhere
+zoo_display bochs "$BOCHS_ID" "$BOCHS_CLASS"
+# std VGA (class 0x0300): Linux reads the ROM of the VGA function that
+# decodes at boot from the BIOS's shadow at 0xC0000, else from its ROM BAR
+zoo_display vga "$VGA_ID" "$VGA_CLASS"
+
+# ich9-intel-hda: MSI only; the codec answers verbs through the CORB/RIRB
+# rings (DMA), the controller signals each answer by MSI
+if d=$(zoo_find "$HDA_ID"); then
+	if v=$(zoo_wait "/sys/bus/hdaudio/devices/hdaudioC*D*/vendor_id"); then
+		codec=$(cat "$v")
+		zoo_report hda "$d" "$(case $codec in 0x1af4*) echo 1 ;; *) echo 0 ;; esac)" \
+			codec="$codec" codec_dev="${v%/*}"
+	else
+		echo "L3: zoo hda: no codec after 15s"
+		zoo_report hda "$d" 0 codec=none
+	fi
+else
+	zoo_absent hda "$HDA_ID"
+fi
+
+# zoo_caps DEVDIR: L3's view of the capability chains in its config space
+# (PCI 3.0 §6.7, PCIe Base 4.0 §7.6): std=IDS ext=IDS (hex, chain order),
+# chain_ok=1 when both end without a loop, a pointer into the header or
+# past the space; exp=yes and the PCIe capability's type, LNKCAP, LNKSTA;
+# link_ok=1 when they agree (an RC integrated endpoint, type 9, has no
+# link: both zero; an endpoint, type 0, a trained link: speed and width)
+zoo_caps() {
+	od -A n -t u1 -v "$1/config" | awk '
+	function w16(o) { return b[o] + 256 * b[o + 1] }
+	function w32(o) { return w16(o) + 65536 * w16(o + 2) }
+	{ for (i = 1; i <= NF; i++) b[n++] = $i }
+	END {
+		ok = 1; std = ""; ext = ""; ecap = 0; k = 0
+		p = and(b[6], 16) ? and(b[52], 252) : 0
+		while (p) {
+			if (p < 64 || p > 252 || (p in seen) || ++k > 48) { ok = 0; break }
+			seen[p] = 1
+			std = std (std == "" ? "" : ",") sprintf("%02x", b[p])
+			if (b[p] == 16 && !ecap) ecap = p
+			p = and(b[p + 1], 252)
+		}
+		p = 256; k = 0
+		while (n >= 4096 && p) {
+			h = w32(p)
+			if (h == 0 && p == 256) break
+			if (p < 256 || p > 4092 || and(p, 3) || (p in seen) || ++k > 64) { ok = 0; break }
+			seen[p] = 1
+			ext = ext (ext == "" ? "" : ",") sprintf("%04x", and(h, 65535))
+			p = rshift(h, 20)
+		}
+		t = -1; lc = -1; ls = -1; lok = 0
+		if (ecap) {
+			t = rshift(and(w16(ecap + 2), 240), 4)
+			lc = w32(ecap + 12); ls = w16(ecap + 18)
+			if (t == 9) lok = lc == 0 && ls == 0
+			else if (t == 0) lok = and(ls, 15) && and(rshift(ls, 4), 63)
+		}
+		printf "std=%s ext=%s chain_ok=%d exp=%s exp_type=%d lnkcap=0x%x lnksta=0x%x link_ok=%d\n",
+			std == "" ? "none" : std, ext == "" ? "none" : ext, ok,
+			ecap ? "yes" : "no", t, lc, ls, lok
+	}'
+}
+
+# virtio-serial behind a PCIe root port: a PCIe endpoint (link registers,
+# AER and ATS extended capabilities) with 65 MSI-X vectors, one per queue
+# of its 31 ports and one for config changes
+if d=$(zoo_find "$VSER_ID"); then
+	port=none ok=0
+	if zoo_wait "/sys/class/virtio-ports/vport*/name" >/dev/null; then
+		for n in /sys/class/virtio-ports/vport*/name; do
+			[ "$(cat "$n")" = lab.zoo ] && port=${n%/name} && port=${port##*/}
+		done
+	fi
+	if [ "$port" != none ] && [ -c "/dev/$port" ]; then
+		printf '%s\n' "PASSVM-LAB-ZOO-VSER vmm=$vmm token=$token" >"/dev/$port" && ok=1
+	else
+		echo "L3: zoo vser: no port lab.zoo after 15s"
+	fi
+	nv=0
+	for v in "$d"/msi_irqs/*; do
+		[ -e "$v" ] && nv=$((nv + 1))
+	done
+	# shellcheck disable=SC2046 # KEY=VALUE words
+	zoo_report vser "$d" $ok port="$port" vectors=$nv $(zoo_caps "$d")
+else
+	zoo_absent vser "$VSER_ID"
 fi
