@@ -242,6 +242,7 @@ build_l3_initramfs() {
 	busybox_tree "$d"
 	install -m 0755 "$LAB_DIR/lib/l3-init" "$d/init"
 	install -m 0644 "$LAB_DIR/lib/devices.sh" "$d/lab/devices.sh"
+	install -m 0644 "$LAB_DIR/lib/pci-rom.sh" "$d/lab/pci-rom.sh"
 	for f in "$LAB_DIR"/scenarios/*.l3.sh; do
 		install -m 0644 "$f" "$d/lab/${f##*/}"
 	done
@@ -272,6 +273,7 @@ build_l2_initramfs() {
 	install -m 0755 "$LAB_DIR/lib/l2-init" "$d/init"
 	install -m 0644 "$LAB_DIR/lib/l2-lib.sh" "$d/lab/l2-lib.sh"
 	install -m 0644 "$LAB_DIR/lib/devices.sh" "$d/lab/devices.sh"
+	install -m 0644 "$LAB_DIR/lib/pci-rom.sh" "$d/lab/pci-rom.sh"
 	install -m 0644 "$LAB_DIR/lib/l2-arm64.sh" "$d/lab/l2-arm64.sh"
 
 	# kernel modules, in load order

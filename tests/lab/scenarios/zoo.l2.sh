@@ -3,26 +3,15 @@
 # one L3 guest at once (nine IOMMU groups in one container), under passvm
 # and under QEMU. See zoo.sh for what each one exercises.
 
+. /lab/pci-rom.sh
+
 # zoo_rom NAME BDF: the display's expansion ROM as L2 reads it from the
-# device (sysfs rom: the PCI core's pci_map_rom), before vfio-pci has it:
-# what L3 must read (the VGA's is L1's BIOS shadow of it at 0xC0000, as
-# vfio-pci hands it out too)
+# device, before vfio-pci has it: what L3 must read (the VGA's is L1's
+# BIOS shadow of it at 0xC0000, as vfio-pci hands it out too)
 zoo_rom() {
-	local rom=/sys/bus/pci/devices/$2/rom md5=none size=0 sig=none
-	# read once (each read of it is slow where the ROM traps); a read
-	# that fails (no image found: EIO) gives md5=unreadable
-	if [ -e "$rom" ] && echo 1 >"$rom"; then
-		if cat "$rom" >/tmp/zoo-rom 2>/dev/null; then
-			md5=$(md5sum </tmp/zoo-rom | cut -d' ' -f1)
-			size=$(wc -c </tmp/zoo-rom)
-			sig=$(od -A n -t x1 -N 2 /tmp/zoo-rom | tr -d ' ')
-		else
-			md5=unreadable
-		fi
-		echo 0 >"$rom"
-		rm -f /tmp/zoo-rom
-	fi
-	lab_result "zoo/$1-l2" rom_md5="$md5" rom_size="$size" rom_sig="$sig"
+	# shellcheck disable=SC2046 # "MD5 SIZE SIG"
+	set -- "$1" $(lab_rom_read "/sys/bus/pci/devices/$2")
+	lab_result "zoo/$1-l2" rom_md5="$2" rom_size="$3" rom_sig="$4"
 }
 zoo_rom bochs "$BOCHS_BDF"
 zoo_rom vga "$VGA_BDF"

@@ -160,26 +160,9 @@ else
 	zoo_absent ivshmem "$IVSHMEM_ID"
 fi
 
-# zoo_rom DEVDIR: "MD5 SIZE SIG" of the expansion ROM read through sysfs
-# (pci_map_rom: the ROM BAR enabled, the image(s) read; under passvm every
-# read traps and is forwarded to the VFIO ROM region)
-zoo_rom() {
-	local rom=$1/rom md5=none size=0 sig=none
-	# read once (each read of it is slow where the ROM traps); a read
-	# that fails (no image found: EIO) gives md5=unreadable
-	if [ -e "$rom" ] && echo 1 >"$rom"; then
-		if cat "$rom" >/tmp/zoo-rom 2>/dev/null; then
-			md5=$(md5sum </tmp/zoo-rom | cut -d' ' -f1)
-			size=$(wc -c </tmp/zoo-rom)
-			sig=$(od -A n -t x1 -N 2 /tmp/zoo-rom | tr -d ' ')
-		else
-			md5=unreadable
-		fi
-		echo 0 >"$rom"
-		rm -f /tmp/zoo-rom
-	fi
-	echo "$md5 $size ${sig:-none}"
-}
+# the expansion ROM through sysfs: lab_rom_read DEVDIR (passvm shows a
+# copy it read from the VFIO ROM region once)
+. /lab/pci-rom.sh
 
 # zoo_display NAME ID CLASS: a display controller with an expansion ROM
 # (its VGA BIOS), driven by bochs-drm, which reads the ID and the EDID from
@@ -192,7 +175,7 @@ zoo_display() {
 	fi
 	t0=$(cut -d' ' -f1 /proc/uptime)
 	# shellcheck disable=SC2046 # "MD5 SIZE SIG"
-	set -- "$1" $(zoo_rom "$d")
+	set -- "$1" $(lab_rom_read "$d")
 	md5=$2 size=$3 sig=$4
 	rom_s=$(awk -v a="$t0" -v b="$(cut -d' ' -f1 /proc/uptime)" 'BEGIN {printf "%.2f", b - a}')
 	# the EDID block starts 00 ff ff ff ff ff ff 00 (VESA E-EDID 1.4)
