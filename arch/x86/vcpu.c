@@ -80,10 +80,14 @@ static struct kvm_cpuid2 *make_cpuid(const struct kvm_cpuid2 *sup,
 				e.ecx |= 1u << 24;
 			break;
 		case 4:
-			/* cores - 1; L1 and L2 shared by a core's threads */
+			/*
+			 * cores - 1; each cache shared by a core's threads
+			 * (Linux's SMT siblings must share the last level's
+			 * id: cacheinfo's cpu_llc_id comes from these bits)
+			 */
 			e.eax = (e.eax & 0x3ff) | ((1u << (shift - tshift)) - 1)
 							  << 26;
-			if ((e.eax & 0x1f) && ((e.eax >> 5) & 7) <= 2)
+			if (e.eax & 0x1f)
 				e.eax |= (t - 1) << 14;
 			break;
 		case 0xb:
