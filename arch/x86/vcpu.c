@@ -51,10 +51,13 @@ static struct kvm_cpuid2 *make_cpuid(const struct kvm_cpuid2 *sup,
 {
 	struct kvm_cpuid2 *c;
 	unsigned int i, j = 0, tshift = order_of(t), shift = order_of(n);
-	uint32_t max_basic = 0;
+	uint32_t max_basic = 0, vendor = 0;
 
 	if (shift < tshift)
 		shift = tshift;
+	for (i = 0; i < sup->nent; i++)
+		if (!sup->entries[i].function)
+			vendor = sup->entries[i].ebx; /* "Auth", "Genu"... */
 	c = calloc(1, sizeof(*c) + (sup->nent + 3) * sizeof(c->entries[0]));
 	if (!c)
 		return NULL;
@@ -64,6 +67,16 @@ static struct kvm_cpuid2 *make_cpuid(const struct kvm_cpuid2 *sup,
 		switch (e.function) {
 		case 0:
 			max_basic = e.eax;
+			break;
+		case 0x80000001:
+			/*
+			 * AMD, Hygon: Linux pairs SMT siblings only with
+			 * TopologyExtensions (Firecracker sets it too; a
+			 * nested "max" CPU may lack it).
+			 */
+			if (t > 1 &&
+			    (vendor == 0x68747541 || vendor == 0x6f677948))
+				e.ecx |= 1u << 22;
 			break;
 		case 1:
 			e.ebx = (e.ebx & 0xffff) | (id << 24) |
