@@ -65,8 +65,10 @@ static json_t *drives_json(const struct vm_config *c)
 		json_object_set_new(o, "is_read_only",
 				    json_boolean(d->read_only));
 		put_str(o, "partuuid", d->partuuid);
+		/* The API's default is "Unsafe"; --disk's flushes reach the
+		 * file (virtio_glue.c). */
 		put_str(o, "cache_type",
-			d->cache_type ? d->cache_type : "Unsafe");
+			d->cache_type ? d->cache_type : "Writeback");
 		put_str(o, "io_engine", d->io_engine ? d->io_engine : "Sync");
 		put_json_text(o, "rate_limiter", d->rate_limiter);
 		json_array_append_new(a, o);
@@ -136,12 +138,14 @@ static json_t *optional_json(const struct vm_config *c, const char *which)
 			 json_boolean(c->logger.show_log_origin), NULL);
 		put_str(o, "log_path", c->logger.log_path);
 		put_str(o, "level", c->logger.level);
-		put_str(o, "module", c->logger.module);
 		return o;
 	}
 	if (!c->metrics.set)
 		return json_null();
-	return jobj("metrics_path", json_string(c->metrics.path), NULL);
+	o = jobj("metrics_path", json_string(c->metrics.path), "emit_id",
+		 json_boolean(c->metrics.emit_id), NULL);
+	put_json_text(o, "properties", c->metrics.properties);
+	return o;
 }
 
 json_t *model_vm_config_json(const struct vm_config *c)
@@ -213,6 +217,28 @@ static int set_machine(struct vm_config *c, json_t *v, struct pv_error *err)
 	return model_machine_config(c, v, false, err);
 }
 
+/*
+ * Firecracker's VmmConfig keys for what passvm lacks: ignoring one would
+ * build another VM than the file describes, so a non-null value (pmem: a
+ * non-empty array) is refused.
+ */
+static int unsupported_sections(json_t *doc, struct pv_error *err)
+{
+	const char *what, *prefix, *key;
+	json_t *v;
+
+	for (size_t i = 0; (what = fc_lacks(i, &prefix, &key)); i++) {
+		v = key ? json_object_get(doc, key) : NULL;
+		if (v && !json_is_null(v) &&
+		    !(json_is_array(v) && !json_array_size(v)))
+			return pv_seterr(
+				err, EINVAL,
+				"`%s`: passvm does not support %s: remove it or set it to null",
+				key, what);
+	}
+	return 0;
+}
+
 int model_config_file(struct vm_config *c, const char *text, size_t len,
 		      struct pv_error *err)
 {
@@ -230,7 +256,10 @@ int model_config_file(struct vm_config *c, const char *text, size_t len,
 		return pv_seterr(err, EBADMSG,
 				 "the document must be a JSON object");
 	}
-	ret = section(c, doc, "boot-source", true, err, model_boot_source);
+	ret = unsupported_sections(doc, err);
+	if (!ret)
+		ret = section(c, doc, "boot-source", true, err,
+			      model_boot_source);
 	if (!ret)
 		ret = section(c, doc, "machine-config", false, err,
 			      set_machine);

@@ -172,6 +172,9 @@ static enum http_status parse_field(struct http_parser *p, char *line,
 		*have_len = true;
 		p->content_length = (size_t)n;
 	} else if (!strcasecmp(line, "Transfer-Encoding")) {
+		/* identity is no coding (Firecracker's micro_http takes it) */
+		if (!strcasecmp(v, "identity"))
+			return HTTP_REQUEST;
 		return bad(
 			p,
 			"Transfer-Encoding '%.20s' is not supported: send a Content-Length body",

@@ -52,6 +52,7 @@ int model_machine_config(struct vm_config *c, json_t *body, bool patch,
 	unsigned int cpus = patch ? c->cpus : 1;
 	uint64_t mib = patch ? c->mem >> 20 : VM_DEFAULT_MEM >> 20;
 	bool huge = patch ? c->hugepages : false, thp = patch ? c->thp : false;
+	bool smt = patch ? c->smt : false;
 	json_t *v;
 	const char *s;
 
@@ -81,10 +82,19 @@ int model_machine_config(struct vm_config *c, json_t *body, bool patch,
 				(unsigned long long)(VM_MAX_MEM >> 20));
 		mib = (uint64_t)m;
 	}
-	if (json_is_true(field(body, "smt")))
+	if (field(body, "smt"))
+		smt = json_is_true(field(body, "smt"));
+#ifdef __aarch64__
+	if (smt) /* Firecracker's words */
 		return pv_seterr(
 			err, EINVAL,
-			"smt: passvm gives the guest one thread per core: set smt to false");
+			"Enabling simultaneous multithreading is not supported on aarch64");
+#endif
+	/* Firecracker's rule and words: two threads per core. */
+	if (smt && cpus > 1 && cpus % 2)
+		return pv_seterr(
+			err, EINVAL,
+			"The vCPU number is invalid! The vCPU number can only be 1 or an even number when SMT is enabled.");
 	if (json_is_true(field(body, "track_dirty_pages")))
 		return pv_seterr(
 			err, EINVAL,
@@ -119,26 +129,9 @@ int model_machine_config(struct vm_config *c, json_t *body, bool patch,
 			(unsigned long long)mib);
 	c->cpus = cpus;
 	c->mem = mib << 20;
-	c->smt = false;
+	c->smt = smt;
 	c->hugepages = huge;
 	c->thp = thp;
-	return 0;
-}
-
-/* Firecracker: "The id from the path does not match the id from the body!" */
-static int check_id(const char *path_id, const char *body_id, const char *field,
-		    struct pv_error *err)
-{
-	if (!vm_id_valid(body_id, false))
-		return pv_seterr(
-			err, EINVAL,
-			"%s '%s': invalid id: use 1 to %d letters, digits or '_'",
-			field, body_id, VM_ID_MAX);
-	if (path_id && strcmp(path_id, body_id))
-		return pv_seterr(
-			err, EINVAL,
-			"The id from the path does not match the id from the body! (%s '%s', path '%s')",
-			field, body_id, path_id);
 	return 0;
 }
 
@@ -216,7 +209,8 @@ int model_drive(struct vm_config *c, const char *path_id, json_t *body,
 	ret = vm_config_set_str(c, &d->path, path) ||
 	      vm_config_set_str(c, &d->socket, sock) ||
 	      vm_config_set_str(c, &d->partuuid, str_of(body, "partuuid")) ||
-	      vm_config_set_str(c, &d->cache_type, ct) ||
+	      /* Firecracker's default: flushes are not passed on */
+	      vm_config_set_str(c, &d->cache_type, ct ? ct : "Unsafe") ||
 	      vm_config_set_str(c, &d->io_engine, io) ||
 	      vm_config_set_str(c, &d->rate_limiter, rl);
 	free(rl);
@@ -414,6 +408,11 @@ int model_logger(struct vm_config *c, json_t *body, struct pv_error *err)
 
 	if (check_fields(body, logger_f, ARRAY_LEN(logger_f), err))
 		return -EBADMSG;
+	if (str_of(body, "module"))
+		return pv_seterr(
+			err, EINVAL,
+			"module '%s': not supported (passvm's messages have no module): leave it out",
+			str_of(body, "module"));
 	lv = str_of(body, "level");
 	if (lv) {
 		for (i = 0; i < ARRAY_LEN(levels); i++)
@@ -428,8 +427,7 @@ int model_logger(struct vm_config *c, json_t *body, struct pv_error *err)
 	}
 	if (vm_config_set_str(c, &c->logger.log_path,
 			      str_of(body, "log_path")) ||
-	    vm_config_set_str(c, &c->logger.level, lv) ||
-	    vm_config_set_str(c, &c->logger.module, str_of(body, "module")))
+	    vm_config_set_str(c, &c->logger.level, lv))
 		return pv_seterr(err, ENOMEM, "out of memory");
 	c->logger.show_level = json_is_true(field(body, "show_level"));
 	c->logger.show_log_origin =
@@ -440,18 +438,43 @@ int model_logger(struct vm_config *c, json_t *body, struct pv_error *err)
 
 static const struct fspec metrics_f[] = {
 	{ "metrics_path", FT_STR, true },
+	{ "emit_id", FT_BOOL, false },
+	{ "properties", FT_OBJ, false },
 };
 
 int model_metrics(struct vm_config *c, json_t *body, struct pv_error *err)
 {
+	json_t *props, *v;
+	const char *k;
+	char *text = NULL;
+	int ret;
+
 	if (check_fields(body, metrics_f, ARRAY_LEN(metrics_f), err))
 		return -EBADMSG;
 	if (c->metrics.set)
 		return pv_seterr(err, EINVAL,
 				 "Reinitialization of metrics not allowed.");
-	if (vm_config_set_str(c, &c->metrics.path,
-			      str_of(body, "metrics_path")))
+	props = field(body, "properties");
+	json_object_foreach(props, k, v)
+	{
+		if (!json_is_string(v))
+			return pv_seterr(
+				err, EBADMSG,
+				"invalid type: expected a string for `properties.%.64s`",
+				k);
+	}
+	if (props) {
+		text = json_dumps(props, JSON_COMPACT | JSON_SORT_KEYS);
+		if (!text)
+			return pv_seterr(err, ENOMEM, "out of memory");
+	}
+	ret = vm_config_set_str(c, &c->metrics.path,
+				str_of(body, "metrics_path")) ||
+	      vm_config_set_str(c, &c->metrics.properties, text);
+	free(text);
+	if (ret)
 		return pv_seterr(err, ENOMEM, "out of memory");
+	c->metrics.emit_id = json_is_true(field(body, "emit_id"));
 	c->metrics.set = true;
 	return 0;
 }
@@ -464,55 +487,20 @@ static const struct fspec serial_f[] = {
 int model_serial(struct vm_config *c, json_t *body, struct pv_error *err)
 {
 	const char *p;
+	int ret;
 
 	if (check_fields(body, serial_f, ARRAY_LEN(serial_f), err))
 		return -EBADMSG;
-	if (field(body, "rate_limiter") &&
-	    check_bucket(field(body, "rate_limiter"), "rate_limiter", err))
-		return -EBADMSG;
+	ret = field(body, "rate_limiter") ?
+		      check_bucket(field(body, "rate_limiter"), "rate_limiter",
+				   err) :
+		      0;
+	if (ret)
+		return ret;
 	p = str_of(body, "serial_out_path");
 	if (vm_config_set_str(c, &c->console_path, p))
 		return pv_seterr(err, ENOMEM, "out of memory");
 	c->console = p ? CONSOLE_FILE : CONSOLE_NONE;
 	c->console_given = true;
-	return 0;
-}
-
-int model_vm_state(json_t *body, bool *pause, struct pv_error *err)
-{
-	static const struct fspec f[] = { { "state", FT_STR, true } };
-	const char *s;
-
-	if (check_fields(body, f, ARRAY_LEN(f), err))
-		return -EBADMSG;
-	s = str_of(body, "state");
-	if (strcmp(s, "Paused") && strcmp(s, "Resumed"))
-		return pv_seterr(
-			err, EBADMSG,
-			"state: unknown variant `%s`, expected `Paused` or `Resumed`",
-			s);
-	*pause = !strcmp(s, "Paused");
-	return 0;
-}
-
-int model_action(json_t *body, enum model_action *a, struct pv_error *err)
-{
-	static const struct fspec f[] = { { "action_type", FT_STR, true } };
-	const char *s;
-
-	if (check_fields(body, f, ARRAY_LEN(f), err))
-		return -EBADMSG;
-	s = str_of(body, "action_type");
-	if (!strcmp(s, "InstanceStart"))
-		*a = ACTION_INSTANCE_START;
-	else if (!strcmp(s, "SendCtrlAltDel"))
-		*a = ACTION_SEND_CTRL_ALT_DEL;
-	else if (!strcmp(s, "FlushMetrics"))
-		*a = ACTION_FLUSH_METRICS;
-	else
-		return pv_seterr(
-			err, EBADMSG,
-			"action_type: unknown variant `%s`, expected one of `FlushMetrics`, `InstanceStart`, `SendCtrlAltDel`",
-			s);
 	return 0;
 }

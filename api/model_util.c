@@ -150,10 +150,23 @@ int check_bucket(json_t *o, const char *what, struct pv_error *err)
 		{ "refill_time", FT_INT, true },
 		{ "one_time_burst", FT_INT, false },
 	};
+	json_int_t size, ms;
 	struct pv_error e;
 
 	if (check_fields(o, f, ARRAY_LEN(f), &e))
 		return pv_seterr(err, EBADMSG, "%s: %s", what, e.msg);
+	/*
+	 * Firecracker's TokenBucket::new() makes no bucket (no limit) of a
+	 * size or refill_time of 0; any other bucket would throttle, which
+	 * passvm's devices cannot do.
+	 */
+	size = json_integer_value(json_object_get(o, "size"));
+	ms = json_integer_value(json_object_get(o, "refill_time"));
+	if (size && ms)
+		return pv_seterr(
+			err, EINVAL,
+			"%s: passvm does not support rate limiting (size %lld per %lld ms): leave it out or give size 0",
+			what, (long long)size, (long long)ms);
 	return 0;
 }
 
@@ -167,6 +180,7 @@ int rate_limiter_text(json_t *rl, const char *what, char **text,
 	struct pv_error e;
 	char sub[64];
 	json_t *b;
+	int ret;
 
 	*text = NULL;
 	if (!rl || json_is_null(rl))
@@ -176,12 +190,29 @@ int rate_limiter_text(json_t *rl, const char *what, char **text,
 	for (size_t i = 0; i < ARRAY_LEN(f); i++) {
 		b = field(rl, f[i].name);
 		snprintf(sub, sizeof(sub), "%s.%s", what, f[i].name);
-		if (b && check_bucket(b, sub, err))
-			return -EBADMSG;
+		ret = b ? check_bucket(b, sub, err) : 0;
+		if (ret)
+			return ret;
 	}
 	*text = json_dumps(rl, JSON_COMPACT | JSON_SORT_KEYS);
 	if (!*text)
 		return pv_seterr(err, ENOMEM, "out of memory");
+	return 0;
+}
+
+int check_id(const char *path_id, const char *body_id, const char *field,
+	     struct pv_error *err)
+{
+	if (!vm_id_valid(body_id, false))
+		return pv_seterr(
+			err, EINVAL,
+			"%s '%s': invalid id: use 1 to %d letters, digits or '_'",
+			field, body_id, VM_ID_MAX);
+	if (path_id && strcmp(path_id, body_id))
+		return pv_seterr(
+			err, EINVAL,
+			"The id from the path does not match the id from the body! (%s '%s', path '%s')",
+			field, body_id, path_id);
 	return 0;
 }
 
@@ -208,4 +239,24 @@ int parse_mac(const char *s, uint8_t mac[6])
 		mac[i] = (uint8_t)(hi << 4 | lo);
 	}
 	return 0;
+}
+
+/* Firecracker's resources passvm lacks: API path prefix, config-file key. */
+static const char *const lacks[][3] = {
+	{ "/mmds", "mmds-config", "MMDS (the metadata service)" },
+	{ "/balloon", "balloon", "the balloon device" },
+	{ "/entropy", "entropy", "the entropy device" },
+	{ "/cpu-config", "cpu-config", "custom CPU templates" },
+	{ "/hotplug", "memory-hotplug", "memory hotplug" },
+	{ "/pmem", "pmem", "pmem devices" },
+	{ "/snapshot", NULL, "snapshots" },
+};
+
+const char *fc_lacks(size_t i, const char **prefix, const char **key)
+{
+	if (i >= ARRAY_LEN(lacks))
+		return NULL;
+	*prefix = lacks[i][0];
+	*key = lacks[i][1];
+	return lacks[i][2];
 }

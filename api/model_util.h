@@ -52,16 +52,40 @@ json_t *field(json_t *o, const char *key);
 /* str_of() - the string member @key of @o, or NULL. */
 const char *str_of(json_t *o, const char *key);
 
-/* check_bucket() - a TokenBucket {size, refill_time, one_time_burst?}. */
+/*
+ * check_bucket() - a TokenBucket {size, refill_time (ms), one_time_burst?}
+ * (swagger TokenBucket). One that limits nothing (size or refill_time 0:
+ * Firecracker builds no bucket) is accepted; one that would throttle is
+ * refused with -EINVAL (passvm has no rate limiter). Returns 0, -EBADMSG
+ * (shape) or -EINVAL.
+ */
 int check_bucket(json_t *o, const char *what, struct pv_error *err);
 
 /*
  * rate_limiter_text() - check a RateLimiter {bandwidth?, ops?} (@rl may be
  * NULL: *@text = NULL) and give it back as compact JSON text in *@text
- * (malloc'd, the caller frees). Returns 0, -EBADMSG or -ENOMEM.
+ * (malloc'd, the caller frees): only a limiter that limits nothing (see
+ * check_bucket()). Returns 0, -EBADMSG, -EINVAL or -ENOMEM.
  */
 int rate_limiter_text(json_t *rl, const char *what, char **text,
 		      struct pv_error *err);
+
+/*
+ * check_id() - a resource id in a body (@field names it) is valid
+ * (vm_id_valid) and equals @path_id, the URL's (NULL: a config file's);
+ * else -EINVAL with Firecracker's "The id from the path does not match
+ * the id from the body!".
+ */
+int check_id(const char *path_id, const char *body_id, const char *field,
+	     struct pv_error *err);
+
+/*
+ * fc_lacks() - entry @i of Firecracker's resources passvm lacks (swagger
+ * firecracker.yaml 1.17): what it is, its API path prefix in *@prefix and
+ * its config-file key in *@key (NULL: none); NULL past the last entry.
+ * The router and the config file refuse them, saying so.
+ */
+const char *fc_lacks(size_t i, const char **prefix, const char **key);
 
 /* parse_mac() - "06:00:c0:a8:00:02" into @mac. Returns 0 or -EINVAL. */
 int parse_mac(const char *s, uint8_t mac[6]);

@@ -135,6 +135,16 @@ static int put_net(struct req *q)
 	return model_net(q->a->cfg, q->id, q->body, &q->err);
 }
 
+static int patch_drive(struct req *q)
+{
+	return model_drive_patch(q->a->cfg, q->id, q->body, &q->err);
+}
+
+static int patch_net(struct req *q)
+{
+	return model_net_patch(q->a->cfg, q->id, q->body, &q->err);
+}
+
 static int put_vsock(struct req *q)
 {
 	return model_vsock(q->a->cfg, q->body, &q->err);
@@ -242,6 +252,8 @@ static const struct route routes[] = {
 	{ "PUT", "/boot-source", false, PRE, put_boot },
 	{ "PUT", "/drives", true, PRE, put_drive },
 	{ "PUT", "/network-interfaces", true, PRE, put_net },
+	{ "PATCH", "/drives", true, POST, patch_drive },
+	{ "PATCH", "/network-interfaces", true, POST, patch_net },
 	{ "PUT", "/vsock", false, PRE, put_vsock },
 	{ "PUT", "/device-passthrough", true, PRE, put_passthrough },
 	{ "PUT", "/serial", false, PRE, put_serial },
@@ -251,6 +263,31 @@ static const struct route routes[] = {
 	{ "PATCH", "/vm", false, POST, patch_vm },
 	{ "GET", "/vm/config", false, ANY, get_vm_config },
 };
+
+/*
+ * Firecracker's resources that passvm lacks (fc_lacks(), and main's
+ * DELETE of hot-pluggable devices): a path below one is refused with 400
+ * naming what is missing rather than as an unknown path.
+ */
+static bool below(const char *path, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	return !strncmp(path, prefix, n) && (!path[n] || path[n] == '/');
+}
+
+static const char *unsupported_what(const char *method, const char *path)
+{
+	const char *what, *prefix, *key;
+
+	if (!strcmp(method, "DELETE") &&
+	    (below(path, "/drives") || below(path, "/network-interfaces")))
+		return "hot-unplugging devices";
+	for (size_t i = 0; (what = fc_lacks(i, &prefix, &key)); i++)
+		if (below(path, prefix))
+			return what;
+	return NULL;
+}
 
 /* Match @path against @rt; *id gets the "{id}" segment (into @idbuf). */
 static bool match(const struct route *rt, const char *path, char *idbuf,
@@ -290,11 +327,17 @@ void api_route(struct api_ctx *a, const char *method, const char *path,
 		}
 	}
 	if (!rt) {
-		char msg[HTTP_PATH_SHOWN + 64];
+		const char *what = unsupported_what(method, path);
+		char msg[HTTP_PATH_SHOWN + 96];
 
-		snprintf(msg, sizeof(msg),
-			 "Invalid request method and/or path: %s %.*s.", method,
-			 HTTP_PATH_SHOWN, path);
+		if (what)
+			snprintf(msg, sizeof(msg),
+				 "%s %.*s: passvm does not support %s.", method,
+				 HTTP_PATH_SHOWN, path, what);
+		else
+			snprintf(msg, sizeof(msg),
+				 "Invalid request method and/or path: %s %.*s.",
+				 method, HTTP_PATH_SHOWN, path);
 		reply_fault(r, "", msg);
 		goto out;
 	}

@@ -29,14 +29,19 @@ void api_ctx_destroy(struct api_ctx *a)
 	a->metrics_fd = -1;
 }
 
-/* O_NONBLOCK: a FIFO nobody reads must never stall passvm (Firecracker
- * opens its log and metrics paths the same way). */
+/*
+ * O_NONBLOCK: a FIFO nobody reads must never stall passvm. A FIFO with no
+ * reader yet (firecracker-go-sdk makes the metrics FIFO and opens no
+ * reader) refuses a write-only open (ENXIO): it is opened read-write then,
+ * as Firecracker opens both paths (utils::open_file_nonblock).
+ */
 static int open_sink(const char *path, const char *what, struct pv_error *err)
 {
-	int fd = open(path,
-		      O_WRONLY | O_APPEND | O_CREAT | O_NONBLOCK | O_CLOEXEC,
-		      0644);
+	int fl = O_APPEND | O_CREAT | O_NONBLOCK | O_CLOEXEC;
+	int fd = open(path, O_WRONLY | fl, 0644);
 
+	if (fd < 0 && errno == ENXIO)
+		fd = open(path, O_RDWR | fl, 0644);
 	if (fd < 0)
 		return pv_seterr(err, errno, "cannot open %s '%s': %s", what,
 				 path, strerror(errno));
@@ -110,6 +115,13 @@ int api_write_metrics(struct api_ctx *a, struct pv_error *err)
 		    NULL);
 	if (line && a->ops && a->ops->fill_metrics)
 		a->ops->fill_metrics(a->ops->opaque, line);
+	/* Firecracker 1.17's Metrics: emit_id and properties. */
+	if (line && a->cfg->metrics.emit_id)
+		json_object_set_new(line, "id", json_string(a->cfg->id));
+	if (line && a->cfg->metrics.properties)
+		json_object_set_new(
+			line, "properties",
+			json_loads(a->cfg->metrics.properties, 0, NULL));
 	text = line ? json_dumps(line, JSON_COMPACT) : NULL;
 	json_decref(line);
 	if (!text)

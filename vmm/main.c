@@ -28,7 +28,8 @@ static const char usage[] =
 	"           no capabilities (as Firecracker's jailer)\n"
 	"  sriov    make or remove a PF's SR-IOV VFs, set a VF's MAC and VLAN\n"
 	"\n"
-	"`passvm COMMAND --help` describes each command.\n"
+	"`passvm COMMAND --help` describes each command; `passvm --api-sock\n"
+	"PATH ...` (Firecracker's command line) is `passvm run --api-sock ...`.\n"
 	"  --help     this text\n"
 	"  --version  passvm's version\n";
 
@@ -133,6 +134,9 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "run"))
 		return cmd_run(argc - 1, argv + 1);
+	/* `firecracker --api-sock PATH --id ID ...` as the SDK runs it */
+	if (!strncmp(argv[1], "--", 2) && argv[1][2])
+		return cmd_run(argc, argv);
 	if (!strcmp(argv[1], "doctor"))
 		return cli_doctor(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "bind"))

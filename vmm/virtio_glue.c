@@ -144,19 +144,6 @@ static int net_host_open(struct virtio_host *h, unsigned int i,
 	return 0;
 }
 
-static void warn_ignored(const struct vm_config *c)
-{
-	static const char fmt[] =
-		"%s '%s': passvm does not apply rate limiters yet";
-
-	for (unsigned int i = 0; i < c->nr_disks; i++)
-		if (c->disks[i].rate_limiter)
-			pv_warn(fmt, "drive", c->disks[i].id);
-	for (unsigned int i = 0; i < c->nr_nets; i++)
-		if (c->nets[i].rx_rate_limiter || c->nets[i].tx_rate_limiter)
-			pv_warn(fmt, "interface", c->nets[i].id);
-}
-
 int virtio_host_open(struct virtio_host *h, const struct vm_config *c,
 		     struct pv_error *err)
 {
@@ -188,7 +175,6 @@ int virtio_host_open(struct virtio_host *h, const struct vm_config *c,
 		}
 		h->vsock_open = true;
 	}
-	warn_ignored(c);
 	return 0;
 fail:
 	virtio_host_close(h, c);

@@ -105,29 +105,71 @@ static size_t kernel_part(const char *args, bool *has_root)
 	return n;
 }
 
+static bool blank(char ch)
+{
+	return ch == ' ' || ch == '\t';
+}
+
+/*
+ * Remove the word @w from the first @n bytes of @s (NUL-terminated, in
+ * place) with the blanks after it (before it, when it ends @s). Returns
+ * the new length of that part.
+ */
+static size_t drop_word(char *s, size_t n, const char *w)
+{
+	size_t wl = strlen(w), i = 0, cut;
+
+	while (i + wl <= n) {
+		if ((i && !blank(s[i - 1])) || strncmp(s + i, w, wl) ||
+		    (i + wl < n && !blank(s[i + wl]))) {
+			i++;
+			continue;
+		}
+		cut = wl;
+		while (i + cut < n && blank(s[i + cut]))
+			cut++;
+		if (!s[i + cut])
+			while (i && blank(s[i - 1])) {
+				i--;
+				cut++;
+			}
+		memmove(s + i, s + i + cut, strlen(s + i + cut) + 1);
+		n -= cut;
+	}
+	return n;
+}
+
 char *vm_config_boot_cmdline(const struct vm_config *c)
 {
-	const char *args = c->cmdline ? c->cmdline : VM_DEFAULT_CMDLINE;
 	const struct disk_cfg *root = NULL;
 	const char *init;
 	bool has_root;
-	size_t n;
-	char *out;
+	size_t n, m;
+	char *args, *out;
 
+	args = strdup(c->cmdline ? c->cmdline : VM_DEFAULT_CMDLINE);
+	if (!args)
+		return NULL;
 	for (unsigned int i = 0; i < c->nr_disks; i++)
 		if (c->disks[i].root)
 			root = &c->disks[i];
 	n = kernel_part(args, &has_root);
+	/* Firecracker's guests boot with pci=off: its devices are MMIO. */
+	m = drop_word(args, n, "pci=off");
+	if (m != n)
+		pv_warn("boot args: pci=off dropped: passvm's devices (virtio, assigned) are on PCI");
+	n = m;
 	if (!root || has_root)
-		return strdup(args);
+		return args;
 	init = args + n; /* "-- ..." or "" */
-	while (n && (args[n - 1] == ' ' || args[n - 1] == '\t'))
+	while (n && blank(args[n - 1]))
 		n--;
 	if (asprintf(&out, "%.*s%sroot=%s%s %s%s%s", (int)n, args, n ? " " : "",
 		     root->partuuid ? "PARTUUID=" : "",
 		     root->partuuid ? root->partuuid : "/dev/vda",
 		     root->read_only ? "ro" : "rw", *init ? " " : "", init) < 0)
-		return NULL;
+		out = NULL;
+	free(args);
 	return out;
 }
 

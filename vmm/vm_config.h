@@ -94,7 +94,7 @@ enum console_kind {
 /* PUT /logger: passvm's own messages (stderr) go to log_path. */
 struct logger_cfg {
 	bool set;
-	const char *log_path, *level, *module; /* NULL: not given */
+	const char *log_path, *level; /* NULL: not given */
 	bool show_level, show_log_origin;
 };
 
@@ -102,6 +102,8 @@ struct logger_cfg {
 struct metrics_cfg {
 	bool set;
 	const char *path;
+	bool emit_id; /* each line gets "id": the instance id (--id) */
+	const char *properties; /* JSON object text of strings, or NULL */
 };
 
 /*
@@ -122,7 +124,7 @@ struct vm_config {
 	/* Machine. */
 	uint64_t mem; /* bytes, a whole number of MiB */
 	unsigned int cpus;
-	bool smt; /* only false: one thread per core */
+	bool smt; /* x86: two threads per core in CPUID (Firecracker's smt) */
 	bool hugepages; /* 2 MiB hugetlbfs: --hugepages, huge_pages "2M" */
 	bool thp; /* huge_pages "Transparent" (passvm advises THP anyway) */
 	/* Host interfaces (--iommu, pre-opened fds for an unprivileged run). */
@@ -202,6 +204,10 @@ int vm_config_check(const struct vm_config *c, struct pv_error *err);
  * the first virtio-blk disk) or "root=PARTUUID=<partuuid>" when it has
  * one, then "ro" or "rw" per is_read_only, before any " -- " (the init's
  * arguments), unless the boot args already have a root= of their own.
+ * A "pci=off" in the kernel's part is dropped, with a warning: Firecracker
+ * clients add it (Firecracker's devices are virtio-mmio; firectl's and the
+ * getting-started guide's boot args have it), and it would hide every
+ * passvm device (all on PCI) from the guest.
  * Returns NULL only when out of memory.
  */
 char *vm_config_boot_cmdline(const struct vm_config *c);

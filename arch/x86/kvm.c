@@ -67,6 +67,7 @@ int arch_kvm_open(struct vm *vm, struct pv_error *err)
 	vm->arch = calloc(1, sizeof(*vm->arch));
 	if (!vm->arch)
 		return pv_seterr(err, ENOMEM, "out of memory");
+	vm->arch->smt = vm->opts->smt;
 	return get_cpuid(vm, err);
 }
 

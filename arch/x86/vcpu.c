@@ -40,18 +40,24 @@ static unsigned int order_of(unsigned int n)
 }
 
 /*
- * CPUID topology consistent with @n single-threaded cores in one package
- * (Intel SDM Vol. 2A CPUID leaves 01H, 04H, 0BH; AMD APM Vol. 3 leaves
- * 8000_0008h, 8000_001Eh).
+ * CPUID topology of @n logical processors in one package, @t (1 or 2)
+ * threads per core, APIC ID = vCPU index (Intel SDM Vol. 2A CPUID leaves
+ * 01H, 04H, 0BH; AMD APM Vol. 3 leaves 8000_0008h, 8000_001Eh): the
+ * thread is the low APIC ID bit when @t is 2 (Firecracker's "smt").
  */
 static struct kvm_cpuid2 *make_cpuid(const struct kvm_cpuid2 *sup,
 				     unsigned int id, unsigned int n,
-				     bool tsc_deadline)
+				     unsigned int t, bool tsc_deadline)
 {
 	struct kvm_cpuid2 *c;
-	unsigned int i, j = 0, shift = order_of(n);
-	uint32_t max_basic = 0;
+	unsigned int i, j = 0, tshift = order_of(t), shift = order_of(n);
+	uint32_t max_basic = 0, vendor = 0;
 
+	if (shift < tshift)
+		shift = tshift;
+	for (i = 0; i < sup->nent; i++)
+		if (!sup->entries[i].function)
+			vendor = sup->entries[i].ebx; /* "Auth", "Genu"... */
 	c = calloc(1, sizeof(*c) + (sup->nent + 3) * sizeof(c->entries[0]));
 	if (!c)
 		return NULL;
@@ -61,6 +67,16 @@ static struct kvm_cpuid2 *make_cpuid(const struct kvm_cpuid2 *sup,
 		switch (e.function) {
 		case 0:
 			max_basic = e.eax;
+			break;
+		case 0x80000001:
+			/*
+			 * AMD, Hygon: Linux pairs SMT siblings only with
+			 * TopologyExtensions (Firecracker sets it too; a
+			 * nested "max" CPU may lack it).
+			 */
+			if (t > 1 &&
+			    (vendor == 0x68747541 || vendor == 0x6f677948))
+				e.ecx |= 1u << 22;
 			break;
 		case 1:
 			e.ebx = (e.ebx & 0xffff) | (id << 24) |
@@ -77,7 +93,15 @@ static struct kvm_cpuid2 *make_cpuid(const struct kvm_cpuid2 *sup,
 				e.ecx |= 1u << 24;
 			break;
 		case 4:
-			e.eax = (e.eax & 0x3ff) | ((1u << shift) - 1) << 26;
+			/*
+			 * cores - 1; each cache shared by a core's threads
+			 * (Linux's SMT siblings must share the last level's
+			 * id: cacheinfo's cpu_llc_id comes from these bits)
+			 */
+			e.eax = (e.eax & 0x3ff) | ((1u << (shift - tshift)) - 1)
+							  << 26;
+			if (e.eax & 0x1f)
+				e.eax |= (t - 1) << 14;
 			break;
 		case 0xb:
 		case 0x1f:
@@ -88,7 +112,7 @@ static struct kvm_cpuid2 *make_cpuid(const struct kvm_cpuid2 *sup,
 			break;
 		case 0x8000001e:
 			e.eax = id;
-			e.ebx = id & 0xff; /* core id, one thread per core */
+			e.ebx = ((t - 1) << 8) | ((id >> tshift) & 0xff);
 			e.ecx = 0;
 			break;
 		}
@@ -99,8 +123,8 @@ static struct kvm_cpuid2 *make_cpuid(const struct kvm_cpuid2 *sup,
 			.function = 0xb,
 			.index = 0,
 			.flags = KVM_CPUID_FLAG_SIGNIFCANT_INDEX,
-			.eax = 0,
-			.ebx = 1,
+			.eax = tshift,
+			.ebx = t,
 			.ecx = 1u << 8,
 			.edx = id,
 		};
@@ -159,6 +183,7 @@ int arch_vcpu_init(struct vcpu *v, struct arch_vm *arch, unsigned int nr_cpus,
 	unsigned int id = v->id;
 
 	cpuid = make_cpuid(arch->cpuid, id, nr_cpus,
+			   arch->smt && nr_cpus > 1 ? 2 : 1,
 			   ioctl(v->env->kvm_fd, KVM_CHECK_EXTENSION,
 				 KVM_CAP_TSC_DEADLINE_TIMER) > 0);
 	if (!cpuid)

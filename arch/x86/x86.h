@@ -6,6 +6,7 @@
 #ifndef PASSVM_ARCH_X86_X86_H
 #define PASSVM_ARCH_X86_X86_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "arch/arch.h"
@@ -14,6 +15,7 @@ struct kvm_cpuid2;
 
 struct arch_vm {
 	struct kvm_cpuid2 *cpuid; /* KVM_GET_SUPPORTED_CPUID, owned */
+	bool smt; /* two threads per core in CPUID (vm_config's smt) */
 };
 
 /*

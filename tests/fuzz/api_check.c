@@ -24,7 +24,9 @@ FZ_NOCOV void api_check_cfg(const struct vm_config *c)
 		 "%llu bytes of RAM", (unsigned long long)c->mem);
 	FZ_CHECK(!c->hugepages || !(c->mem % (2 * SZ_1M)),
 		 "2M hugepages for %llu bytes", (unsigned long long)c->mem);
-	FZ_CHECK(!c->smt, "smt");
+	/* Firecracker's rule: with smt, 1 or an even number of vCPUs */
+	FZ_CHECK(!c->smt || c->cpus == 1 || !(c->cpus % 2), "smt with %u vCPUs",
+		 c->cpus);
 	FZ_CHECK(c->nr_disks <= VM_MAX_DRIVES && c->nr_nets <= VM_MAX_NETS &&
 			 c->nr_vfio <= VM_MAX_PASSTHROUGH,
 		 "%u drives, %u interfaces, %u devices", c->nr_disks,

@@ -191,8 +191,8 @@ static void test_machine_config_bad(void **state)
 	       "{\"vcpu_count\": 2, \"mem_size_mib\": 256, \"huge_pages\": \"1G\"}",
 	       "unknown variant `1G`");
 	EXPECT(f, 400, "PUT", "/machine-config",
-	       "{\"vcpu_count\": 2, \"mem_size_mib\": 256, \"smt\": true}",
-	       "smt");
+	       "{\"vcpu_count\": 3, \"mem_size_mib\": 256, \"smt\": true}",
+	       "can only be 1 or an even number when SMT is enabled");
 	EXPECT(f, 400, "PUT", "/machine-config", "{\"vcpu_count\": 2,",
 	       "An error occurred when deserializing the json body of a request: ");
 	EXPECT(f, 400, "PUT", "/machine-config", "[1, 2]",
@@ -235,8 +235,13 @@ static void test_drives_nets_vsock(void **state)
 {
 	struct fixture *f = *state;
 
-	EXPECT(f, 204, "PUT", "/drives/rootfs",
+	/* passvm does not throttle: only a limiter that limits nothing */
+	EXPECT(f, 400, "PUT", "/drives/rootfs",
 	       "{\"drive_id\": \"rootfs\", \"path_on_host\": \"r.ext4\", \"is_root_device\": true, \"is_read_only\": false, \"rate_limiter\": {\"bandwidth\": {\"size\": 100, \"refill_time\": 10}}}",
+	       "rate_limiter.bandwidth: passvm does not support rate limiting (size 100 per 10 ms)");
+	assert_int_equal(f->cfg.nr_disks, 0);
+	EXPECT(f, 204, "PUT", "/drives/rootfs",
+	       "{\"drive_id\": \"rootfs\", \"path_on_host\": \"r.ext4\", \"is_root_device\": true, \"is_read_only\": false, \"rate_limiter\": {\"bandwidth\": {\"size\": 0, \"refill_time\": 10}}}",
 	       "");
 	EXPECT(f, 400, "PUT", "/drives/data",
 	       "{\"drive_id\": \"data\", \"path_on_host\": \"d\", \"is_root_device\": true}",
@@ -262,7 +267,7 @@ static void test_drives_nets_vsock(void **state)
 	EXPECT(f, 204, "PUT", "/vsock",
 	       "{\"guest_cid\": 3, \"uds_path\": \"/tmp/v.sock\"}", "");
 	EXPECT(f, 200, "GET", "/vm/config", NULL,
-	       "\"drives\":[{\"drive_id\":\"rootfs\",\"path_on_host\":\"r.ext4\",\"is_root_device\":true,\"is_read_only\":false,\"cache_type\":\"Unsafe\",\"io_engine\":\"Sync\",\"rate_limiter\":{\"bandwidth\":{\"refill_time\":10,\"size\":100}}}]");
+	       "\"drives\":[{\"drive_id\":\"rootfs\",\"path_on_host\":\"r.ext4\",\"is_root_device\":true,\"is_read_only\":false,\"cache_type\":\"Unsafe\",\"io_engine\":\"Sync\",\"rate_limiter\":{\"bandwidth\":{\"refill_time\":10,\"size\":0}}}]");
 	EXPECT(f, 200, "GET", "/vm/config", NULL,
 	       "\"network-interfaces\":[{\"iface_id\":\"eth0\",\"host_dev_name\":\"tap0\",\"guest_mac\":\"06:00:c0:a8:00:02\"}]");
 	EXPECT(f, 200, "GET", "/vm/config", NULL,
@@ -353,7 +358,7 @@ static const char good_file[] =
 	" \"machine-config\": {\"vcpu_count\": 2, \"mem_size_mib\": 1024},"
 	" \"network-interfaces\": [{\"iface_id\": \"eth0\", \"host_dev_name\": \"tap0\", \"guest_mac\": \"06:00:c0:a8:00:02\"}],"
 	" \"device-passthrough\": [{\"id\": \"nvme0\", \"sbdf\": \"0000:00:03.0\"}],"
-	" \"mmds-config\": null, \"balloon\": {\"whatever\": 1}}";
+	" \"mmds-config\": null, \"pmem\": [], \"x-not-firecracker\": {\"whatever\": 1}}";
 
 static void test_config_file(void **state)
 {
@@ -424,6 +429,23 @@ static void test_config_file_bad(void **state)
 		"{\"boot-source\": {\"kernel_image_path\": \"k\"}, \"drives\": [],"
 		" \"device-passthrough\": [{\"id\": \"a\", \"sbdf\": \"00:03.0\"}, {\"id\": \"b\", \"sbdf\": \"0000:00:03.0\"}]}",
 		"`device-passthrough`[1]: Duplicate device passthrough SBDF");
+	/* Firecracker's sections passvm lacks: refused, not ignored */
+	expect_file(
+		"{\"boot-source\": {\"kernel_image_path\": \"k\"}, \"drives\": [],"
+		" \"balloon\": {\"amount_mib\": 64, \"deflate_on_oom\": true}}",
+		"`balloon`: passvm does not support the balloon device");
+	expect_file(
+		"{\"boot-source\": {\"kernel_image_path\": \"k\"}, \"drives\": [],"
+		" \"mmds-config\": {\"network_interfaces\": [\"eth0\"]}}",
+		"`mmds-config`: passvm does not support MMDS");
+	expect_file(
+		"{\"boot-source\": {\"kernel_image_path\": \"k\"}, \"drives\": [],"
+		" \"pmem\": [{\"id\": \"p\"}]}",
+		"`pmem`: passvm does not support pmem devices");
+	expect_file(
+		"{\"boot-source\": {\"kernel_image_path\": \"k\"}, \"drives\": [],"
+		" \"logger\": {\"module\": \"api_server\"}}",
+		"`logger`: module 'api_server'");
 }
 
 static void test_cli_ctl(void **state)

@@ -2,7 +2,12 @@
 # fc-api (L2 side): the microVM configured over passvm's Firecracker API
 # socket with curl, as Firecracker's getting-started guide does:
 # boot-source, machine-config, device-passthrough (the NVMe NVME_BDF),
-# metrics, InstanceStart; then GET / and GET /vm/config while the guest
+# metrics, InstanceStart. Two requests are shaped as firecracker-go-sdk
+# and firectl send them: machine-config with "smt": true (firectl's
+# default; the guest must see two threads per core) and boot args with
+# pci=off (firectl's and the guide's: passvm drops it, the NVMe must still
+# appear); an MMDS config, which passvm lacks, is refused as such. Then
+# GET / and GET /vm/config while the guest
 # runs, the refusals (unknown field, pre-boot resource after boot, a
 # second InstanceStart), pause/resume, FlushMetrics, and SendCtrlAltDel,
 # which the guest's init turns into a power-off. Then the same VM from
@@ -62,13 +67,15 @@ while [ ! -S "$SOCK" ] && [ $i -lt 100 ]; do
 	i=$((i + 1))
 done
 api root-before GET /
-api boot-source PUT /boot-source "{\"kernel_image_path\": \"$L3_KERNEL\", \"initrd_path\": \"$L3_INITRD\", \"boot_args\": \"$L3_CMDLINE $(lab_l3_args passvm) fc_hold=90 $FC_ARGS\"}"
-api machine-config PUT /machine-config '{"vcpu_count": 2, "mem_size_mib": 256}'
+api boot-source PUT /boot-source "{\"kernel_image_path\": \"$L3_KERNEL\", \"initrd_path\": \"$L3_INITRD\", \"boot_args\": \"$L3_CMDLINE $(lab_l3_args passvm) fc_hold=90 $FC_ARGS pci=off\"}"
+# as the Go SDK encodes firectl's machine config (smt: !--disable-smt)
+api machine-config PUT /machine-config '{"mem_size_mib":256,"smt":true,"vcpu_count":2}'
 api unknown-field PUT /machine-config '{"vcpu_count": 1, "mem_size_mib": 512, "vcpus": 4}'
 api machine-after-bad GET /machine-config
 api passthrough PUT /device-passthrough/nvme0 "{\"id\": \"nvme0\", \"sbdf\": \"$NVME_BDF\"}"
 api id-mismatch PUT /device-passthrough/nvme0 "{\"id\": \"nvme1\", \"sbdf\": \"$NVME_BDF\"}"
 api metrics PUT /metrics '{"metrics_path": "/tmp/fc.metrics"}'
+api mmds-config PUT /mmds/config '{"network_interfaces":["1"],"version":"V1"}'
 api start PUT /actions '{"action_type": "InstanceStart"}'
 # the guest holds once it has reported its NVMe (fc-api.l3.sh: hold=N)
 lab_bg_wait_for 'LAB: RESULT fc-api .*hold='

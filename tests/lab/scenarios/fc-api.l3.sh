@@ -5,14 +5,17 @@
 # for init once /proc/sys/kernel/ctrl-alt-del is 0 (else it reboots at
 # once); this init powers off on it. Reports
 #   LAB: RESULT fc-api vmm=VMM nvme=present|missing driver=D keyboard=N
+#                              siblings=L (cpu0's thread_siblings_list)
 #   LAB: RESULT fc-api vmm=VMM hold=N          (fc_hold=N: holding now)
 #   LAB: RESULT fc-api vmm=VMM sigint=yes      (Ctrl-Alt-Del came; power-off)
 #   LAB: RESULT fc-api vmm=VMM sigint=none     (the hold ran out)
 # keyboard: input devices that say keyboard (the i8042 the guest probed).
 lab_wait_path /dev/nvme0n1 150
 drv=$(basename "$(readlink /sys/class/nvme/nvme0/device/driver 2>/dev/null)" 2>/dev/null)
+sib=$(cat /sys/devices/system/cpu/cpu0/topology/thread_siblings_list 2>/dev/null)
 lab_result "$lab" nvme="$([ -b /dev/nvme0n1 ] && echo present || echo missing)" \
-	driver="${drv:-none}" keyboard="$(grep -c -i 'keyboard' /proc/bus/input/devices 2>/dev/null)"
+	driver="${drv:-none}" keyboard="$(grep -c -i 'keyboard' /proc/bus/input/devices 2>/dev/null)" \
+	siblings="${sib:-none}"
 read -r cmdline </proc/cmdline
 for a in $cmdline; do
 	case $a in

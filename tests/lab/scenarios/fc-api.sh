@@ -4,11 +4,14 @@
 # Firecracker gives and the body says what it should (an unknown field and
 # a path id that differs from the body's are refused and change nothing, a
 # pre-boot resource after the start and a second InstanceStart are
-# refused). fc-api/guest: the guest booted with the 2 vCPUs set over the
-# API and the passed-through NVMe on its nvme driver, SendCtrlAltDel
+# refused, and so is an MMDS config: passvm has no MMDS). fc-api/guest:
+# the guest booted with the 2 vCPUs set over the API as one core of two
+# threads ("smt": true; siblings = cpu0's thread_siblings_list) and, its
+# boot args' pci=off dropped, the passed-through NVMe on its nvme driver;
+# SendCtrlAltDel
 # reached its init as SIGINT, it powered off, passvm exited 0 and removed
 # its socket, FlushMetrics wrote a line. fc-api/config: the same VM from
-# --config-file boots and exits 0. fc-api/bad-config: an unknown field in
+# --config-file boots (no smt: siblings 0) and exits 0. fc-api/bad-config: an unknown field in
 # the file gives exit 152 and a message naming the key and the field.
 # passvm only (QEMU has no such API).
 scen_fc-api_devices() { l1_dev_nvme; }
@@ -25,10 +28,11 @@ FCAPI_EXPECT=(
 	'boot-source|204|'
 	'machine-config|204|'
 	'unknown-field|400|unknown_field_`vcpus`'
-	'machine-after-bad|200|"vcpu_count":2,"mem_size_mib":256'
+	'machine-after-bad|200|"vcpu_count":2,"mem_size_mib":256,"smt":true'
 	'passthrough|204|'
 	'id-mismatch|400|does_not_match_the_id_from_the_body'
 	'metrics|204|'
+	'mmds-config|400|passvm_does_not_support_MMDS'
 	'start|204|'
 	'root-running|200|"state":"Running"'
 	"vm-config|200|\"device-passthrough\":\\[\\{\"id\":\"nvme0\",\"sbdf\":\"${NVME_BDF//./\\.}\"\\}\\]"
@@ -64,10 +68,10 @@ scen_fc-api_check() {
 	# never ended
 	expect fc-api/api fc-api/api run=fc-api-sock + fc-api run=fc-api-sock "${conds[@]}"
 	expect_run fc-api/guest fc-api run=fc-api-sock exit==0 hung==0 cpus==2 \
-		nvme==present driver==nvme 'hold>=1' sigint==yes socket==removed \
+		siblings==0-1 nvme==present driver==nvme 'hold>=1' sigint==yes socket==removed \
 		'metrics_lines>=1' stats==yes
 	expect_run fc-api/config fc-api run=fc-api-config exit==0 cpus==2 \
-		nvme==present driver==nvme guest==done stats==yes
+		siblings==0 nvme==present driver==nvme guest==done stats==yes
 	# shellcheck disable=SC2016 # passvm quotes the field in backquotes
 	expect fc-api/bad-config fc-api/bad-config exit==152 'msg~machine-config' \
 		'msg~`memory`'
