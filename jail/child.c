@@ -250,11 +250,18 @@ static void pivot(const char *root)
 		die("cannot move into %s: %s", root, strerror(errno));
 }
 
+/*
+ * The jail's child is single-threaded (forked before any thread exists):
+ * its credentials and limits change with the plain system calls, not
+ * libc's setrlimit()/setres[ug]id()/setgroups(), which stop every thread
+ * of a process in turn to apply them (musl's __synccall, 0.9 KB of the
+ * release binary; issue #8). prlimit(2) with pid 0 is setrlimit(2).
+ */
 static void limit(int res, uint64_t v, const char *name)
 {
 	struct rlimit rl = { .rlim_cur = v, .rlim_max = v };
 
-	if (v && setrlimit(res, &rl))
+	if (v && prlimit(0, res, &rl, NULL))
 		die("setrlimit(%s, %llu): %s", name, (unsigned long long)v,
 		    strerror(errno));
 }
@@ -270,8 +277,9 @@ static void credentials(const struct jail_spec *s)
 			die("cannot drop capability %d: %s", cap,
 			    strerror(errno));
 	prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
-	if (setgroups(0, NULL) || setresgid(s->gid, s->gid, s->gid) ||
-	    setresuid(s->uid, s->uid, s->uid))
+	if (syscall(SYS_setgroups, 0, NULL) ||
+	    syscall(SYS_setresgid, s->gid, s->gid, s->gid) ||
+	    syscall(SYS_setresuid, s->uid, s->uid, s->uid))
 		die("cannot become uid %u gid %u: %s", (unsigned)s->uid,
 		    (unsigned)s->gid, strerror(errno));
 	memset(d, 0, sizeof(d));
@@ -281,7 +289,7 @@ static void credentials(const struct jail_spec *s)
 	    d[0].inheritable | d[1].inheritable)
 		die("capabilities left after becoming uid %u",
 		    (unsigned)s->uid);
-	if (setuid(0) == 0)
+	if (syscall(SYS_setuid, 0) == 0)
 		die("uid 0 is still reachable");
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
 		die("PR_SET_NO_NEW_PRIVS: %s", strerror(errno));
