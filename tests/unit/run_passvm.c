@@ -2,11 +2,18 @@
 /* The unit tests' ways to drive passvm's command line; see run_passvm.h. */
 #include "run_passvm.h"
 
+#include <fcntl.h>
+#include <net/if.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include <linux/if_tun.h>
 
 #include <cmocka.h>
 
@@ -80,4 +87,37 @@ int vargv(char **argv, int max, char *first, va_list ap)
 		assert_true(argc < max);
 	}
 	return argc;
+}
+
+bool file_has(const char *path, const char *needle)
+{
+	static char buf[16384];
+	FILE *f = fopen(path, "r");
+	size_t n;
+
+	if (!f)
+		return false;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	return strstr(buf, needle) != NULL;
+}
+
+int tap_as(const char *name, int want)
+{
+	struct ifreq ifr;
+	int fd = open("/dev/net/tun", O_RDWR);
+
+	if (fd < 0)
+		return -1;
+	memset(&ifr, 0, sizeof(ifr));
+	ifr.ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR;
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
+	if (ioctl(fd, TUNSETIFF, &ifr) || dup2(fd, want) != want) {
+		close(fd);
+		return -1;
+	}
+	if (fd != want)
+		close(fd);
+	return want;
 }

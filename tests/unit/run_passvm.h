@@ -8,6 +8,7 @@
 #define PASSVM_TESTS_RUN_PASSVM_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 /* The binary under test: $PASSVM, else build/passvm (cwd: the repo). */
@@ -42,5 +43,19 @@ int run_passvm(const char *const *args, char *out, size_t olen, char *err,
  * Returns argc. Fails the calling cmocka test when they do not fit.
  */
 int vargv(char **argv, int max, char *first, va_list ap);
+
+/*
+ * file_has() - whether the first 16 KiB of the file @path (passvm's
+ * output, a /proc status) hold @needle; false when it cannot be read.
+ */
+bool file_has(const char *path, const char *needle);
+
+/*
+ * tap_as() - a new tap @name attached as a launcher does (IFF_TAP |
+ * IFF_NO_PI | IFF_VNET_HDR), as fd @want, inherited (not close-on-exec),
+ * for passvm's --net fd=@want. Returns @want, or -1 when this machine
+ * cannot (no /dev/net/tun or CAP_NET_ADMIN). The tap goes with the fd.
+ */
+int tap_as(const char *name, int want);
 
 #endif

@@ -681,20 +681,6 @@ static int stop_live_jail(void **state)
 	return 0;
 }
 
-static bool file_has(const char *path, const char *needle)
-{
-	char buf[8192];
-	FILE *f = fopen(path, "r");
-	size_t n;
-
-	if (!f)
-		return false;
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	buf[n] = '\0';
-	fclose(f);
-	return strstr(buf, needle) != NULL;
-}
-
 /* The threads of @pid, and how many of them run under a seccomp filter. */
 static void count_tasks(pid_t pid, int *tasks, int *filtered)
 {
@@ -752,30 +738,6 @@ static bool status_is(pid_t pid, const char *line)
 
 	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
 	return file_has(path, line);
-}
-
-/*
- * A new tap @name attached as a launcher does (IFF_TAP | IFF_NO_PI |
- * IFF_VNET_HDR), as fd @want, inherited (not close-on-exec); -1 when this
- * machine cannot (no /dev/net/tun or CAP_NET_ADMIN). Gone when closed.
- */
-static int tap_as(const char *name, int want)
-{
-	struct ifreq ifr;
-	int fd = open("/dev/net/tun", O_RDWR);
-
-	if (fd < 0)
-		return -1;
-	memset(&ifr, 0, sizeof(ifr));
-	ifr.ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR;
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
-	if (ioctl(fd, TUNSETIFF, &ifr) || dup2(fd, want) != want) {
-		close(fd);
-		return -1;
-	}
-	if (fd != want)
-		close(fd);
-	return want;
 }
 
 /*
