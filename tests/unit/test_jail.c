@@ -263,6 +263,7 @@ static int plan_err(int argc, char **argv, const char *netns,
 	s.netns = netns;
 	ret = cli_jail_plan(&s, &o, "/nonexistent", "/", err);
 	jail_spec_free(&s);
+	vm_config_release(&o);
 	return ret;
 }
 
@@ -315,6 +316,7 @@ static void test_plan_fds(void **state)
 	assert_int_equal(find(&s, "/dev/vhost-net") != NULL, vhost);
 	assert_int_equal(find(&s, "/dev/null")->kind, JAIL_DEV_SHARED);
 	jail_spec_free(&s);
+	vm_config_release(&o);
 	/* vhost=on: the node whatever the host (passvm fails without it) */
 	fds[6] = "fd=7,vhost=on";
 	parse_run(&o, 11, fds);
@@ -322,6 +324,7 @@ static void test_plan_fds(void **state)
 	assert_int_equal(cli_jail_plan(&s, &o, "/nonexistent", "/", &err), 0);
 	assert_int_equal(find(&s, "/dev/vhost-net")->kind, JAIL_DEV);
 	jail_spec_free(&s);
+	vm_config_release(&o);
 
 	/* all of them given their vhost-net (or none): no node at all */
 	fds[6] = "fd=7,vhost=off";
@@ -330,6 +333,7 @@ static void test_plan_fds(void **state)
 	assert_int_equal(cli_jail_plan(&s, &o, "/nonexistent", "/", &err), 0);
 	assert_null(find(&s, "/dev/vhost-net"));
 	jail_spec_free(&s);
+	vm_config_release(&o);
 
 	/* a tap by name: its node, and the namespace it is in */
 	assert_int_equal(plan_err(5, byname, NULL, &err), -EINVAL);
@@ -344,6 +348,7 @@ static void test_plan_fds(void **state)
 	assert_int_equal(find(&s, "/dev/kvm")->kind, JAIL_DEV);
 	assert_int_equal(s.nr_keep_fds, 0);
 	jail_spec_free(&s);
+	vm_config_release(&o);
 
 	/* VFIO fds cannot be named inside: refused, naming --vfio BDF */
 	assert_int_equal(plan_err(5, vfiofd, NULL, &err), -EINVAL);
