@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The lab's socket and disk tool (L2 and L3): vsock, Firecracker's uds,
- * taps, TCP, block device reads.
+ * taps, TCP, block device reads and writes.
  */
 /*
  * Busybox has no vsock tool, no tap creation and no TCP throughput test;
@@ -32,9 +32,15 @@
  *   labtool tcp-source IP PORT BYTES [TRIES]
  *                                    send BYTES, print MB/s
  *   labtool blk-rand DEV SECONDS     4 KiB O_DIRECT reads at random
- *                                    aligned offsets for SECONDS: IOPS
+ *                                    aligned offsets for SECONDS, one at
+ *                                    a time: IOPS
  *   labtool blk-seq DEV              1 MiB O_DIRECT reads of all of DEV
  *                                    in order: MB/s
+ *   labtool blk-rand-write DEV SECONDS
+ *   labtool blk-seq-write DEV        the same with O_DIRECT writes of a
+ *                                    non-zero pattern (DEV's data is lost;
+ *                                    no flush: the figure is of the writes
+ *                                    reaching the device's cache)
  *   labtool stamp FILE TEXT...       stdin to stdout as it comes; the time
  *                                    the first line holding the K-th TEXT
  *                                    was read (ms, CLOCK_BOOTTIME:
@@ -430,12 +436,15 @@ static int cmd_tcp_source(const char *ip, unsigned int port, long long bytes,
 }
 
 /*
- * @dev opened O_DIRECT, its size in @size (bytes) and a 1 MiB aligned
- * buffer in @buf; -1 with the failure printed.
+ * @dev opened O_DIRECT (read-write when @wr), its size in @size (bytes)
+ * and a 1 MiB aligned buffer in @buf (with @wr: filled with a pattern
+ * without a zero byte, so no write is of zeroes); -1 with the failure
+ * printed.
  */
-static int blk_open(const char *dev, unsigned long long *size, void **buf)
+static int blk_open(const char *dev, bool wr, unsigned long long *size,
+		    void **buf)
 {
-	int fd = open(dev, O_RDONLY | O_DIRECT);
+	int fd = open(dev, (wr ? O_RDWR : O_RDONLY) | O_DIRECT);
 
 	if (fd < 0) {
 		fail("open");
@@ -456,17 +465,26 @@ static int blk_open(const char *dev, unsigned long long *size, void **buf)
 		close(fd);
 		return -1;
 	}
+	for (size_t i = 0; wr && i < CHUNK_DIRECT; i++)
+		((unsigned char *)*buf)[i] = (unsigned char)(0x80 | (i >> 3));
 	return fd;
 }
 
-/* 4 KiB reads at random 4 KiB-aligned offsets for @secs seconds */
-static int cmd_blk_rand(const char *dev, double secs)
+/* @n bytes at @off between @buf and @fd, read or written (@wr) at once */
+static bool blk_io(int fd, void *buf, size_t n, off_t off, bool wr)
+{
+	return (wr ? pwrite(fd, buf, n, off) : pread(fd, buf, n, off)) ==
+	       (ssize_t)n;
+}
+
+/* 4 KiB reads (@wr: writes) at random 4 KiB-aligned offsets for @secs s */
+static int cmd_blk_rand(const char *dev, double secs, bool wr)
 {
 	unsigned long long size, x = 88172645463325252ull;
 	long long ios = 0;
 	double t0, t;
 	void *buf;
-	int fd = blk_open(dev, &size, &buf);
+	int fd = blk_open(dev, wr, &size, &buf);
 
 	if (fd < 0)
 		return 1;
@@ -476,9 +494,9 @@ static int cmd_blk_rand(const char *dev, double secs)
 		x ^= x << 13;
 		x ^= x >> 7;
 		x ^= x << 17;
-		if (pread(fd, buf, 4096, (off_t)(x % (size / 4096)) * 4096) !=
-		    4096)
-			return fail("pread");
+		if (!blk_io(fd, buf, 4096, (off_t)(x % (size / 4096)) * 4096,
+			    wr))
+			return fail(wr ? "pwrite" : "pread");
 		ios++;
 		t = now() - t0;
 	} while (t < secs);
@@ -487,20 +505,20 @@ static int cmd_blk_rand(const char *dev, double secs)
 	return ok("ios=%lld t=%.2f iops=%.0f", ios, t, ios / t);
 }
 
-/* all of @dev read in order, 1 MiB at a time */
-static int cmd_blk_seq(const char *dev)
+/* all of @dev read (@wr: written) in order, 1 MiB at a time */
+static int cmd_blk_seq(const char *dev, bool wr)
 {
 	unsigned long long size, done = 0;
 	double t0, t;
 	void *buf;
-	int fd = blk_open(dev, &size, &buf);
+	int fd = blk_open(dev, wr, &size, &buf);
 
 	if (fd < 0)
 		return 1;
 	t0 = now();
 	while (done + CHUNK_DIRECT <= size) {
-		if (pread(fd, buf, CHUNK_DIRECT, (off_t)done) != CHUNK_DIRECT)
-			return fail("pread");
+		if (!blk_io(fd, buf, CHUNK_DIRECT, (off_t)done, wr))
+			return fail(wr ? "pwrite" : "pread");
 		done += CHUNK_DIRECT;
 	}
 	t = now() - t0;
@@ -622,10 +640,11 @@ int main(int argc, char **argv)
 		return cmd_tcp_source(argv[2], (unsigned int)atoi(argv[3]),
 				      atoll(argv[4]), tries);
 	}
-	if (!strcmp(c, "blk-rand") && argc == 4)
-		return cmd_blk_rand(argv[2], atof(argv[3]));
-	if (!strcmp(c, "blk-seq") && argc == 3)
-		return cmd_blk_seq(argv[2]);
+	if ((!strcmp(c, "blk-rand") || !strcmp(c, "blk-rand-write")) &&
+	    argc == 4)
+		return cmd_blk_rand(argv[2], atof(argv[3]), c[8] == '-');
+	if ((!strcmp(c, "blk-seq") || !strcmp(c, "blk-seq-write")) && argc == 3)
+		return cmd_blk_seq(argv[2], c[7] == '-');
 	if (!strcmp(c, "stamp") && argc >= 4)
 		return cmd_stamp(argv[2], argv + 3, argc - 3);
 	if (!strcmp(c, "now") && argc == 2) {
@@ -633,6 +652,6 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	fprintf(stderr,
-		"usage: labtool listen|connect|uds-listen|uds-connect|tap-add|tap-exec|tcp-sink|tcp-source|blk-rand|blk-seq|stamp|now ...\n");
+		"usage: labtool listen|connect|uds-listen|uds-connect|tap-add|tap-exec|tcp-sink|tcp-source|blk-rand[-write]|blk-seq[-write]|stamp|now ...\n");
 	return 2;
 }
