@@ -30,13 +30,15 @@ int model_net(struct vm_config *c, const char *path_id, json_t *body,
 /*
  * PATCH /drives/{id} and /network-interfaces/{id} after the start
  * (swagger PartialDrive, PartialNetworkInterface): the body is checked and
- * must name an existing device; passvm changes nothing at run time, so a
- * new path_on_host or a rate limiter that limits is refused (-EINVAL,
- * "not supported"), and what is left (a limiter that limits nothing) is
- * accepted as the no-op it is. @c is not changed.
+ * must name an existing device; passvm does not rate-limit, so a rate
+ * limiter that limits is refused (-EINVAL, "not supported") and one that
+ * limits nothing is accepted as the no-op it is. @c is not changed: a
+ * drive's new path_on_host is returned in *@path (NULL: none; it points
+ * into @body) with the drive's index in *@idx, for the VMM to open.
  */
 int model_drive_patch(const struct vm_config *c, const char *path_id,
-		      json_t *body, struct pv_error *err);
+		      json_t *body, unsigned int *idx, const char **path,
+		      struct pv_error *err);
 int model_net_patch(const struct vm_config *c, const char *path_id,
 		    json_t *body, struct pv_error *err);
 int model_vsock(struct vm_config *c, json_t *body, struct pv_error *err);

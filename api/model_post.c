@@ -14,7 +14,8 @@ static const struct fspec drive_patch_f[] = {
 };
 
 int model_drive_patch(const struct vm_config *c, const char *path_id,
-		      json_t *body, struct pv_error *err)
+		      json_t *body, unsigned int *idx, const char **path,
+		      struct pv_error *err)
 {
 	const char *id;
 	char *rl;
@@ -32,11 +33,8 @@ int model_drive_patch(const struct vm_config *c, const char *path_id,
 	if (i == c->nr_disks)
 		return pv_seterr(err, EINVAL,
 				 "Invalid block device ID: no drive '%s'", id);
-	if (str_of(body, "path_on_host"))
-		return pv_seterr(
-			err, EINVAL,
-			"drive '%s': passvm cannot change path_on_host after the start: not supported",
-			id);
+	*idx = i;
+	*path = str_of(body, "path_on_host");
 	ret = rate_limiter_text(field(body, "rate_limiter"), "rate_limiter",
 				&rl, err);
 	free(rl);

@@ -137,7 +137,15 @@ static int put_net(struct req *q)
 
 static int patch_drive(struct req *q)
 {
-	return model_drive_patch(q->a->cfg, q->id, q->body, &q->err);
+	const struct api_vmm_ops *ops = q->a->ops;
+	const char *path;
+	unsigned int i;
+	int ret = model_drive_patch(q->a->cfg, q->id, q->body, &i, &path,
+				    &q->err);
+
+	if (!ret && path)
+		ret = ops->drive_path(ops->opaque, i, path, &q->err);
+	return ret;
 }
 
 static int patch_net(struct req *q)

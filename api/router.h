@@ -23,6 +23,13 @@ struct api_vmm_ops {
 	int (*resume)(void *opaque, struct pv_error *err);
 	/* Press Ctrl-Alt-Del on the guest's keyboard (i8042). */
 	int (*ctrl_alt_del)(void *opaque, struct pv_error *err);
+	/*
+	 * PATCH /drives/{id} path_on_host after the start: drive @i of the
+	 * description is served from @path from now on, and the description
+	 * says so (GET /vm/config); on error nothing changed.
+	 */
+	int (*drive_path)(void *opaque, unsigned int i, const char *path,
+			  struct pv_error *err);
 	/* Add the VMM's counters to a metrics line (may be NULL). */
 	void (*fill_metrics)(void *opaque, json_t *line);
 	void *opaque;

@@ -240,7 +240,9 @@ static const struct sandbox_rule main_rules[] = {
  * The API thread "fc_api": epoll over the socket and its clients, PUT
  * /logger and PUT /metrics open their files (and the logger takes
  * stderr), SendCtrlAltDel raises the i8042's line, PATCH /vm kicks the
- * vCPUs (base: tkill/tgkill).
+ * vCPUs (base: tkill/tgkill), PATCH /drives opens and locks a new image
+ * (blk_image_open: its size by lseek, access for the message about a
+ * read-only file).
  */
 static const uint32_t ioctl_api[] = { KVM_IRQ_LINE };
 
@@ -258,6 +260,9 @@ static const struct sandbox_rule api[] = {
 	SB_ALLOW(fcntl),
 	SB_ALLOW(fstat),
 	SB_ALLOW(newfstatat),
+	SB_ALLOW(lseek),
+	SB_ALLOW(faccessat),
+	SB_ALLOW(faccessat2),
 	SB_ALLOW(mincore), /* FlushMetrics: guest RAM resident */
 	SB_ARCH_API
 };

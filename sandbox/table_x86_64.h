@@ -61,6 +61,7 @@
 #define SB_ARCH_API		\
 	SB_ALLOW(epoll_wait),	\
 	SB_ALLOW(open),		\
+	SB_ALLOW(access),	\
 	SB_ALLOW(dup2),
 
 #define SB_ARCH_CONSOLE		\

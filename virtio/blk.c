@@ -20,7 +20,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <linux/falloc.h>
@@ -30,86 +29,6 @@
 #define BLK_PCI_CLASS 0x018000u
 #define HDR_LEN sizeof(struct virtio_blk_outhdr)
 #define SEG_LEN sizeof(struct virtio_blk_discard_write_zeroes)
-
-/* ---- the image ---- */
-
-int blk_image_open(struct blk_image *im, const char *path, bool read_only,
-		   struct pv_error *err)
-{
-	struct flock fl = {
-		.l_type = read_only ? F_RDLCK : F_WRLCK,
-		.l_whence = SEEK_SET,
-	};
-	struct stat st;
-	off_t end;
-	int e;
-
-	im->fd = open(path, (read_only ? O_RDONLY : O_RDWR) | O_CLOEXEC);
-	im->read_only = read_only;
-	if (im->fd < 0) {
-		e = errno;
-		if (e == ENOENT)
-			return pv_seterr(
-				err, e,
-				"disk %s: no such file: give the path of a raw image (make one with truncate -s 1G %s, or mke2fs)",
-				path, path);
-		if (!read_only && (e == EACCES || e == EROFS || e == EPERM) &&
-		    !access(path, R_OK))
-			return pv_seterr(
-				err, EACCES,
-				"disk %s: passvm may read it but not write it (%s): add ,ro to --disk, or make it writable",
-				path, strerror(e));
-		return pv_seterr(
-			err, e == EPERM ? EACCES : e,
-			"disk %s: cannot open it: %s: check its permissions",
-			path, strerror(e));
-	}
-	if (fstat(im->fd, &st) ||
-	    (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode))) {
-		blk_image_close(im);
-		return pv_seterr(
-			err, EINVAL,
-			"disk %s: not a regular file or a block device: give a raw image file",
-			path);
-	}
-	end = lseek(im->fd, 0, SEEK_END);
-	if (end < (off_t)VIRTIO_BLK_SECTOR) {
-		blk_image_close(im);
-		return pv_seterr(
-			err, EINVAL,
-			"disk %s: it is %s (%lld bytes): a disk needs at least one 512-byte sector; grow it with truncate -s SIZE %s",
-			path, end <= 0 ? "empty" : "too small",
-			(long long)(end < 0 ? 0 : end), path);
-	}
-	im->size = (uint64_t)end;
-	im->sectors = im->size / VIRTIO_BLK_SECTOR;
-	if (fcntl(im->fd, F_OFD_SETLK, &fl)) {
-		e = errno;
-		blk_image_close(im);
-		if (e == EAGAIN || e == EACCES)
-			return pv_seterr(
-				err, EBUSY,
-				"disk %s: another process holds a lock on it (another VM %s it?): stop that one, or give this VM a copy%s",
-				path, read_only ? "writing" : "using",
-				read_only ? "" : " (or ,ro if both only read)");
-		return pv_seterr(
-			err, e,
-			"disk %s: cannot lock it (fcntl F_OFD_SETLK: %s): put the image on a local filesystem",
-			path, strerror(e));
-	}
-	if (im->size % VIRTIO_BLK_SECTOR)
-		pv_warn("disk %s: its size (%llu bytes) is not a multiple of 512: the last %llu bytes are not used",
-			path, (unsigned long long)im->size,
-			(unsigned long long)(im->size % VIRTIO_BLK_SECTOR));
-	return 0;
-}
-
-void blk_image_close(struct blk_image *im)
-{
-	if (im->fd >= 0)
-		close(im->fd); /* the OFD lock goes with it */
-	im->fd = -1;
-}
 
 /* ---- requests ---- */
 

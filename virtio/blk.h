@@ -93,6 +93,26 @@ int virtio_blk_create(struct virtio_blk **out,
 void virtio_blk_destroy(struct virtio_blk *b);
 
 /*
+ * virtio_blk_change() - serve the disk from the image at @path from now
+ * on, as Firecracker's PATCH /drives path_on_host (its update_disk_image):
+ * @path is opened as blk_image_open() does, with the disk's read-only
+ * flag (an error there changes nothing: the message names the problem);
+ * then, on the I/O thread between two requests (the ones served before
+ * used the old file), the new image replaces the old, the capacity
+ * (sectors of 512 bytes) in the configuration is the new size,
+ * config_generation changes and, if the driver runs the device, the
+ * configuration change interrupt is raised (virtio 1.2 §4.1.4.3,
+ * §4.1.4.5, §5.2.4). @path naming the file in use (same device and
+ * inode) re-reads its size and keeps its fd and lock. *@old gets the
+ * image the device let go, for the caller to close (blk_image_close: fd
+ * and lock released); it is the caller's own @p->image when the device
+ * was built over one. Call with no lock held that the device's I/O
+ * thread takes. Returns 0 or blk_image_open's errors.
+ */
+int virtio_blk_change(struct virtio_blk *b, const char *path,
+		      struct blk_image *old, struct pv_error *err);
+
+/*
  * virtio_blk_request() - serve one request chain (§5.2.6): header, data,
  * status byte. Returns the status byte written (VIRTIO_BLK_S_*) and the
  * bytes written into the chain in *@written, or -EINVAL for a chain that

@@ -14,6 +14,7 @@
  *   msix.c        the device's own MSI-X table and PBA (BAR0), vectors
  *                 delivered through irqfds
  *   blk.c         virtio-blk on a raw image file (§5.2)
+ *   blk_image.c   its image: checks, lock, a new one while the guest runs
  *   net.c, tap.c, vhost_net.c
  *                 virtio-net on a tap, in the kernel (vhost-net) or in the
  *                 I/O thread (§5.1)

@@ -96,6 +96,20 @@ static int do_cad(void *opaque, struct pv_error *err)
 	return ret;
 }
 
+static int do_drive(void *opaque, unsigned int i, const char *path,
+		    struct pv_error *err)
+{
+	struct runner *r = opaque;
+	int ret = vm_boot_get(&r->vm, err);
+
+	if (!ret) {
+		ret = virtio_disk_change(r->vm.virtio, &r->vm.virtio_host,
+					 r->cfg, i, path, err);
+		vm_boot_put(&r->vm);
+	}
+	return ret;
+}
+
 /* vCPU exits add up across --reboot restarts, as --stats; UART: this boot. */
 static void do_metrics(void *opaque, json_t *line)
 {
@@ -226,6 +240,7 @@ int api_run(struct vm_config *o)
 		.pause = do_pause,
 		.resume = do_resume,
 		.ctrl_alt_del = do_cad,
+		.drive_path = do_drive,
 		.fill_metrics = do_metrics,
 	};
 	struct api_vmm_ops ops = ops_tmpl;

@@ -394,3 +394,29 @@ void virtio_devices_destroy(struct virtio_devices *vd)
 	}
 	free(vd);
 }
+
+int virtio_disk_change(struct virtio_devices *vd, struct virtio_host *h,
+		       struct vm_config *c, unsigned int i, const char *path,
+		       struct pv_error *err)
+{
+	struct disk_cfg *d = &c->disks[i];
+	struct virtio_blk *b;
+	struct blk_image old;
+	unsigned int k = 0;
+	int ret;
+
+	/* Its device: the one named by the description's id (create_disk). */
+	while (vd && k < vd->nr && vd->dev[k].id != d->id)
+		k++;
+	if (!vd || k == vd->nr)
+		return pv_seterr(err, ENODEV, "drive '%s': no device", d->id);
+	b = vd->dev[k].u.blk;
+	ret = virtio_blk_change(b, path, &old, err);
+	if (ret)
+		return ret;
+	h->image[i] = b->im; /* what the next boot uses */
+	blk_image_close(&old);
+	return vm_config_set_str(c, &d->path, path) ?
+		       pv_seterr(err, ENOMEM, "out of memory") :
+		       0;
+}

@@ -125,6 +125,19 @@ void virtio_devices_use_devid(struct virtio_devices *vd,
 			      struct irq_router *irq);
 
 /*
+ * virtio_disk_change() - PATCH /drives/{id} path_on_host: drive @i of @c
+ * (its device in @vd) served from @path from now on
+ * (virtio_blk_change), @h->image[@i] the new image (a --reboot keeps it)
+ * and @c's path_on_host @path; the old image closed (its lock released).
+ * The caller holds the boot (vm_boot_get), as a reboot reads @h and @c.
+ * Errors: blk_image_open's (nothing changed), -ENOMEM (@c not changed),
+ * -ENODEV (no device for the drive).
+ */
+int virtio_disk_change(struct virtio_devices *vd, struct virtio_host *h,
+		       struct vm_config *c, unsigned int i, const char *path,
+		       struct pv_error *err);
+
+/*
  * virtio_devices_destroy() - stop the I/O threads, reset and free the
  * devices (their ioeventfds and irqfds go); the host resources stay.
  */

@@ -7,8 +7,8 @@
  * /metrics open files the body names: for those the harness calls the
  * model directly (what the router does first) and opens nothing.
  *
- * Input: u8 flags (bit 0 trace; bits 1-3: the VMM's start, pause and
- * Ctrl-Alt-Del fail), then requests: u8 method (% 6: GET PUT PATCH
+ * Input: u8 flags (bit 0 trace; bits 1-4: the VMM's start, pause,
+ * Ctrl-Alt-Del and a drive's new path_on_host fail), then requests: u8 method (% 6: GET PUT PATCH
  * DELETE POST, or a raw one), u8 path (index into paths[], or a raw path
  * of u8 length when bit 7 is set), u16 body length, the body.
  *
@@ -58,11 +58,27 @@ static int vmm_cad(void *o, struct pv_error *e)
 	return flags & 8 ? pv_seterr(e, ENODEV, "no keyboard (injected)") : 0;
 }
 
-static const struct api_vmm_ops ops = {
+/*
+ * As the VMM's own: a vhost-user drive has no device to change (the VMM
+ * refuses one at the start), else the description gets the new path and
+ * the invariants must hold of it too.
+ */
+static int vmm_drive(void *o, unsigned int i, const char *path,
+		     struct pv_error *e)
+{
+	if (flags & 16 || ((struct vm_config *)o)->disks[i].socket)
+		return pv_seterr(e, ENOENT, "disk %s: no such file (injected)",
+				 path);
+	return vm_config_set_str(o, &((struct vm_config *)o)->disks[i].path,
+				 path);
+}
+
+static const struct api_vmm_ops ops_tmpl = {
 	.start = vmm_start,
 	.pause = vmm_pause,
 	.resume = vmm_resume,
 	.ctrl_alt_del = vmm_cad,
+	.drive_path = vmm_drive,
 };
 
 static const char *const methods[] = { "GET", "PUT", "PATCH", "DELETE",
@@ -139,6 +155,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	struct api_vmm_ops ops = ops_tmpl;
 	struct vm_config cfg;
 	struct api_ctx a;
 	struct fz f;
@@ -148,6 +165,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_trace(flags & 1);
 	starts = 0;
 	vm_config_init(&cfg);
+	ops.opaque = &cfg;
 	api_ctx_init(&a, &cfg, &ops);
 	while (!fz_done(&f)) {
 		uint8_t m = fz_u8(&f) % 6, ps = fz_u8(&f);

@@ -321,6 +321,80 @@ static void test_lifecycle(void **state)
 	       "\"boot-source\":{\"kernel_image_path\":\"bzImage\",\"boot_args\":\"console=ttyS0\"}");
 }
 
+/*
+ * PATCH /drives/{id} after the start: the body checked as Firecracker's
+ * PartialDrive, the drive found, a limiting rate limiter refused before
+ * the VMM is asked; a new path_on_host goes to the VMM (fake_vmm), whose
+ * refusal is the 400's message and leaves the description as it was.
+ */
+static void test_drive_patch(void **state)
+{
+	struct fixture *f = *state;
+	const char *path = "x";
+	unsigned int i = 99;
+	struct pv_error err;
+	json_t *j;
+
+	fake_vmm.cfg = &f->cfg;
+	EXPECT(f, 204, "PUT", "/boot-source", "{\"kernel_image_path\": \"k\"}",
+	       "");
+	EXPECT(f, 204, "PUT", "/drives/root",
+	       "{\"drive_id\": \"root\", \"path_on_host\": \"r.img\", \"is_root_device\": true, \"is_read_only\": false}",
+	       "");
+	EXPECT(f, 204, "PUT", "/drives/data",
+	       "{\"drive_id\": \"data\", \"path_on_host\": \"old.img\", \"is_root_device\": false, \"is_read_only\": true}",
+	       "");
+	EXPECT(f, 400, "PATCH", "/drives/data",
+	       "{\"drive_id\": \"data\", \"path_on_host\": \"new.img\"}",
+	       "not supported before starting the microVM.");
+	EXPECT(f, 204, "PUT", "/actions",
+	       "{\"action_type\": \"InstanceStart\"}", "");
+	EXPECT(f, 400, "PATCH", "/drives/data",
+	       "{\"drive_id\": \"data\", \"path_on_host\": \"new.img\", \"is_read_only\": false}",
+	       "unknown field `is_read_only`");
+	EXPECT(f, 400, "PATCH", "/drives/data",
+	       "{\"drive_id\": \"data\", \"path_on_host\": 7}", "path_on_host");
+	EXPECT(f, 400, "PATCH", "/drives/data",
+	       "{\"path_on_host\": \"new.img\"}", "drive_id");
+	EXPECT(f, 400, "PATCH", "/drives/data",
+	       "{\"drive_id\": \"root\", \"path_on_host\": \"new.img\"}",
+	       "does not match the id from the body");
+	EXPECT(f, 400, "PATCH", "/drives/nope",
+	       "{\"drive_id\": \"nope\", \"path_on_host\": \"new.img\"}",
+	       "Invalid block device ID: no drive 'nope'");
+	EXPECT(f, 400, "PATCH", "/drives/data",
+	       "{\"drive_id\": \"data\", \"path_on_host\": \"new.img\", \"rate_limiter\": {\"ops\": {\"size\": 5, \"refill_time\": 100}}}",
+	       "does not support rate limiting");
+	assert_int_equal(fake_vmm.drive_paths, 0);
+	/* the VMM cannot open it: its message, the old path kept */
+	EXPECT(f, 400, "PATCH", "/drives/data",
+	       "{\"drive_id\": \"data\", \"path_on_host\": \"missing.img\"}",
+	       "disk missing.img: no such file");
+	assert_int_equal(fake_vmm.drive_paths, 1);
+	EXPECT(f, 200, "GET", "/vm/config", NULL,
+	       "{\"drive_id\":\"data\",\"path_on_host\":\"old.img\"");
+	/* the VMM took it: the description names it, read-only kept */
+	EXPECT(f, 204, "PATCH", "/drives/data",
+	       "{\"drive_id\": \"data\", \"path_on_host\": \"new.img\", \"rate_limiter\": null}",
+	       "");
+	assert_int_equal(fake_vmm.drive_paths, 2);
+	assert_int_equal(fake_vmm.drive, 1);
+	assert_string_equal(fake_vmm.path, "new.img");
+	EXPECT(f, 200, "GET", "/vm/config", NULL,
+	       "{\"drive_id\":\"data\",\"path_on_host\":\"new.img\",\"is_root_device\":false,\"is_read_only\":true");
+	/* no path_on_host (Firecracker's vhost-user refresh): nothing asked */
+	EXPECT(f, 204, "PATCH", "/drives/root", "{\"drive_id\": \"root\"}", "");
+	assert_int_equal(fake_vmm.drive_paths, 2);
+	/* the model alone: the index and the path, or NULL */
+	j = json_loads("{\"drive_id\": \"root\"}", 0, NULL);
+	assert_int_equal(model_drive_patch(&f->cfg, "root", j, &i, &path, &err),
+			 0);
+	assert_int_equal(i, 0);
+	assert_null(path);
+	json_decref(j);
+	fake_vmm.cfg = NULL;
+}
+
 static void test_metrics_and_logger(void **state)
 {
 	struct fixture *f = *state;
@@ -603,6 +677,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_drives_nets_vsock, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_lifecycle, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_drive_patch, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_metrics_and_logger, setup,
 						teardown),

@@ -5,7 +5,8 @@
  * start by firecracker-go-sdk (Machine.Start's handlers: the socket probe
  * GET /machine-config, logger, metrics, machine-config and its read-back,
  * boot-source, drives, network interfaces, vsock, MMDS config,
- * InstanceStart; then DescribeInstanceInfo, the PATCHes it offers, pause,
+ * InstanceStart; then DescribeInstanceInfo, the PATCHes it offers (a
+ * drive's new path_on_host reaching the VMM), pause,
  * resume, FlushMetrics and Shutdown's SendCtrlAltDel), written byte for
  * byte as Go's net/http and go-openapi's runtime put them on the wire:
  * one keep-alive connection, Host, User-Agent, Content-Length, Accept,
@@ -56,6 +57,7 @@ static int setup(void **state)
 	vm_config_init(&t->cfg);
 	api_ctx_init(&t->a, &t->cfg, &fake_vmm_ops);
 	memset(&fake_vmm, 0, sizeof(fake_vmm));
+	fake_vmm.cfg = &t->cfg;
 	snprintf(t->sock, sizeof(t->sock), "/tmp/passvm-test-sdk-%d.sock",
 		 (int)getpid());
 	snprintf(t->log, sizeof(t->log), "/tmp/passvm-test-sdk-%d.log",
@@ -303,11 +305,23 @@ static void test_sdk_start(void **state)
 	FAULT(t, "PATCH", "/network-interfaces/1",
 	      "{\"iface_id\":\"1\",\"rx_rate_limiter\":{\"bandwidth\":{\"refill_time\":1000,\"size\":1048576}}}",
 	      "rx_rate_limiter.bandwidth: passvm does not support rate limiting (size 1048576 per 1000 ms)");
+	/* the drive's new file: the VMM opens it (fake_vmm); the
+	 * description then names it */
+	OK(t, "PATCH", "/drives/1",
+	   "{\"drive_id\":\"1\",\"path_on_host\":\"/srv/other.ext4\"}");
+	assert_int_equal(fake_vmm.drive_paths, 1);
+	assert_int_equal(fake_vmm.drive, 1); /* "1" is the second drive */
+	assert_string_equal(fake_vmm.path, "/srv/other.ext4");
+	GO(t, 200, "GET", "/vm/config", NULL,
+	   "{\"drive_id\":\"1\",\"path_on_host\":\"/srv/other.ext4\",\"is_root_device\":true");
 	FAULT(t, "PATCH", "/drives/1",
-	      "{\"drive_id\":\"1\",\"path_on_host\":\"/srv/other.ext4\"}",
-	      "drive '1': passvm cannot change path_on_host after the start: not supported");
+	      "{\"drive_id\":\"1\",\"path_on_host\":\"/srv/missing.ext4\"}",
+	      "disk /srv/missing.ext4: no such file");
+	GO(t, 200, "GET", "/vm/config", NULL,
+	   "\"path_on_host\":\"/srv/other.ext4\"");
 	FAULT(t, "PATCH", "/drives/9", "{\"drive_id\":\"9\"}",
 	      "Invalid block device ID: no drive '9'");
+	assert_int_equal(fake_vmm.drive_paths, 2);
 	/* a limiter that limits nothing changes nothing: accepted */
 	OK(t, "PATCH", "/network-interfaces/1",
 	   "{\"iface_id\":\"1\",\"tx_rate_limiter\":{\"bandwidth\":{\"refill_time\":0,\"size\":0}}}");

@@ -23,11 +23,18 @@ static int fake_ok(void *o, struct pv_error *e)
 	return 0;
 }
 
+static int fake_drive(void *o, unsigned int i, const char *p,
+		      struct pv_error *e)
+{
+	return 0;
+}
+
 static const struct api_vmm_ops ops = {
 	.start = fake_ok,
 	.pause = fake_ok,
 	.resume = fake_ok,
 	.ctrl_alt_del = fake_ok,
+	.drive_path = fake_drive,
 };
 
 static json_t *load_doc(void)

@@ -49,6 +49,7 @@
 #include "sandbox/iommufd_ioctl.h"
 #include "sandbox/policy.h"
 #include "sandbox_child.h"
+#include "virtio/blk.h"
 
 #ifndef MADV_POPULATE_WRITE
 #define MADV_POPULATE_WRITE 23 /* linux/mman.h, Linux 5.14 */
@@ -255,6 +256,43 @@ static void test_api_metrics(void **state)
 	expect_stacked(SANDBOX_API, api_metrics, NULL);
 }
 
+/*
+ * PATCH /drives path_on_host on the API thread: the new image opened,
+ * measured and locked (blk_image_open), or refused with its message
+ * (missing; read-write asked of a read-only file: access()).
+ */
+static int api_drive(void *arg)
+{
+	const char *dir = arg;
+	struct pv_error e;
+	struct blk_image im;
+	char path[256];
+
+	snprintf(path, sizeof(path), "%s/disk.img", dir);
+	if (blk_image_open(&im, path, false, &e))
+		return 50;
+	blk_image_close(&im);
+	if (access(path, R_OK))
+		return 51;
+	snprintf(path, sizeof(path), "%s/missing.img", dir);
+	return blk_image_open(&im, path, false, &e) == -ENOENT ? 0 : 52;
+}
+
+static void test_api_drive(void **state)
+{
+	char dir[] = "/tmp/passvm-sbd-XXXXXX", path[64];
+	int fd;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/disk.img", dir);
+	fd = open(path, O_RDWR | O_CREAT, 0600);
+	assert_true(fd >= 0 && !ftruncate(fd, 4096));
+	close(fd);
+	expect_stacked(SANDBOX_API, api_drive, dir);
+	unlink(path);
+	rmdir(dir);
+}
+
 /* vCPU exits: virtio BAR0 moves, vhost-net's memory table, MSI-X. */
 static const unsigned long vcpu_ioctls[] = { KVM_RUN,
 					     KVM_IOEVENTFD,
@@ -451,6 +489,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_main_steady),
 		cmocka_unit_test(test_api_metrics),
+		cmocka_unit_test(test_api_drive),
 		cmocka_unit_test(test_vcpu_virtio),
 		cmocka_unit_test(test_io_thread),
 		cmocka_unit_test(test_io_cannot_listen),

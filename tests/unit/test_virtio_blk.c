@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
-/* virtio-blk: the image checks and lock, and requests on a temp file. */
+/*
+ * virtio-blk: the image checks and lock, requests on a temp file, and a
+ * new image while the guest runs (PATCH /drives path_on_host).
+ */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/fs.h>
@@ -22,6 +25,7 @@
 #include "virtio/blk.h"
 #include "virtio/virtio_regs.h"
 #include "virtio_fake.h"
+#include "vmm/virtio_glue.h"
 
 #define SECTORS 64
 #define F(bit) (1ull << (bit))
@@ -485,6 +489,229 @@ static void test_through_the_queue(void **state)
 	free_t(t);
 }
 
+/* ---- a new image while the guest runs (PATCH /drives path_on_host) ---- */
+
+static uint8_t cfg_generation(struct t *t)
+{
+	return (uint8_t)drv_read(&t->b->vdev, VIRTIO_PCI_COMMON_CFGGENERATION,
+				 1);
+}
+
+static uint64_t capacity(struct t *t)
+{
+	return drv_read(&t->b->vdev, VIRTIO_REGS_DEVICE, 4) |
+	       drv_read(&t->b->vdev, VIRTIO_REGS_DEVICE + 4, 4) << 32;
+}
+
+static bool fd_open(int fd)
+{
+	return fcntl(fd, F_GETFD) >= 0;
+}
+
+/* A plugged disk the driver set up (MSI-X: vector 1 is the config's). */
+static struct t *running_t(bool ro, bool msix, struct vfake_vq *q)
+{
+	struct t *t = new_t(ro, NULL);
+	struct pv_error err;
+
+	assert_int_equal(virtio_dev_plug(&t->b->vdev, &t->e.g.bus, &err), 0);
+	pci_bus_enable_decode(&t->e.g.bus);
+	vfake_vq_init(q, &t->e.g, FAKE_RAM_GPA + 0x10000, 16);
+	assert_true(drv_setup(&t->b->vdev,
+			      F(VIRTIO_F_VERSION_1) | F(VIRTIO_BLK_F_FLUSH), q,
+			      1, msix));
+	return t;
+}
+
+static void test_change_image(void **state)
+{
+	struct vfake_vq q;
+	struct t *t = running_t(false, true, &q);
+	struct virtio_dev *v = &t->b->vdev;
+	char path[64], dir[] = "/tmp/passvm-blkc-XXXXXX";
+	uint8_t gen = cfg_generation(t), buf[512];
+	struct blk_image old, other;
+	struct pv_error err;
+	int fd = t->b->im.fd;
+	uint32_t w;
+
+	/* the I/O thread runs: the change is made there */
+	assert_int_equal(virtio_dev_start(v, &err), 0);
+	assert_int_equal(capacity(t), SECTORS);
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/new.img", dir);
+	/* what start-up refuses is refused, and nothing changes */
+	assert_int_equal(virtio_blk_change(t->b, path, &old, &err), -ENOENT);
+	assert_non_null(strstr(err.msg, "no such file"));
+	assert_int_equal(virtio_blk_change(t->b, dir, &old, &err), -EISDIR);
+	assert_non_null(strstr(err.msg, "cannot open it"));
+	make_image(path, 0);
+	assert_int_equal(virtio_blk_change(t->b, path, &old, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "empty"));
+	make_image(path, 2 * SECTORS * 512);
+	assert_int_equal(open_img(&other, path, true, &err), 0);
+	assert_int_equal(virtio_blk_change(t->b, path, &old, &err), -EBUSY);
+	assert_non_null(strstr(err.msg, "another process holds a lock"));
+	blk_image_close(&other);
+	assert_int_equal(t->b->im.fd, fd);
+	assert_string_equal(t->b->path, t->path);
+	assert_int_equal(capacity(t), SECTORS);
+	assert_int_equal(cfg_generation(t), gen);
+	assert_int_equal(eventfd_take(v->vec[1].fd), 0);
+
+	/* the new image: its size, a new generation, the config interrupt */
+	other.fd = open(path, O_WRONLY);
+	assert_int_equal(
+		pwrite(other.fd, "new image", 9, (2 * SECTORS - 1) * 512), 9);
+	close(other.fd);
+	assert_int_equal(virtio_blk_change(t->b, path, &old, &err), 0);
+	assert_int_equal(old.fd, fd);
+	assert_true(fd_open(fd)); /* the caller's to close */
+	assert_int_not_equal(t->b->im.fd, fd);
+	assert_string_equal(t->b->path, path);
+	assert_int_equal(capacity(t), 2 * SECTORS);
+	assert_int_not_equal(cfg_generation(t), gen);
+	assert_int_equal(eventfd_take(v->vec[1].fd), 1);
+	assert_int_equal(eventfd_take(v->vec[0].fd), 0);
+	assert_int_equal(v->stats.config_irqs, 1);
+	assert_false(t->b->im.read_only);
+	/* requests go to the new file: its last sector is in range */
+	assert_int_equal(
+		req(t, VIRTIO_BLK_T_IN, 2 * SECTORS - 1, NULL, 0, buf, 512, &w),
+		VIRTIO_BLK_S_OK);
+	assert_memory_equal(buf, "new image", 9);
+	/* the lock moved: the old file is free once closed, the new held */
+	assert_int_equal(open_img(&other, t->path, false, &err), -EBUSY);
+	blk_image_close(&old);
+	assert_false(fd_open(fd));
+	assert_int_equal(open_img(&other, t->path, false, &err), 0);
+	blk_image_close(&other);
+	assert_int_equal(open_img(&other, path, true, &err), -EBUSY);
+
+	/* the same file grown: its new size, the fd and its lock kept */
+	fd = t->b->im.fd;
+	gen = cfg_generation(t);
+	assert_int_equal(truncate(path, 3 * SECTORS * 512), 0);
+	assert_int_equal(virtio_blk_change(t->b, path, &old, &err), 0);
+	assert_int_equal(t->b->im.fd, fd);
+	assert_int_not_equal(old.fd, fd);
+	blk_image_close(&old);
+	assert_true(fd_open(fd));
+	assert_int_equal(capacity(t), 3 * SECTORS);
+	assert_int_not_equal(cfg_generation(t), gen);
+	assert_int_equal(eventfd_take(v->vec[1].fd), 1);
+	assert_int_equal(open_img(&other, path, true, &err), -EBUSY);
+	free_t(t);
+	unlink(path);
+	rmdir(dir);
+}
+
+/*
+ * A read-only disk stays one (Firecracker keeps is_read_only); without
+ * MSI-X the change is ISR bit 1 on INTx; before DRIVER_OK no interrupt.
+ */
+static void test_change_image_ro_intx(void **state)
+{
+	struct vfake_vq q;
+	struct t *t = running_t(true, false, &q);
+	struct virtio_dev *v = &t->b->vdev;
+	char path[] = "/tmp/passvm-blkr-XXXXXX";
+	struct blk_image old, other;
+	struct pv_error err;
+
+	close(mkstemp(path));
+	make_image(path, 4 * 512);
+	assert_int_equal(v->isr, 0);
+	assert_int_equal(virtio_blk_change(t->b, path, &old, &err), 0);
+	blk_image_close(&old);
+	assert_true(t->b->im.read_only);
+	assert_int_equal(capacity(t), 4);
+	assert_int_equal(drv_read(v, VIRTIO_REGS_ISR, 1),
+			 VIRTIO_PCI_ISR_CONFIG);
+	/* a shared lock: another reader may open it, a writer not */
+	assert_int_equal(open_img(&other, path, true, &err), 0);
+	blk_image_close(&other);
+	assert_int_equal(open_img(&other, path, false, &err), -EBUSY);
+	/* reset by the driver: a change then raises nothing */
+	drv_write(v, VIRTIO_PCI_COMMON_STATUS, 0, 1);
+	assert_int_equal(virtio_blk_change(t->b, t->path, &old, &err), 0);
+	blk_image_close(&old);
+	assert_int_equal(capacity(t), SECTORS);
+	assert_int_equal(v->isr, 0);
+	assert_int_equal(v->stats.config_irqs, 1);
+	free_t(t);
+	unlink(path);
+}
+
+/*
+ * The VMM's side (vmm/virtio_glue.c): the new image is what a --reboot
+ * uses (the host's table), the description names it, the old one is
+ * closed; another drive's file (locked) or a device that is not there is
+ * refused.
+ */
+static void test_disk_change_glue(void **state)
+{
+	struct virtio_devices *vd = calloc(1, sizeof(*vd));
+	char dir[] = "/tmp/passvm-blkg-XXXXXX", p[3][64];
+	struct virtio_blk_params bp = { .name = "a" };
+	struct blk_image other;
+	struct virtio_host h;
+	struct vfake_env *e = calloc(1, sizeof(*e));
+	struct vm_config c;
+	struct pv_error err;
+	int fd;
+
+	assert_non_null(mkdtemp(dir));
+	vm_config_init(&c);
+	for (int i = 0; i < 3; i++) {
+		snprintf(p[i], sizeof(p[i]), "%s/%d.img", dir, i);
+		make_image(p[i], (i + 1) * 4096);
+	}
+	for (int i = 0; i < 2; i++) {
+		snprintf(c.disks[i].id, sizeof(c.disks[i].id), "d%d", i);
+		assert_int_equal(vm_config_set_str(&c, &c.disks[i].path, p[i]),
+				 0);
+	}
+	c.nr_disks = 2;
+	assert_int_equal(virtio_host_open(&h, &c, &err), 0);
+	vfake_env_init(e);
+	bp.path = c.disks[0].path;
+	bp.image = &h.image[0];
+	assert_int_equal(
+		virtio_blk_create(&vd->dev[0].u.blk, &bp, &e->env, &err), 0);
+	vd->dev[0].kind = VIRTIO_KIND_BLK;
+	vd->dev[0].id = c.disks[0].id;
+	vd->nr = 1;
+	fd = h.image[0].fd;
+	/* drive d1's file: locked by it */
+	assert_int_equal(virtio_disk_change(vd, &h, &c, 0, p[1], &err), -EBUSY);
+
+	assert_int_equal(virtio_disk_change(vd, &h, &c, 0, dir, &err), -EISDIR);
+	assert_int_equal(h.image[0].fd, fd);
+	assert_string_equal(c.disks[0].path, p[0]);
+	assert_int_equal(virtio_disk_change(vd, &h, &c, 0, p[2], &err), 0);
+	assert_false(fd_open(fd));
+	assert_int_equal(h.image[0].fd, vd->dev[0].u.blk->im.fd);
+	assert_int_equal(h.image[0].sectors, 24);
+	assert_string_equal(c.disks[0].path, p[2]);
+	assert_int_equal(open_img(&other, p[0], false, &err), 0);
+	blk_image_close(&other);
+	assert_int_equal(open_img(&other, p[2], true, &err), -EBUSY);
+	/* drive d1 has no device in this boot */
+	assert_int_equal(virtio_disk_change(vd, &h, &c, 1, p[0], &err),
+			 -ENODEV);
+	virtio_blk_destroy(vd->dev[0].u.blk); /* the host's image stays */
+	assert_true(fd_open(h.image[0].fd));
+	virtio_host_close(&h, &c);
+	vfake_env_destroy(e);
+	free(e);
+	vm_config_release(&c);
+	free(vd);
+	for (int i = 0; i < 3; i++)
+		unlink(p[i]);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -502,6 +729,9 @@ int main(void)
 		cmocka_unit_test(test_image_rw_on_read_only_file),
 		cmocka_unit_test(test_image_lock),
 		cmocka_unit_test(test_through_the_queue),
+		cmocka_unit_test(test_change_image),
+		cmocka_unit_test(test_change_image_ro_intx),
+		cmocka_unit_test(test_disk_change_glue),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

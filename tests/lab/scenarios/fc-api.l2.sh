@@ -12,9 +12,17 @@
 # second InstanceStart), pause/resume, FlushMetrics, and SendCtrlAltDel,
 # which the guest's init turns into a power-off. Then the same VM from
 # --config-file, and a bad config file (exit 152). passvm only.
+# A drive "swap" (a placeholder of 2048 sectors, read-write) gets a new
+# file over the API while the guest runs, as firecracker-go-sdk's
+# UpdateGuestDrive sends it (PATCH /drives/swap path_on_host): a missing
+# file is refused first and changes nothing; then the guest must see the
+# new size and read the marker in the new file's last sector (fc-api.l3.sh:
+# swap_sectors=, swap_marker=), GET /vm/config name the new file, and the
+# image lock (an OFD lock in /proc/locks) be on the new file, not the old.
 # Measures, in the run fc-api-sock:
 #   LAB: RESULT fc-api/api STEP=HTTP_STATUS STEP_body=BODY   (per request;
 #                                 STEP with _ for -, BODY one lab_word)
+#   LAB: RESULT fc-api/api lock_old=yes|no lock_new=yes|no (after the swap)
 #   LAB: RESULT fc-api vmm=passvm exit=N wall_ms=N hung=0|1 stats=...
 #                                 socket=removed|present metrics_lines=N
 #   LAB: RESULT fc-api/vfio ...   (lab_stats_vfio)
@@ -53,9 +61,22 @@ api() {
 	rm -f /tmp/fc.body
 }
 
+# ofd_locked FILE: yes when an OFD lock (passvm's image lock) is on FILE
+ofd_locked() {
+	if grep OFDLCK /proc/locks | grep -q ":$(stat -c %i "$1") "; then
+		echo yes
+	else
+		echo no
+	fi
+}
+
 # 1. over the API (by hand, not lab_run: L2 talks to passvm while it runs)
 echo "LAB: BEGIN fc-api-sock vmm=passvm"
-rm -f "$SOCK" /tmp/fc.metrics /tmp/fc-api.lab
+rm -f "$SOCK" /tmp/fc.metrics /tmp/fc-api.lab /tmp/fc-old.img /tmp/fc-new.img
+# the swapped drive: 1 MiB now, 3 MiB with a marker in its last sector after
+truncate -s 1M /tmp/fc-old.img
+truncate -s 3M /tmp/fc-new.img
+printf 'passvm-swap-new' | dd of=/tmp/fc-new.img bs=512 seek=6143 conv=notrunc 2>/dev/null
 # shellcheck disable=SC2086 # LAB_PASSVM_ARGS: options without spaces
 set -- "$PASSVM" run --api-sock "$SOCK" --id lab-fc-api --stats ${LAB_PASSVM_ARGS:-}
 # passvm's output to /tmp/fc-api.out (read below) and, by lab_follow, to
@@ -75,6 +96,7 @@ api machine-after-bad GET /machine-config
 api passthrough PUT /device-passthrough/nvme0 "{\"id\": \"nvme0\", \"sbdf\": \"$NVME_BDF\"}"
 api id-mismatch PUT /device-passthrough/nvme0 "{\"id\": \"nvme1\", \"sbdf\": \"$NVME_BDF\"}"
 api metrics PUT /metrics '{"metrics_path": "/tmp/fc.metrics"}'
+api drive PUT /drives/swap '{"drive_id": "swap", "path_on_host": "/tmp/fc-old.img", "is_root_device": false, "is_read_only": false}'
 api mmds-config PUT /mmds/config '{"network_interfaces":["1"],"version":"V1"}'
 api start PUT /actions '{"action_type": "InstanceStart"}'
 # the guest holds once it has reported its NVMe (fc-api.l3.sh: hold=N)
@@ -82,6 +104,13 @@ lab_bg_wait_for 'LAB: RESULT fc-api .*hold='
 echo "LAB: fc-api guest holding after $((LAB_BG_WAITED / 10))s" >>/tmp/fc-api.lab
 api root-running GET /
 api vm-config GET /vm/config
+api swap-missing PATCH /drives/swap '{"drive_id": "swap", "path_on_host": "/tmp/fc-missing.img"}'
+# as firecracker-go-sdk's UpdateGuestDrive encodes it
+api swap PATCH /drives/swap '{"drive_id":"swap","path_on_host":"/tmp/fc-new.img"}'
+lab_bg_wait_for 'LAB: RESULT fc-api .*swap_sectors='
+lab_result fc-api/api lock_old="$(ofd_locked /tmp/fc-old.img)" \
+	lock_new="$(ofd_locked /tmp/fc-new.img)" >>/tmp/fc-api.lab
+api vm-config-swapped GET /vm/config
 api boot-after-start PUT /boot-source "{\"kernel_image_path\": \"$L3_KERNEL\"}"
 api start-again PUT /actions '{"action_type": "InstanceStart"}'
 api pause PATCH /vm '{"state": "Paused"}'

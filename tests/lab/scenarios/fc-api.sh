@@ -4,11 +4,16 @@
 # Firecracker gives and the body says what it should (an unknown field and
 # a path id that differs from the body's are refused and change nothing, a
 # pre-boot resource after the start and a second InstanceStart are
-# refused, and so is an MMDS config: passvm has no MMDS). fc-api/guest:
+# refused, and so is an MMDS config: passvm has no MMDS; a drive's file
+# swapped after boot with PATCH /drives path_on_host, a missing one
+# refused first; GET /vm/config names the new file; the image lock moved
+# to it). fc-api/guest:
 # the guest booted with the 2 vCPUs set over the API as one core of two
 # threads ("smt": true; siblings = cpu0's thread_siblings_list) and, its
 # boot args' pci=off dropped, the passed-through NVMe on its nvme driver;
-# SendCtrlAltDel
+# the swapped drive
+# grew from 2048 to 6144 sectors in the guest, which read the new file's
+# marker in its last sector; SendCtrlAltDel
 # reached its init as SIGINT, it powered off, passvm exited 0 and removed
 # its socket, FlushMetrics wrote a line. fc-api/config: the same VM from
 # --config-file boots (no smt: siblings 0) and exits 0. fc-api/bad-config: an unknown field in
@@ -16,6 +21,8 @@
 # passvm only (QEMU has no such API).
 scen_fc-api_devices() { l1_dev_nvme; }
 scen_fc-api_modules() { :; }
+# the swapped drive is virtio-blk: the cloud kernel has it as modules
+scen_fc-api_l3_cloud_modules() { echo virtio_pci virtio_blk; }
 scen_fc-api_budget() { echo 240; }
 # curl in L2 (with its libraries), as Firecracker's guide drives the socket
 scen_fc-api_l2_bins() { command -v curl; }
@@ -32,10 +39,14 @@ FCAPI_EXPECT=(
 	'passthrough|204|'
 	'id-mismatch|400|does_not_match_the_id_from_the_body'
 	'metrics|204|'
+	'drive|204|'
 	'mmds-config|400|passvm_does_not_support_MMDS'
 	'start|204|'
 	'root-running|200|"state":"Running"'
 	"vm-config|200|\"device-passthrough\":\\[\\{\"id\":\"nvme0\",\"sbdf\":\"${NVME_BDF//./\\.}\"\\}\\]"
+	'swap-missing|400|disk_/tmp/fc-missing\.img:_no_such_file'
+	'swap|204|'
+	'vm-config-swapped|200|"drive_id":"swap","path_on_host":"/tmp/fc-new\.img","is_root_device":false,"is_read_only":false'
 	'boot-after-start|400|not_supported_after_starting_the_microVM'
 	'start-again|400|not_supported_after_starting_the_microVM'
 	'pause|204|'
@@ -66,10 +77,12 @@ scen_fc-api_check() {
 	mapfile -t conds < <(fcapi_conds)
 	# the run's own record on top: a FAIL then says whether passvm hung or
 	# never ended
-	expect fc-api/api fc-api/api run=fc-api-sock + fc-api run=fc-api-sock "${conds[@]}"
+	expect fc-api/api fc-api/api run=fc-api-sock + fc-api run=fc-api-sock "${conds[@]}" \
+		lock_old==no lock_new==yes
 	expect_run fc-api/guest fc-api run=fc-api-sock exit==0 hung==0 cpus==2 \
 		siblings==0-1 nvme==present driver==nvme 'hold>=1' sigint==yes socket==removed \
-		'metrics_lines>=1' stats==yes
+		'metrics_lines>=1' stats==yes swap_before==2048 swap_sectors==6144 \
+		swap_marker==passvm-swap-new
 	expect_run fc-api/config fc-api run=fc-api-config exit==0 cpus==2 \
 		siblings==0 nvme==present driver==nvme guest==done stats==yes
 	# shellcheck disable=SC2016 # passvm quotes the field in backquotes
