@@ -87,7 +87,7 @@ int trace_parse(const char *list, unsigned int *mask, const char **bad)
 /* Firecracker's prefix (struct log_format) into @buf; returns its length. */
 static int fc_prefix(char *buf, size_t len, enum log_level lv, const void *at)
 {
-	static const char names[][6] = { "", "ERROR", "WARN", "INFO" };
+	static const char names[][7] = { "", ":ERROR", ":WARN", ":INFO" };
 	uintptr_t a = (uintptr_t)at - 1; /* in the call, not after it */
 	struct civil_date d;
 	struct timespec ts;
@@ -104,10 +104,9 @@ static int fc_prefix(char *buf, size_t len, enum log_level lv, const void *at)
 	clock_gettime(CLOCK_REALTIME, &ts);
 	civil_date_of(ts.tv_sec, &d);
 	return snprintf(
-		buf, len, "%d-%02d-%02dT%02d:%02d:%02d.%09ld [%s:%s%s%s%s] ",
+		buf, len, "%d-%02d-%02dT%02d:%02d:%02d.%09ld [%s:%s%s%s] ",
 		d.year + 1900, d.mon + 1, d.mday, d.hour, d.min, d.sec,
 		ts.tv_nsec, log_format.id, thread_name[0] ? thread_name : "-",
-		log_format.show_level ? ":" : "",
 		log_format.show_level ? names[lv] : "", origin);
 }
 

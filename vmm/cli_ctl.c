@@ -52,9 +52,7 @@ int cli_ctl_opt(int c, const char *arg, struct vm_config *o,
 		struct pv_error *err)
 {
 	enum log_level lv;
-	unsigned long n;
 	uint64_t v;
-	char *end;
 
 	switch (c) {
 	case O_CTL_API_SOCK:
@@ -86,15 +84,13 @@ int cli_ctl_opt(int c, const char *arg, struct vm_config *o,
 		o->pidfile = arg;
 		return 0;
 	case O_CTL_MAX_BODY:
-		errno = 0;
-		n = strtoul(arg, &end, 10);
-		if (errno || *end || end == arg || n < MAX_BODY_MIN ||
-		    n > MAX_BODY_MAX)
+		if (parse_u64(arg, 10, &v) || v < MAX_BODY_MIN ||
+		    v > MAX_BODY_MAX)
 			return pv_seterr(
 				err, EINVAL,
 				"--http-api-max-payload-size '%s': give a number of bytes from %u to %u",
 				arg, MAX_BODY_MIN, MAX_BODY_MAX);
-		o->api_max_body = (unsigned int)n;
+		o->api_max_body = (unsigned int)v;
 		return 0;
 	case O_CTL_SECCOMP:
 		if (sandbox_parse_mode(arg, &o->seccomp))
@@ -160,20 +156,21 @@ int cli_ctl_refused(const char *arg, struct pv_error *err)
 	static const char refused[] =
 		"metadata\0MMDS: give the guest its data on a drive or vsock\0"
 		"seccomp-filter\0custom filters: use --seccomp on|log|off\0"
-		"boot-timer\0boot-timer device: --stats times the boot\0"
-		"module\0modules in its messages: leave it out\0"
+		"boot-timer\0boot timer: --stats times the boot\0"
+		"module\0log modules: leave it out\0"
 		"describe-snapshot\0snapshots\0"
 		"snapshot-version\0snapshots\0";
-	size_t len = strcspn(arg, "=") - 2;
+	size_t len = strcspn(arg, "=");
 
-	for (const char *p = refused; *p; p += strlen(p) + 1) {
+	if (strncmp(arg, "--", 2))
+		return 0;
+	for (const char *p = refused; *p;) {
 		const char *msg = p + strlen(p) + 1;
 
-		if (!strncmp(arg, "--", 2) && !strncmp(arg + 2, p, len) &&
-		    !p[len])
+		if (!strncmp(arg + 2, p, len - 2) && !p[len - 2])
 			return pv_seterr(err, EINVAL, "--%s: passvm has no %s",
 					 p, msg);
-		p = msg;
+		p = msg + strlen(msg) + 1;
 	}
 	return 0;
 }

@@ -172,7 +172,7 @@ static void test_refused(void **state)
 		{ "--seccomp-filter", "f.bpf", "--seccomp on|log|off" },
 		{ "--seccomp-filter=f.bpf", NULL, "--seccomp on|log|off" },
 		{ "--boot-timer", NULL, "--stats" },
-		{ "--module", "api_server", "no modules" },
+		{ "--module", "api_server", "no log modules" },
 		{ "--describe-snapshot", "s", "no snapshots" },
 		{ "--snapshot-version", NULL, "no snapshots" },
 	};
