@@ -399,12 +399,31 @@ static const struct fspec logger_f[] = {
 	{ "module", FT_STR, false },
 };
 
+const char *model_log_level(const char *name, enum log_level *lv)
+{
+	static const struct {
+		char name[8];
+		unsigned char lv; /* enum log_level */
+	} levels[] = {
+		{ "Off", LOG_LEVEL_OFF },	  { "Error", LOG_LEVEL_ERROR },
+		{ "Warning", LOG_LEVEL_WARNING }, { "Info", LOG_LEVEL_INFO },
+		{ "Debug", LOG_LEVEL_INFO },	  { "Trace", LOG_LEVEL_INFO },
+	};
+
+	for (size_t i = 0; i < ARRAY_LEN(levels); i++)
+		if (!strcasecmp(name, levels[i].name) ||
+		    (levels[i].lv == LOG_LEVEL_WARNING &&
+		     !strcasecmp(name, "Warn"))) {
+			*lv = (enum log_level)levels[i].lv;
+			return levels[i].name;
+		}
+	return NULL;
+}
+
 int model_logger(struct vm_config *c, json_t *body, struct pv_error *err)
 {
-	static const char *const levels[] = { "Off",  "Error", "Warning",
-					      "Info", "Debug", "Trace" };
-	const char *lv;
-	size_t i;
+	enum log_level unused;
+	const char *s, *lv;
 
 	if (check_fields(body, logger_f, ARRAY_LEN(logger_f), err))
 		return -EBADMSG;
@@ -413,18 +432,11 @@ int model_logger(struct vm_config *c, json_t *body, struct pv_error *err)
 			err, EINVAL,
 			"module '%s': not supported (passvm's messages have no module): leave it out",
 			str_of(body, "module"));
-	lv = str_of(body, "level");
-	if (lv) {
-		for (i = 0; i < ARRAY_LEN(levels); i++)
-			if (!strcasecmp(lv, levels[i]))
-				break;
-		if (i == ARRAY_LEN(levels))
-			return pv_seterr(
-				err, EINVAL,
-				"level '%s': give Error, Warning, Info, Debug, Trace or Off",
-				lv);
-		lv = levels[i];
-	}
+	s = str_of(body, "level");
+	lv = s ? model_log_level(s, &unused) : NULL;
+	if (s && !lv)
+		return pv_seterr(err, EINVAL, "level '%s': %s", s,
+				 MODEL_LEVELS_HINT);
 	if (vm_config_set_str(c, &c->logger.log_path,
 			      str_of(body, "log_path")) ||
 	    vm_config_set_str(c, &c->logger.level, lv))

@@ -45,6 +45,18 @@ int model_vsock(struct vm_config *c, json_t *body, struct pv_error *err);
 int model_passthrough(struct vm_config *c, const char *path_id, json_t *body,
 		      struct pv_error *err);
 int model_logger(struct vm_config *c, json_t *body, struct pv_error *err);
+
+/*
+ * model_log_level() - Firecracker's logger level @name (Error, Warning,
+ * Info, Debug, Trace, Off, in any case; also "Warn", as its
+ * LevelFilter::from_str): returns the level's spelling above (a static
+ * string) and sets *@lv to passvm's filter of it (Debug and Trace print what
+ * Info does), or returns NULL for another name. PUT /logger, the config
+ * file's "logger" and --level (vmm/cli_ctl.c) all read the level with it.
+ */
+const char *model_log_level(const char *name, enum log_level *lv);
+/* What a bad level's message advises. */
+#define MODEL_LEVELS_HINT "give Error, Warning, Info, Debug, Trace or Off"
 int model_metrics(struct vm_config *c, json_t *body, struct pv_error *err);
 int model_serial(struct vm_config *c, json_t *body, struct pv_error *err);
 

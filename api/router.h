@@ -80,8 +80,10 @@ int api_write_metrics(struct api_ctx *a, struct pv_error *err);
 
 /*
  * api_apply_logger() - open @c's log_path (O_APPEND|O_CREAT|O_NONBLOCK, a
- * file or a FIFO) as passvm's stderr and set the level. Returns 0 or
- * -errno with a message in @err.
+ * file or a FIFO) as passvm's stderr, whose pv_err/pv_warn/pv_info lines
+ * are then Firecracker's (util/log.h struct log_format, with @c's id,
+ * show_level and show_log_origin), and set the level. Returns 0 or -errno
+ * with a message in @err.
  */
 int api_apply_logger(const struct vm_config *c, struct pv_error *err);
 

@@ -277,7 +277,7 @@ static void *server_thread(void *arg)
 	struct pv_error err = { "" };
 
 	/* Firecracker's name; its filter before the first request. */
-	pthread_setname_np(pthread_self(), "fc_api");
+	log_thread_name("fc_api");
 	if (sandbox_enter(SANDBOX_API, &err)) {
 		pv_err("API server: %s: the API stops answering", err.msg);
 		return NULL;

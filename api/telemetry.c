@@ -5,10 +5,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "api/model.h"
 #include "api/model_util.h"
 #include "api/router.h"
 
@@ -50,14 +50,6 @@ static int open_sink(const char *path, const char *what, struct pv_error *err)
 
 int api_apply_logger(const struct vm_config *c, struct pv_error *err)
 {
-	static const struct {
-		const char *name;
-		enum log_level level;
-	} levels[] = {
-		{ "Off", LOG_LEVEL_OFF },	  { "Error", LOG_LEVEL_ERROR },
-		{ "Warning", LOG_LEVEL_WARNING }, { "Info", LOG_LEVEL_INFO },
-		{ "Debug", LOG_LEVEL_INFO },	  { "Trace", LOG_LEVEL_INFO },
-	};
 	int fd;
 
 	if (c->logger.log_path) {
@@ -73,11 +65,12 @@ int api_apply_logger(const struct vm_config *c, struct pv_error *err)
 					 c->logger.log_path, strerror(e));
 		}
 		close(fd);
+		log_format.id = c->id; /* Firecracker's lines from now on */
 	}
-	for (size_t i = 0;
-	     c->logger.level && i < sizeof(levels) / sizeof(levels[0]); i++)
-		if (!strcasecmp(c->logger.level, levels[i].name))
-			log_level = levels[i].level;
+	log_format.show_level = c->logger.show_level;
+	log_format.show_origin = c->logger.show_log_origin;
+	if (c->logger.level)
+		model_log_level(c->logger.level, &log_level);
 	return 0;
 }
 

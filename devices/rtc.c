@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "util/date.h"
+
 #define REG_SEC 0x00
 #define REG_MIN 0x02
 #define REG_HOUR 0x04
@@ -41,42 +43,10 @@ static uint8_t bcd(int v)
 	return (uint8_t)(((v / 10) << 4) | (v % 10));
 }
 
-/* The calendar fields the registers show (struct tm's meanings). */
-struct rtc_date {
-	int sec, min, hour, wday, mday, mon, year; /* mon 0-11, year - 1900 */
-};
-
-/*
- * rtc_date_of() - @t (seconds since 1970-01-01 00:00:00 UTC, 0 ..
- * RTC_MAX_TIME) in the proleptic Gregorian calendar, as gmtime_r() gives
- * it: days to year, month and day by the 400-year era (146097 days) with
- * the year starting on 1 March, so the leap day is the era's last (the
- * civil_from_days method of H. Hinnant's "chrono-compatible low-level date
- * algorithms"). passvm's own (no libc gmtime: 0.7 KB of the release
- * binary, issue #8); test_rtc holds it to the host's gmtime_r().
- */
-static void rtc_date_of(int64_t t, struct rtc_date *d)
-{
-	int64_t days = t / 86400, z = days + 719468; /* days since 0000-03-01 */
-	int64_t era = z / 146097, doe = z - era * 146097;
-	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	int64_t mp = (5 * doy + 2) / 153; /* March = 0 */
-	int secs = (int)(t % 86400);
-
-	d->sec = secs % 60;
-	d->min = secs / 60 % 60;
-	d->hour = secs / 3600;
-	d->wday = (int)((days + 4) % 7); /* 1970-01-01: a Thursday */
-	d->mday = (int)(doy - (153 * mp + 2) / 5 + 1);
-	d->mon = (int)(mp < 10 ? mp + 2 : mp - 10);
-	d->year = (int)(yoe + era * 400 + (d->mon < 2)) - 1900;
-}
-
 static uint8_t rtc_reg(struct rtc *r, uint8_t reg)
 {
 	time_t t = r->now();
-	struct rtc_date tm;
+	struct civil_date tm;
 
 	if (reg > REG_D && reg != REG_CENTURY)
 		return r->cmos[reg];
@@ -88,7 +58,7 @@ static uint8_t rtc_reg(struct rtc *r, uint8_t reg)
 		t = RTC_MIN_TIME;
 	else if (t > RTC_MAX_TIME)
 		t = RTC_MAX_TIME;
-	rtc_date_of(t, &tm);
+	civil_date_of(t, &tm);
 	switch (reg) {
 	case REG_SEC:
 		return bcd(tm.sec);

@@ -8,8 +8,13 @@
 #include <string.h>
 #include <time.h>
 
+#include "util/date.h"
+
 unsigned int trace_mask;
 enum log_level log_level = LOG_LEVEL_INFO;
+struct log_format log_format;
+/* Not pthread_getname_np(): it reads /proc, which no thread's filter has. */
+static __thread char thread_name[16];
 static uint64_t origin_ns;
 /* The last pv_err() line, for the --result file. */
 static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -26,6 +31,13 @@ static uint64_t now_ns(void)
 void log_init(void)
 {
 	origin_ns = now_ns();
+	strcpy(thread_name, "main");
+}
+
+void log_thread_name(const char *name)
+{
+	snprintf(thread_name, sizeof(thread_name), "%s", name);
+	pthread_setname_np(pthread_self(), thread_name);
 }
 
 uint64_t log_elapsed_ns(void)
@@ -34,8 +46,8 @@ uint64_t log_elapsed_ns(void)
 }
 
 static const struct {
-	const char *name;
-	unsigned int bit;
+	char name[8];
+	unsigned char bit;
 } trace_names[] = {
 	{ "vfio", TRACE_VFIO },	      { "kvm", TRACE_KVM },
 	{ "mem", TRACE_MEM },	      { "pci", TRACE_PCI },
@@ -72,13 +84,57 @@ int trace_parse(const char *list, unsigned int *mask, const char **bad)
 	return 0;
 }
 
-static void vlog(const char *prefix, const char *fmt, va_list ap)
+/* Firecracker's prefix (struct log_format) into @buf; returns its length. */
+static int fc_prefix(char *buf, size_t len, enum log_level lv, const void *at)
+{
+	static const char names[][7] = { "", ":ERROR", ":WARN", ":INFO" };
+	uintptr_t a = (uintptr_t)at - 1; /* in the call, not after it */
+	struct civil_date d;
+	struct timespec ts;
+	char origin[32] = "";
+
+#ifdef __PIE__
+	extern const char __executable_start[];
+
+	a -= (uintptr_t)__executable_start; /* addr2line takes the offset */
+#endif
+	if (log_format.show_origin)
+		snprintf(origin, sizeof(origin), ":passvm:%#lx",
+			 (unsigned long)a);
+	clock_gettime(CLOCK_REALTIME, &ts);
+	civil_date_of(ts.tv_sec, &d);
+	return snprintf(
+		buf, len, "%d-%02d-%02dT%02d:%02d:%02d.%09ld [%s:%s%s%s] ",
+		d.year + 1900, d.mon + 1, d.mday, d.hour, d.min, d.sec,
+		ts.tv_nsec, log_format.id, thread_name[0] ? thread_name : "-",
+		log_format.show_level ? names[lv] : "", origin);
+}
+
+/*
+ * One line of level @lv from the code at @at (a return address), printed
+ * if log_level lets it through; an error's text is kept for the --result
+ * file in any case.
+ */
+static void vlog(enum log_level lv, const void *at, const char *fmt, va_list ap)
 {
 	char buf[1024];
 	int n;
 
-	n = snprintf(buf, sizeof(buf), "passvm: %s", prefix);
+	if (log_level < lv && lv != LOG_LEVEL_ERROR)
+		return;
+	if (log_format.id)
+		n = fc_prefix(buf, sizeof(buf), lv, at);
+	else
+		n = snprintf(buf, sizeof(buf), "passvm: %s",
+			     lv == LOG_LEVEL_WARNING ? "warning: " : "");
 	vsnprintf(buf + n, sizeof(buf) - (size_t)n, fmt, ap);
+	if (lv == LOG_LEVEL_ERROR) {
+		pthread_mutex_lock(&log_lock);
+		snprintf(last_error, sizeof(last_error), "%s", buf + n);
+		pthread_mutex_unlock(&log_lock);
+		if (log_level < lv)
+			return;
+	}
 	/* One write per line so lines from threads never interleave. */
 	fprintf(stderr, "%s\n", buf);
 }
@@ -88,14 +144,7 @@ void pv_err(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	pthread_mutex_lock(&log_lock);
-	vsnprintf(last_error, sizeof(last_error), fmt, ap);
-	pthread_mutex_unlock(&log_lock);
-	va_end(ap);
-	if (log_level < LOG_LEVEL_ERROR)
-		return;
-	va_start(ap, fmt);
-	vlog("", fmt, ap);
+	vlog(LOG_LEVEL_ERROR, __builtin_return_address(0), fmt, ap);
 	va_end(ap);
 }
 
@@ -113,10 +162,8 @@ void pv_warn(const char *fmt, ...)
 {
 	va_list ap;
 
-	if (log_level < LOG_LEVEL_WARNING)
-		return;
 	va_start(ap, fmt);
-	vlog("warning: ", fmt, ap);
+	vlog(LOG_LEVEL_WARNING, __builtin_return_address(0), fmt, ap);
 	va_end(ap);
 }
 
@@ -160,7 +207,7 @@ void pv_warn_limited(struct pv_ratelimit *rl, const char *fmt, ...)
 	if (!ok)
 		return;
 	va_start(ap, fmt);
-	vlog("warning: ", fmt, ap);
+	vlog(LOG_LEVEL_WARNING, __builtin_return_address(0), fmt, ap);
 	va_end(ap);
 }
 
@@ -168,10 +215,8 @@ void pv_info(const char *fmt, ...)
 {
 	va_list ap;
 
-	if (log_level < LOG_LEVEL_INFO)
-		return;
 	va_start(ap, fmt);
-	vlog("", fmt, ap);
+	vlog(LOG_LEVEL_INFO, __builtin_return_address(0), fmt, ap);
 	va_end(ap);
 }
 

@@ -38,12 +38,43 @@ enum log_level {
 };
 extern enum log_level log_level;
 
+/*
+ * Firecracker's line format (its src/vmm/src/logger/logging.rs) for
+ * pv_err/pv_warn/pv_info once a logger has a log_path (PUT /logger, the
+ * config file's "logger", --log-path: api/telemetry.c):
+ *   2026-12-01T20:24:40.123456789 [ID:THREAD:LEVEL:ORIGIN] message
+ * the date and time to the nanosecond in UTC (Firecracker's is local time:
+ * passvm has no time zone code, and a jail no /etc/localtime), ID the
+ * instance id, THREAD log_thread_name()'s ("-" if none), ":LEVEL" (ERROR,
+ * WARN, INFO) with show_level, ":ORIGIN" with show_origin: Firecracker's
+ * "file:line" is "passvm:0xADDR" here, the calling code's address (its
+ * caller's where the compiler made the call a jump; a file and line at
+ * every call would not fit issue #8's size): `addr2line -f -e build/passvm
+ * ADDR`, the unstripped binary, names the function, file and line. id
+ * NULL: passvm's own "passvm: warning: ...".
+ */
+struct log_format {
+	const char *id;
+	bool show_level, show_origin;
+};
+extern struct log_format log_format;
+
+/*
+ * log_thread_name() - name the calling thread @name (at most 15 bytes
+ * kept, pthread_setname_np) and remember it for the lines above: the
+ * thread's seccomp filter lets it read no name back. log_init() names the
+ * main thread "main" for them (as Rust names Firecracker's) without
+ * renaming the process.
+ */
+void log_thread_name(const char *name);
+
 /* Bitmask of enum trace_cat enabled by --trace; 0 disables tracing. */
 extern unsigned int trace_mask;
 
 /*
  * log_init() - record the launch time that trace stamps are relative to.
- * Call first thing in main(); safe to call again (it resets the origin).
+ * Call first thing in main(), in the main thread; safe to call again (it
+ * resets the origin).
  */
 void log_init(void);
 

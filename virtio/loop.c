@@ -87,7 +87,7 @@ static void *loop_thread(void *arg)
 	struct vio_loop *l = arg;
 	struct pv_error err = { "" };
 
-	pthread_setname_np(pthread_self(), l->name);
+	log_thread_name(l->name);
 	/* Before the first guest request: no I/O thread runs unfiltered. */
 	if (sandbox_enter(SANDBOX_IO, &err)) {
 		pv_err("%s: %s: the device stops", l->name, err.msg);

@@ -250,7 +250,7 @@ int api_run(struct vm_config *o)
 	struct run_end end = { .kind = RUN_END_ERROR };
 	struct api_ctx ctx;
 	int status = VM_EXIT_VMM_ERROR;
-	bool ran = false;
+	bool ran = false, cli_metrics;
 
 	if (!r) {
 		pv_err("out of memory");
@@ -262,10 +262,16 @@ int api_run(struct vm_config *o)
 	r->req_fd = eventfd(0, EFD_CLOEXEC);
 	ops.opaque = r;
 	api_ctx_init(&ctx, o, &ops);
-	if (o->config_file &&
-	    (api_load_config(o, &err) ||
-	     (o->logger.set && api_apply_logger(o, &err)) ||
-	     (o->metrics.set && api_open_metrics(&ctx, &err)))) {
+	/* --metrics-path: the file's "metrics" is then refused, as Firecracker */
+	cli_metrics = o->metrics.set;
+	if (cli_metrics && api_open_metrics(&ctx, &err)) {
+		pv_err("%s", err.msg);
+		goto out;
+	}
+	if (o->config_file && (api_load_config(o, &err) ||
+			       (o->logger.set && api_apply_logger(o, &err)) ||
+			       (!cli_metrics && o->metrics.set &&
+				api_open_metrics(&ctx, &err)))) {
 		pv_err("bad --config-file: %s", err.msg);
 		status = VM_EXIT_BAD_CONFIG;
 		goto out;

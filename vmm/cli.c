@@ -419,6 +419,9 @@ static int parse_run(int argc, char **argv, struct vm_config *o,
 					return ret;
 				break;
 			}
+			ret = cli_ctl_refused(argv[optind - 1], err);
+			if (ret)
+				return ret;
 			return pv_seterr(
 				err, EINVAL,
 				"unknown option '%s': see passvm run --help",

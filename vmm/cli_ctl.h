@@ -3,6 +3,8 @@
 #ifndef PASSVM_VMM_CLI_CTL_H
 #define PASSVM_VMM_CLI_CTL_H
 
+#include <errno.h>
+
 #include "util/log.h"
 #include "vmm/vm_config.h"
 
@@ -20,6 +22,17 @@ enum {
 	O_CTL_SECCOMP,
 	O_CTL_NO_SECCOMP,
 	O_CTL_SECCOMP_TEST,
+	/* Firecracker's logger and metrics flags (its main.rs) */
+	O_CTL_LOG_PATH,
+	O_CTL_LEVEL,
+	O_CTL_SHOW_LEVEL,
+	O_CTL_SHOW_ORIGIN,
+	O_CTL_METRICS_PATH,
+	/* the jailer's, accepted: in cli_ctl.c jailer_opt[]'s order */
+	O_CTL_START_US,
+	O_CTL_START_CPU_US,
+	O_CTL_PARENT_CPU_US,
+	O_CTL_MMDS_LIMIT,
 };
 
 /* The rows cli_parse_run() adds to its struct option table. */
@@ -35,7 +48,16 @@ enum {
 	{ "http-api-max-payload-size", required_argument, NULL, O_CTL_MAX_BODY }, \
 	{ "seccomp", required_argument, NULL, O_CTL_SECCOMP }, \
 	{ "no-seccomp", no_argument, NULL, O_CTL_NO_SECCOMP }, \
-	{ "seccomp-test-forbidden", required_argument, NULL, O_CTL_SECCOMP_TEST }
+	{ "seccomp-test-forbidden", required_argument, NULL, O_CTL_SECCOMP_TEST }, \
+	{ "log-path", required_argument, NULL, O_CTL_LOG_PATH }, \
+	{ "level", required_argument, NULL, O_CTL_LEVEL }, \
+	{ "show-level", no_argument, NULL, O_CTL_SHOW_LEVEL }, \
+	{ "show-log-origin", no_argument, NULL, O_CTL_SHOW_ORIGIN }, \
+	{ "metrics-path", required_argument, NULL, O_CTL_METRICS_PATH }, \
+	{ "start-time-us", required_argument, NULL, O_CTL_START_US }, \
+	{ "start-time-cpu-us", required_argument, NULL, O_CTL_START_CPU_US }, \
+	{ "parent-cpu-time-us", required_argument, NULL, O_CTL_PARENT_CPU_US }, \
+	{ "mmds-size-limit", required_argument, NULL, O_CTL_MMDS_LIMIT }
 /* clang-format on */
 
 /* Their part of `passvm run --help`. */
@@ -57,23 +79,42 @@ enum {
 	"                     seccomp filters per thread (default on: a\n"     \
 	"                     forbidden system call ends passvm with 148;\n"   \
 	"                     log: allowed but logged by the kernel)\n"        \
-	"  --no-seccomp       the same as --seccomp off (Firecracker's)\n"
+	"  --no-seccomp       the same as --seccomp off (Firecracker's)\n"     \
+	"  --log-path FILE --level LEVEL --show-level --show-log-origin\n"     \
+	"  --metrics-path FILE  Firecracker's, as PUT /logger, /metrics\n"     \
+	"  --start-time-us N --start-time-cpu-us N --parent-cpu-time-us N\n"   \
+	"  --mmds-size-limit N  accepted (Firecracker's jailer's), unused\n"
 
-/* Exit status for a bad --config-file (Firecracker's BadConfiguration). */
+/* Exit status for a bad --config-file or --level (Firecracker's
+ * BadConfiguration). */
 #define VM_EXIT_BAD_CONFIG 152
+
+/* cli_ctl_opt()'s error for a bad --level: it exits VM_EXIT_BAD_CONFIG. */
+#define CLI_CTL_BAD_LEVEL (-EDOM)
 
 /*
  * cli_ctl_opt() - take one of the options above (@c, its getopt value, and
- * @arg) into @o. Returns 0, or -EINVAL with a message in @err.
+ * @arg) into @o. Returns 0, or -EINVAL (CLI_CTL_BAD_LEVEL for --level)
+ * with a message in @err.
  */
 int cli_ctl_opt(int c, const char *arg, struct vm_config *o,
 		struct pv_error *err);
 
 /*
+ * cli_ctl_refused() - is @arg (an unknown option, "--name" or
+ * "--name=value") one of Firecracker's flags passvm refuses (--metadata,
+ * --seccomp-filter, --boot-timer, --module, --describe-snapshot,
+ * --snapshot-version)? Returns -EINVAL with a message in @err saying what
+ * to use instead, or 0 for another option.
+ */
+int cli_ctl_refused(const char *arg, struct pv_error *err);
+
+/*
  * cli_ctl_check() - the checks once all options are read: --no-api needs
  * --config-file; --daemonize sends an unspecified console nowhere; without
- * an API socket or config file the command line must describe a whole VM
- * (vm_config_check()). Returns 0 or -EINVAL with a message in @err.
+ * an API socket or config file there are no metrics and the command line
+ * must describe a whole VM (vm_config_check()). Returns 0 or -EINVAL with
+ * a message in @err.
  */
 int cli_ctl_check(struct vm_config *o, struct pv_error *err);
 

@@ -87,9 +87,10 @@ int daemon_begin(const struct vm_config *c, struct pv_error *err)
 		if (setsid() < 0)
 			return pv_seterr(err, errno, "setsid: %s",
 					 strerror(errno));
+		/* stderr stays on a logger's log_path */
 		if (devnull(STDIN_FILENO, O_RDONLY) ||
 		    devnull(STDOUT_FILENO, O_WRONLY) ||
-		    devnull(STDERR_FILENO, O_WRONLY))
+		    (!c->logger.log_path && devnull(STDERR_FILENO, O_WRONLY)))
 			return pv_seterr(err, errno,
 					 "cannot open /dev/null: %s",
 					 strerror(errno));
@@ -145,7 +146,7 @@ static void *relay_thread(void *arg)
 	struct pv_error err = { "" };
 
 	(void)arg;
-	pthread_setname_np(pthread_self(), "passvm-con-sock");
+	log_thread_name("passvm-con-sock");
 	if (sandbox_enter(SANDBOX_CONSOLE_SOCKET, &err)) {
 		pv_err("%s: the console socket stops", err.msg);
 		return NULL;

@@ -5,11 +5,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "api/router.h"
 #include "revision.h"
 #include "sandbox/sandbox.h"
 #include "util/log.h"
 #include "vmm/api_run.h"
 #include "vmm/cli.h"
+#include "vmm/cli_ctl.h"
 #include "vmm/cli_host.h"
 #include "vmm/cli_jail.h"
 #include "vmm/daemon.h"
@@ -54,8 +56,14 @@ static int cmd_run(int argc, char **argv)
 		return 0;
 	if (ret < 0) {
 		pv_err("%s", err.msg);
-		end.kind = RUN_END_USAGE;
+		end.kind = ret == CLI_CTL_BAD_LEVEL ? RUN_END_BAD_CONFIG :
+						      RUN_END_USAGE;
 		snprintf(end.message, sizeof(end.message), "%s", err.msg);
+		return run_finish(&o, NULL, false, &end);
+	}
+	/* --log-path, --level...: first, as Firecracker's main() */
+	if (o.logger.set && api_apply_logger(&o, &err)) {
+		pv_err("%s", err.msg);
 		return run_finish(&o, NULL, false, &end);
 	}
 	trace_mask = o.trace;

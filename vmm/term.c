@@ -152,7 +152,7 @@ static void *console_thread(void *arg)
 	uint8_t buf[256];
 
 	(void)arg;
-	pthread_setname_np(pthread_self(), "passvm-console");
+	log_thread_name("passvm-console");
 	if (sandbox_enter(SANDBOX_CONSOLE, &err)) {
 		pv_err("%s: the guest gets no console input", err.msg);
 		return NULL;

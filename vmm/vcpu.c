@@ -137,7 +137,7 @@ static void *vcpu_thread(void *arg)
 	sigaddset(&set, SIGUSR1);
 	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
 	snprintf(name, sizeof(name), "fc_vcpu %u", v->id);
-	pthread_setname_np(pthread_self(), name);
+	log_thread_name(name);
 	/* Before the first KVM_RUN: the guest never runs unfiltered. */
 	if (sandbox_enter(SANDBOX_VCPU, &err)) {
 		pv_err("vCPU %u: %s", v->id, err.msg);

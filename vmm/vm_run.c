@@ -80,7 +80,7 @@ static void *signal_thread(void *arg)
 	struct pv_error err = { "" };
 	int sig;
 
-	pthread_setname_np(pthread_self(), "passvm-signal");
+	log_thread_name("passvm-signal");
 	if (sandbox_enter(SANDBOX_SIGNAL, &err)) {
 		pv_err("%s", err.msg);
 		vm_stop(w->vm, VM_STOP_VMM_ERROR, 0);

@@ -140,7 +140,7 @@ static void check_against_gmtime(time_t t)
 }
 
 /*
- * passvm's own calendar (rtc_date_of) against the host's gmtime_r() over
+ * passvm's own calendar (civil_date_of, util/date.c) against the host's gmtime_r() over
  * the whole range the registers show: the edges of leap days and
  * centuries (2000 is a leap year, 2100 is not), the ends of the range, and
  * a time of day that walks through every month of 8,000 years.
